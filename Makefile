@@ -1,0 +1,47 @@
+# The README's two commands: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-test migrate demo lint bench check-deploy
+
+$(VENV)/bin/activate:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml $(VENV)/bin/activate
+	$(PIP) install -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install -q -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# Sets up and starts the platform: virtualenv, dependencies, migrations, demo data, server.
+# Without DATABASE_URL it uses an SQLite file (db.sqlite3); DJANGO_DEBUG=1 serves static files and
+# allows the development keys, so a fresh machine needs no configuration.
+run: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py seed_demo
+	@echo ""
+	@echo "平台地址： http://$(HOST):$(PORT)/  （登录页 http://$(HOST):$(PORT)/accounts/login/）"
+	@echo "系统管理： http://$(HOST):$(PORT)/admin/"
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Installs what the tests need and runs the whole suite (browser tests included) on the database
+# DATABASE_URL names, or on SQLite when it is unset.
+test: install-test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+
+check-deploy: install
+	$(PY) manage.py check --deploy --fail-level WARNING

@@ -1,0 +1,107 @@
+"""The one way to write the audit log (SPEC §11): called by the actions inside their transaction."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import models
+from django.db.models.fields.files import FieldFile
+
+from .actor import Actor
+from .logging import mask_id_numbers
+from .models import AuditLog
+from .pii import mask_id, mask_phone
+
+# Keys whose values are masked in before/after, whatever model they come from.
+_ID_KEYS = ("id_number", "idcard", "id_card", "bank_card", "bank_account", "card_number")
+_PHONE_KEYS = ("phone",)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, (datetime.date, datetime.datetime, decimal.Decimal)):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    return value
+
+
+def mask_values(values: Mapping[str, Any] | None) -> dict | None:
+    """Copy of `values`, JSON-safe, with ID numbers, bank cards and phones masked."""
+    if values is None:
+        return None
+    masked = {}
+    for key, value in values.items():
+        value = _jsonable(value)
+        lowered = key.lower()
+        if isinstance(value, str) and value:
+            if any(k in lowered for k in _ID_KEYS):
+                value = mask_id(value)
+            elif any(k in lowered for k in _PHONE_KEYS):
+                value = mask_phone(value)
+            else:
+                value = mask_id_numbers(value)
+        masked[key] = value
+    return masked
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
+    """The concrete field values of `obj` (attnames for relations), ready for before/after."""
+    data = {}
+    for field in obj._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if field.name.endswith("_digest") or field.name.endswith("_masked"):
+            continue
+        data[field.name] = getattr(obj, field.attname)
+    return data
+
+
+def changed(before: dict, after: dict) -> tuple[dict, dict]:
+    """Only the keys whose value changed."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+def record(
+    actor: Actor,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    project=None,
+    summary: str = "",
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> AuditLog:
+    """Write one audit row. `action` is a stable code such as "declaration.approve"."""
+    if project is None and obj is not None:
+        project = _project_of(obj)
+    return AuditLog.objects.create(
+        actor=actor.user,
+        actor_label=actor.display[:150],
+        ip=actor.ip,
+        action=action,
+        summary=mask_id_numbers(summary)[:500],
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=mask_id_numbers(str(obj))[:255] if obj is not None else "",
+        project=project,
+        before=mask_values(before),
+        after=mask_values(after),
+    )
+
+
+def _project_of(obj: models.Model):
+    from projects.models import Project
+
+    if isinstance(obj, Project):
+        return obj
+    return getattr(obj, "project", None)

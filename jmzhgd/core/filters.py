@@ -1,0 +1,34 @@
+import django_filters
+from django import forms
+
+from .models import AuditLog
+
+
+class BootstrapFilterSet(django_filters.FilterSet):
+    """A FilterSet whose form widgets carry Bootstrap classes; list pages' filters inherit it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
+            field.widget.attrs.setdefault("class", css)
+
+
+class AuditLogFilter(BootstrapFilterSet):
+    q = django_filters.CharFilter(method="search", label="搜索", widget=forms.TextInput(attrs={"placeholder": "操作人/对象/说明"}))
+    action = django_filters.CharFilter(field_name="action", lookup_expr="startswith", label="操作代码")
+    date_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="开始日期",
+                                          widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="结束日期",
+                                        widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = AuditLog
+        fields = ["q", "action", "date_from", "date_to"]
+
+    def search(self, queryset, name, value):
+        from django.db.models import Q
+
+        return queryset.filter(
+            Q(actor_label__icontains=value) | Q(object_repr__icontains=value) | Q(summary__icontains=value)
+        )

@@ -1,0 +1,110 @@
+"""Shared models: the code tables the bureau extends, and the audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from .codes import CorpType
+
+
+class WorkType(models.Model):
+    """工种 (national workType, domain-reference §3.2). Seeded by a data migration; admins extend it."""
+
+    code = models.CharField("工种代码", max_length=8, unique=True)
+    name = models.CharField("工种名称", max_length=50)
+    is_active = models.BooleanField("启用", default=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工种"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ManagementPost(models.Model):
+    """管理岗位 (domain-reference §3.15), with the 参建单位类型 each post is offered for.
+
+    No national list exists, so this is a local table: the 八大员, the Guangdong posts, the 监理 and
+    建设单位 posts. An empty `corp_types` means the post is offered for every unit type.
+    """
+
+    code = models.CharField("岗位代码", max_length=8, unique=True)
+    name = models.CharField("岗位名称", max_length=50)
+    corp_types = models.JSONField(
+        "适用参建单位类型", default=list, blank=True, help_text="参建单位类型代码列表；留空表示所有类型均可选。"
+    )
+    is_active = models.BooleanField("启用", default=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "管理岗位"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def applies_to(self, corp_type: str) -> bool:
+        return not self.corp_types or corp_type in self.corp_types
+
+    @property
+    def corp_type_labels(self) -> str:
+        labels = dict(CorpType.choices)
+        return "、".join(labels.get(c, c) for c in self.corp_types) or "全部"
+
+
+class AuditLogQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AuditLogQuerySet:
+        """Supervisors read every entry in their scope; a project reads its own (SPEC §11)."""
+        from projects.models import Project
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        if user.is_supervisor:
+            if not user.districts:
+                return self
+            return self.filter(
+                models.Q(project__in=Project.objects.visible_to(user)) | models.Q(project__isnull=True)
+            )
+        if user.is_project_user:
+            return self.filter(project_id=user.project_id)
+        return self.none()
+
+
+class AuditLog(models.Model):
+    """Who did what to which object, when, from where, with before/after values (PII masked).
+
+    Written only through jmzhgd.core.audit.record(), inside the action's transaction, so a rolled
+    back action leaves no audit row and a committed one always has its row.
+    """
+
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor_label = models.CharField("操作人", max_length=150, blank=True)
+    ip = models.GenericIPAddressField("IP地址", null=True, blank=True)
+    action = models.CharField("操作", max_length=64, db_index=True)
+    summary = models.CharField("说明", max_length=500, blank=True)
+    object_type = models.CharField("对象类型", max_length=64, blank=True)
+    object_id = models.CharField("对象ID", max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=255, blank=True)
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    before = models.JSONField("修改前", null=True, blank=True)
+    after = models.JSONField("修改后", null=True, blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计日志"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["project", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"

@@ -1,0 +1,137 @@
+"""PII storage for ID numbers: encrypted at rest, a keyed digest for lookup, a masked display form.
+
+A model stores one ID number as a trio of fields:
+
+    id_number = EncryptedTextField("证件号码")
+    id_number_digest = DigestField(source="id_number")      # unique / exact lookup
+    id_number_masked = MaskedIdField(source="id_number")    # 440703********1234 for display
+
+The digest and mask are computed from the clear value in `pre_save`, which Django calls on save()
+and bulk_create(). (`QuerySet.update()` and `bulk_update()` skip pre_save: set all three fields
+there yourself, with `id_digest()` and `mask_id()`.)
+
+Encryption is Fernet (AES-128-CBC + HMAC-SHA256) with MultiFernet over PII_ENCRYPTION_KEYS: the first
+key encrypts, all keys decrypt, which is what key rotation needs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+
+@lru_cache(maxsize=4)
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    try:
+        return MultiFernet([Fernet(k.encode() if isinstance(k, str) else k) for k in keys])
+    except (ValueError, TypeError) as exc:
+        raise ImproperlyConfigured("PII_ENCRYPTION_KEYS 不是有效的 Fernet 密钥（32字节 urlsafe base64）。") from exc
+
+
+def fernet() -> MultiFernet:
+    return _fernet(tuple(settings.PII_ENCRYPTION_KEYS))
+
+
+def encrypt(value: str) -> str:
+    return fernet().encrypt(value.encode("utf-8")).decode("ascii")
+
+
+def decrypt(token: str) -> str:
+    try:
+        return fernet().decrypt(token.encode("ascii")).decode("utf-8")
+    except InvalidToken as exc:
+        raise ImproperlyConfigured("无法解密证件号码：PII_ENCRYPTION_KEYS 中缺少加密时使用的密钥。") from exc
+
+
+def rotate_token(token: str) -> str:
+    """Re-encrypt a token under the current first key."""
+    return fernet().rotate(token.encode("ascii")).decode("ascii")
+
+
+def id_digest(value: str) -> str:
+    """Keyed digest (HMAC-SHA256) of a normalised ID number, for uniqueness and exact search."""
+    normalised = (value or "").strip().upper()
+    return hmac.new(settings.PII_DIGEST_KEY.encode(), normalised.encode(), hashlib.sha256).hexdigest()
+
+
+def mask_id(value: str) -> str:
+    """First 6 and last 4 characters visible: 440703********1234."""
+    value = (value or "").strip()
+    if len(value) <= 10:
+        return value[:2] + "*" * max(len(value) - 2, 0)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    value = (value or "").strip()
+    return value[:3] + "****" + value[-4:] if len(value) == 11 else value
+
+
+class EncryptedTextField(models.TextField):
+    """A text field whose database value is a Fernet token; Python sees the clear text."""
+
+    description = "Encrypted text"
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return value
+        return decrypt(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        return encrypt(str(value))
+
+    def get_internal_type(self) -> str:
+        return "TextField"
+
+
+class _DerivedField(models.CharField):
+    """A char field computed from another field of the same model in pre_save."""
+
+    def __init__(self, *args, source: str, **kwargs):
+        self.source = source
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        kwargs.pop("editable", None)
+        return name, path, args, kwargs
+
+    # Each concrete subclass below defines derive(clear) -> str.
+
+    def pre_save(self, model_instance, add):
+        clear = getattr(model_instance, self.source) or ""
+        value = self.derive(clear) if clear else ""
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class DigestField(_DerivedField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("db_index", True)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def derive(self, clear: str) -> str:
+        return id_digest(clear)
+
+
+class MaskedIdField(_DerivedField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def derive(self, clear: str) -> str:
+        return mask_id(clear)

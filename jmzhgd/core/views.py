@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django_tables2 import RequestConfig
+
+from .access import project_for, require_supervisor
+from .filters import AuditLogFilter
+from .models import AuditLog
+from .tables import AuditLogTable
+
+
+@login_required
+def home(request):
+    """After login: a project user lands on its 项目总览, a supervisor on the supervisor dashboard."""
+    user = request.user
+    if user.is_project_user:
+        return redirect("projects:overview", project_id=user.project_id)
+    if user.is_supervisor or user.is_superuser:
+        return redirect("projects:dashboard")
+    return render(request, "core/no_role.html", status=403)
+
+
+def support(request):
+    """技术服务支持: support phones (settings), the API documentation, a short FAQ. Public."""
+    try:
+        api_docs_url = reverse("api-1:openapi-view")
+    except NoReverseMatch:
+        api_docs_url = None
+    return render(request, "core/support.html", {"phones": settings.SUPPORT_PHONES, "api_docs_url": api_docs_url})
+
+
+def _audit_page(request, queryset, context):
+    filterset = AuditLogFilter(request.GET, queryset=queryset.select_related("project"))
+    table = AuditLogTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
+    return render(request, "core/audit_log.html", {"filter": filterset, "table": table, **context})
+
+
+@login_required
+def audit_log(request):
+    """Supervisor: every audit entry in scope."""
+    require_supervisor(request.user)
+    return _audit_page(request, AuditLog.objects.visible_to(request.user), {})
+
+
+@login_required
+def project_audit_log(request, project_id):
+    """A project's own audit entries (supervisors in scope can read them too)."""
+    project = project_for(request, project_id)
+    return _audit_page(request, AuditLog.objects.visible_to(request.user).filter(project=project), {"project": project})
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", {"reason": str(exception) if exception else ""}, status=403)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403.html", {"reason": "页面已过期或来源不明，请刷新页面后重试。"}, status=403)

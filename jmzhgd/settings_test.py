@@ -1,0 +1,26 @@
+"""Settings for the test suite: the real settings with fixed test keys and faster hashing.
+
+Nothing here relaxes a check the platform makes (captcha, lockout, scoping); the captcha's test
+mode is switched on from inside the test process only (tests/conftest.py).
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
+os.environ.setdefault("PII_ENCRYPTION_KEY", "dGVzdC1vbmx5LXBpaS1rZXktMDAwMDAwMDAwMDAwMDA=")
+os.environ.setdefault("PII_DIGEST_KEY", "test-only-digest-key")
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="jmzhgd-test-media-"))
+
+from .settings import *  # noqa: E402,F403
+from .settings import DATABASES, STORAGES  # noqa: E402
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not shared memory: the browser tests' threaded live server then gets one connection
+    # per thread with normal locking, as a real SQLite deployment would.
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.mkdtemp(prefix="jmzhgd-test-db-"), "test.sqlite3")}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

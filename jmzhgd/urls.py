@@ -1,0 +1,27 @@
+"""Root URLs. Every project page is under /projects/<project_id>/ (DESIGN.md pattern 1)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from jmzhgd.core import views as core_views
+
+admin.site.site_header = "江门市智慧工地实名制管理平台 · 系统管理"
+admin.site.site_title = "实名制平台管理"
+admin.site.index_title = "系统管理"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("jmzhgd.accounts.urls")),
+    path("", include("jmzhgd.core.urls")),
+    path("", include("projects.urls")),
+    path("", include("enterprises.urls")),
+    path("", include("workforce.urls")),
+    path("", include("attendance.urls")),
+    path("", include("contracts.urls")),
+    path("captcha/", include("captcha.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "jmzhgd.core.views.error_403"
+handler404 = "jmzhgd.core.views.error_404"
+handler500 = "jmzhgd.core.views.error_500"

@@ -1,0 +1,69 @@
+"""Projects (项目库). National field names (Project.Add) are given beside each field."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from jmzhgd.core.codes import ConstructionNature, District, ProjectCategory, ProjectStatus
+
+
+class ProjectQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ProjectQuerySet:
+        """The projects `user` may see (SPEC §1): the one scoping rule every page starts from."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        if user.is_supervisor:
+            return self.filter(district__in=user.districts) if user.districts else self
+        if user.is_project_user:
+            return self.filter(pk=user.project_id)
+        return self.none()
+
+
+class Project(models.Model):
+    code = models.CharField("项目编码", max_length=32, unique=True)  # projectCode
+    name = models.CharField("项目名称", max_length=200)  # name
+    category = models.CharField("项目分类", max_length=2, choices=ProjectCategory.choices)  # category
+    nature = models.CharField("建设性质", max_length=3, choices=ConstructionNature.choices)  # propertyNum
+    district = models.CharField("所在区县", max_length=6, choices=District.choices, db_index=True)  # areaCode
+    address = models.CharField("项目地址", max_length=200)  # address
+    builder_name = models.CharField("建设单位名称", max_length=200)  # buildCorpName
+    builder_code = models.CharField("建设单位统一社会信用代码", max_length=18)  # buildCorpCode
+    contractor_name = models.CharField("总承包单位名称", max_length=200)  # contractorCorpName
+    contractor_code = models.CharField("总承包单位统一社会信用代码", max_length=18)  # contractorCorpCode
+    total_investment = models.DecimalField(  # invest
+        "总投资(万元)", max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    building_area = models.DecimalField(  # buildingArea
+        "建筑面积(m²)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    start_date = models.DateField("开工日期", null=True, blank=True)  # startDate
+    planned_completion_date = models.DateField("计划竣工日期", null=True, blank=True)
+    completion_date = models.DateField("竣工日期", null=True, blank=True)  # completeDate
+    contact_name = models.CharField("联系人", max_length=50, blank=True)  # linkMan
+    contact_phone = models.CharField("联系电话", max_length=20, blank=True)  # linkPhone
+    description = models.TextField("项目简介", max_length=1000, blank=True)  # description
+    status = models.CharField(  # prjStatus
+        "项目状态", max_length=3, choices=ProjectStatus.choices, default=ProjectStatus.UNDER_CONSTRUCTION
+    )
+    wage_bank_name = models.CharField("工资专户开户银行", max_length=100, blank=True)
+    wage_account_no = models.CharField("工资专户账号", max_length=40, blank=True)
+    labour_manager_name = models.CharField("劳资专管员姓名", max_length=50, blank=True)
+    labour_manager_phone = models.CharField("劳资专管员电话", max_length=20, blank=True)
+    place_code = models.CharField("场所码ID", max_length=64, blank=True)  # 粤省事 场所码, opaque
+    place_code_image = models.FileField("场所码二维码", upload_to="projects/place_codes/", blank=True)
+    lat = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)  # WGS-84
+    lng = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "项目"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "district"])]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,144 @@
+"""factory_boy factories with Faker zh_CN; identifiers carry real check digits."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import factory
+from factory.django import DjangoModelFactory
+
+from enterprises.models import Enterprise, ParticipatingUnit, Team
+from jmzhgd.accounts.models import Role, User
+from jmzhgd.core.codes import (
+    ConstructionNature,
+    CorpType,
+    District,
+    PersonCategory,
+    ProjectCategory,
+    TeamType,
+)
+from jmzhgd.core.fakes import random_credit_code, random_id_number, random_mobile
+from jmzhgd.core.validators import parse_id_number
+from projects.models import Project
+from workforce.models import Person, RosterEntry
+
+_rng = random.Random(11643)
+
+TEST_PASSWORD = "Test@pass2026"
+
+
+def id_number(**kwargs) -> str:
+    return random_id_number(_rng, **kwargs)
+
+
+def credit_code() -> str:
+    return random_credit_code(_rng)
+
+
+class ProjectFactory(DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    code = factory.Sequence(lambda n: f"44070320269{n:03d}")
+    name = factory.Sequence(lambda n: f"测试项目{n}")
+    category = ProjectCategory.BUILDING
+    nature = ConstructionNature.NEW
+    district = District.PENGJIANG
+    address = factory.Faker("address", locale="zh_CN")
+    builder_name = factory.Faker("company", locale="zh_CN")
+    builder_code = factory.LazyFunction(credit_code)
+    contractor_name = factory.Faker("company", locale="zh_CN")
+    contractor_code = factory.LazyFunction(credit_code)
+    contact_name = factory.Faker("name", locale="zh_CN")
+    contact_phone = factory.LazyFunction(lambda: random_mobile(_rng))
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    real_name = factory.Faker("name", locale="zh_CN")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class SupervisorFactory(UserFactory):
+    role = Role.SUPERVISOR
+
+
+class ProjectUserFactory(UserFactory):
+    role = Role.PROJECT
+    project = factory.SubFactory(ProjectFactory)
+    username = factory.LazyAttribute(lambda o: f"xm{o.project.code}")
+
+
+class AdminFactory(UserFactory):
+    role = Role.ADMIN
+    is_superuser = True
+    is_staff = True
+
+
+class EnterpriseFactory(DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+
+    credit_code = factory.LazyFunction(credit_code)
+    name = factory.Sequence(lambda n: f"江门测试建筑工程有限公司{n}")
+    legal_rep = factory.Faker("name", locale="zh_CN")
+
+
+class UnitFactory(DjangoModelFactory):
+    """A unit entered directly; use enterprises.services.enter_unit to get its management team too."""
+
+    class Meta:
+        model = ParticipatingUnit
+
+    project = factory.SubFactory(ProjectFactory)
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    corp_type = CorpType.LABOUR_SUB
+    entry_date = date(2026, 3, 1)
+    pm_name = factory.Faker("name", locale="zh_CN")
+
+
+class TeamFactory(DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    unit = factory.SubFactory(UnitFactory)
+    project = factory.LazyAttribute(lambda o: o.unit.project)
+    name = factory.Sequence(lambda n: f"钢筋班{n}")
+    team_type = TeamType.WORKER
+    leader_name = factory.Faker("name", locale="zh_CN")
+    entry_date = date(2026, 3, 2)
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    id_number = factory.LazyFunction(id_number)
+    name = factory.Faker("name", locale="zh_CN")
+    gender = factory.LazyAttribute(lambda o: parse_id_number(o.id_number).gender)
+    birth_date = factory.LazyAttribute(lambda o: parse_id_number(o.id_number).birth_date)
+    nation = "01"
+    address = factory.Faker("address", locale="zh_CN")
+    phone = factory.LazyFunction(lambda: random_mobile(_rng))
+
+
+class RosterEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = RosterEntry
+
+    team = factory.SubFactory(TeamFactory)
+    unit = factory.LazyAttribute(lambda o: o.team.unit)
+    project = factory.LazyAttribute(lambda o: o.team.project)
+    person = factory.SubFactory(PersonFactory)
+    category = PersonCategory.WORKER
+    entry_date = date(2026, 3, 3)

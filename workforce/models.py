@@ -1,0 +1,158 @@
+"""人员库 (one real identity, shared by all projects) and 花名册 (one stay of a person in a project).
+
+Field names follow the national ProjectWorker payload, noted beside each field.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from enterprises.models import ProjectScopedQuerySet
+from jmzhgd.core.codes import (
+    CultureLevel,
+    Gender,
+    IdCardType,
+    MaritalStatus,
+    Nation,
+    PersonCategory,
+    PoliticsType,
+)
+from jmzhgd.core.pii import DigestField, EncryptedTextField, MaskedIdField
+
+
+class PersonSource(models.TextChoices):
+    WEB = "web", "平台录入"
+    COLLECTION = "collection", "采集"
+    API = "api", "采集人员上传接口"
+    IMPORT = "import", "批量导入"
+    LEGACY = "legacy", "旧平台迁移"
+
+
+class Person(models.Model):
+    """A real identity, unique by 证件类型 + 证件号码 (the number is stored encrypted)."""
+
+    id_type = models.CharField(  # idCardType
+        "证件类型", max_length=2, choices=IdCardType.choices, default=IdCardType.RESIDENT_ID
+    )
+    id_number = EncryptedTextField("证件号码")  # idCardNumber
+    id_number_digest = DigestField(source="id_number")
+    id_number_masked = MaskedIdField(source="id_number")
+    name = models.CharField("姓名", max_length=50, db_index=True)  # workerName
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    nation = models.CharField("民族", max_length=2, choices=Nation.choices, blank=True)  # nation
+    address = models.CharField("住址", max_length=200, blank=True)  # address
+    issuing_authority = models.CharField("发证机关", max_length=100, blank=True)  # grantOrg
+    id_valid_from = models.DateField("证件有效期起", null=True, blank=True)  # startDate
+    id_valid_to = models.DateField("证件有效期止", null=True, blank=True, help_text="留空表示长期有效")  # expiryDate
+    phone = models.CharField("手机号", max_length=20, blank=True, db_index=True)  # cellPhone
+    culture_level = models.CharField(  # cultureLevelType
+        "文化程度", max_length=2, choices=CultureLevel.choices, blank=True
+    )
+    politics_type = models.CharField(  # politicsType
+        "政治面貌", max_length=2, choices=PoliticsType.choices, blank=True
+    )
+    marital_status = models.CharField(  # maritalStatus
+        "婚姻状况", max_length=2, choices=MaritalStatus.choices, blank=True
+    )
+    has_major_medical_history = models.BooleanField("是否有重大病史", default=False)  # hasBadMedicalHistory
+    urgent_contact_name = models.CharField("紧急联系人", max_length=50, blank=True)  # urgentLinkMan
+    urgent_contact_phone = models.CharField("紧急联系人电话", max_length=20, blank=True)  # urgentLinkManPhone
+    bank_name = models.CharField("工资卡开户行", max_length=100, blank=True)  # payRollBankName
+    bank_card_number = EncryptedTextField("工资卡号", blank=True)  # payRollBankCardNumber
+    bank_card_number_masked = MaskedIdField(source="bank_card_number")
+    photo = models.ImageField("头像", upload_to="persons/photos/", blank=True)  # headImage
+    id_front_image = models.ImageField("身份证正面照", upload_to="persons/id_cards/", blank=True)
+    id_back_image = models.ImageField("身份证反面照", upload_to="persons/id_cards/", blank=True)
+    source = models.CharField("来源", max_length=16, choices=PersonSource.choices, default=PersonSource.WEB)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人员"
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["id_type", "id_number_digest"], name="unique_person_identity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.id_number_masked}）"
+
+    def age_on(self, day) -> int | None:
+        if self.birth_date is None:
+            return None
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years
+
+    @property
+    def age(self) -> int | None:
+        return self.age_on(timezone.localdate())
+
+    @property
+    def id_expired(self) -> bool:
+        return self.id_valid_to is not None and self.id_valid_to < timezone.localdate()
+
+
+class RosterEntryQuerySet(ProjectScopedQuerySet):
+    def on_site(self):
+        return self.filter(exit_date__isnull=True)
+
+
+class RosterEntry(models.Model):
+    """花名册: one stay of a person in a project. Re-entry makes a new entry; history is kept."""
+
+    project = models.ForeignKey("projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="roster")
+    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.PROTECT, related_name="roster_entries")
+    unit = models.ForeignKey(
+        "enterprises.ParticipatingUnit", verbose_name="所属企业", on_delete=models.PROTECT, related_name="roster"
+    )
+    team = models.ForeignKey("enterprises.Team", verbose_name="所属班组", on_delete=models.PROTECT, related_name="roster")
+    category = models.CharField("人员类别", max_length=16, choices=PersonCategory.choices)  # workRole
+    work_type = models.ForeignKey(  # workType
+        "core.WorkType", verbose_name="工种", null=True, blank=True, on_delete=models.PROTECT
+    )
+    post = models.ForeignKey(  # management post
+        "core.ManagementPost", verbose_name="岗位", null=True, blank=True, on_delete=models.PROTECT
+    )
+    is_team_leader = models.BooleanField("班组长", default=False)  # isTeamLeader
+    entry_date = models.DateField("进场日期", db_index=True)
+    exit_date = models.DateField("退场日期", null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = RosterEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "花名册记录"
+        ordering = ["-entry_date", "-id"]
+        constraints = [
+            # A person is on site at most once per project at a time.
+            models.UniqueConstraint(
+                fields=["project", "person"], condition=models.Q(exit_date__isnull=True), name="one_open_stay_per_project"
+            ),
+            models.CheckConstraint(
+                name="roster_exit_not_before_entry",
+                condition=models.Q(exit_date__isnull=True) | models.Q(exit_date__gte=models.F("entry_date")),
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "exit_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} @ {self.project_id}"
+
+    @property
+    def is_on_site(self) -> bool:
+        return self.exit_date is None
+
+    @property
+    def status_label(self) -> str:
+        return "在场" if self.is_on_site else "离场"
+
+    @property
+    def role_label(self) -> str:
+        """工种 for workers, 岗位 for managers."""
+        item = self.post if self.category == PersonCategory.MANAGER else self.work_type
+        return item.name if item else ""
