@@ -29,18 +29,43 @@ def seed(demo) -> None:
         ] + [(random_credit_code(demo.rng), name, corp_type) for name, corp_type in EXTRA_UNITS]
         for code, name, corp_type in entries:
             enterprise, _ = find_or_register_enterprise(
-                demo.actor, code, name, reg_type=EnterpriseRegType.PRIVATE_LIMITED, legal_rep=random_name(demo.rng),
-                district=project.district, contact_name=random_name(demo.rng), contact_phone=random_mobile(demo.rng),
+                demo.actor,
+                code,
+                name,
+                reg_type=EnterpriseRegType.PRIVATE_LIMITED,
+                legal_rep=random_name(demo.rng),
+                district=project.district,
+                contact_name=random_name(demo.rng),
+                contact_phone=random_mobile(demo.rng),
             )
-            units.append(enter_unit(demo.actor, project, enterprise, corp_type, date(2026, 3, 1),
-                                    pm_name=random_name(demo.rng), pm_phone=random_mobile(demo.rng)))
+            units.append(
+                enter_unit(
+                    demo.actor,
+                    project,
+                    enterprise,
+                    corp_type,
+                    date(2026, 3, 1),
+                    pm_name=random_name(demo.rng),
+                    pm_phone=random_mobile(demo.rng),
+                )
+            )
         labour, specialist = units[3], units[4]
         for index, team_name in enumerate(WORKER_TEAMS):
             unit = specialist if team_name == "水电安装班" else labour
             Team.objects.create(
-                project=project, unit=unit, name=team_name, team_type=TeamType.WORKER,
-                leader_name=random_name(demo.rng), leader_phone=random_mobile(demo.rng),
+                project=project,
+                unit=unit,
+                name=team_name,
+                team_type=TeamType.WORKER,
+                leader_name=random_name(demo.rng),
+                leader_phone=random_mobile(demo.rng),
                 entry_date=date(2026, 3, 2 + index),
             )
-        Team.objects.create(project=project, unit=labour, name="后勤保洁组", team_type=TeamType.OTHER,
-                            leader_name=random_name(demo.rng), entry_date=date(2026, 3, 5))
+        Team.objects.create(
+            project=project,
+            unit=labour,
+            name="后勤保洁组",
+            team_type=TeamType.OTHER,
+            leader_name=random_name(demo.rng),
+            entry_date=date(2026, 3, 5),
+        )

@@ -71,7 +71,9 @@ class ParticipatingUnit(models.Model):
     re-entry, is kept in UnitStay.
     """
 
-    project = models.ForeignKey("projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="units")
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="units"
+    )
     enterprise = models.ForeignKey(
         Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="participations"
     )
@@ -94,7 +96,9 @@ class ParticipatingUnit(models.Model):
         verbose_name = verbose_name_plural = "参建单位"
         ordering = ["project", "corp_type", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "enterprise", "corp_type"], name="unique_unit_per_project_type"),
+            models.UniqueConstraint(
+                fields=["project", "enterprise", "corp_type"], name="unique_unit_per_project_type"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -112,7 +116,9 @@ class ParticipatingUnit(models.Model):
 class UnitStay(models.Model):
     """One entry→exit stay of a participating unit; history survives re-entry."""
 
-    unit = models.ForeignKey(ParticipatingUnit, verbose_name="参建单位", on_delete=models.CASCADE, related_name="stays")
+    unit = models.ForeignKey(
+        ParticipatingUnit, verbose_name="参建单位", on_delete=models.CASCADE, related_name="stays"
+    )
     entry_date = models.DateField("进场日期")
     exit_date = models.DateField("退场日期", null=True, blank=True)
 
@@ -138,8 +144,12 @@ class TeamQuerySet(ProjectScopedQuerySet):
 class Team(models.Model):
     """班组 (TeamMaster). `project` repeats the unit's project so scoping needs no join."""
 
-    project = models.ForeignKey("projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="teams")
-    unit = models.ForeignKey(ParticipatingUnit, verbose_name="所属参建单位", on_delete=models.PROTECT, related_name="teams")
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="teams"
+    )
+    unit = models.ForeignKey(
+        ParticipatingUnit, verbose_name="所属参建单位", on_delete=models.PROTECT, related_name="teams"
+    )
     name = models.CharField("班组名称", max_length=100)  # teamName
     team_type = models.CharField("班组类型", max_length=16, choices=TeamType.choices)
     leader_name = models.CharField("班组长姓名", max_length=50, blank=True)  # teamLeaderName
@@ -167,7 +177,9 @@ class Team(models.Model):
             # teamName: "同一个项目和参建单位下面不能重复"
             models.UniqueConstraint(fields=["unit", "name"], name="unique_team_name_per_unit"),
             models.UniqueConstraint(
-                fields=["unit"], condition=models.Q(team_type="management"), name="one_management_team_per_unit"
+                fields=["unit"],
+                condition=models.Q(team_type="management"),
+                name="one_management_team_per_unit",
             ),
         ]
 

@@ -68,7 +68,9 @@ def enter_unit(
         action, summary = "unit.enter", f"参建单位进场：{unit}"
     UnitStay.objects.create(unit=unit, entry_date=entry_date)
     _ensure_management_team(unit, entry_date)
-    audit.record(actor, action, unit, project=project, summary=summary, before=before, after=audit.snapshot(unit))
+    audit.record(
+        actor, action, unit, project=project, summary=summary, before=before, after=audit.snapshot(unit)
+    )
     return unit
 
 
@@ -91,12 +93,21 @@ def _ensure_management_team(unit: ParticipatingUnit, entry_date: date) -> Team:
     return team
 
 
-def find_or_register_enterprise(actor: Actor, credit_code: str, name: str, **details) -> tuple[Enterprise, bool]:
+def find_or_register_enterprise(
+    actor: Actor, credit_code: str, name: str, **details
+) -> tuple[Enterprise, bool]:
     """The library's enterprise for `credit_code`, registering it if absent (returns created flag)."""
     enterprise = Enterprise.objects.filter(credit_code=credit_code).first()
     if enterprise is not None:
         return enterprise, False
-    enterprise = Enterprise.objects.create(credit_code=credit_code, name=name, created_by=actor.user, **details)
-    audit.record(actor, "enterprise.register", enterprise, summary=f"企业注册：{name}",
-                 after=audit.snapshot(enterprise))
+    enterprise = Enterprise.objects.create(
+        credit_code=credit_code, name=name, created_by=actor.user, **details
+    )
+    audit.record(
+        actor,
+        "enterprise.register",
+        enterprise,
+        summary=f"企业注册：{name}",
+        after=audit.snapshot(enterprise),
+    )
     return enterprise, True

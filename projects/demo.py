@@ -14,12 +14,36 @@ from .services import create_project
 
 DEMO_PROJECTS = [
     # name, district, category, address, builder, contractor, lat, lng
-    ("江门滨江新区安置房一期工程", District.PENGJIANG, ProjectCategory.BUILDING, "江门市蓬江区滨江大道88号",
-     "江门市滨江建设投资有限公司", "广东江粤建筑工程有限公司", "22.601520", "113.083512"),
-    ("新会区银湖湾市政道路改造工程", District.XINHUI, ProjectCategory.MUNICIPAL, "江门市新会区银湖大道西段",
-     "江门市新会区城市建设投资有限公司", "广东五邑路桥建设有限公司", "22.458930", "113.032204"),
-    ("台山市人民医院住院综合楼", District.TAISHAN, ProjectCategory.BUILDING, "台山市台城桥湖路",
-     "台山市人民医院", "江门市侨乡建筑工程有限公司", "22.251630", "112.794150"),
+    (
+        "江门滨江新区安置房一期工程",
+        District.PENGJIANG,
+        ProjectCategory.BUILDING,
+        "江门市蓬江区滨江大道88号",
+        "江门市滨江建设投资有限公司",
+        "广东江粤建筑工程有限公司",
+        "22.601520",
+        "113.083512",
+    ),
+    (
+        "新会区银湖湾市政道路改造工程",
+        District.XINHUI,
+        ProjectCategory.MUNICIPAL,
+        "江门市新会区银湖大道西段",
+        "江门市新会区城市建设投资有限公司",
+        "广东五邑路桥建设有限公司",
+        "22.458930",
+        "113.032204",
+    ),
+    (
+        "台山市人民医院住院综合楼",
+        District.TAISHAN,
+        ProjectCategory.BUILDING,
+        "台山市台城桥湖路",
+        "台山市人民医院",
+        "江门市侨乡建筑工程有限公司",
+        "22.251630",
+        "112.794150",
+    ),
 ]
 DEMO_PROJECT_PASSWORD = "Xm@2026demo"
 
@@ -31,13 +55,25 @@ def seed(demo) -> None:
         if project is None:
             project = create_project(
                 demo.actor,
-                name=name, district=district, category=category, nature=ConstructionNature.NEW,
-                address=address, builder_name=builder, builder_code=random_credit_code(demo.rng, area=district),
-                contractor_name=contractor, contractor_code=random_credit_code(demo.rng, area=district),
-                total_investment=Decimal(demo.rng.randrange(8000, 90000)), building_area=Decimal(demo.rng.randrange(20000, 160000)),
-                start_date=date(2026, 3, 1), planned_completion_date=date(2028, 6, 30),
-                contact_name="项目联系人", contact_phone="13800138000", status=ProjectStatus.UNDER_CONSTRUCTION,
-                lat=Decimal(lat), lng=Decimal(lng), description=f"{name}，江门市智慧工地实名制演示项目。",
+                name=name,
+                district=district,
+                category=category,
+                nature=ConstructionNature.NEW,
+                address=address,
+                builder_name=builder,
+                builder_code=random_credit_code(demo.rng, area=district),
+                contractor_name=contractor,
+                contractor_code=random_credit_code(demo.rng, area=district),
+                total_investment=Decimal(demo.rng.randrange(8000, 90000)),
+                building_area=Decimal(demo.rng.randrange(20000, 160000)),
+                start_date=date(2026, 3, 1),
+                planned_completion_date=date(2028, 6, 30),
+                contact_name="项目联系人",
+                contact_phone="13800138000",
+                status=ProjectStatus.UNDER_CONSTRUCTION,
+                lat=Decimal(lat),
+                lng=Decimal(lng),
+                description=f"{name}，江门市智慧工地实名制演示项目。",
             )
         account = User.objects.filter(project=project).first()
         if account is None:

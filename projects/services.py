@@ -39,8 +39,13 @@ def create_project(actor: Actor, **fields) -> Project:
         try:
             with transaction.atomic():
                 project.save()
-                audit.record(actor, "project.create", project, summary=f"创建项目 {project.code}",
-                             after=audit.snapshot(project))
+                audit.record(
+                    actor,
+                    "project.create",
+                    project,
+                    summary=f"创建项目 {project.code}",
+                    after=audit.snapshot(project),
+                )
             return project
         except IntegrityError:
             if Project.objects.filter(code=project.code).exists():

@@ -16,7 +16,9 @@ def overview(request, project_id):
     project = project_for(request, project_id)
     from . import overview as figures
 
-    return render(request, "projects/overview.html", {"project": project, "figures": figures.project_figures(project)})
+    return render(
+        request, "projects/overview.html", {"project": project, "figures": figures.project_figures(project)}
+    )
 
 
 @login_required
@@ -38,7 +40,9 @@ def dashboard(request):
     on_site = RosterEntry.objects.filter(project__in=projects, exit_date__isnull=True).count()
     context = {
         "project_count": projects.count(),
-        "by_status": [{"label": labels.get(row["status"], row["status"]), "n": row["n"]} for row in by_status],
+        "by_status": [
+            {"label": labels.get(row["status"], row["status"]), "n": row["n"]} for row in by_status
+        ],
         "on_site": on_site,
         "under_construction": projects.filter(status=ProjectStatus.UNDER_CONSTRUCTION).count(),
         "projects_with_counts": projects.annotate(

@@ -14,7 +14,10 @@ EXCLUDED_NAMESPACES = {
     "admin",  # Django admin: its own staff check (tested in tests/core/test_admin.py)
 }
 EXCLUDED_NAMES = {
-    "captcha-image", "captcha-image-2x", "captcha-audio", "captcha-refresh",  # the captcha library's own endpoints
+    "captcha-image",
+    "captcha-image-2x",
+    "captcha-audio",
+    "captcha-refresh",  # the captcha library's own endpoints
 }
 EXCLUDED_PREFIXES = ("api-",)  # the signed API has its own tests per credential and project
 
@@ -65,7 +68,9 @@ def test_every_url_pattern_has_an_expectation():
 
 
 def test_every_url_pattern_is_named():
-    unnamed = [route for name, route, _ in named_patterns() if name is None and not route.startswith("admin/")]
+    unnamed = [
+        route for name, route, _ in named_patterns() if name is None and not route.startswith("admin/")
+    ]
     assert not unnamed, f"Unnamed URL patterns cannot be checked: {unnamed}"
 
 
@@ -73,7 +78,9 @@ def _kwargs_for(route: str, project) -> dict:
     values = {}
     for kwarg in kwarg_names(route):
         builder = KWARG_BUILDERS.get(kwarg)
-        assert builder is not None, f"No builder for URL kwarg <{kwarg}> (add one to KWARGS in an expectations module)"
+        assert builder is not None, (
+            f"No builder for URL kwarg <{kwarg}> (add one to KWARGS in an expectations module)"
+        )
         values[kwarg] = builder(project)
     return values
 
@@ -117,6 +124,8 @@ def test_url_answers_each_persona_as_expected(client, name):
         client.logout()
         client.force_login(world.other)
         response = client.post(foreign, expect.data) if expect.method == "POST" else client.get(foreign)
-        assert response.status_code == 404, f"{name}: project B's account reached project A's object ({response.status_code})"
+        assert response.status_code == 404, (
+            f"{name}: project B's account reached project A's object ({response.status_code})"
+        )
 
     _check(ask(world.own), expect.own, f"{name} own account")

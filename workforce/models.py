@@ -45,7 +45,9 @@ class Person(models.Model):
     address = models.CharField("住址", max_length=200, blank=True)  # address
     issuing_authority = models.CharField("发证机关", max_length=100, blank=True)  # grantOrg
     id_valid_from = models.DateField("证件有效期起", null=True, blank=True)  # startDate
-    id_valid_to = models.DateField("证件有效期止", null=True, blank=True, help_text="留空表示长期有效")  # expiryDate
+    id_valid_to = models.DateField(
+        "证件有效期止", null=True, blank=True, help_text="留空表示长期有效"
+    )  # expiryDate
     phone = models.CharField("手机号", max_length=20, blank=True, db_index=True)  # cellPhone
     culture_level = models.CharField(  # cultureLevelType
         "文化程度", max_length=2, choices=CultureLevel.choices, blank=True
@@ -104,12 +106,21 @@ class RosterEntryQuerySet(ProjectScopedQuerySet):
 class RosterEntry(models.Model):
     """花名册: one stay of a person in a project. Re-entry makes a new entry; history is kept."""
 
-    project = models.ForeignKey("projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="roster")
-    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.PROTECT, related_name="roster_entries")
-    unit = models.ForeignKey(
-        "enterprises.ParticipatingUnit", verbose_name="所属企业", on_delete=models.PROTECT, related_name="roster"
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="roster"
     )
-    team = models.ForeignKey("enterprises.Team", verbose_name="所属班组", on_delete=models.PROTECT, related_name="roster")
+    person = models.ForeignKey(
+        Person, verbose_name="人员", on_delete=models.PROTECT, related_name="roster_entries"
+    )
+    unit = models.ForeignKey(
+        "enterprises.ParticipatingUnit",
+        verbose_name="所属企业",
+        on_delete=models.PROTECT,
+        related_name="roster",
+    )
+    team = models.ForeignKey(
+        "enterprises.Team", verbose_name="所属班组", on_delete=models.PROTECT, related_name="roster"
+    )
     category = models.CharField("人员类别", max_length=16, choices=PersonCategory.choices)  # workRole
     work_type = models.ForeignKey(  # workType
         "core.WorkType", verbose_name="工种", null=True, blank=True, on_delete=models.PROTECT
@@ -131,7 +142,9 @@ class RosterEntry(models.Model):
         constraints = [
             # A person is on site at most once per project at a time.
             models.UniqueConstraint(
-                fields=["project", "person"], condition=models.Q(exit_date__isnull=True), name="one_open_stay_per_project"
+                fields=["project", "person"],
+                condition=models.Q(exit_date__isnull=True),
+                name="one_open_stay_per_project",
             ),
             models.CheckConstraint(
                 name="roster_exit_not_before_entry",

@@ -12,9 +12,15 @@ class PlatformUserAdmin(UserAdmin):
     autocomplete_fields = ["project"]
     fieldsets = [
         *UserAdmin.fieldsets,
-        ("平台角色", {"fields": ["role", "real_name", "phone", "project", "districts", "must_change_password"]}),
+        (
+            "平台角色",
+            {"fields": ["role", "real_name", "phone", "project", "districts", "must_change_password"]},
+        ),
     ]
     add_fieldsets = [
         *UserAdmin.add_fieldsets,
-        ("平台角色", {"fields": ["role", "real_name", "phone", "project", "districts", "must_change_password"]}),
+        (
+            "平台角色",
+            {"fields": ["role", "real_name", "phone", "project", "districts", "must_change_password"]},
+        ),
     ]

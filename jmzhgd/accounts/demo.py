@@ -16,8 +16,14 @@ def seed(demo) -> None:
     for username, password, role, real_name, superuser, districts in DEMO_ACCOUNTS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, role=role, real_name=real_name, districts=districts,
-                        is_superuser=superuser, is_staff=superuser)
+            user = User(
+                username=username,
+                role=role,
+                real_name=real_name,
+                districts=districts,
+                is_superuser=superuser,
+                is_staff=superuser,
+            )
         # The printed password must work on every run, even after someone changed it.
         user.set_password(password)
         user.save()

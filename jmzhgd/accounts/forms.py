@@ -8,7 +8,9 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 class LoginForm(AuthenticationForm):
     """账号, 密码, 验证码. The captcha is checked before the password is tried."""
 
-    username = forms.CharField(label="账号", max_length=150, widget=forms.TextInput(attrs={"autofocus": True}))
+    username = forms.CharField(
+        label="账号", max_length=150, widget=forms.TextInput(attrs={"autofocus": True})
+    )
     password = forms.CharField(label="密码", strip=False, widget=forms.PasswordInput)
     captcha = CaptchaField(label="验证码", error_messages={"invalid": "验证码错误，请重新输入。"})
 

@@ -19,8 +19,9 @@ SURNAMES = "李王张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉力永健世广志义兴良海山仁波宁贵福生龙元全国胜学祥才发武新利清飞彬富顺信子杰涛昌成康星光天达安岩中茂进林有坚和彪博诚先敬震振壮会思群豪心邦承乐绍功松善厚庆磊民友裕河哲江超浩亮政谦亨奇固之轮翰朗伯宏言若鸣朋斌梁栋维启克伦翔旭鹏泽晨辰士以建家致树炎德行时泰盛雄琛钧冠策腾楠榕风航弘"
 
 
-def random_id_number(rng: random.Random, *, birth: date | None = None, gender: str | None = None,
-                     area: str | None = None) -> str:
+def random_id_number(
+    rng: random.Random, *, birth: date | None = None, gender: str | None = None, area: str | None = None
+) -> str:
     """An 18-digit 居民身份证号码 with a correct check digit. gender: "0" male, "1" female."""
     area = area or rng.choice(HOME_AREAS)
     birth = birth or date(1965, 1, 1) + timedelta(days=rng.randrange(0, 365 * 38))
@@ -47,4 +48,8 @@ def random_name(rng: random.Random) -> str:
 
 
 def random_mobile(rng: random.Random) -> str:
-    return rng.choice(["13", "15", "18", "17", "19"]) + str(rng.randrange(1, 10)) + f"{rng.randrange(0, 10**8):08d}"
+    return (
+        rng.choice(["13", "15", "18", "17", "19"])
+        + str(rng.randrange(1, 10))
+        + f"{rng.randrange(0, 10**8):08d}"
+    )

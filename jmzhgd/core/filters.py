@@ -10,17 +10,31 @@ class BootstrapFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
-            css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
             field.widget.attrs.setdefault("class", css)
 
 
 class AuditLogFilter(BootstrapFilterSet):
-    q = django_filters.CharFilter(method="search", label="搜索", widget=forms.TextInput(attrs={"placeholder": "操作人/对象/说明"}))
+    q = django_filters.CharFilter(
+        method="search", label="搜索", widget=forms.TextInput(attrs={"placeholder": "操作人/对象/说明"})
+    )
     action = django_filters.CharFilter(field_name="action", lookup_expr="startswith", label="操作代码")
-    date_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="开始日期",
-                                          widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="结束日期",
-                                        widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = django_filters.DateFilter(
+        field_name="created_at",
+        lookup_expr="date__gte",
+        label="开始日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        field_name="created_at",
+        lookup_expr="date__lte",
+        label="结束日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     class Meta:
         model = AuditLog

@@ -34,7 +34,10 @@ class ManagementPost(models.Model):
     code = models.CharField("岗位代码", max_length=8, unique=True)
     name = models.CharField("岗位名称", max_length=50)
     corp_types = models.JSONField(
-        "适用参建单位类型", default=list, blank=True, help_text="参建单位类型代码列表；留空表示所有类型均可选。"
+        "适用参建单位类型",
+        default=list,
+        blank=True,
+        help_text="参建单位类型代码列表；留空表示所有类型均可选。",
     )
     is_active = models.BooleanField("启用", default=True)
     sort_order = models.PositiveIntegerField("排序", default=0)

@@ -31,7 +31,9 @@ def _fernet(keys: tuple[str, ...]) -> MultiFernet:
     try:
         return MultiFernet([Fernet(k.encode() if isinstance(k, str) else k) for k in keys])
     except (ValueError, TypeError) as exc:
-        raise ImproperlyConfigured("PII_ENCRYPTION_KEYS 不是有效的 Fernet 密钥（32字节 urlsafe base64）。") from exc
+        raise ImproperlyConfigured(
+            "PII_ENCRYPTION_KEYS 不是有效的 Fernet 密钥（32字节 urlsafe base64）。"
+        ) from exc
 
 
 def fernet() -> MultiFernet:

@@ -13,5 +13,14 @@ class AuditLogTable(tables.Table):
     class Meta:
         model = AuditLog
         fields = ["created_at", "actor_label", "ip", "action", "summary", "object_repr", "project"]
-        sequence = ["created_at", "actor_label", "ip", "action", "summary", "object_repr", "project", "changes"]
+        sequence = [
+            "created_at",
+            "actor_label",
+            "ip",
+            "action",
+            "summary",
+            "object_repr",
+            "project",
+            "changes",
+        ]
         empty_text = "暂无记录"

@@ -29,7 +29,9 @@ def support(request):
         api_docs_url = reverse("api-1:openapi-view")
     except NoReverseMatch:
         api_docs_url = None
-    return render(request, "core/support.html", {"phones": settings.SUPPORT_PHONES, "api_docs_url": api_docs_url})
+    return render(
+        request, "core/support.html", {"phones": settings.SUPPORT_PHONES, "api_docs_url": api_docs_url}
+    )
 
 
 def _audit_page(request, queryset, context):
@@ -50,7 +52,9 @@ def audit_log(request):
 def project_audit_log(request, project_id):
     """A project's own audit entries (supervisors in scope can read them too)."""
     project = project_for(request, project_id)
-    return _audit_page(request, AuditLog.objects.visible_to(request.user).filter(project=project), {"project": project})
+    return _audit_page(
+        request, AuditLog.objects.visible_to(request.user).filter(project=project), {"project": project}
+    )
 
 
 def error_404(request, exception=None):

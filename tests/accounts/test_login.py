@@ -81,9 +81,14 @@ def test_issued_account_must_change_its_password_first(client, project):
     client.post(LOGIN, login_data(user.username))
     overview = reverse("projects:overview", args=[project.pk])
     assert client.get(overview).url == reverse("accounts:password_change")
-    response = client.post(reverse("accounts:password_change"), {
-        "old_password": TEST_PASSWORD, "new_password1": "Jiangmen#2027new", "new_password2": "Jiangmen#2027new",
-    })
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": "Jiangmen#2027new",
+            "new_password2": "Jiangmen#2027new",
+        },
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert not user.must_change_password and user.check_password("Jiangmen#2027new")
@@ -94,9 +99,14 @@ def test_issued_account_must_change_its_password_first(client, project):
 @pytest.mark.django_db
 def test_new_password_must_differ_from_the_old_one(client, project_user):
     client.force_login(project_user)
-    response = client.post(reverse("accounts:password_change"), {
-        "old_password": TEST_PASSWORD, "new_password1": TEST_PASSWORD, "new_password2": TEST_PASSWORD,
-    })
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": TEST_PASSWORD,
+            "new_password2": TEST_PASSWORD,
+        },
+    )
     assert "新密码不能与原密码相同" in response.content.decode()
 
 

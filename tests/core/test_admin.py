@@ -6,8 +6,12 @@ from tests.factories import AdminFactory
 
 
 def test_every_model_of_the_platform_is_registered_in_the_admin():
-    ours = [m for m in apps.get_models() if m.__module__.split(".")[0] in
-            {"jmzhgd", "projects", "enterprises", "workforce", "attendance", "contracts"}]
+    ours = [
+        m
+        for m in apps.get_models()
+        if m.__module__.split(".")[0]
+        in {"jmzhgd", "projects", "enterprises", "workforce", "attendance", "contracts"}
+    ]
     missing = [m._meta.label for m in ours if m not in admin.site._registry and not m._meta.auto_created]
     inline_only = {"enterprises.UnitStay"}
     assert sorted(set(missing) - inline_only) == []

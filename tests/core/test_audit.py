@@ -10,17 +10,28 @@ from tests.factories import PersonFactory
 @pytest.mark.django_db
 def test_before_and_after_values_are_masked(project):
     person = PersonFactory(id_number="11010519491231002X", phone="13750017262")
-    row = audit.record(Actor.system(), "person.update", person, project=project,
-                       before={"id_number": "11010519491231002X", "phone": "13750017262", "note": "号码 11010519491231002X"},
-                       after=audit.snapshot(person))
+    row = audit.record(
+        Actor.system(),
+        "person.update",
+        person,
+        project=project,
+        before={"id_number": "11010519491231002X", "phone": "13750017262", "note": "号码 11010519491231002X"},
+        after=audit.snapshot(person),
+    )
     row.refresh_from_db()
-    assert row.before == {"id_number": "110105********002X", "phone": "137****7262", "note": "号码 110105********002X"}
+    assert row.before == {
+        "id_number": "110105********002X",
+        "phone": "137****7262",
+        "note": "号码 110105********002X",
+    }
     assert "11010519491231002X" not in str(row.after)
     assert "id_number_digest" not in row.after
 
 
 @pytest.mark.django_db
-def test_project_reads_its_own_audit_log_and_not_another_projects(client, project, project_user, other_project):
+def test_project_reads_its_own_audit_log_and_not_another_projects(
+    client, project, project_user, other_project
+):
     audit.record(Actor.system(), "demo.ours", project, summary="本项目的记录")
     audit.record(Actor.system(), "demo.theirs", other_project, summary="其他项目的记录")
     client.force_login(project_user)

@@ -15,8 +15,10 @@ NUMBER = "11010519491231002X"
 def test_id_number_is_not_readable_in_the_database_table():
     person = PersonFactory(id_number=NUMBER)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id_number, id_number_digest, id_number_masked FROM workforce_person WHERE id = %s",
-                       [person.pk])
+        cursor.execute(
+            "SELECT id_number, id_number_digest, id_number_masked FROM workforce_person WHERE id = %s",
+            [person.pk],
+        )
         stored, digest, masked = cursor.fetchone()
     assert NUMBER not in stored and "19491231" not in stored
     assert digest == id_digest(NUMBER) and NUMBER not in digest
