@@ -111,3 +111,23 @@ def find_or_register_enterprise(
         after=audit.snapshot(enterprise),
     )
     return enterprise, True
+
+
+def check_team_accepts_entry(team: Team, entry_date: date, category: str) -> None:
+    """Order rule (SPEC §6): unit on site → team on site → worker entry, in the right kind of team.
+
+    Raises ValidationError naming the problem; used by the wizard, the Excel import and the API.
+    """
+    from jmzhgd.core.codes import TEAM_TYPE_FOR_CATEGORY, PersonCategory
+
+    check_not_future(entry_date, "进场日期")
+    if not team.unit.is_on_site:
+        raise ValidationError(f"参建单位“{team.unit.enterprise.name}”已退场，不能进场人员。")
+    if not team.is_on_site:
+        raise ValidationError(f"班组“{team.name}”已退场，不能进场人员。")
+    expected = TEAM_TYPE_FOR_CATEGORY[PersonCategory(category)]
+    if team.team_type != expected:
+        raise ValidationError(
+            f"{PersonCategory(category).label}只能进入{TeamType(expected).label}，“{team.name}”是{team.get_team_type_display()}。"
+        )
+    check_not_before(entry_date, team.entry_date, "进场日期", f"班组“{team.name}”的进场日期")

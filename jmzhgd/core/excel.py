@@ -1,0 +1,121 @@
+"""Excel building blocks (DESIGN.md patterns 4 and 5).
+
+Export = one row generator: a report yields a header and rows once; the page and the .xlsx both render
+from it. `xlsx_response` writes with openpyxl's write_only mode (bounded memory) and forces every
+user-supplied text to be text, so `=HYPERLINK(...)` arrives in Excel as the characters typed, and ID
+numbers stay text (never 1.1E+17).
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from django.http import FileResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def safe_text(value: str) -> str:
+    """Text that Excel, LibreOffice and WPS will never evaluate (OWASP ASVS V1.2.10).
+
+    A leading quote is the documented neutraliser; the cell is also typed as a string below.
+    """
+    if value and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+@dataclass
+class Sheet:
+    """One worksheet: a title line, a header and rows (from a generator)."""
+
+    name: str
+    header: Sequence[str]
+    rows: Iterable[Sequence[object]]
+    title: str = ""
+    column_widths: Sequence[int] = field(default_factory=list)
+    text_columns: Sequence[int] = field(default_factory=list)  # 0-based columns always written as text
+    footer_rows: Iterable[Sequence[object]] = ()
+
+
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_TITLE_FONT = Font(bold=True, size=14)
+
+
+def _cell(ws, value, *, force_text: bool = False, font=None, fill=None):
+    if isinstance(value, bool):
+        value = "是" if value else "否"
+    if value is None:
+        value = ""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            from django.utils import timezone
+
+            value = timezone.localtime(value).replace(tzinfo=None)
+    if force_text or isinstance(value, str):
+        value = safe_text(str(value))
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+        cell.number_format = "@"
+    elif isinstance(value, datetime.datetime):
+        cell.number_format = "yyyy-mm-dd hh:mm:ss"
+    elif isinstance(value, datetime.date):
+        cell.number_format = "yyyy-mm-dd"
+    elif isinstance(value, decimal.Decimal):
+        cell.value = float(value)
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    return cell
+
+
+def write_workbook(sheets: Sequence[Sheet], target) -> None:
+    """Write `sheets` to `target` (a path or a binary file object) in write-only mode."""
+    workbook = Workbook(write_only=True)
+    for sheet in sheets:
+        ws = workbook.create_sheet(title=sheet.name[:31])
+        for index, width in enumerate(sheet.column_widths, start=1):
+            ws.column_dimensions[_column_letter(index)].width = width
+        header_row = 2 if sheet.title else 1
+        # Write-only sheets emit their view with the first row: freeze before appending anything.
+        ws.freeze_panes = f"A{header_row + 1}"
+        if sheet.title:
+            ws.append([_cell(ws, sheet.title, font=_TITLE_FONT)])
+        ws.append([_cell(ws, h, font=_HEADER_FONT, fill=_HEADER_FILL) for h in sheet.header])
+        text_columns = set(sheet.text_columns)
+        for row in sheet.rows:
+            ws.append([_cell(ws, v, force_text=i in text_columns) for i, v in enumerate(row)])
+        for row in sheet.footer_rows:
+            ws.append([_cell(ws, v, font=_HEADER_FONT) for v in row])
+    workbook.save(target)
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> FileResponse:
+    """An .xlsx download. The workbook is spooled to a temporary file, not held in memory."""
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    write_workbook(sheets, spool)
+    spool.seek(0)
+    response = FileResponse(spool, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+WRAP = Alignment(wrap_text=True, vertical="top")

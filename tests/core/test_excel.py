@@ -1,0 +1,21 @@
+import io
+
+from openpyxl import load_workbook
+
+from jmzhgd.core.excel import Sheet, write_workbook
+
+
+def test_formulas_stay_text_and_id_numbers_stay_text():
+    buffer = io.BytesIO()
+    rows = [['=HYPERLINK("http://x","点我")', "11010519491231002X", 110105194912310021, "+1", "@SUM(A1)"]]
+    write_workbook([Sheet("花名册", ["a", "b", "c", "d", "e"], rows, title="标题", text_columns=[2])], buffer)
+    buffer.seek(0)
+    ws = load_workbook(buffer).active
+    assert ws["A1"].value == "标题"
+    assert ws.freeze_panes == "A3"
+    values = [c.value for c in ws[3]]
+    assert values[0] == '\'=HYPERLINK("http://x","点我")'
+    assert all(c.data_type == "s" for c in ws[3])
+    assert values[1] == "11010519491231002X"
+    assert values[2] == "110105194912310021"  # forced to text: never 1.1E+17
+    assert values[3] == "'+1" and values[4] == "'@SUM(A1)"
