@@ -1,0 +1,168 @@
+"""Attendance: devices, raw punches (append-only facts) and daily summaries (derived, rebuildable).
+
+DESIGN.md pattern 6: a punch records what a device or client said, with its source; nothing edits
+it afterwards except the anomaly workflow's resolution fields. Daily summaries are computed from
+punches and can be rebuilt from them at any time.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from enterprises.models import ProjectScopedQuerySet
+from jmzhgd.core.codes import AttendType, Direction
+from jmzhgd.core.pii import DigestField, EncryptedTextField, MaskedIdField
+
+
+class Device(models.Model):
+    """考勤设备 of a project (SPEC §8)."""
+
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="devices"
+    )
+    serial_number = models.CharField("设备序列号", max_length=64, unique=True)
+    vendor = models.CharField("设备厂商", max_length=100, blank=True)
+    name = models.CharField("设备名称", max_length=100, blank=True)
+    direction = models.CharField(
+        "进出方向", max_length=2, choices=Direction.choices, blank=True, help_text="留空表示双向"
+    )
+    location = models.CharField("安装位置", max_length=100, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+    last_seen_at = models.DateTimeField("最后在线", null=True, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    objects = ProjectScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考勤设备"
+        ordering = ["project", "serial_number"]
+
+    def __str__(self) -> str:
+        return self.name or self.serial_number
+
+
+class PunchSource(models.TextChoices):
+    DEVICE = "device", "考勤设备"
+    API = "api", "接口客户端"
+    MANUAL = "manual", "人工补录"
+
+
+class AnomalyStatus(models.TextChoices):
+    OPEN = "open", "待处理"
+    RESOLVED = "resolved", "已关联人员"
+    DISMISSED = "dismissed", "已忽略"
+
+
+class Punch(models.Model):
+    """One raw punch. Matched to a roster entry when the person is on the project's roster that day;
+    otherwise kept as 异常考勤 (never dropped)."""
+
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="punches"
+    )
+    person = models.ForeignKey(
+        "workforce.Person",
+        verbose_name="人员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="punches",
+    )
+    roster_entry = models.ForeignKey(
+        "workforce.RosterEntry",
+        verbose_name="花名册记录",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="punches",
+    )
+    id_number = EncryptedTextField("证件号码", blank=True)  # as sent; kept for anomalies
+    id_number_digest = DigestField(source="id_number")
+    id_number_masked = MaskedIdField(source="id_number")
+    name_as_sent = models.CharField("上报姓名", max_length=50, blank=True)
+    punched_at = models.DateTimeField("打卡时间")
+    work_date = models.DateField("考勤日期")  # punched_at's date in Asia/Shanghai
+    direction = models.CharField("方向", max_length=2, choices=Direction.choices)
+    attend_type = models.CharField(
+        "通行方式", max_length=3, choices=AttendType.choices, default=AttendType.FACE
+    )
+    device = models.ForeignKey(
+        Device, verbose_name="设备", null=True, blank=True, on_delete=models.PROTECT, related_name="punches"
+    )
+    device_sn = models.CharField("设备序列号", max_length=64, blank=True)
+    record_id = models.CharField("设备记录号", max_length=64, blank=True)
+    source = models.CharField("来源", max_length=8, choices=PunchSource.choices, default=PunchSource.DEVICE)
+    source_label = models.CharField("来源说明", max_length=100, blank=True)  # API client / user who sent it
+    photo = models.ImageField("抓拍照片", upload_to="attendance/photos/%Y/%m/", blank=True)
+    lat = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    lng = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    is_anomaly = models.BooleanField("异常考勤", default=False)
+    anomaly_reason = models.CharField("异常原因", max_length=200, blank=True)
+    anomaly_status = models.CharField(
+        "异常处理状态", max_length=10, choices=AnomalyStatus.choices, blank=True
+    )
+    resolution_note = models.CharField("处理说明", max_length=200, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
+    received_at = models.DateTimeField("接收时间", auto_now_add=True)
+
+    objects = ProjectScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考勤记录"
+        ordering = ["-punched_at", "-id"]
+        constraints = [
+            # Resending the same punch stores nothing new: by the device's own record id …
+            models.UniqueConstraint(
+                fields=["device_sn", "record_id"],
+                condition=~models.Q(record_id=""),
+                name="unique_device_record",
+            ),
+            # … or, without one, by who/when/which way.
+            models.UniqueConstraint(
+                fields=["project", "id_number_digest", "punched_at", "direction"], name="unique_punch_fact"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["project", "work_date"]),
+            models.Index(fields=["person", "work_date"]),
+            models.Index(fields=["project", "is_anomaly", "anomaly_status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_as_sent or self.id_number_masked} {self.punched_at:%Y-%m-%d %H:%M}"
+
+
+class DailySummary(models.Model):
+    """Per person, per project, per day: derived from punches (rebuildable), updated on ingest."""
+
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", on_delete=models.CASCADE, related_name="daily_summaries"
+    )
+    person = models.ForeignKey(
+        "workforce.Person", verbose_name="人员", on_delete=models.CASCADE, related_name="daily_summaries"
+    )
+    work_date = models.DateField("考勤日期")
+    first_in = models.DateTimeField("首次进场", null=True, blank=True)
+    last_out = models.DateTimeField("最后出场", null=True, blank=True)
+    punch_count = models.PositiveIntegerField("打卡次数", default=0)
+    hours = models.DecimalField("工时", max_digits=5, decimal_places=2, default=0)
+    is_present = models.BooleanField("计为出勤", default=False)
+
+    objects = ProjectScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "每日考勤汇总"
+        ordering = ["project", "work_date", "person"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "person", "work_date"], name="one_summary_per_person_day"
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "work_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.work_date}"
