@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .actor import Actor
 
-SEEDER_ORDER = ["jmzhgd.accounts", "projects", "enterprises", "workforce", "attendance", "contracts"]
+SEEDER_ORDER = ["jmzhgd.accounts", "projects", "enterprises", "workforce", "contracts", "jmzhgd.api", "attendance"]
 
 
 @dataclass
