@@ -16,5 +16,10 @@ def load():
             if name in expectations:
                 raise AssertionError(f"URL {name} has expectations in two modules")
             expectations[name] = expect
-        kwargs.update(getattr(module, "KWARGS", {}))
+        for kwarg, builder in getattr(module, "KWARGS", {}).items():
+            if kwarg in kwargs:
+                raise AssertionError(
+                    f"URL kwarg <{kwarg}> has builders in two expectation modules; define it once and reuse it"
+                )
+            kwargs[kwarg] = builder
     return expectations, kwargs
