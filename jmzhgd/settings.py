@@ -40,10 +40,9 @@ CSRF_FAILURE_VIEW = "jmzhgd.core.views.csrf_failure"
 # --- PII keys -------------------------------------------------------------------------------
 # Fernet keys for ID numbers at rest. The first key encrypts; every key decrypts, so a new key can
 # be put in front and the data re-encrypted with `manage.py rotate_pii_key` (see README).
-PII_ENCRYPTION_KEYS = env.list(
-    "PII_ENCRYPTION_KEYS",
-    default=[_secret("PII_ENCRYPTION_KEY", "ZGV2LW9ubHktaW5zZWN1cmUtcGlpLWtleS0wMDAwMDA=")],
-)
+PII_ENCRYPTION_KEYS = env.list("PII_ENCRYPTION_KEYS", default=[]) or [
+    _secret("PII_ENCRYPTION_KEY", "ZGV2LW9ubHktaW5zZWN1cmUtcGlpLWtleS0wMDAwMDA=")
+]
 # HMAC key for the lookup digest of ID numbers. It must never change once data exists: the digest
 # is what uniqueness and exact search use.
 PII_DIGEST_KEY = _secret("PII_DIGEST_KEY", "dev-only-insecure-digest-key")

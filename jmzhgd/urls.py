@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from jmzhgd.core import views as core_views
+from jmzhgd.core import health, views as core_views
 
 admin.site.site_header = "江门市智慧工地实名制管理平台 · 系统管理"
 admin.site.site_title = "实名制平台管理"
@@ -11,6 +11,7 @@ admin.site.index_title = "系统管理"
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("jmzhgd.accounts.urls")),
     path("", include("jmzhgd.core.urls")),
     path("", include("projects.urls")),

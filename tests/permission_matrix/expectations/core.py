@@ -3,6 +3,7 @@ from ..spec import LOGIN, OK, PUBLIC_PAGE, SUPERVISOR_PAGE, Expect
 EXPECTATIONS = {
     "home": Expect(anonymous=LOGIN, other=302, supervisor=302, own=302),
     "core:support": PUBLIC_PAGE,
+    "healthz": PUBLIC_PAGE,
     "core:audit_log": SUPERVISOR_PAGE,
     "core:project_audit_log": Expect(),
     "accounts:login": Expect(anonymous=OK, other=302, supervisor=302, own=302),
