@@ -6,8 +6,11 @@ import random
 from datetime import date
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from attendance.models import Device, Punch
+from attendance.summaries import shanghai_work_date
 from enterprises.models import Enterprise, ParticipatingUnit, Team
 from jmzhgd.accounts.models import Role, User
 from jmzhgd.core.codes import (
@@ -142,3 +145,29 @@ class RosterEntryFactory(DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     category = PersonCategory.WORKER
     entry_date = date(2026, 3, 3)
+
+
+class DeviceFactory(DjangoModelFactory):
+    class Meta:
+        model = Device
+
+    project = factory.SubFactory(ProjectFactory)
+    serial_number = factory.Sequence(lambda n: f"SN-TEST-{n:05d}")
+    vendor = "测试厂商"
+    name = factory.Sequence(lambda n: f"{n}号闸机")
+
+
+class PunchFactory(DjangoModelFactory):
+    """A matched punch of a roster entry; pass `punched_at` (aware) and the work date follows it."""
+
+    class Meta:
+        model = Punch
+
+    roster_entry = factory.SubFactory(RosterEntryFactory)
+    project = factory.LazyAttribute(lambda o: o.roster_entry.project if o.roster_entry else ProjectFactory())
+    person = factory.LazyAttribute(lambda o: o.roster_entry.person if o.roster_entry else None)
+    id_number = factory.LazyAttribute(lambda o: o.person.id_number if o.person else id_number())
+    name_as_sent = factory.LazyAttribute(lambda o: o.person.name if o.person else "未知人员")
+    punched_at = factory.LazyFunction(timezone.now)
+    work_date = factory.LazyAttribute(lambda o: shanghai_work_date(o.punched_at))
+    direction = "01"
