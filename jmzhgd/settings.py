@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jmzhgd.accounts.middleware.ForcePasswordChangeMiddleware",
+    "jmzhgd.core.ratelimit.RateLimitMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -153,6 +154,20 @@ AXES_LOCKOUT_CALLABLE = "jmzhgd.accounts.views.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
 AXES_VERBOSE = False
+
+# --- Rate limits (jmzhgd.core.ratelimit): per client IP, counted in the database -------------
+# URL name (or path prefix) -> (requests, window seconds, methods counted). The lockout above is per
+# account; these stop one address from hammering the public and authentication endpoints.
+RATE_LIMITS = {
+    "accounts:login": (env.int("LOGIN_RATE_LIMIT_PER_MINUTE", default=30), 60, ["POST"]),
+    "projects:declare": (env.int("DECLARE_RATE_LIMIT_PER_HOUR", default=10), 3600, ["POST"]),
+    "projects:declaration_status": (env.int("STATUS_RATE_LIMIT_PER_10_MINUTES", default=30), 600, ["GET", "POST"]),
+    "/api/": (
+        env.int("API_RATE_LIMIT_PER_MINUTE", default=6000),
+        60,
+        ["GET", "POST", "PUT", "PATCH", "DELETE"],
+    ),
+}
 
 # --- Captcha --------------------------------------------------------------------------------
 # There is deliberately no setting here that switches the captcha off: the tests switch the

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditLog, ManagementPost, WorkType
+from .models import AuditLog, ManagementPost, RateCounter, WorkType
 
 
 @admin.register(WorkType)
@@ -36,3 +36,9 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(RateCounter)
+class RateCounterAdmin(admin.ModelAdmin):
+    list_display = ["key", "window_start", "count"]
+    search_fields = ["key"]

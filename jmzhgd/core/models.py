@@ -111,3 +111,22 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+class RateCounter(models.Model):
+    """A fixed-window request counter per (rule, client) — see jmzhgd.core.ratelimit.
+
+    Kept in the database so every application server shares it (no cache server needed).
+    """
+
+    key = models.CharField(max_length=200)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "访问频率计数"
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="unique_rate_window")]
+        indexes = [models.Index(fields=["window_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window_start:%H:%M} = {self.count}"

@@ -1,0 +1,105 @@
+"""Rate limits on the public and authentication endpoints (issue 11): declaration, status lookup, login, API.
+
+Fixed windows counted in the database (RateCounter), so all gunicorn workers and all application servers
+share the count. Rules are keyed by URL name (or a path prefix for the API) in settings.RATE_LIMITS, and
+applied by RateLimitMiddleware, so views need no decorator. A client over its limit gets HTTP 429 with a
+Chinese message (JSON under /api/).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+
+from .actor import client_ip
+from .models import RateCounter
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    limit: int
+    seconds: int
+    methods: tuple[str, ...] = ("POST",)
+
+
+def _rules() -> tuple[dict[str, Rule], list[tuple[str, Rule]]]:
+    by_name, by_prefix = {}, []
+    for target, (limit, seconds, methods) in settings.RATE_LIMITS.items():
+        rule = Rule(target, limit, seconds, tuple(methods))
+        if target.startswith("/"):
+            by_prefix.append((target, rule))
+        else:
+            by_name[target] = rule
+    return by_name, by_prefix
+
+
+def rule_for(request) -> Rule | None:
+    by_name, by_prefix = _rules()
+    for prefix, rule in by_prefix:
+        if request.path_info.startswith(prefix) and request.method in rule.methods:
+            return rule
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    rule = by_name.get(match.view_name)
+    if rule and request.method in rule.methods:
+        return rule
+    return None
+
+
+def _window_start(now: datetime, seconds: int) -> datetime:
+    epoch = int(now.timestamp())
+    return datetime.fromtimestamp(epoch - epoch % seconds, tz=now.tzinfo)
+
+
+def hit(key: str, rule: Rule, now: datetime | None = None) -> int:
+    """Count one request for `key` under `rule`; returns the count in the current window."""
+    now = now or timezone.now()
+    window = _window_start(now, rule.seconds)
+    full_key = f"{rule.name}|{key}"[:200]
+    for _attempt in range(3):
+        updated = RateCounter.objects.filter(key=full_key, window_start=window).update(count=F("count") + 1)
+        if updated:
+            break
+        try:
+            with transaction.atomic():
+                RateCounter.objects.create(key=full_key, window_start=window, count=1)
+            break
+        except IntegrityError:
+            continue  # another worker created it first: count again
+    RateCounter.objects.filter(window_start__lt=now - timedelta(seconds=rule.seconds * 2)).delete()
+    return (
+        RateCounter.objects.filter(key=full_key, window_start=window).values_list("count", flat=True).first()
+        or 0
+    )
+
+
+def too_many(request, rule: Rule) -> HttpResponse:
+    message = f"请求过于频繁，请 {max(rule.seconds // 60, 1)} 分钟后再试。"
+    if request.path_info.startswith("/api/"):
+        response = JsonResponse({"code": "rate_limited", "message": message, "field": None}, status=429)
+    else:
+        response = render(request, "429.html", {"message": message}, status=429)
+    response["Retry-After"] = str(rule.seconds)
+    return response
+
+
+class RateLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        rule = rule_for(request)
+        if rule is not None and hit(client_ip(request) or "unknown", rule) > rule.limit:
+            return too_many(request, rule)
+        return self.get_response(request)

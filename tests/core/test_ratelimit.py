@@ -1,0 +1,45 @@
+import pytest
+from django.urls import reverse
+
+from jmzhgd.core.models import RateCounter
+
+
+@pytest.mark.django_db
+def test_one_address_posting_the_login_form_too_often_is_slowed_down(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "accounts:login": (3, 60, ["POST"])}
+    data = {"username": "nobody", "password": "x", "captcha_0": "k", "captcha_1": "WRONG"}
+    for _ in range(3):
+        assert client.post(reverse("accounts:login"), data).status_code == 200
+    response = client.post(reverse("accounts:login"), data)
+    assert response.status_code == 429 and "请求过于频繁" in response.content.decode()
+    assert response["Retry-After"] == "60"
+    # Reading the page is not counted, and another address is not limited.
+    assert client.get(reverse("accounts:login")).status_code == 200
+    assert client.post(reverse("accounts:login"), data, REMOTE_ADDR="10.9.8.7").status_code == 200
+
+
+@pytest.mark.django_db
+def test_api_requests_over_the_limit_get_a_json_429(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "/api/": (2, 60, ["GET", "POST"])}
+    for _ in range(2):
+        client.get("/api/v1/no-such-endpoint")
+    response = client.get("/api/v1/no-such-endpoint")
+    assert response.status_code == 429
+    assert response.json() == {
+        "code": "rate_limited",
+        "message": "请求过于频繁，请 1 分钟后再试。",
+        "field": None,
+    }
+
+
+@pytest.mark.django_db
+def test_old_windows_are_cleaned_up(client, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    RateCounter.objects.create(
+        key="accounts:login|1.2.3.4", window_start=timezone.now() - timedelta(hours=1), count=9
+    )
+    client.post(reverse("accounts:login"), {"username": "a", "password": "b"})
+    assert not RateCounter.objects.filter(key="accounts:login|1.2.3.4").exists()
