@@ -63,6 +63,17 @@ class ParticipatingUnitQuerySet(ProjectScopedQuerySet):
     def on_site(self):
         return self.filter(exit_date__isnull=True)
 
+    def with_counts(self):
+        """Teams and workers on site per unit, in the same query (the list shows them per row)."""
+        return self.select_related("enterprise").annotate(
+            teams_on_site=models.Count(
+                "teams", filter=models.Q(teams__exit_date__isnull=True), distinct=True
+            ),
+            workers_on_site=models.Count(
+                "roster", filter=models.Q(roster__exit_date__isnull=True), distinct=True
+            ),
+        )
+
 
 class ParticipatingUnit(models.Model):
     """参建单位 = (project, enterprise, 参建单位类型): a link to the library, never a copy.
@@ -139,6 +150,11 @@ class TeamQuerySet(ProjectScopedQuerySet):
 
     def management(self):
         return self.filter(team_type=TeamType.MANAGEMENT)
+
+    def with_counts(self):
+        return self.select_related("unit__enterprise").annotate(
+            members_on_site=models.Count("roster", filter=models.Q(roster__exit_date__isnull=True))
+        )
 
 
 class Team(models.Model):

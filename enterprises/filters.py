@@ -1,0 +1,91 @@
+"""List filters with a `q` search (DESIGN.md pattern 3)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from jmzhgd.core.codes import CorpType, District, EnterpriseRegType, TeamType
+from jmzhgd.core.filters import BootstrapFilterSet
+
+from .models import Enterprise, ParticipatingUnit, Team
+
+STATUS_CHOICES = [("on_site", "在场"), ("exited", "已退场")]
+
+
+def _search(placeholder: str):
+    return django_filters.CharFilter(
+        method="search", label="搜索", widget=forms.TextInput(attrs={"placeholder": placeholder})
+    )
+
+
+class StatusFilterMixin(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES, method="filter_status", label="状态", empty_label="全部"
+    )
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(exit_date__isnull=(value == "on_site"))
+
+
+class EnterpriseFilter(BootstrapFilterSet):
+    q = _search("企业名称/统一社会信用代码")
+    reg_type = django_filters.ChoiceFilter(
+        choices=EnterpriseRegType.choices, label="登记注册类型", empty_label="全部"
+    )
+    district = django_filters.ChoiceFilter(choices=District.choices, label="所在区县", empty_label="全部")
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "reg_type", "district"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(credit_code__icontains=value.upper()))
+
+
+class UnitFilter(StatusFilterMixin, BootstrapFilterSet):
+    q = _search("企业名称/信用代码/项目负责人")
+    corp_type = django_filters.ChoiceFilter(
+        choices=CorpType.choices, label="参建单位类型", empty_label="全部"
+    )
+
+    class Meta:
+        model = ParticipatingUnit
+        fields = ["q", "corp_type", "status"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(enterprise__name__icontains=value)
+            | Q(enterprise__credit_code__icontains=value.upper())
+            | Q(pm_name__icontains=value)
+        )
+
+
+class TeamFilter(StatusFilterMixin, BootstrapFilterSet):
+    q = _search("班组名称/班组长/企业名称")
+    unit = django_filters.ModelChoiceFilter(
+        queryset=ParticipatingUnit.objects.none(), label="参建单位", empty_label="全部"
+    )
+    team_type = django_filters.ChoiceFilter(choices=TeamType.choices, label="班组类型", empty_label="全部")
+
+    class Meta:
+        model = Team
+        fields = ["q", "unit", "team_type", "status"]
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = ParticipatingUnit.objects.filter(project=project).select_related("enterprise")
+        # The form was built by the parent's __init__; narrow both the filter and its field.
+        self.filters["unit"].queryset = units
+        self.form.fields["unit"].queryset = units
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(leader_name__icontains=value)
+            | Q(unit__enterprise__name__icontains=value)
+        )
