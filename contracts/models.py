@@ -6,6 +6,7 @@ Status (未签订 / 有效 / 即将到期 / 已过期) is always computed from d
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from enterprises.models import ProjectScopedQuerySet
@@ -63,10 +64,12 @@ class Contract(models.Model):
             models.CheckConstraint(
                 name="contract_end_not_before_start",
                 condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                violation_error_message="合同失效日期不能早于合同生效日期。",
             ),
             models.CheckConstraint(
                 name="fixed_term_contract_has_end",
                 condition=~models.Q(period_type="0") | models.Q(end_date__isnull=False),
+                violation_error_message="固定期限合同必须填写合同失效日期。",
             ),
         ]
         indexes = [models.Index(fields=["project", "person", "start_date"])]
@@ -74,18 +77,58 @@ class Contract(models.Model):
     def __str__(self) -> str:
         return f"{self.person.name} {self.get_contract_type_display()} {self.start_date}"
 
+    def clean(self) -> None:
+        """Date rules with field-level Chinese messages (the constraints above are the database's guard)."""
+        errors = {}
+        if self.period_type == ContractPeriodType.FIXED and self.end_date is None:
+            errors["end_date"] = "固定期限合同必须填写合同失效日期。"
+        elif self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = (
+                f"合同失效日期（{self.end_date:%Y-%m-%d}）不能早于合同生效日期（{self.start_date:%Y-%m-%d}）。"
+            )
+        if self.unit_price is not None and not self.measure_unit:
+            errors["measure_unit"] = "填写单价时请选择计量单位。"
+        if self.unit_price is not None and self.unit_price <= 0:
+            errors["unit_price"] = "单价必须大于 0。"
+        if errors:
+            raise ValidationError(errors)
+
+    def overlaps(self, other: Contract) -> bool:
+        """Two periods overlap when each starts on or before the other ends (no end = open)."""
+        return (other.end_date is None or self.start_date <= other.end_date) and (
+            self.end_date is None or other.start_date <= self.end_date
+        )
+
+    @property
+    def period_label(self) -> str:
+        end = f"{self.end_date:%Y-%m-%d}" if self.end_date else "无"
+        return f"{self.start_date:%Y-%m-%d} 至 {end}"
+
+
+class ContractScanQuerySet(ProjectScopedQuerySet):
+    def current(self):
+        return self.filter(removed_at__isnull=True)
+
 
 class ContractScan(models.Model):
     """One page of a contract's scan (jpg/png/pdf), served only through an access-checked view."""
 
+    project = models.ForeignKey(  # repeats the contract's project so scoping needs no join
+        "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="contract_scans"
+    )
     contract = models.ForeignKey(
         Contract, verbose_name="合同", on_delete=models.PROTECT, related_name="scans"
     )
     file = models.FileField("扫描件", upload_to="contracts/scans/%Y/%m/")
+    thumbnail = models.FileField("缩略图", upload_to="contracts/thumbs/%Y/%m/", blank=True)
     content_type = models.CharField("文件类型", max_length=50)
     original_name = models.CharField("原文件名", max_length=200, blank=True)
     page = models.PositiveIntegerField("页码", default=1)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    # Removing a page from a contract only marks it: the file and the record stay (no hard deletes).
+    removed_at = models.DateTimeField("移除时间", null=True, blank=True)
+
+    objects = ContractScanQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "合同扫描件"
@@ -93,3 +136,7 @@ class ContractScan(models.Model):
 
     def __str__(self) -> str:
         return self.original_name or self.file.name
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == "application/pdf"

@@ -64,3 +64,16 @@ def annotate_contract_status(roster_entries: models.QuerySet, today: date | None
 
 def contract_status_label(value: str) -> str:
     return ContractStatus(value).label
+
+
+STATUS_BADGE_CLASSES = {
+    ContractStatus.NONE: "text-bg-secondary",
+    ContractStatus.VALID: "text-bg-success",
+    ContractStatus.EXPIRING: "text-bg-warning",
+    ContractStatus.EXPIRED: "text-bg-danger",
+}
+
+
+def contract_status_badge_class(value: str) -> str:
+    """The Bootstrap badge class a page shows a status with."""
+    return STATUS_BADGE_CLASSES[ContractStatus(value)]

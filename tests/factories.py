@@ -11,6 +11,7 @@ from factory.django import DjangoModelFactory
 
 from attendance.models import Device, Punch
 from attendance.summaries import shanghai_work_date
+from contracts.models import Contract
 from enterprises.models import Enterprise, ParticipatingUnit, Team
 from jmzhgd.accounts.models import Role, User
 from jmzhgd.core.codes import (
@@ -171,3 +172,17 @@ class PunchFactory(DjangoModelFactory):
     punched_at = factory.LazyFunction(timezone.now)
     work_date = factory.LazyAttribute(lambda o: shanghai_work_date(o.punched_at))
     direction = "01"
+
+
+class ContractFactory(DjangoModelFactory):
+    """A fixed-term labour contract of a roster entry, signed with the worker's own unit."""
+
+    class Meta:
+        model = Contract
+
+    roster_entry = factory.SubFactory(RosterEntryFactory)
+    project = factory.LazyAttribute(lambda o: o.roster_entry.project)
+    person = factory.LazyAttribute(lambda o: o.roster_entry.person)
+    unit = factory.LazyAttribute(lambda o: o.roster_entry.unit)
+    start_date = date(2026, 3, 3)
+    end_date = date(2027, 3, 2)

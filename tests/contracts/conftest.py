@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from jmzhgd.core.actor import Actor
+from tests import factories
+
+
+def png_bytes(size=(120, 160)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (240, 240, 230)).save(out, "PNG")
+    return out.getvalue()
+
+
+def pdf_bytes() -> bytes:
+    return b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def upload(data: bytes, name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data)
+
+
+@pytest.fixture
+def actor(project_user):
+    return Actor(user=project_user, ip="127.0.0.1")
+
+
+@pytest.fixture
+def entry(project):
+    """A worker on site in `project`, in a team of a labour subcontractor."""
+    return factories.RosterEntryFactory(team__unit__project=project)
