@@ -1,4 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_reports as views
 
 # 项目月考勤, 考勤明细, 异常考勤 (SPEC §8, issue 8).
-urlpatterns: list = []
+urlpatterns: list = [
+    path("projects/<int:project_id>/attendance/", views.month, name="month"),
+    path("projects/<int:project_id>/attendance/month/export/", views.month_export, name="month_export"),
+    path("projects/<int:project_id>/attendance/details/", views.details, name="details"),
+    path("projects/<int:project_id>/attendance/details/export/", views.details_export, name="details_export"),
+    path(
+        "projects/<int:project_id>/attendance/punches/<int:punch_id>/photo/",
+        views.punch_photo,
+        name="punch_photo",
+    ),
+    path("projects/<int:project_id>/attendance/anomalies/", views.anomalies, name="anomalies"),
+    path(
+        "projects/<int:project_id>/attendance/anomalies/<int:punch_id>/resolve/",
+        views.anomaly_resolve,
+        name="anomaly_resolve",
+    ),
+    path(
+        "projects/<int:project_id>/attendance/anomalies/<int:punch_id>/dismiss/",
+        views.anomaly_dismiss,
+        name="anomaly_dismiss",
+    ),
+]
