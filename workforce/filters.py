@@ -1,0 +1,91 @@
+"""花名册 and 人员库 filters. An ID number is encrypted, so it is found by its digest (the whole
+number) or by the last characters of its masked form (尾号)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from contracts.status import ContractStatus
+from enterprises.models import ParticipatingUnit, Team
+from jmzhgd.core.codes import PersonCategory
+from jmzhgd.core.filters import BootstrapFilterSet
+from jmzhgd.core.models import WorkType
+from jmzhgd.core.pii import id_digest
+from jmzhgd.core.validators import normalise_text
+
+from .models import Person, RosterEntry
+
+SIGNED = "signed"
+
+
+def person_search(value: str, prefix: str = "") -> Q:
+    """Name, phone, the whole ID number, or its last digits (up to 4, from the masked form)."""
+    text = normalise_text(value).upper()
+    if not text:
+        return Q()
+    query = Q(**{f"{prefix}name__icontains": text}) | Q(**{f"{prefix}phone__contains": text})
+    if len(text) <= 4 and text.rstrip("X").isdigit():
+        query |= Q(**{f"{prefix}id_number_masked__endswith": text})
+    elif len(text) >= 8:
+        query |= Q(**{f"{prefix}id_number_digest": id_digest(text)})
+    return query
+
+
+class RosterFilter(BootstrapFilterSet):
+    q = django_filters.CharFilter(
+        method="search", label="搜索", widget=forms.TextInput(attrs={"placeholder": "姓名/手机号/证件尾号"})
+    )
+    unit = django_filters.ModelChoiceFilter(label="所属企业", queryset=ParticipatingUnit.objects.none())
+    team = django_filters.ModelChoiceFilter(label="所属班组", queryset=Team.objects.none())
+    category = django_filters.ChoiceFilter(label="人员类别", choices=PersonCategory.choices)
+    work_type = django_filters.ModelChoiceFilter(label="工种", queryset=WorkType.objects.all())
+    status = django_filters.ChoiceFilter(
+        label="状态", choices=[("on", "在场"), ("off", "离场")], method="filter_status"
+    )
+    contract = django_filters.ChoiceFilter(
+        label="合同", choices=[(SIGNED, "已签订")] + list(ContractStatus.choices), method="filter_contract"
+    )
+
+    class Meta:
+        model = RosterEntry
+        fields = ["q", "unit", "team", "category", "work_type", "status", "contract"]
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["unit"].queryset = ParticipatingUnit.objects.filter(project=project).select_related(
+            "enterprise"
+        )
+        self.filters["team"].queryset = Team.objects.filter(project=project)
+        self.form.fields["unit"].queryset = self.filters["unit"].queryset
+        self.form.fields["team"].queryset = self.filters["team"].queryset
+
+    def search(self, queryset, name, value):
+        return queryset.filter(person_search(value, "person__"))
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(exit_date__isnull=(value == "on"))
+
+    def filter_contract(self, queryset, name, value):
+        # Needs the contract_status annotation (contracts.status.annotate_contract_status).
+        if value == SIGNED:
+            return queryset.exclude(contract_status=ContractStatus.NONE)
+        return queryset.filter(contract_status=value)
+
+
+class PersonPickFilter(BootstrapFilterSet):
+    """Step 1 of the 人员进场 wizard: the 人员库, searched."""
+
+    q = django_filters.CharFilter(
+        method="search",
+        label="搜索",
+        widget=forms.TextInput(attrs={"placeholder": "姓名/手机号/证件号码或尾号"}),
+    )
+
+    class Meta:
+        model = Person
+        fields = ["q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(person_search(value))

@@ -1,0 +1,227 @@
+"""Forms of the 人员库 and 花名册 pages. Business rules live in workforce.services; forms parse input."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import fields_for_model
+from django.utils import timezone
+
+from enterprises.models import ParticipatingUnit, Team
+from jmzhgd.core.codes import PersonCategory, TeamType
+from jmzhgd.core.models import ManagementPost, WorkType
+from jmzhgd.core.uploads import clean_image
+
+from .models import Person
+from .services import EntryRequest
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+IMAGE_ACCEPT = "image/jpeg,image/png"
+
+# Person fields a page may set (the ID number itself is handled separately: set once, never shown in full).
+PERSON_FIELDS = [
+    "name",
+    "nation",
+    "address",
+    "issuing_authority",
+    "id_valid_from",
+    "id_valid_to",
+    "phone",
+    "culture_level",
+    "politics_type",
+    "marital_status",
+    "has_major_medical_history",
+    "urgent_contact_name",
+    "urgent_contact_phone",
+    "bank_name",
+]
+IMAGE_FIELDS = {"photo": "头像", "id_front_image": "身份证正面照", "id_back_image": "身份证反面照"}
+
+
+class PersonForm(forms.Form):
+    """人员库 form (add and correct). Validation is upsert_person's; this form only parses.
+
+    `person` set: correcting an existing person, whose 证件类型 and 证件号码 stay as they are.
+    `capture`: on the 采集 page, the image inputs open the phone's camera.
+    """
+
+    field_names = PERSON_FIELDS + ["bank_card_number"]
+    capture = False
+
+    def __init__(self, *args, person: Person | None = None, **kwargs):
+        self.person = person
+        if person is not None:
+            kwargs.setdefault(
+                "initial", {name: getattr(person, name) for name in self.field_names if name in PERSON_FIELDS}
+            )
+        super().__init__(*args, **kwargs)
+        fields = {}
+        if person is None:
+            fields.update(fields_for_model(Person, fields=["id_type"]))
+            fields["id_number"] = forms.CharField(label="证件号码", max_length=40)
+        model_fields = [n for n in self.field_names if n in PERSON_FIELDS]
+        fields.update(fields_for_model(Person, fields=model_fields))
+        if "bank_card_number" in self.field_names:
+            fields["bank_card_number"] = forms.CharField(
+                label="工资卡号", required=False, max_length=40, help_text="不修改请留空" if person else ""
+            )
+        for name, label in IMAGE_FIELDS.items():
+            attrs = {"accept": IMAGE_ACCEPT}
+            if self.capture:
+                attrs["capture"] = "user" if name == "photo" else "environment"
+            fields[name] = forms.FileField(
+                label=label,
+                required=False,
+                widget=forms.ClearableFileInput(attrs=attrs),
+                help_text="JPG 或 PNG",
+            )
+        fields["name"].required = person is None
+        for name in ("id_valid_from", "id_valid_to"):
+            if name in fields:
+                fields[name].widget = DATE_INPUT
+        if "id_number" in fields:
+            fields["id_number"].widget.attrs.update({"autocomplete": "off", "inputmode": "text"})
+        if "phone" in fields:
+            fields["phone"].widget.attrs.update({"inputmode": "tel"})
+        self.fields = fields
+
+    def _clean_upload(self, name):
+        upload = self.cleaned_data.get(name)
+        if not upload:
+            return None
+        return clean_image(upload, label=IMAGE_FIELDS[name])
+
+    def clean_photo(self):
+        return self._clean_upload("photo")
+
+    def clean_id_front_image(self):
+        return self._clean_upload("id_front_image")
+
+    def clean_id_back_image(self):
+        return self._clean_upload("id_back_image")
+
+    def person_data(self) -> dict:
+        """The cleaned values as upsert_person's `data` (the identity of an existing person included)."""
+        data = {k: v for k, v in self.cleaned_data.items() if v is not None}
+        if self.person is not None:
+            data["id_type"], data["id_number"] = self.person.id_type, self.person.id_number
+        return data
+
+
+class CollectionForm(PersonForm):
+    """采集: what a phone can capture on site: the ID card's fields, its two sides and a face photo."""
+
+    field_names = ["name", "nation", "address", "issuing_authority", "id_valid_from", "id_valid_to", "phone"]
+    capture = True
+
+
+class EntryDetailsForm(forms.Form):
+    """Step 2 of the 人员进场 wizard (and the optional entry on the 采集 page).
+
+    Choices are narrowed to the project and to what the chosen unit and category allow; the rules
+    themselves (order, team type, 岗位 per unit type, ages) are checked by services.check_entries.
+    """
+
+    category = forms.ChoiceField(
+        label="人员类别", choices=PersonCategory.choices, initial=PersonCategory.WORKER
+    )
+    unit = forms.ModelChoiceField(
+        label="所属企业", queryset=ParticipatingUnit.objects.none(), empty_label="请选择参建单位"
+    )
+    team = forms.ModelChoiceField(label="所属班组", queryset=Team.objects.none(), empty_label="请选择班组")
+    work_type = forms.ModelChoiceField(
+        label="工种",
+        queryset=WorkType.objects.filter(is_active=True),
+        required=False,
+        empty_label="请选择工种",
+    )
+    post = forms.ModelChoiceField(
+        label="岗位", queryset=ManagementPost.objects.none(), required=False, empty_label="请选择岗位"
+    )
+    entry_date = forms.DateField(label="进场时间", widget=DATE_INPUT)
+
+    def __init__(self, project, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("entry_date", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.project = project
+        units = ParticipatingUnit.objects.filter(project=project).on_site().select_related("enterprise")
+        self.fields["unit"].queryset = units
+        self.fields["unit"].label_from_instance = lambda u: str(u)
+        self.fields["team"].queryset = Team.objects.filter(project=project).on_site().select_related("unit")
+        self.fields["post"].queryset = ManagementPost.objects.filter(is_active=True)
+        # What the dependent selects offer right now (the page's script refreshes them on change).
+        unit, category = (
+            self._chosen("unit"),
+            self.data.get(self.add_prefix("category")) or self.initial.get("category", PersonCategory.WORKER),
+        )
+        self.team_choices = team_choices(project, unit, category) if unit else []
+        self.post_choices = post_choices(unit) if unit else []
+
+    def _chosen(self, name):
+        value = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
+        if not value:
+            return None
+        try:
+            return self.fields[name].queryset.filter(pk=getattr(value, "pk", value)).first()
+        except (ValueError, TypeError):
+            return None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("category") == PersonCategory.MANAGER:
+            cleaned["work_type"] = None
+        else:
+            cleaned["post"] = None
+        return cleaned
+
+    def requests_for(self, persons, leaders=frozenset()) -> list[EntryRequest]:
+        data = self.cleaned_data
+        return [
+            EntryRequest(
+                person=person,
+                unit=data["unit"],
+                team=data["team"],
+                category=data["category"],
+                work_type=data["work_type"],
+                post=data["post"],
+                entry_date=data["entry_date"],
+                is_team_leader=person.pk in leaders,
+            )
+            for person in persons
+        ]
+
+
+def team_choices(project, unit, category) -> list[Team]:
+    """A unit's on-site teams that take `category`: its 管理人员班组 for managers, else its normal teams."""
+    from jmzhgd.core.codes import TEAM_TYPE_FOR_CATEGORY
+
+    try:
+        team_type = TEAM_TYPE_FOR_CATEGORY[PersonCategory(category)]
+    except ValueError:
+        team_type = TeamType.WORKER
+    return list(
+        Team.objects.filter(project=project, unit=unit, team_type=team_type).on_site().order_by("name")
+    )
+
+
+def post_choices(unit) -> list[ManagementPost]:
+    """The 岗位 offered for the unit's 参建单位类型 (e.g. 总监理工程师 only for 监理)."""
+    return [p for p in ManagementPost.objects.filter(is_active=True) if p.applies_to(unit.corp_type)]
+
+
+class ExitForm(forms.Form):
+    exit_date = forms.DateField(label="退场日期", widget=DATE_INPUT)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("exit_date", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+
+def parse_ids(values) -> list[int]:
+    ids = []
+    for value in values:
+        try:
+            ids.append(int(value))
+        except (TypeError, ValueError):
+            raise ValidationError("所选记录无效，请刷新页面后重试。") from None
+    return ids
