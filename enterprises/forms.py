@@ -169,8 +169,12 @@ class UnitAddForm(UnitDetailsForm):
     def clean_entry_date(self):
         return _date_not_future(self.cleaned_data.get("entry_date"), "进场日期")
 
+    def _get_validation_exclusions(self):
+        # Re-entry of an exited unit of the same enterprise and type is the action's decision, so
+        # the model's unique constraint on (project, enterprise, type) is not checked here.
+        return {*super()._get_validation_exclusions(), "corp_type"}
+
     def validate_unique(self):
-        # Re-entry of an exited unit of the same enterprise and type is the action's decision.
         pass
 
 
@@ -259,6 +263,9 @@ class TeamForm(CheckedFieldsMixin, forms.ModelForm):
     def clean_entry_date(self):
         return _date_not_future(self.cleaned_data.get("entry_date"), "进场日期")
 
+    def _get_validation_exclusions(self):
+        # The action checks the name within the unit, with a message naming both.
+        return {*super()._get_validation_exclusions(), "name"}
+
     def validate_unique(self):
-        # The action checks the name within the unit with a message naming both.
         pass

@@ -163,6 +163,8 @@ def can_see_licence(user, enterprise: Enterprise) -> bool:
 
 @transaction.atomic
 def update_enterprise(actor: Actor, enterprise: Enterprise, changes: dict) -> Enterprise:
+    # Work on the stored row: a ModelForm has already written its input onto the caller's instance.
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     if not can_edit_enterprise(actor.user, enterprise):
         raise PermissionDenied("只能完善参与本项目的企业的信息。")
     if "credit_code" in changes and not is_supervisor_or_admin(actor.user):
@@ -218,6 +220,7 @@ def unit_on_site_counts(unit: ParticipatingUnit) -> tuple[int, int]:
 @transaction.atomic
 def update_unit(actor: Actor, unit: ParticipatingUnit, changes: dict) -> ParticipatingUnit:
     """参建单位信息完善; the 管理人员班组's 责任人 follows the unit's 项目负责人."""
+    unit = ParticipatingUnit.objects.select_for_update().get(pk=unit.pk)
     before = audit.snapshot(unit)
     for key, value in changes.items():
         setattr(unit, key, value)
@@ -356,6 +359,7 @@ def update_team(actor: Actor, team: Team, changes: dict) -> Team:
     """【编辑】 normal teams only; the type may change only from 建筑工人班组 to 其他人员班组."""
     from workforce.models import RosterEntry
 
+    team = Team.objects.select_for_update().select_related("unit__enterprise").get(pk=team.pk)
     refuse_management_team(team)
     new_type = changes.get("team_type", team.team_type)
     if new_type != team.team_type:
@@ -394,8 +398,8 @@ def exit_team(actor: Actor, team: Team, exit_date: date) -> int:
     from workforce.models import RosterEntry
     from workforce.services import exit_roster_entries
 
-    refuse_management_team(team)
     team = Team.objects.select_for_update().get(pk=team.pk)
+    refuse_management_team(team)
     if not team.is_on_site:
         raise ValidationError(f"班组“{team.name}”已退场。")
     check_not_future(exit_date, "退场日期")
@@ -410,8 +414,8 @@ def exit_team(actor: Actor, team: Team, exit_date: date) -> int:
 @transaction.atomic
 def reenter_team(actor: Actor, team: Team, entry_date: date) -> Team:
     """再次进场 of an exited normal team into its unit (which must be on site)."""
-    refuse_management_team(team)
     team = Team.objects.select_for_update().get(pk=team.pk)
+    refuse_management_team(team)
     if team.is_on_site:
         raise ValidationError(f"班组“{team.name}”仍在场。")
     check_unit_accepts_team(team.unit, entry_date)
