@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "workforce",
     "attendance",
     "contracts",
+    "jmzhgd.api",
 ]
 
 MIDDLEWARE = [
@@ -236,6 +237,19 @@ MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
 GEOCODER_URL = env.str("GEOCODER_URL", default="")
 # Behind a reverse proxy: how many proxies append to X-Forwarded-For (0 = trust REMOTE_ADDR only).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# --- API (SPEC §10) --------------------------------------------------------------------------
+# Signed requests: a timestamp further than this from the server clock is refused, and a nonce is
+# remembered for as long (so a replay inside the window is refused too).
+API_SIGNATURE_WINDOW_SECONDS = env.int("API_SIGNATURE_WINDOW_SECONDS", default=300)
+# Request bodies above this size are refused (413) before they are read; a person upload with
+# three compressed photos fits comfortably, a runaway client does not.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=4 * 1024 * 1024)
+API_MAX_BATCH_ITEMS = 500
+# Punch times later than now plus this many seconds are refused (device clocks drift a little).
+API_PUNCH_FUTURE_TOLERANCE_SECONDS = env.int("API_PUNCH_FUTURE_TOLERANCE_SECONDS", default=300)
+# Lifetime of the collection app's bearer token.
+API_TOKEN_TTL_SECONDS = env.int("API_TOKEN_TTL_SECONDS", default=2 * 3600)
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

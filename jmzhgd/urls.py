@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from jmzhgd.api.endpoints import api
 from jmzhgd.core import health, views as core_views
 
 admin.site.site_header = "江门市智慧工地实名制管理平台 · 系统管理"
@@ -19,6 +20,8 @@ urlpatterns = [
     path("", include("workforce.urls")),
     path("", include("attendance.urls")),
     path("", include("contracts.urls")),
+    path("", include("jmzhgd.api.urls")),  # 接口凭证 pages (namespace api_credentials)
+    path("api/v1/", api.urls),  # the signed JSON API and its 接口文档 (namespace api-1)
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
 ]

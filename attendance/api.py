@@ -1,0 +1,127 @@
+"""考勤接口 (SPEC §10): punch batches and device heartbeats, signed requests only."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import timezone
+from ninja import Router, Schema
+from pydantic import Field
+
+from jmzhgd.api.auth import SIGNED, client_project
+from jmzhgd.api.errors import ApiError, not_found
+from jmzhgd.api.schemas import ERRORS
+
+from .ingest import ingest_punches
+from .models import Device, PunchSource
+
+router = Router(tags=["考勤"])
+
+
+class PunchIn(Schema):
+    recordId: str | None = Field(
+        None, max_length=64, description="设备的记录号（同一设备内唯一，用于去重，建议提供）"
+    )
+    idCardType: str | None = Field(None, max_length=2, description="证件类型代码，默认 01 居民身份证")
+    idCardNumber: str = Field(..., max_length=30, description="证件号码")
+    name: str | None = Field(None, max_length=50, description="姓名（可选，仅用于异常考勤核对）")
+    time: str = Field(
+        ..., max_length=40, description="打卡时间，北京时间 YYYY-MM-DD HH:MM:SS，或带时区的 ISO 8601"
+    )
+    direction: str = Field(..., max_length=2, description="方向：01 入场，02 出场")
+    attendType: str | None = Field(None, max_length=3, description="通行方式代码，默认 001 人脸识别")
+    image: str | None = Field(
+        None, description="抓拍照片，JPG/PNG 的 base64（可带 data:image/...;base64, 前缀）"
+    )
+    lng: float | None = Field(None, description="经度（WGS-84）")
+    lat: float | None = Field(None, description="纬度（WGS-84）")
+
+
+class PunchBatchIn(Schema):
+    deviceSn: str | None = Field(
+        None,
+        max_length=64,
+        description="设备序列号（须已在平台【考勤设备】登记到本项目）；不经设备上传可省略",
+    )
+    records: list[PunchIn] = Field(..., min_length=1, description="考勤记录，每批 1–500 条")
+
+
+class ItemResultOut(Schema):
+    index: int = Field(..., description="该条在 records 中的序号（从 0 开始）")
+    status: str = Field(
+        ...,
+        description="created 已保存；duplicate 重复上传（已确认，不是错误）；anomaly 已保存为异常考勤；error 未保存",
+    )
+    code: str
+    message: str
+    field: str | None = None
+
+
+class PunchBatchOut(Schema):
+    created: int
+    duplicate: int
+    anomaly: int
+    error: int
+    results: list[ItemResultOut]
+
+
+class HeartbeatOut(Schema):
+    deviceSn: str
+    name: str
+    direction: str = Field(..., description="设备方向：01 入场，02 出场，空为双向")
+    serverTime: str = Field(..., description="服务器时间（北京时间），可用于校准设备时钟")
+
+
+def _project_device(project, serial: str) -> Device:
+    device = Device.objects.filter(project=project, serial_number=serial).first()
+    if device is None:
+        raise not_found("设备未在本项目登记，请先在平台【考勤设备】页面添加。", "deviceSn")
+    if not device.is_active:
+        raise ApiError(403, "device_inactive", "该设备已停用，请在平台【考勤设备】页面启用。", "deviceSn")
+    return device
+
+
+@router.post(
+    "/projects/{int:project_id}/punches",
+    auth=SIGNED,
+    response={200: PunchBatchOut, **ERRORS},
+    summary="批量上传考勤记录",
+    description=(
+        "每批最多 500 条，逐条返回结果。重复上传的记录（同一设备同一 recordId，或同一人同一时间同一方向）"
+        "返回 duplicate，不会重复保存；不在项目花名册的人员保存为异常考勤（anomaly）；"
+        "打卡时间晚于服务器时间 5 分钟以上、方向或证件号码不正确的记录返回 error，不保存。"
+    ),
+)
+def upload_punches(request, project_id: int, payload: PunchBatchIn):
+    project = client_project(request, project_id)
+    limit = settings.API_MAX_BATCH_ITEMS
+    if len(payload.records) > limit:
+        raise ApiError(413, "batch_too_large", f"每批最多 {limit} 条考勤记录。", "records")
+    device = _project_device(project, payload.deviceSn) if payload.deviceSn else None
+    outcome = ingest_punches(
+        request.auth.actor,
+        project,
+        [record.dict() for record in payload.records],
+        device=device,
+        source=PunchSource.DEVICE if device is not None else PunchSource.API,
+    )
+    return {**outcome.summary, "results": [r.as_dict() for r in outcome.results]}
+
+
+@router.post(
+    "/projects/{int:project_id}/devices/{device_sn}/heartbeat",
+    auth=SIGNED,
+    response={200: HeartbeatOut, **ERRORS},
+    summary="设备心跳",
+    description="设备定时调用（建议每 1–5 分钟），平台据此显示设备【最后在线】时间。设备须已登记到本项目。",
+)
+def heartbeat(request, project_id: int, device_sn: str):
+    project = client_project(request, project_id)
+    device = _project_device(project, device_sn)
+    now = timezone.now()
+    Device.objects.filter(pk=device.pk).update(last_seen_at=now)
+    return {
+        "deviceSn": device.serial_number,
+        "name": device.name,
+        "direction": device.direction,
+        "serverTime": timezone.localtime(now).strftime("%Y-%m-%d %H:%M:%S"),
+    }

@@ -1,0 +1,97 @@
+"""The 接口文档 text shown above the generated OpenAPI reference, with a worked signing example.
+
+The example's numbers are computed from `jmzhgd.api.signing` at import time (and pinned by a test),
+so the document can never drift from what the server checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from .signing import sign, string_to_sign
+
+EXAMPLE = {
+    "app_key": "jm1a2b3c4d5e6f70",
+    "secret": "3f6c1a9e0b7d4c2e8f5a6b1c9d0e7f2a4b8c6d1e3f5a7b9c",
+    "method": "POST",
+    "path": "/api/v1/projects/1/punches",
+    "timestamp": "1767225600",
+    "nonce": "5f2b9c7e4a1d8e6b",
+    "body": (
+        '{"deviceSn":"JM-GATE-01","records":[{"recordId":"10001","idCardNumber":"11010519491231002X",'
+        '"time":"2026-01-01 07:58:12","direction":"01","attendType":"001"}]}'
+    ),
+}
+EXAMPLE_BODY_SHA256 = hashlib.sha256(EXAMPLE["body"].encode("utf-8")).hexdigest()
+EXAMPLE_SIGN = sign(
+    EXAMPLE["secret"],
+    EXAMPLE["method"],
+    EXAMPLE["path"],
+    EXAMPLE["timestamp"],
+    EXAMPLE["nonce"],
+    EXAMPLE["body"].encode("utf-8"),
+)
+_STRING = string_to_sign(
+    EXAMPLE["method"], EXAMPLE["path"], EXAMPLE["timestamp"], EXAMPLE["nonce"], EXAMPLE["body"].encode()
+)
+
+DESCRIPTION = f"""
+江门市智慧工地实名制管理平台对设备商、采集APP开放的接口（采集人员上传接口、考勤接口）。
+
+## 1. 凭证与授权
+* 监管方或项目账号在平台【接口凭证】页面创建 **App Key / App Secret**；App Secret 只显示一次。
+* 每个凭证绑定一个或多个项目，只能读写这些项目的数据；访问未授权的项目与访问不存在的项目一样返回 404。
+* 采集APP也可以用项目账号登录 `POST /api/v1/auth/token` 取得短期令牌（请求头 `Authorization: Bearer <token>`），
+  只能用于本项目的人员上传和花名册接口；连续输错密码会与网页登录一样被锁定。
+
+## 2. 请求签名
+每个签名请求带以下请求头：
+
+| 请求头 | 说明 |
+|---|---|
+| `X-App-Key` | App Key |
+| `X-Timestamp` | 当前 Unix 时间戳（秒），与服务器时间相差不得超过 300 秒 |
+| `X-Nonce` | 8–64 位随机字符串（字母、数字、`_`、`-`），每个请求不同，重复使用将被拒绝 |
+| `X-Sign` | 签名，小写十六进制 |
+
+待签名字符串为五行，用换行符 `\\n` 连接（最后一行后没有换行）：
+
+```
+请求方法（大写）
+请求路径（含查询字符串，与实际发送的完全一致）
+X-Timestamp
+X-Nonce
+请求体的 SHA-256（小写十六进制；GET 请求体为空，即 e3b0c442…7852b855）
+```
+
+`X-Sign = hex(HMAC-SHA256(key = App Secret, message = 待签名字符串))`，均按 UTF-8 编码。
+
+### 签名示例（真实数据，可用于核对实现）
+* App Secret：`{EXAMPLE["secret"]}`
+* 请求：`{EXAMPLE["method"]} {EXAMPLE["path"]}`，`X-Timestamp: {EXAMPLE["timestamp"]}`，`X-Nonce: {EXAMPLE["nonce"]}`
+* 请求体（原样发送的字节）：
+
+```
+{EXAMPLE["body"]}
+```
+
+* 请求体 SHA-256：`{EXAMPLE_BODY_SHA256}`
+* 待签名字符串：
+
+```
+{_STRING}
+```
+
+* `X-Sign: {EXAMPLE_SIGN}`
+
+平台代码仓库中的 `clients/jmzhgd_client.py` 是只用 Python 标准库写的参考客户端，可直接使用或对照实现。
+
+## 3. 返回与错误
+* 成功返回 JSON（2xx）。
+* 错误返回 4xx 和 JSON：`{{"code": "稳定的错误代码", "message": "中文说明", "field": "出错字段或 null"}}`。
+  常见代码：`bad_signature`、`stale_timestamp`、`replayed_nonce`、`not_found`、`invalid`、`body_too_large`、
+  `batch_too_large`、`login_failed`、`locked_out`。
+* 请求体不得超过 4 MB；每批考勤最多 500 条。出错的请求不会写入任何数据。
+* 考勤批量上传逐条返回结果：`created`（已保存）、`duplicate`（重复上传，已确认，不是错误）、
+  `anomaly`（已保存为异常考勤，例如该人员不在项目花名册）、`error`（未保存，见 code 和 message）。
+"""

@@ -1,0 +1,82 @@
+"""Errors of the API: always JSON {"code": stable code, "message": 中文, "field": field or null}."""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    """Raised anywhere under the API; the handler turns it into a JSON answer with `status`."""
+
+    def __init__(self, status: int, code: str, message: str, field: str | None = None, **extra):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+        self.extra = extra
+
+    def payload(self) -> dict:
+        return {"code": self.code, "message": self.message, "field": self.field, **self.extra}
+
+
+def not_found(message: str = "资源不存在或无权访问。", field: str | None = None) -> ApiError:
+    """404, never 403: ids of other projects cannot be probed (SPEC §1)."""
+    return ApiError(404, "not_found", message, field)
+
+
+# Chinese messages for the schema errors pydantic reports, by error type.
+SCHEMA_MESSAGES = {
+    "missing": "缺少必填字段",
+    "string_type": "应为字符串",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "decimal_parsing": "应为数字",
+    "bool_type": "应为布尔值",
+    "bool_parsing": "应为布尔值",
+    "list_type": "应为数组",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "model_attributes_type": "应为对象",
+    "string_too_long": "长度超过限制",
+    "string_too_short": "不能为空",
+    "too_long": "条目过多",
+    "too_short": "条目过少",
+    "literal_error": "取值不在允许范围内",
+    "enum": "取值不在允许范围内",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_type": "日期格式应为 YYYY-MM-DD",
+    "datetime_parsing": "时间格式应为 YYYY-MM-DD HH:MM:SS",
+    "datetime_from_date_parsing": "时间格式应为 YYYY-MM-DD HH:MM:SS",
+    "datetime_type": "时间格式应为 YYYY-MM-DD HH:MM:SS",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "greater_than": "数值过小",
+    "less_than": "数值过大",
+    "json_invalid": "请求体不是有效的 JSON",
+    "string_pattern_mismatch": "格式不正确",
+    "extra_forbidden": "不支持的字段",
+    "value_error": "取值不正确",
+}
+
+
+def field_path(loc) -> str | None:
+    """pydantic's loc without the parameter-source prefix ninja adds ("body", "payload", "query")."""
+    parts = [str(p) for p in loc]
+    while parts and parts[0] in ("body", "payload", "query", "path", "data"):
+        parts = parts[1:]
+    return ".".join(parts) or None
+
+
+def schema_error_payload(errors: list[dict]) -> dict:
+    details = []
+    for error in errors:
+        field = field_path(error.get("loc", ()))
+        message = SCHEMA_MESSAGES.get(error.get("type", ""), "取值不正确")
+        ctx = error.get("ctx") or {}
+        if error.get("type") == "value_error" and ctx.get("error"):
+            message = str(ctx["error"])
+        details.append({"field": field, "message": f"{field}：{message}" if field else message})
+    first = details[0] if details else {"field": None, "message": "请求参数不正确"}
+    return {"code": "invalid", "message": first["message"], "field": first["field"], "errors": details}

@@ -1,0 +1,111 @@
+"""接口凭证 pages: a supervisor's (every project in scope) and a project's (its own).
+
+Supervisors manage credentials here although they only read project pages elsewhere: issuing
+credentials to vendors is a supervisor task (SPEC §1, §10).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from jmzhgd.core.access import can_write_project, project_for, require_supervisor
+from jmzhgd.core.actor import Actor
+
+from . import services
+from .filters import CredentialFilter
+from .forms import CredentialForm
+from .models import ApiCredential
+from .tables import CredentialTable
+
+
+def _list_page(request, queryset, context):
+    queryset = queryset.select_related("created_by").prefetch_related("projects")
+    filterset = CredentialFilter(request.GET, queryset=queryset)
+    table = CredentialTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
+    return render(request, "api/credential_list.html", {"filter": filterset, "table": table, **context})
+
+
+def _create_page(request, form, project):
+    if request.method == "POST" and form.is_valid():
+        projects = [project] if project is not None else form.cleaned_data["projects"]
+        try:
+            credential, secret = services.create_credential(
+                Actor.from_request(request), name=form.cleaned_data["name"], projects=projects
+            )
+        except ValidationError as exc:
+            for field_name, errors in exc.message_dict.items():
+                form.add_error(field_name if field_name in form.fields else None, errors)
+        else:
+            # The secret is rendered once, in this answer, and is never stored in clear.
+            return render(
+                request,
+                "api/credential_created.html",
+                {"credential": credential, "secret": secret, "project": project},
+            )
+    return render(request, "api/credential_form.html", {"form": form, "project": project})
+
+
+@login_required
+def credential_list(request):
+    require_supervisor(request.user)
+    return _list_page(request, ApiCredential.objects.visible_to(request.user), {"project": None})
+
+
+@login_required
+def credential_create(request):
+    require_supervisor(request.user)
+    form = CredentialForm(request.POST or None, user=request.user)
+    return _create_page(request, form, None)
+
+
+@login_required
+@require_POST
+def credential_revoke(request, credential_id):
+    require_supervisor(request.user)
+    credential = get_object_or_404(ApiCredential.objects.visible_to(request.user), pk=credential_id)
+    _revoke(request, credential)
+    return redirect("api_credentials:list")
+
+
+@login_required
+def project_credential_list(request, project_id):
+    project = project_for(request, project_id)
+    return _list_page(
+        request,
+        ApiCredential.objects.visible_to(request.user).filter(projects=project),
+        {"project": project, "can_write": can_write_project(request.user, project)},
+    )
+
+
+@login_required
+def project_credential_create(request, project_id):
+    project = project_for(request, project_id, write=True)
+    form = CredentialForm(request.POST or None, project=project)
+    return _create_page(request, form, project)
+
+
+@login_required
+@require_POST
+def project_credential_revoke(request, project_id, credential_id):
+    project = project_for(request, project_id, write=True)
+    credential = get_object_or_404(
+        ApiCredential.objects.visible_to(request.user).filter(projects=project), pk=credential_id
+    )
+    _revoke(request, credential)
+    return redirect("api_credentials:project_list", project_id=project.pk)
+
+
+def _revoke(request, credential):
+    try:
+        services.revoke_credential(Actor.from_request(request), credential)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, exc.messages[0] if hasattr(exc, "messages") else str(exc))
+    else:
+        messages.success(request, f"接口凭证 {credential.app_key} 已吊销，使用它的请求将被拒绝。")

@@ -1,0 +1,363 @@
+"""采集人员上传接口 and the on-site roster for device face sync (SPEC §10, manual 2.7.1–2.7.2).
+
+Person upload goes through the same actions as the 采集 page and the entry wizard
+(workforce.services.upsert_person / enter_persons), so the rules live in one place. Signed
+requests and the collection app's bearer token are both accepted here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from enterprises.models import Team
+from jmzhgd.api.auth import SIGNED_OR_TOKEN, client_project
+from jmzhgd.api.errors import ApiError, not_found
+from jmzhgd.api.images import decode_base64_image
+from jmzhgd.api.schemas import ERRORS
+from jmzhgd.core.codes import TEAM_TYPE_FOR_CATEGORY, PersonCategory
+from jmzhgd.core.files import serve_private_file
+from jmzhgd.core.models import ManagementPost, WorkType
+
+from .models import Person, PersonSource, RosterEntry
+from .services import EntryRefused, EntryRequest, enter_persons, upsert_person
+
+router = Router(tags=["人员"])
+
+# API field (national ProjectWorker names) → Person field of workforce.services.upsert_person.
+PERSON_FIELDS = {
+    "workerName": "name",
+    "idCardType": "id_type",
+    "idCardNumber": "id_number",
+    "nation": "nation",
+    "address": "address",
+    "grantOrg": "issuing_authority",
+    "startDate": "id_valid_from",
+    "expiryDate": "id_valid_to",
+    "cellPhone": "phone",
+    "cultureLevelType": "culture_level",
+    "politicsType": "politics_type",
+    "maritalStatus": "marital_status",
+    "hasBadMedicalHistory": "has_major_medical_history",
+    "urgentLinkMan": "urgent_contact_name",
+    "urgentLinkManPhone": "urgent_contact_phone",
+    "payRollBankName": "bank_name",
+    "payRollBankCardNumber": "bank_card_number",
+    "headImage": "photo",
+    "positiveIDCardImage": "id_front_image",
+    "negativeIDCardImage": "id_back_image",
+}
+API_FIELD = {model: api for api, model in PERSON_FIELDS.items()}
+IMAGE_LABELS = {
+    "headImage": "头像",
+    "positiveIDCardImage": "身份证正面照",
+    "negativeIDCardImage": "身份证反面照",
+}
+
+
+class EntryIn(Schema):
+    teamId: int | None = Field(None, description="班组ID（与 corpCode + teamName 二选一）")
+    corpCode: str | None = Field(None, max_length=18, description="参建单位统一社会信用代码")
+    teamName: str | None = Field(None, max_length=100, description="班组名称")
+    category: str | None = Field(
+        None,
+        max_length=16,
+        description="人员类别：worker 建筑工人、other 其他人员、manager 管理人员；默认按班组类型",
+    )
+    workType: str | None = Field(None, max_length=8, description="工种代码（建筑工人、其他人员必填）")
+    postCode: str | None = Field(None, max_length=8, description="岗位代码（管理人员必填）")
+    entryDate: str | None = Field(None, max_length=10, description="进场日期 YYYY-MM-DD，默认今天")
+    isTeamLeader: bool = Field(False, description="是否班组长")
+    confirmWarnings: bool = Field(False, description="确认警告（证件过期、超过年龄上限）后仍进场")
+
+
+class PersonIn(Schema):
+    workerName: str | None = Field(None, max_length=50, description="姓名（新人员必填）")
+    idCardType: str | None = Field(None, max_length=2, description="证件类型代码，默认 01 居民身份证")
+    idCardNumber: str = Field(..., max_length=30, description="证件号码（按证件号码新增或更新）")
+    nation: str | None = Field(None, max_length=10, description="民族代码或名称，如 01 或 汉族")
+    address: str | None = Field(None, max_length=200, description="住址")
+    grantOrg: str | None = Field(None, max_length=100, description="发证机关")
+    startDate: str | None = Field(None, max_length=10, description="证件有效期起 YYYY-MM-DD")
+    expiryDate: str | None = Field(None, max_length=10, description="证件有效期止 YYYY-MM-DD，长期可省略")
+    cellPhone: str | None = Field(None, max_length=20, description="手机号")
+    cultureLevelType: str | None = Field(None, max_length=10, description="文化程度代码")
+    politicsType: str | None = Field(None, max_length=10, description="政治面貌代码")
+    maritalStatus: str | None = Field(None, max_length=10, description="婚姻状况代码")
+    hasBadMedicalHistory: bool | None = Field(None, description="是否有重大病史")
+    urgentLinkMan: str | None = Field(None, max_length=50, description="紧急联系人")
+    urgentLinkManPhone: str | None = Field(None, max_length=20, description="紧急联系人电话")
+    payRollBankName: str | None = Field(None, max_length=100, description="工资卡开户行")
+    payRollBankCardNumber: str | None = Field(None, max_length=30, description="工资卡号")
+    headImage: str | None = Field(None, description="头像，JPG/PNG 的 base64")
+    positiveIDCardImage: str | None = Field(None, description="身份证正面照，JPG/PNG 的 base64")
+    negativeIDCardImage: str | None = Field(None, description="身份证反面照，JPG/PNG 的 base64")
+    entry: EntryIn | None = Field(None, description="同时办理进场（可选）")
+
+
+class PersonOut(Schema):
+    personId: int
+    created: bool = Field(..., description="true 新增人员；false 更新已有人员")
+    idCardNumberMasked: str
+    rosterEntryId: int | None = Field(None, description="办理进场时的花名册记录ID")
+
+
+class RosterItemOut(Schema):
+    rosterEntryId: int
+    personId: int
+    name: str
+    idCardType: str
+    idCardNumber: str
+    gender: str
+    unitName: str
+    corpCode: str
+    teamId: int
+    teamName: str
+    category: str
+    workTypeOrPost: str
+    isTeamLeader: bool
+    entryDate: str
+    exitDate: str | None = Field(None, description="退场日期；有值表示已离场，设备应删除该人员")
+    onSite: bool
+    photoUrl: str | None = Field(None, description="头像下载地址（需同样签名或令牌访问）")
+    updatedAt: str
+
+
+class RosterPageOut(Schema):
+    page: int
+    pageSize: int
+    total: int
+    serverTime: str = Field(..., description="服务器时间；下次增量同步可作为 changedSince")
+    items: list[RosterItemOut]
+
+
+class RosterQuery(Schema):
+    page: int = Field(1, ge=1, le=100000, description="页码，从 1 开始")
+    pageSize: int = Field(100, ge=1, le=500, description="每页条数，最多 500")
+    changedSince: str | None = Field(
+        None,
+        max_length=40,
+        description="增量同步：只返回此时间之后有变化的记录（含已离场的），格式 YYYY-MM-DD HH:MM:SS 或 ISO 8601",
+    )
+
+
+def _refuse(exc: ValidationError, prefix: str = ""):
+    if hasattr(exc, "error_dict"):
+        field, messages = next(iter(exc.message_dict.items()))
+        api_field = API_FIELD.get(field, field)
+        return ApiError(422, "invalid", messages[0], f"{prefix}{api_field}" if field != "__all__" else None)
+    return ApiError(422, "invalid", exc.messages[0], prefix.rstrip(".") or None)
+
+
+def _person_data(payload: PersonIn) -> dict:
+    data = {}
+    for api_name, model_name in PERSON_FIELDS.items():
+        value = getattr(payload, api_name)
+        if value is None or value == "":
+            continue
+        if api_name in IMAGE_LABELS:
+            try:
+                value = decode_base64_image(value, label=IMAGE_LABELS[api_name])
+            except ValidationError as exc:
+                raise ApiError(422, "bad_image", exc.messages[0], api_name) from None
+        data[model_name] = value
+    return data
+
+
+def _entry_request(project, person: Person, entry: EntryIn) -> EntryRequest:
+    teams = Team.objects.filter(project=project).select_related("unit__enterprise")
+    if entry.teamId is not None:
+        team = teams.filter(pk=entry.teamId).first()
+        field = "entry.teamId"
+    elif entry.corpCode and entry.teamName:
+        team = teams.filter(
+            unit__enterprise__credit_code=entry.corpCode.strip().upper(), name=entry.teamName.strip()
+        ).first()
+        field = "entry.teamName"
+    else:
+        raise ApiError(422, "invalid", "请提供 teamId，或 corpCode 与 teamName。", "entry.teamId")
+    if team is None:
+        raise not_found("班组不存在或不属于本项目。", field)
+    category = entry.category
+    if not category:
+        category = next(c for c, t in TEAM_TYPE_FOR_CATEGORY.items() if t == team.team_type)
+    if category not in PersonCategory.values:
+        raise ApiError(422, "invalid", "人员类别应为 worker、other 或 manager。", "entry.category")
+    work_type = post = None
+    if entry.workType:
+        work_type = WorkType.objects.filter(code=entry.workType, is_active=True).first()
+        if work_type is None:
+            raise ApiError(422, "invalid", f"工种代码“{entry.workType}”不在工种表中。", "entry.workType")
+    if entry.postCode:
+        post = ManagementPost.objects.filter(code=entry.postCode).first()
+        if post is None:
+            raise ApiError(422, "invalid", f"岗位代码“{entry.postCode}”不在岗位表中。", "entry.postCode")
+    entry_date = timezone.localdate()
+    if entry.entryDate:
+        try:
+            entry_date = parse_date(entry.entryDate)
+        except ValueError:
+            entry_date = None
+        if entry_date is None:
+            raise ApiError(422, "invalid", "进场日期格式应为 YYYY-MM-DD。", "entry.entryDate")
+    return EntryRequest(
+        person=person,
+        unit=team.unit,
+        team=team,
+        category=category,
+        work_type=work_type,
+        post=post,
+        entry_date=entry_date,
+        is_team_leader=entry.isTeamLeader,
+    )
+
+
+@router.post(
+    "/projects/{int:project_id}/persons",
+    auth=SIGNED_OR_TOKEN,
+    response={200: PersonOut, **ERRORS},
+    summary="采集人员上传（按证件号码新增或更新，可同时进场）",
+    description=(
+        "按 证件类型 + 证件号码 新增或更新人员库中的人员；照片为 JPG/PNG 的 base64，平台校验并重新编码。"
+        "提供 entry 时同时办理进场，规则与平台【人员进场】相同；进场不通过时人员信息也不会保存。"
+    ),
+)
+def upload_person(request, project_id: int, payload: PersonIn):
+    project = client_project(request, project_id)
+    data = _person_data(payload)
+    actor = request.auth.actor
+    with transaction.atomic():
+        try:
+            person, created = upsert_person(actor, data, source=PersonSource.API, project=project)
+        except ValidationError as exc:
+            raise _refuse(exc) from None
+        entry_id = None
+        if payload.entry is not None:
+            entry_request = _entry_request(project, person, payload.entry)
+            try:
+                entries = enter_persons(
+                    actor, project, [entry_request], confirm_warnings=payload.entry.confirmWarnings
+                )
+            except EntryRefused as exc:
+                if exc.check.errors:
+                    raise ApiError(422, "entry_refused", exc.messages[0], "entry") from None
+                raise ApiError(
+                    422,
+                    "entry_needs_confirmation",
+                    exc.messages[0] + "（确认后请设置 confirmWarnings=true）",
+                    "entry.confirmWarnings",
+                ) from None
+            entry_id = entries[0].pk
+    return {
+        "personId": person.pk,
+        "created": created,
+        "idCardNumberMasked": person.id_number_masked,
+        "rosterEntryId": entry_id,
+    }
+
+
+def _parse_since(value: str) -> datetime.datetime:
+    parsed = None
+    try:
+        parsed = parse_datetime(value.strip())
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ApiError(
+            422, "invalid", "changedSince 格式应为 YYYY-MM-DD HH:MM:SS 或 ISO 8601。", "changedSince"
+        )
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+def _local(value: datetime.datetime) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@router.get(
+    "/projects/{int:project_id}/roster",
+    auth=SIGNED_OR_TOKEN,
+    response={200: RosterPageOut, **ERRORS},
+    summary="在场人员花名册（设备人脸同步，分页、增量）",
+    description=(
+        "不带 changedSince 时返回全部在场人员；带 changedSince 时返回此后有变化的花名册记录，"
+        "包括已离场的（exitDate 有值，设备应删除其人脸）。按 rosterEntryId 升序分页。"
+    ),
+)
+def roster(request, project_id: int, query: Query[RosterQuery]):
+    project = client_project(request, project_id)
+    now = timezone.now()
+    entries = RosterEntry.objects.filter(project=project)
+    if query.changedSince:
+        since = _parse_since(query.changedSince)
+        entries = entries.filter(Q(updated_at__gte=since) | Q(person__updated_at__gte=since))
+    else:
+        entries = entries.filter(exit_date__isnull=True)
+    total = entries.count()
+    start = (query.page - 1) * query.pageSize
+    page = entries.select_related("person", "team", "unit__enterprise", "work_type", "post").order_by("pk")[
+        start : start + query.pageSize
+    ]
+    items = []
+    for entry in page:
+        person = entry.person
+        photo_url = (
+            reverse("api-1:person_photo", kwargs={"project_id": project.pk, "person_id": person.pk})
+            if person.photo
+            else None
+        )
+        items.append(
+            {
+                "rosterEntryId": entry.pk,
+                "personId": person.pk,
+                "name": person.name,
+                "idCardType": person.id_type,
+                "idCardNumber": person.id_number,
+                "gender": person.gender,
+                "unitName": entry.unit.enterprise.name,
+                "corpCode": entry.unit.enterprise.credit_code,
+                "teamId": entry.team_id,
+                "teamName": entry.team.name,
+                "category": entry.category,
+                "workTypeOrPost": entry.role_label,
+                "isTeamLeader": entry.is_team_leader,
+                "entryDate": entry.entry_date.isoformat(),
+                "exitDate": entry.exit_date.isoformat() if entry.exit_date else None,
+                "onSite": entry.exit_date is None,
+                "photoUrl": photo_url,
+                "updatedAt": _local(max(entry.updated_at, person.updated_at)),
+            }
+        )
+    return {
+        "page": query.page,
+        "pageSize": query.pageSize,
+        "total": total,
+        "serverTime": _local(now),
+        "items": items,
+    }
+
+
+@router.get(
+    "/projects/{int:project_id}/persons/{int:person_id}/photo",
+    auth=SIGNED_OR_TOKEN,
+    response={200: None, **ERRORS},
+    url_name="person_photo",
+    summary="下载人员头像（设备人脸同步）",
+    description="仅限在本项目花名册中的人员；与其他接口一样需要签名或令牌，照片不在公开地址。",
+)
+def person_photo(request, project_id: int, person_id: int):
+    project = client_project(request, project_id)
+    person = Person.objects.filter(pk=person_id, roster_entries__project=project).distinct().first()
+    if person is None or not person.photo:
+        raise not_found("人员不存在、不在本项目花名册或没有头像。", "person_id")
+    return serve_private_file(person.photo, download_name=f"{person.pk}{Path(person.photo.name).suffix}")
