@@ -211,7 +211,9 @@ def anomalies(request, project_id):
     data = request.GET.copy()
     if "status" not in data:
         data["status"] = AnomalyStatus.OPEN
-    queryset = Punch.objects.filter(project=project, is_anomaly=True).select_related("device")
+    queryset = Punch.objects.filter(project=project, is_anomaly=True).select_related(
+        "device", "person", "resolved_by"
+    )
     filterset = AnomalyFilter(data, queryset=queryset.order_by("-punched_at", "-id"))
     table = AnomalyTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
