@@ -50,7 +50,9 @@ class ScanFilesField(forms.FileField):
 class ContractForm(forms.ModelForm):
     """合同信息. Saving goes through contracts.services; the form only parses and checks input."""
 
-    scans = ScanFilesField(label="合同扫描件", required=False, help_text="可多选；支持 JPG、PNG、PDF。")
+    scans = ScanFilesField(
+        label="上传扫描件", required=False, help_text="可多选，每页一个文件；支持 JPG、PNG、PDF。"
+    )
 
     class Meta:
         model = Contract

@@ -100,6 +100,19 @@ class Contract(models.Model):
         )
 
     @property
+    def status(self) -> str:
+        """This contract's own status today (contracts.status); an entry's status is its latest contract's."""
+        from .status import status_for_end_date
+
+        return status_for_end_date(self.end_date)
+
+    @property
+    def status_label(self) -> str:
+        from .status import ContractStatus
+
+        return ContractStatus(self.status).label
+
+    @property
     def period_label(self) -> str:
         end = f"{self.end_date:%Y-%m-%d}" if self.end_date else "无"
         return f"{self.start_date:%Y-%m-%d} 至 {end}"

@@ -51,6 +51,11 @@ def _check(contract: Contract) -> None:
     contract.clean()
     if contract.unit.project_id != contract.project_id:
         raise ValidationError({"unit": "合同签订企业必须是本项目的参建单位。"})
+    previous = contract.renewal_of
+    if previous is not None and previous.end_date and contract.start_date <= previous.end_date:
+        raise ValidationError(
+            {"start_date": f"续签合同的生效日期必须晚于原合同的失效日期（{previous.end_date:%Y-%m-%d}）。"}
+        )
     others = Contract.objects.filter(project_id=contract.project_id, person_id=contract.person_id).exclude(
         pk=contract.pk
     )

@@ -28,7 +28,7 @@ class LedgerValueColumn(tables.Column):
         value = self.ledger_column.value(record)
         if isinstance(value, datetime.date):
             return value.strftime("%Y-%m-%d")
-        return value if value != "" else "—"
+        return "—" if value is None or value == "" else value
 
 
 class StatusColumn(LedgerValueColumn):
@@ -44,6 +44,7 @@ class ContractLedgerTable(tables.Table):
     actions = tables.Column(verbose_name="操作", empty_values=(), orderable=False, accessor="pk")
 
     class Meta:
+        template_name = "django_tables2/bootstrap5-responsive.html"
         empty_text = "本项目花名册暂无人员"
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "contract-table"}
 

@@ -130,13 +130,22 @@ def test_renewal_is_a_new_contract_and_keeps_the_previous_one_unchanged(actor, e
     assert AuditLog.objects.filter(action="contract.renew", object_id=str(renewal.pk)).exists()
 
 
-def test_a_renewal_overlapping_the_previous_contract_is_refused(actor, entry):
+def test_a_renewal_starting_on_the_previous_expiry_day_is_refused(actor, entry):
     first = services.sign_contract(actor, entry, values())
     with pytest.raises(ValidationError) as caught:
         services.renew_contract(
             actor, first, values(start_date=date(2026, 12, 31), end_date=date(2027, 12, 31))
         )
-    assert "重叠" in caught.value.message_dict["start_date"][0]
+    assert "必须晚于原合同的失效日期" in caught.value.message_dict["start_date"][0]
+
+
+def test_a_renewal_must_start_after_the_previous_contract_ends(actor, entry):
+    first = services.sign_contract(actor, entry, values())
+    with pytest.raises(ValidationError) as caught:
+        services.renew_contract(
+            actor, first, values(start_date=date(2025, 1, 1), end_date=date(2025, 12, 31))
+        )
+    assert "必须晚于原合同的失效日期（2026-12-31）" in caught.value.message_dict["start_date"][0]
 
 
 def test_a_renewed_contract_is_history_and_cannot_be_edited_or_renewed_again(actor, entry):
