@@ -76,6 +76,15 @@ def _lock_person(entry) -> None:
     Person.objects.select_for_update().filter(pk=entry.person_id).first()
 
 
+def _latest_of_chain(contract: Contract, refusal: str) -> Contract:
+    """`contract` re-read under lock; refused with `refusal` when it has been renewed (it is history)."""
+    _lock_person(contract.roster_entry)
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if contract.renewals.exists():
+        raise ValidationError(refusal)
+    return contract
+
+
 def _apply(contract: Contract, values: dict) -> None:
     for name in CONTRACT_FIELDS:
         if name in values:
@@ -114,10 +123,7 @@ def sign_contract(actor: Actor, entry, values: dict, scans: Iterable = ()) -> Co
 @transaction.atomic
 def update_contract(actor: Actor, contract: Contract, values: dict, scans: Iterable = ()) -> Contract:
     """Edit the current contract of an entry (【提交】). A renewed contract is history and stays as it is."""
-    _lock_person(contract.roster_entry)
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
-    if contract.renewals.exists():
-        raise ValidationError("该合同已续签，历史合同不能修改。")
+    contract = _latest_of_chain(contract, "该合同已续签，历史合同不能修改。")
     before = audit.snapshot(contract, CONTRACT_FIELDS)
     _apply(contract, values)
     _check(contract)
@@ -141,10 +147,7 @@ def update_contract(actor: Actor, contract: Contract, values: dict, scans: Itera
 @transaction.atomic
 def renew_contract(actor: Actor, previous: Contract, values: dict, scans: Iterable = ()) -> Contract:
     """续签: a new contract for the same roster entry, following `previous`, which is kept unchanged."""
-    _lock_person(previous.roster_entry)
-    previous = Contract.objects.select_for_update().get(pk=previous.pk)
-    if previous.renewals.exists():
-        raise ValidationError("该合同已续签过，请在最新的合同上办理续签。")
+    previous = _latest_of_chain(previous, "该合同已续签过，请在最新的合同上办理续签。")
     if previous.end_date is None:
         raise ValidationError("原合同没有合同失效日期（无固定期限或以完成一定工作任务为期限），不能续签。")
     renewal = Contract(
