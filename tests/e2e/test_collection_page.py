@@ -1,0 +1,48 @@
+"""Browser test of the 采集 page on a phone-sized screen (375 px wide) with photos uploaded."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import login
+from tests.factories import TEST_PASSWORD, id_number
+from workforce.models import Person
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def jpeg(color) -> dict:
+    out = io.BytesIO()
+    Image.new("RGB", (320, 400), color).save(out, "JPEG")
+    return {"name": "camera.jpg", "mimeType": "image/jpeg", "buffer": out.getvalue()}
+
+
+def test_collection_on_a_phone_saves_the_person_with_photos(page, project, project_user):
+    page.set_viewport_size({"width": 375, "height": 812})
+    login(page, project_user.username, TEST_PASSWORD)
+    page.goto(f"/projects/{project.pk}/collect/")
+    form = page.get_by_test_id("collect-form")
+    expect(form).to_be_visible()
+    # The page fits the phone: nothing wider than the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page.get_by_label("头像").get_attribute("capture") == "user"
+    assert page.get_by_label("身份证正面照").get_attribute("capture") == "environment"
+    assert page.get_by_label("身份证反面照").get_attribute("accept") == "image/jpeg,image/png"
+
+    number = id_number(birth=date(1992, 8, 8))
+    page.get_by_label("身份证正面照").set_input_files(jpeg("white"))
+    page.get_by_label("身份证反面照").set_input_files(jpeg("silver"))
+    page.get_by_label("头像").set_input_files(jpeg("tan"))
+    page.get_by_label("证件号码").fill(number)
+    page.get_by_label("姓名").fill("采集测试")
+    page.get_by_label("手机号").fill("13712345678")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("采集成功：采集测试")).to_be_visible()
+    person = Person.objects.get(name="采集测试")
+    assert person.source == "collection" and person.birth_date == date(1992, 8, 8)
+    assert person.photo and person.id_front_image and person.id_back_image
