@@ -45,6 +45,8 @@ def register_device(actor: Actor, project, data: dict) -> Device:
 
 @transaction.atomic
 def update_device(actor: Actor, device: Device, data: dict) -> Device:
+    # Work on the stored row: a ModelForm has already copied its input onto the instance it was given.
+    device = Device.objects.select_for_update().get(pk=device.pk)
     before = audit.snapshot(device, DEVICE_FIELDS)
     for key, value in data.items():
         if key in DEVICE_FIELDS:
@@ -68,6 +70,7 @@ def update_device(actor: Actor, device: Device, data: dict) -> Device:
 
 @transaction.atomic
 def deactivate_device(actor: Actor, device: Device) -> Device:
+    device = Device.objects.select_for_update().get(pk=device.pk)
     if not device.is_active:
         raise ValidationError("该设备已停用。")
     device.is_active = False

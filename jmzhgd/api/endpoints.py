@@ -15,6 +15,7 @@ from django.http import Http404
 from ninja import NinjaAPI, Schema, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 from pydantic import Field
 
 from jmzhgd.core.actor import Actor, client_ip
@@ -25,7 +26,15 @@ from .docs import DESCRIPTION
 from .errors import ApiError, schema_error_payload
 from .schemas import ErrorOut
 
+
+class ReadableJSONRenderer(JSONRenderer):
+    """Chinese messages as text, not \\u escapes: vendors read these answers in their logs."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=ReadableJSONRenderer(),
     title="江门市智慧工地实名制管理平台接口",
     version="1",
     description=DESCRIPTION,
