@@ -3,10 +3,10 @@ and a refusal that names the person and enters nobody."""
 
 from __future__ import annotations
 
-import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from enterprises.services import enter_unit
@@ -80,7 +80,7 @@ def test_wizard_enters_workers_chosen_across_pages_and_keeps_them_after_back(
     expect(page.get_by_test_id("selected-list")).to_contain_text("丙工人")
     page.get_by_role("button", name="下一步").click()
 
-    expect(page.get_by_label("进场时间")).to_have_value(date.today().strftime("%Y-%m-%d"))
+    expect(page.get_by_label("进场时间")).to_have_value(timezone.localdate().strftime("%Y-%m-%d"))
     page.get_by_label("所属企业").select_option(label=str(labour))
     page.get_by_label("所属班组").select_option(label="钢筋一班")
     page.get_by_label("工种").select_option(label="钢筋工")
@@ -137,18 +137,25 @@ def test_wizard_for_managers_offers_only_the_posts_of_the_units_type(page, proje
 def test_a_refusal_names_the_person_and_enters_nobody(page, project, project_user, site):
     labour, team = site
     adult("新来的")
+    young = PersonFactory(
+        name="少年工", id_number=id_number(birth=timezone.localdate() - timedelta(days=15 * 365 + 10))
+    )
     on_site = RosterEntryFactory(team=team, person=adult("已在场"))
     login(page, project_user.username, TEST_PASSWORD)
     page.goto(f"/projects/{project.pk}/roster/enter/")
     # Someone already on site cannot even be ticked.
     expect(page.get_by_label("选择 已在场")).to_be_disabled()
     page.get_by_label("选择 新来的").check()
+    page.get_by_label("选择 少年工").check()
     page.get_by_role("button", name="下一步").click()
     page.get_by_label("所属企业").select_option(label=str(labour))
     page.get_by_label("所属班组").select_option(label="钢筋一班")
-    # No 工种 chosen: refused, naming the person; nobody enters.
+    page.get_by_label("工种").select_option(label="木工")
     page.get_by_role("button", name="提交").click()
     refusal = page.get_by_test_id("refusal")
-    expect(refusal).to_contain_text(re.compile(r"新来的（\d{6}\*+\d{3}[\dX]）：建筑工人须选择工种"))
+    expect(refusal).to_contain_text(
+        f"少年工（{young.id_number_masked}）：进场时年龄15岁，未满16周岁，不能进场"
+    )
     expect(refusal).to_contain_text("本次未办理任何人的进场")
+    expect(refusal).not_to_contain_text("新来的")
     assert list(RosterEntry.objects.all()) == [on_site]
