@@ -9,7 +9,7 @@ from jmzhgd.accounts.models import User
 from jmzhgd.core.codes import ConstructionNature, District, ProjectCategory, ProjectStatus
 from jmzhgd.core.fakes import random_credit_code
 
-from .models import Project
+from .models import Declaration, DeclarationStatus, Project
 from .services import create_project
 
 DEMO_PROJECTS = [
@@ -87,3 +87,88 @@ def seed(demo) -> None:
         demo.logins.append(("项目账号", account.username, DEMO_PROJECT_PASSWORD))
         projects.append(project)
     demo.shared["projects"] = projects
+    seed_declarations(demo)
+
+
+# Declarations in each state of the review: one waiting, one approved (its project and account are
+# made by the same action a supervisor's 【通过】 runs), one rejected with its reason.
+DEMO_DECLARATIONS = [
+    # name, district, address, builder, contractor, state, reject reason
+    (
+        "江海区高新科技产业园标准厂房",
+        District.JIANGHAI,
+        "江门市江海区高新西路",
+        "江门市江海区产业投资有限公司",
+        "广东五邑建工集团有限公司",
+        DeclarationStatus.PENDING,
+        "",
+    ),
+    (
+        "开平市碉楼文化旅游服务中心",
+        District.KAIPING,
+        "开平市塘口镇",
+        "开平市文旅投资发展有限公司",
+        "江门市侨乡建筑工程有限公司",
+        DeclarationStatus.APPROVED,
+        "",
+    ),
+    (
+        "鹤山市沙坪河堤岸整治工程",
+        District.HESHAN,
+        "鹤山市沙坪街道",
+        "鹤山市水务投资有限公司",
+        "广东鹤城水利建设有限公司",
+        DeclarationStatus.REJECTED,
+        "施工许可证号与附件不一致，请核对后重新申报。",
+    ),
+]
+
+
+def seed_declarations(demo) -> None:
+    from .services import approve_declaration, reject_declaration, submit_declaration
+
+    supervisor = User.objects.filter(username="jgf").first()
+    reviewer = demo.actor if supervisor is None else type(demo.actor)(user=supervisor, ip="127.0.0.1")
+    for name, district, address, builder, contractor, state, reason in DEMO_DECLARATIONS:
+        if Declaration.objects.filter(name=name).exists():
+            continue
+        declaration = submit_declaration(
+            type(demo.actor)(ip=None, label="申报人 演示"),
+            {
+                "name": name,
+                "category": ProjectCategory.BUILDING,
+                "nature": ConstructionNature.NEW,
+                "district": district,
+                "address": address,
+                "builder_name": builder,
+                "builder_code": random_credit_code(demo.rng, area=district),
+                "contractor_name": contractor,
+                "contractor_code": random_credit_code(demo.rng, area=district),
+                "permit_number": f"440700{demo.rng.randrange(10**11, 10**12)}",
+                "total_investment": Decimal(demo.rng.randrange(3000, 30000)),
+                "building_area": Decimal(demo.rng.randrange(8000, 60000)),
+                "start_date": date(2026, 9, 1),
+                "planned_completion_date": date(2028, 3, 31),
+                "contact_name": "申报联系人",
+                "contact_phone": "13900139000",
+                "description": f"{name}（演示申报）。",
+            },
+        )
+        if state == DeclarationStatus.APPROVED:
+            _project, account, _password = approve_declaration(reviewer, declaration.pk)
+            account.set_password(DEMO_PROJECT_PASSWORD)
+            account.must_change_password = False
+            account.save()
+        elif state == DeclarationStatus.REJECTED:
+            reject_declaration(reviewer, declaration.pk, reason)
+    for declaration in Declaration.objects.filter(
+        status=DeclarationStatus.APPROVED, name__in=[d[0] for d in DEMO_DECLARATIONS]
+    ):
+        account = User.objects.filter(project=declaration.project).first()
+        if account is not None:
+            demo.logins.append(("项目账号", account.username, DEMO_PROJECT_PASSWORD))
+    numbers = ", ".join(
+        Declaration.objects.filter(status=DeclarationStatus.PENDING).values_list("number", flat=True)[:3]
+    )
+    if numbers:
+        demo.write(f"待审核的演示申报：{numbers}（联系电话 13900139000）")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from jmzhgd.core.codes import ConstructionNature, District, ProjectCategory, ProjectStatus
@@ -67,3 +68,140 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ConstructionPermit(models.Model):
+    """施工许可证 (Project.Add builderLicenses[]): a project may hold several."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="permits"
+    )
+    number = models.CharField("施工许可证号", max_length=50)  # builderLicenseNum
+    scope_name = models.CharField(  # prjName: the part of the project the permit covers
+        "许可工程名称", max_length=200, blank=True
+    )
+    issued_on = models.DateField("发证日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "施工许可证"
+        ordering = ["project", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="unique_permit_per_project"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class DeclarationStatus(models.TextChoices):
+    PENDING = "pending", "待审核"
+    APPROVED = "approved", "已通过"
+    REJECTED = "rejected", "已驳回"
+
+
+class DeclarationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> DeclarationQuerySet:
+        """Supervisors review the declarations of their 区县; nobody else sees any."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        if user.is_supervisor:
+            return self.filter(district__in=user.districts) if user.districts else self
+        return self.none()
+
+
+class Declaration(models.Model):
+    """项目申报 (SPEC §3): a public request for a project and its account, reviewed by a supervisor.
+
+    The fields mirror Project's so approval copies them across; `number` is what the declarant
+    keeps to ask for the progress (申报进度查询, together with the contact phone).
+    """
+
+    number = models.CharField("申报编号", max_length=20, unique=True)
+    name = models.CharField("项目名称", max_length=200)
+    category = models.CharField("项目分类", max_length=2, choices=ProjectCategory.choices)
+    nature = models.CharField("建设性质", max_length=3, choices=ConstructionNature.choices)
+    district = models.CharField("所在区县", max_length=6, choices=District.choices, db_index=True)
+    address = models.CharField("项目地址", max_length=200)
+    builder_name = models.CharField("建设单位名称", max_length=200)
+    builder_code = models.CharField("建设单位统一社会信用代码", max_length=18)
+    contractor_name = models.CharField("总承包单位名称", max_length=200)
+    contractor_code = models.CharField("总承包单位统一社会信用代码", max_length=18)
+    permit_number = models.CharField("施工许可证号", max_length=50, blank=True)
+    total_investment = models.DecimalField(
+        "总投资(万元)", max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    building_area = models.DecimalField(
+        "建筑面积(m²)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    start_date = models.DateField("开工日期", null=True, blank=True)
+    planned_completion_date = models.DateField("计划竣工日期", null=True, blank=True)
+    contact_name = models.CharField("联系人", max_length=50)
+    contact_phone = models.CharField("联系电话", max_length=20)
+    description = models.TextField("项目简介", max_length=1000, blank=True)
+    status = models.CharField(
+        "审核状态", max_length=16, choices=DeclarationStatus.choices, default=DeclarationStatus.PENDING
+    )
+    reject_reason = models.TextField("驳回原因", max_length=500, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    project = models.OneToOneField(
+        Project,
+        verbose_name="项目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="declaration",
+    )
+    submitted_ip = models.GenericIPAddressField("提交IP", null=True, blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True, db_index=True)
+
+    objects = DeclarationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "项目申报"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # The duplicate check in services.submit_declaration, made race-proof.
+            models.UniqueConstraint(
+                fields=["name", "builder_code"],
+                condition=models.Q(status="pending"),
+                name="one_pending_declaration_per_name_builder",
+                violation_error_message="该项目已有一份待审核的申报（项目名称与建设单位相同），请勿重复申报。",
+            ),
+        ]
+        indexes = [models.Index(fields=["submitted_ip", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == DeclarationStatus.PENDING
+
+
+class DeclarationAttachment(models.Model):
+    """An attachment of a declaration (jpg/png/pdf, checked and re-encoded); private."""
+
+    declaration = models.ForeignKey(
+        Declaration, verbose_name="申报", on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField("附件", upload_to="projects/declarations/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=200, blank=True)
+    size = models.PositiveIntegerField("大小(字节)", default=0)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "申报附件"
+        ordering = ["declaration", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name or self.file.name

@@ -1,32 +1,169 @@
-"""The figures of 项目总览, each computed from real rows (none is faked)."""
+"""The figures of 项目总览 and of the supervisor dashboard, each computed from real rows (none is faked).
+
+Every figure is an aggregate in SQL, so the number of queries stays the same however many units,
+workers or punches a project has. A figure whose table is still empty is simply 0.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from datetime import timedelta
 
-from jmzhgd.core.codes import PersonCategory
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from jmzhgd.core.codes import District, PersonCategory, ProjectStatus
+
+ID_EXPIRY_WARNING_DAYS = 30
+CHART_DAYS = 30
+RECENT_MOVES = 10
 
 
-def project_figures(project) -> dict:
+def _rate(part: int, whole: int) -> float:
+    return round(part * 100.0 / whole, 1) if whole else 0.0
+
+
+def project_figures(project, today=None) -> dict:
+    from attendance.models import DailySummary
+    from contracts.status import ContractStatus, annotate_contract_status
     from enterprises.models import ParticipatingUnit, Team
     from workforce.models import RosterEntry
 
+    today = today or timezone.localdate()
     on_site = RosterEntry.objects.filter(project=project, exit_date__isnull=True)
     by_category = dict(on_site.values_list("category").annotate(n=Count("id")).values_list("category", "n"))
+    workers_on_site = sum(by_category.values())
     units = ParticipatingUnit.objects.filter(project=project).aggregate(
         total=Count("id"), on_site=Count("id", filter=Q(exit_date__isnull=True))
     )
     teams = Team.objects.filter(project=project).aggregate(
         total=Count("id"), on_site=Count("id", filter=Q(exit_date__isnull=True))
     )
+    present_today = DailySummary.objects.filter(project=project, work_date=today, is_present=True).count()
+    without_contract = (
+        annotate_contract_status(on_site, today=today)
+        .filter(contract_status__in=[ContractStatus.NONE.value, ContractStatus.EXPIRED.value])
+        .count()
+    )
+    expiring = (
+        on_site.filter(
+            person__id_valid_to__gte=today,
+            person__id_valid_to__lte=today + timedelta(days=ID_EXPIRY_WARNING_DAYS),
+        )
+        .select_related("person", "team")
+        .order_by("person__id_valid_to", "id")
+    )
+    expiring_list = list(expiring[:10])
+    expiring_count = expiring.count()
+
+    start = today - timedelta(days=CHART_DAYS - 1)
+    per_day = dict(
+        DailySummary.objects.filter(project=project, work_date__range=(start, today), is_present=True)
+        .values_list("work_date")
+        .annotate(n=Count("id"))
+        .values_list("work_date", "n")
+    )
+    days = [start + timedelta(days=i) for i in range(CHART_DAYS)]
+
+    moves = [
+        {"date": e.entry_date, "kind": "进场", "entry": e}
+        for e in RosterEntry.objects.filter(project=project)
+        .select_related("person", "team")
+        .order_by("-entry_date", "-id")[:RECENT_MOVES]
+    ] + [
+        {"date": e.exit_date, "kind": "退场", "entry": e}
+        for e in RosterEntry.objects.filter(project=project, exit_date__isnull=False)
+        .select_related("person", "team")
+        .order_by("-exit_date", "-id")[:RECENT_MOVES]
+    ]
+    moves.sort(key=lambda m: (m["date"], m["kind"] == "退场"), reverse=True)
+
     return {
+        "today": today,
         "units_on_site": units["on_site"],
         "units_total": units["total"],
         "teams_on_site": teams["on_site"],
         "teams_total": teams["total"],
-        "workers_on_site": sum(by_category.values()),
+        "workers_on_site": workers_on_site,
         "by_category": [(label, by_category.get(value, 0)) for value, label in PersonCategory.choices],
-        "recent_entries": RosterEntry.objects.filter(project=project)
-        .select_related("person", "team")
-        .order_by("-updated_at")[:10],
+        "present_today": present_today,
+        "attendance_rate": _rate(present_today, workers_on_site),
+        "without_contract": without_contract,
+        "ids_expiring": expiring_count,
+        "ids_expiring_list": expiring_list,
+        "chart": {
+            "labels": [f"{d:%m-%d}" for d in days],
+            "values": [per_day.get(d, 0) for d in days],
+        },
+        "recent_moves": moves[:RECENT_MOVES],
+    }
+
+
+def _count_subquery(queryset, field: str = "project"):
+    """A correlated COUNT per project (no join fan-out between several counts)."""
+    counted = (
+        queryset.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def with_site_counts(projects, today=None):
+    """Projects annotated with workers_on_site and present_today (and nothing per row in Python)."""
+    from attendance.models import DailySummary
+    from workforce.models import RosterEntry
+
+    today = today or timezone.localdate()
+    return projects.annotate(
+        workers_on_site=_count_subquery(RosterEntry.objects.filter(exit_date__isnull=True)),
+        present_today=_count_subquery(DailySummary.objects.filter(work_date=today, is_present=True)),
+    )
+
+
+def dashboard_figures(user, today=None) -> dict:
+    from attendance.models import DailySummary
+    from workforce.models import RosterEntry
+
+    from .models import Declaration, DeclarationStatus, Project
+
+    today = today or timezone.localdate()
+    projects = Project.objects.visible_to(user)
+    status_counts = dict(projects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    district_counts = dict(
+        projects.values_list("district").annotate(n=Count("id")).values_list("district", "n")
+    )
+    districts = District.choices
+    if not user.is_superuser and user.districts:
+        districts = [(v, label) for v, label in districts if v in user.districts]
+    on_site = RosterEntry.objects.filter(project__in=projects, exit_date__isnull=True).count()
+    present = DailySummary.objects.filter(project__in=projects, work_date=today, is_present=True).count()
+    markers = [
+        {
+            "name": p["name"],
+            "code": p["code"],
+            "lat": float(p["lat"]),
+            "lng": float(p["lng"]),
+            "url": reverse("projects:overview", args=[p["pk"]]),
+        }
+        for p in projects.filter(lat__isnull=False, lng__isnull=False).values(
+            "pk", "name", "code", "lat", "lng"
+        )
+    ]
+    return {
+        "today": today,
+        "pending_declarations": Declaration.objects.visible_to(user)
+        .filter(status=DeclarationStatus.PENDING)
+        .count(),
+        "project_count": sum(status_counts.values()),
+        "by_status": [(label, status_counts.get(value, 0)) for value, label in ProjectStatus.choices],
+        "under_construction": status_counts.get(ProjectStatus.UNDER_CONSTRUCTION, 0),
+        "by_district": [(label, district_counts.get(value, 0)) for value, label in districts],
+        "on_site": on_site,
+        "present_today": present,
+        "attendance_rate": _rate(present, on_site),
+        "markers": markers,
     }

@@ -1,60 +1,246 @@
+"""项目总览, 项目库 (card, 编辑, 场所码登记, 项目定位), the supervisor's project list and dashboard.
+
+The declaration and review pages are in views_declaration.py, the account care in views_accounts.py.
+"""
+
 from __future__ import annotations
 
+import json
+import logging
+import urllib.parse
+import urllib.request
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django_tables2 import RequestConfig
 
-from jmzhgd.core.access import project_for, require_supervisor
-from jmzhgd.core.codes import ProjectStatus
+from jmzhgd.core.access import can_write_project, project_for, require_supervisor
+from jmzhgd.core.actor import Actor
+from jmzhgd.core.files import serve_private_file
 
+from . import overview as figures
+from . import services
+from .filters import ProjectFilter
+from .forms import LocationForm, PermitFormSet, PlaceCodeForm, ProjectEditForm
 from .models import Project
+from .tables import DashboardProjectTable, ProjectTable
+
+logger = logging.getLogger(__name__)
+
+GEOCODER_TIMEOUT_SECONDS = 3
+GEOCODER_MAX_RESULTS = 5
+
+
+def _map_settings() -> dict:
+    return {
+        "tileUrl": settings.MAP_TILE_URL,
+        "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+        "geocoder": bool(settings.GEOCODER_URL),
+    }
 
 
 @login_required
 def overview(request, project_id):
     """项目总览 (SPEC §3)."""
     project = project_for(request, project_id)
-    from . import overview as figures
-
     return render(
-        request, "projects/overview.html", {"project": project, "figures": figures.project_figures(project)}
+        request,
+        "projects/overview.html",
+        {"project": project, "figures": figures.project_figures(project)},
     )
 
 
 @login_required
 def card(request, project_id):
-    """项目库: the project card (read-only for supervisors)."""
+    """项目库: the project card (read-only for supervisors: no buttons, and writes answer 403)."""
     project = project_for(request, project_id)
-    return render(request, "projects/card.html", {"project": project})
+    return render(
+        request,
+        "projects/card.html",
+        {
+            "project": project,
+            "permits": project.permits.all(),
+            "declaration": getattr(project, "declaration", None)
+            if not request.user.is_project_user
+            else None,
+            "can_write": can_write_project(request.user, project),
+        },
+    )
+
+
+@login_required
+def edit(request, project_id):
+    """【编辑】: every field of SPEC §4 and the 施工许可证 (several)."""
+    project = project_for(request, project_id, write=True)
+    form = ProjectEditForm(request.POST or None, instance=project)
+    permits = PermitFormSet(request.POST or None, instance=project, prefix="permits")
+    if request.method == "POST" and all([form.is_valid(), permits.is_valid()]):  # both show their errors
+        services.update_project(Actor.from_request(request), form, permits)
+        messages.success(request, "项目信息已保存。")
+        return redirect("projects:card", project_id=project.pk)
+    return render(request, "projects/edit.html", {"project": project, "form": form, "permits": permits})
+
+
+@login_required
+def place_code(request, project_id):
+    """【场所码登记】: the 粤省事 场所码 ID and optionally its QR image."""
+    project = project_for(request, project_id, write=True)
+    form = PlaceCodeForm(
+        request.POST or None, request.FILES or None, initial={"place_code": project.place_code}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.register_place_code(
+            Actor.from_request(request),
+            project,
+            form.cleaned_data["place_code"],
+            image=form.cleaned_data["image"],
+            remove_image=form.cleaned_data["remove_image"],
+        )
+        messages.success(request, "场所码已登记。")
+        return redirect("projects:card", project_id=project.pk)
+    return render(request, "projects/place_code.html", {"project": project, "form": form})
+
+
+@login_required
+def place_code_image(request, project_id):
+    """The QR image, streamed after the access check (no public media URL)."""
+    project = project_for(request, project_id)
+    if not project.place_code_image:
+        raise Http404
+    return serve_private_file(project.place_code_image, download_name=f"场所码-{project.code}.png")
+
+
+@login_required
+def location(request, project_id):
+    """【项目定位】: drag the marker or type lat/lng, 【保存】. Supervisors see it read-only."""
+    project = project_for(request, project_id, write=request.method == "POST")
+    can_write = can_write_project(request.user, project)
+    initial = {"lat": project.lat, "lng": project.lng}
+    form = LocationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        warning = services.set_project_location(
+            Actor.from_request(request), project, form.cleaned_data["lat"], form.cleaned_data["lng"]
+        )
+        messages.success(request, f"项目坐标已保存：纬度 {project.lat}，经度 {project.lng}。")
+        if warning:
+            messages.warning(request, warning)
+        return redirect("projects:location", project_id=project.pk)
+    return render(
+        request,
+        "projects/location.html",
+        {"project": project, "form": form, "can_write": can_write, "map_settings": _map_settings()},
+    )
+
+
+def _parse_geocoder_answer(data) -> list[dict]:
+    """Nominatim-style lists ([{lat, lon, display_name}]) and Tianditu's {location: {lat, lon}}."""
+    results = []
+    if isinstance(data, dict):
+        location = data.get("location")
+        if isinstance(location, dict):
+            data = [
+                {
+                    "lat": location.get("lat"),
+                    "lon": location.get("lon"),
+                    "display_name": location.get("keyWord", ""),
+                }
+            ]
+        else:
+            data = data.get("results") or data.get("result") or []
+    if not isinstance(data, list):
+        return results
+    for item in data[:GEOCODER_MAX_RESULTS]:
+        if not isinstance(item, dict):
+            continue
+        try:
+            lat = Decimal(str(item.get("lat")))
+            lng = Decimal(str(item.get("lon", item.get("lng"))))
+            lat, lng, _warning = services.check_coordinates(lat, lng)
+        except (InvalidOperation, ValidationError, TypeError, ValueError):
+            continue
+        label = str(item.get("display_name") or item.get("name") or "")[:200]
+        results.append({"lat": float(lat), "lng": float(lng), "label": label})
+    return results
+
+
+@login_required
+def geocode(request):
+    """Address search for 【项目定位】, asked server-side of settings.GEOCODER_URL with a short timeout.
+
+    GEOCODER_URL is a URL template with `{query}` (or the query is appended as `q=`); the answer
+    may be Nominatim's JSON list or Tianditu's geocoder JSON. Unset: the answer says so clearly.
+    """
+    if not settings.GEOCODER_URL:
+        return JsonResponse(
+            {
+                "configured": False,
+                "message": "未配置地址搜索服务，请直接拖动地图标记或填写经纬度。",
+                "results": [],
+            }
+        )
+    query = (request.GET.get("q") or "").strip()[:100]
+    if not query:
+        return JsonResponse(
+            {"configured": True, "message": "请输入要搜索的地址。", "results": []}, status=400
+        )
+    quoted = urllib.parse.quote(query)
+    template = settings.GEOCODER_URL
+    if "{query}" in template:
+        url = template.replace("{query}", quoted)
+    else:
+        url = f"{template}{'&' if '?' in template else '?'}q={quoted}"
+    try:
+        request_out = urllib.request.Request(
+            url, headers={"User-Agent": "jmzhgd/1.0", "Accept": "application/json"}
+        )
+        with urllib.request.urlopen(request_out, timeout=GEOCODER_TIMEOUT_SECONDS) as answer:  # noqa: S310
+            data = json.loads(answer.read(512 * 1024).decode("utf-8"))
+    except Exception as error:  # noqa: BLE001 - any failure of the outside service reads the same
+        logger.warning("geocoder failed: %s", error.__class__.__name__)
+        return JsonResponse(
+            {
+                "configured": True,
+                "message": "地址搜索服务暂时不可用，请拖动标记或填写经纬度。",
+                "results": [],
+            },
+            status=502,
+        )
+    results = _parse_geocoder_answer(data)
+    return JsonResponse(
+        {"configured": True, "message": "" if results else "未找到该地址，请换个关键词。", "results": results}
+    )
 
 
 @login_required
 def dashboard(request):
-    """Supervisor dashboard: the projects in scope at a glance."""
+    """监管总览: pending declarations, projects by status and 区县, workers on site, today's
+    attendance per project, and a map of the projects."""
     require_supervisor(request.user)
-    projects = Project.objects.visible_to(request.user)
-    by_status = projects.values("status").annotate(n=Count("id")).order_by("status")
-    labels = dict(ProjectStatus.choices)
-    from workforce.models import RosterEntry
-
-    on_site = RosterEntry.objects.filter(project__in=projects, exit_date__isnull=True).count()
-    context = {
-        "project_count": projects.count(),
-        "by_status": [
-            {"label": labels.get(row["status"], row["status"]), "n": row["n"]} for row in by_status
-        ],
-        "on_site": on_site,
-        "under_construction": projects.filter(status=ProjectStatus.UNDER_CONSTRUCTION).count(),
-        "projects_with_counts": projects.annotate(
-            workers=Count("roster", filter=Q(roster__exit_date__isnull=True))
-        ).order_by("-workers")[:10],
-    }
-    return render(request, "projects/dashboard.html", context)
+    projects = figures.with_site_counts(Project.objects.visible_to(request.user))
+    table = DashboardProjectTable(projects.order_by("-workers_on_site", "-id"))
+    RequestConfig(request, paginate={"per_page": 10}).configure(table)
+    return render(
+        request,
+        "projects/dashboard.html",
+        {
+            "figures": figures.dashboard_figures(request.user),
+            "table": table,
+            "map_settings": _map_settings(),
+        },
+    )
 
 
 @login_required
 def project_list(request):
-    """Supervisor: every project in scope."""
+    """项目库 (supervisor): every project in scope, sortable and filterable, opening the card."""
     require_supervisor(request.user)
-    projects = Project.objects.visible_to(request.user).order_by("-created_at")
-    return render(request, "projects/list.html", {"projects": projects})
+    projects = figures.with_site_counts(Project.objects.visible_to(request.user))
+    filterset = ProjectFilter(request.GET, queryset=projects)
+    table = ProjectTable(filterset.qs.order_by("-created_at", "-id"))
+    RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
+    return render(request, "projects/list.html", {"filter": filterset, "table": table})
