@@ -80,3 +80,41 @@ def test_the_collection_app_logs_in_and_uploads_with_its_token(live_server, proj
     client.login(project_user.username, factories.TEST_PASSWORD)
     result = client.upload_person(project.pk, {"workerName": "林一", "idCardNumber": factories.id_number()})
     assert result["created"] is True
+
+
+def test_simulate_devices_sends_the_rosters_punches_and_a_second_run_stores_nothing_new(
+    live_server, project, team
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    for _ in range(3):
+        factories.RosterEntryFactory(team=team)
+    device = factories.DeviceFactory(project=project, serial_number="SIM-GATE-1")
+    credential, secret = services.create_credential(Actor.system(), name="模拟设备", projects=[project])
+    args = [
+        "simulate_devices",
+        f"--url={live_server.url}",
+        f"--project={project.pk}",
+        f"--app-key={credential.app_key}",
+        f"--app-secret={secret}",
+        "--days=3",
+        "--batch-size=4",
+        "--anomalies=2",
+        f"--device-sn={device.serial_number}",
+    ]
+    out = StringIO()
+    call_command(*args, stdout=out)
+    stored = Punch.objects.count()
+    # Three workers, two earlier days in full (in and out), today as far as the clock allows, two strangers.
+    assert stored >= 3 * 2 * 2 + 2
+    assert Punch.objects.filter(is_anomaly=True).count() == 2
+    assert "错误 0" in out.getvalue()
+    device.refresh_from_db()
+    assert device.last_seen_at is not None
+
+    again = StringIO()
+    call_command(*[a for a in args if not a.startswith("--anomalies")], stdout=again)
+    assert Punch.objects.count() == stored
+    assert "新增 0" in again.getvalue() and "错误 0" in again.getvalue()
