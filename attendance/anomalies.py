@@ -56,38 +56,45 @@ def _snapshot(punch: Punch) -> dict:
     }
 
 
+def _close(
+    actor: Actor, punch: Punch, status: str, note: str, action: str, summary: str, *, entry=None
+) -> Punch:
+    """Lock the open anomaly, set its outcome, refresh the person-days it touches, audit — one transaction."""
+    with transaction.atomic():
+        locked = _locked_open(punch)
+        if entry is not None and not candidate_entries(locked).filter(pk=entry.pk).exists():
+            raise ValidationError("所选人员在该考勤日期不在本项目花名册中，请先核对进退场日期。")
+        before = _snapshot(locked)
+        keys = {(locked.person_id, locked.work_date)}
+        if entry is not None:
+            locked.person_id = entry.person_id
+            locked.roster_entry = entry
+            keys.add((entry.person_id, locked.work_date))
+        locked.anomaly_status = status
+        locked.resolution_note = note
+        locked.resolved_by = actor.user
+        locked.resolved_at = timezone.now()
+        locked.save(update_fields=AUDITED_FIELDS)
+        refresh_daily_summaries(locked.project_id, keys)
+        record(
+            actor,
+            action,
+            locked,
+            project=locked.project,
+            summary=f"{summary}（{timezone.localtime(locked.punched_at):%Y-%m-%d %H:%M}）",
+            before=before,
+            after=_snapshot(locked),
+        )
+    return locked
+
+
 def resolve_anomaly(actor: Actor, punch: Punch, entry: RosterEntry, note: str = "") -> Punch:
     """Link an open anomaly to a roster entry covering its day; its person-day summary then counts it."""
     note = (note or "").strip()
     if len(note) > 200:
         raise ValidationError("处理说明不能超过200个字符。")
-    with transaction.atomic():
-        locked = _locked_open(punch)
-        if not candidate_entries(locked).filter(pk=entry.pk).exists():
-            raise ValidationError("所选人员在该考勤日期不在本项目花名册中，请先核对进退场日期。")
-        before = _snapshot(locked)
-        previous_person = locked.person_id
-        locked.person_id = entry.person_id
-        locked.roster_entry = entry
-        locked.anomaly_status = AnomalyStatus.RESOLVED
-        locked.resolution_note = note
-        locked.resolved_by = actor.user
-        locked.resolved_at = timezone.now()
-        locked.save(update_fields=AUDITED_FIELDS)
-        keys = {(entry.person_id, locked.work_date)}
-        if previous_person and previous_person != entry.person_id:
-            keys.add((previous_person, locked.work_date))
-        refresh_daily_summaries(locked.project_id, keys)
-        record(
-            actor,
-            "punch.resolve",
-            locked,
-            project=locked.project,
-            summary=f"异常考勤关联人员：{entry.person.name}（{locked.punched_at:%Y-%m-%d %H:%M}）",
-            before=before,
-            after=_snapshot(locked),
-        )
-    return locked
+    summary = f"异常考勤关联人员：{entry.person.name}"
+    return _close(actor, punch, AnomalyStatus.RESOLVED, note, "punch.resolve", summary, entry=entry)
 
 
 def dismiss_anomaly(actor: Actor, punch: Punch, reason: str) -> Punch:
@@ -97,23 +104,4 @@ def dismiss_anomaly(actor: Actor, punch: Punch, reason: str) -> Punch:
         raise ValidationError("请填写忽略原因。")
     if len(reason) > 200:
         raise ValidationError("忽略原因不能超过200个字符。")
-    with transaction.atomic():
-        locked = _locked_open(punch)
-        before = _snapshot(locked)
-        locked.anomaly_status = AnomalyStatus.DISMISSED
-        locked.resolution_note = reason
-        locked.resolved_by = actor.user
-        locked.resolved_at = timezone.now()
-        locked.save(update_fields=["anomaly_status", "resolution_note", "resolved_by", "resolved_at"])
-        if locked.person_id:
-            refresh_daily_summaries(locked.project_id, [(locked.person_id, locked.work_date)])
-        record(
-            actor,
-            "punch.dismiss",
-            locked,
-            project=locked.project,
-            summary=f"忽略异常考勤（{locked.punched_at:%Y-%m-%d %H:%M}）：{reason}",
-            before=before,
-            after=_snapshot(locked),
-        )
-    return locked
+    return _close(actor, punch, AnomalyStatus.DISMISSED, reason, "punch.dismiss", f"忽略异常考勤：{reason}")

@@ -14,30 +14,69 @@ from workforce.models import RosterEntry
 from .models import AnomalyStatus, Device, Punch
 
 
-def _id_tail_or_name(prefix: str, value: str) -> Q:
-    """Name contains `value`, or — for 4 characters or fewer of an ID — the masked ID ends with it.
+def _name_or_id_tail(value: str, name_field: str, masked_field: str) -> Q:
+    """Name contains `value`, or — for 4 characters or fewer — the masked ID ends with it.
     ID numbers are stored encrypted: only their last 4 characters are searchable."""
     value = value.strip()
-    condition = Q(**{f"{prefix}name__icontains": value})
+    condition = Q(**{f"{name_field}__icontains": value})
     if value and len(value) <= 4:
-        condition |= Q(**{f"{prefix}id_number_masked__iendswith": value})
+        condition |= Q(**{f"{masked_field}__iendswith": value})
     return condition
 
 
+def _person_search(value: str) -> Q:
+    return _name_or_id_tail(value, "person__name", "person__id_number_masked")
+
+
+def _sent_search(value: str) -> Q:
+    """A punch by the name and ID tail its device sent."""
+    return _name_or_id_tail(value, "name_as_sent", "id_number_masked")
+
+
+def _search(placeholder: str = "姓名或证件号后4位") -> django_filters.CharFilter:
+    return django_filters.CharFilter(
+        method="search", label="姓名/证件号后4位", widget=forms.TextInput(attrs={"placeholder": placeholder})
+    )
+
+
+def _unit(field_name: str) -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name,
+        queryset=ParticipatingUnit.objects.none(),
+        label="所属企业",
+        empty_label="全部企业",
+    )
+
+
+def _team(field_name: str) -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name, queryset=Team.objects.none(), label="班组", empty_label="全部班组"
+    )
+
+
+def _day(lookup_expr: str, label: str) -> django_filters.DateFilter:
+    return django_filters.DateFilter(
+        field_name="work_date",
+        lookup_expr=lookup_expr,
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
 class ProjectFilterSet(BootstrapFilterSet):
-    """A FilterSet whose unit/team choices are the given project's."""
+    """A FilterSet whose unit/team/device choices are the given project's."""
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
-        if "unit" in self.filters:
-            self.form.fields["unit"].queryset = ParticipatingUnit.objects.filter(
-                project=project
-            ).select_related("enterprise")
-        if "team" in self.filters:
-            self.form.fields["team"].queryset = Team.objects.filter(project=project)
-        if "device" in self.filters:
-            self.form.fields["device"].queryset = Device.objects.filter(project=project)
+        choices = {
+            "unit": ParticipatingUnit.objects.filter(project=project).select_related("enterprise"),
+            "team": Team.objects.filter(project=project),
+            "device": Device.objects.filter(project=project),
+        }
+        for name, queryset in choices.items():
+            if name in self.filters:
+                self.form.fields[name].queryset = queryset
 
 
 class MonthFilter(ProjectFilterSet):
@@ -46,20 +85,12 @@ class MonthFilter(ProjectFilterSet):
     month = django_filters.CharFilter(
         method="keep", label="月份", widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
     )
-    unit = django_filters.ModelChoiceFilter(
-        field_name="unit", queryset=ParticipatingUnit.objects.none(), label="所属企业", empty_label="全部企业"
-    )
-    team = django_filters.ModelChoiceFilter(
-        field_name="team", queryset=Team.objects.none(), label="班组", empty_label="全部班组"
-    )
+    unit = _unit("unit")
+    team = _team("team")
     category = django_filters.ChoiceFilter(
         field_name="category", choices=PersonCategory.choices, label="人员类别", empty_label="全部类别"
     )
-    q = django_filters.CharFilter(
-        method="search",
-        label="姓名/证件号后4位",
-        widget=forms.TextInput(attrs={"placeholder": "姓名或证件号后4位"}),
-    )
+    q = _search()
 
     class Meta:
         model = RosterEntry
@@ -69,55 +100,30 @@ class MonthFilter(ProjectFilterSet):
         return queryset  # the month selects the queryset itself (see the view)
 
     def search(self, queryset, name, value):
-        return queryset.filter(_id_tail_or_name("person__", value))
+        return queryset.filter(_person_search(value))
 
 
 class PunchFilter(ProjectFilterSet):
     """考勤明细: a day (default today) or a date range, unit, team, name / ID tail, direction, device."""
 
-    date_from = django_filters.DateFilter(
-        field_name="work_date",
-        lookup_expr="gte",
-        label="开始日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    date_to = django_filters.DateFilter(
-        field_name="work_date",
-        lookup_expr="lte",
-        label="结束日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    unit = django_filters.ModelChoiceFilter(
-        field_name="roster_entry__unit",
-        queryset=ParticipatingUnit.objects.none(),
-        label="所属企业",
-        empty_label="全部企业",
-    )
-    team = django_filters.ModelChoiceFilter(
-        field_name="roster_entry__team", queryset=Team.objects.none(), label="班组", empty_label="全部班组"
-    )
+    date_from = _day("gte", "开始日期")
+    date_to = _day("lte", "结束日期")
+    unit = _unit("roster_entry__unit")
+    team = _team("roster_entry__team")
     direction = django_filters.ChoiceFilter(
         field_name="direction", choices=Direction.choices, label="方向", empty_label="全部方向"
     )
     device = django_filters.ModelChoiceFilter(
         field_name="device", queryset=Device.objects.none(), label="设备", empty_label="全部设备"
     )
-    q = django_filters.CharFilter(
-        method="search",
-        label="姓名/证件号后4位",
-        widget=forms.TextInput(attrs={"placeholder": "姓名或证件号后4位"}),
-    )
+    q = _search()
 
     class Meta:
         model = Punch
         fields = ["date_from", "date_to", "unit", "team", "direction", "device", "q"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        condition = _id_tail_or_name("person__", value) | Q(name_as_sent__icontains=value)
-        if len(value) <= 4:
-            condition |= Q(id_number_masked__iendswith=value)
-        return queryset.filter(condition)
+        return queryset.filter(_person_search(value) | _sent_search(value))
 
     def clean_range(self) -> str | None:
         """A Chinese message when the range is backwards, else None."""
@@ -132,19 +138,11 @@ class AnomalyFilter(BootstrapFilterSet):
     status = django_filters.ChoiceFilter(
         field_name="anomaly_status", choices=AnomalyStatus.choices, label="处理状态", empty_label="全部状态"
     )
-    q = django_filters.CharFilter(
-        method="search",
-        label="姓名/证件号后4位",
-        widget=forms.TextInput(attrs={"placeholder": "上报姓名或证件号后4位"}),
-    )
+    q = _search("上报姓名或证件号后4位")
 
     class Meta:
         model = Punch
         fields = ["status", "q"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        condition = Q(name_as_sent__icontains=value)
-        if len(value) <= 4:
-            condition |= Q(id_number_masked__iendswith=value)
-        return queryset.filter(condition)
+        return queryset.filter(_sent_search(value))
