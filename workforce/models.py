@@ -169,3 +169,45 @@ class RosterEntry(models.Model):
         """工种 for workers, 岗位 for managers."""
         item = self.post if self.category == PersonCategory.MANAGER else self.work_type
         return item.name if item else ""
+
+
+class ImportBatchStatus(models.TextChoices):
+    PREVIEW = "preview", "待确认"
+    IMPORTED = "imported", "已导入"
+    ABANDONED = "abandoned", "已放弃"
+
+
+class ImportBatch(models.Model):
+    """One 批量人员进场 upload (workforce.imports): the original file, the counts and the report.
+
+    The report rows (JSON) carry the row number, name, masked ID number and the problems only;
+    the ID numbers as typed stay in the original file, which is private and served through an
+    access-checked view.
+    """
+
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="import_batches"
+    )
+    uploaded_by = models.ForeignKey(
+        "accounts.User", verbose_name="上传人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    imported_at = models.DateTimeField("导入时间", null=True, blank=True)
+    file_name = models.CharField("文件名", max_length=255)
+    original_file = models.FileField("原始文件", upload_to="imports/roster/%Y/%m/")
+    status = models.CharField(
+        "状态", max_length=16, choices=ImportBatchStatus.choices, default=ImportBatchStatus.PREVIEW
+    )
+    total_rows = models.PositiveIntegerField("总行数", default=0)
+    entered_count = models.PositiveIntegerField("成功进场", default=0)
+    failed_count = models.PositiveIntegerField("失败", default=0)
+    report = models.JSONField("校验报告", default=list, blank=True)
+
+    objects = ProjectScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "批量进场记录"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.get_status_display()}）"

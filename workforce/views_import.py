@@ -1,0 +1,223 @@
+"""【批量人员进场】 pages (SPEC §7 item 3): template, upload, preview, import, history, downloads.
+
+Thin views: access through project_for / get_in_project, then the actions in workforce.imports.
+Downloads that carry full ID numbers (the original file, the failed rows as typed) are for the
+project's own account only (write access); the masked report is readable by supervisors too.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import django_filters
+import django_tables2 as tables
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from jmzhgd.core.access import can_write_project, get_in_project, project_for
+from jmzhgd.core.actor import Actor
+from jmzhgd.core.excel import XLSX_CONTENT_TYPE, xlsx_response
+from jmzhgd.core.files import serve_private_file
+from jmzhgd.core.filters import BootstrapFilterSet
+
+from . import imports
+from .models import ImportBatch, ImportBatchStatus
+
+PREVIEW_ROW_LIMIT = 500  # problem rows listed on the page; the downloads always hold all of them
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="填写好的模板（.xlsx）",
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
+    )
+
+
+class ImportBatchFilter(BootstrapFilterSet):
+    status = django_filters.ChoiceFilter(choices=ImportBatchStatus.choices, label="状态", empty_label="全部")
+    q = django_filters.CharFilter(field_name="file_name", lookup_expr="icontains", label="文件名")
+
+    class Meta:
+        model = ImportBatch
+        fields = ["q", "status"]
+
+
+class ImportBatchTable(tables.Table):
+    created_at = tables.DateTimeColumn(verbose_name="上传时间", format="Y-m-d H:i")
+    file_name = tables.Column(verbose_name="文件名")
+    uploaded_by = tables.Column(verbose_name="上传人", accessor="uploaded_by__display_name", default="—")
+    status = tables.Column(verbose_name="状态")
+    total_rows = tables.Column(verbose_name="总行数")
+    entered_count = tables.Column(verbose_name="成功进场")
+    failed_count = tables.Column(verbose_name="失败")
+    actions = tables.TemplateColumn(
+        template_code=(
+            '<a class="btn btn-sm btn-outline-primary" '
+            "href=\"{% url 'workforce:import_detail' project_id=record.project_id batch_id=record.pk %}\">详细</a>"
+        ),
+        verbose_name="操作",
+        orderable=False,
+    )
+
+    class Meta:
+        model = ImportBatch
+        fields = [
+            "created_at",
+            "file_name",
+            "uploaded_by",
+            "status",
+            "total_rows",
+            "entered_count",
+            "failed_count",
+        ]
+        empty_text = "暂无导入记录"
+        attrs = {"class": "table table-sm table-hover align-middle"}
+
+
+def _batch(request, project_id: int, batch_id: int, *, write: bool = False):
+    project = project_for(request, project_id, write=write)
+    return project, get_in_project(
+        ImportBatch.objects.select_related("project"), project, request.user, pk=batch_id
+    )
+
+
+@login_required
+def import_start(request, project_id: int):
+    """Instructions, 【下载模板】 and the upload form; a good upload opens its preview."""
+    project = project_for(request, project_id, write=True)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = imports.create_preview(Actor.from_request(request), project, form.cleaned_data["file"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("file", message)
+        else:
+            return redirect("workforce:import_detail", project_id=project.pk, batch_id=batch.pk)
+    recent = ImportBatch.objects.filter(project=project).select_related("uploaded_by")[:5]
+    return render(
+        request,
+        "workforce/import_start.html",
+        {"project": project, "form": form, "recent": recent, "max_rows": imports.MAX_ROWS},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def import_template(request, project_id: int):
+    project = project_for(request, project_id, write=True)
+    response = HttpResponse(imports.build_template(project), content_type=XLSX_CONTENT_TYPE)
+    filename = f"批量人员进场模板-{project.code}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+def import_history(request, project_id: int):
+    project = project_for(request, project_id)
+    batches = (
+        ImportBatch.objects.visible_to(request.user).filter(project=project).select_related("uploaded_by")
+    )
+    batch_filter = ImportBatchFilter(request.GET, queryset=batches)
+    table = ImportBatchTable(batch_filter.qs)
+    RequestConfig(request, paginate={"per_page": 20}).configure(table)
+    return render(
+        request,
+        "workforce/import_history.html",
+        {
+            "project": project,
+            "filter": batch_filter,
+            "table": table,
+            "can_write": can_write_project(request.user, project),
+        },
+    )
+
+
+@login_required
+def import_detail(request, project_id: int, batch_id: int):
+    """The preview (status 待确认) or the result of an import."""
+    project, batch = _batch(request, project_id, batch_id)
+    problems = [item for item in batch.report if item["errors"] or item["warnings"]]
+    counts = {
+        status: sum(1 for item in batch.report if item["status"] == status)
+        for status in ("ok", "warning", "error", "entered", "failed")
+    }
+    return render(
+        request,
+        "workforce/import_detail.html",
+        {
+            "project": project,
+            "batch": batch,
+            "problems": problems[:PREVIEW_ROW_LIMIT],
+            "problems_hidden": max(len(problems) - PREVIEW_ROW_LIMIT, 0),
+            "counts": counts,
+            "importable": counts["ok"] + counts["warning"],
+            "can_write": can_write_project(request.user, project),
+            "is_preview": batch.status == ImportBatchStatus.PREVIEW,
+        },
+    )
+
+
+@require_POST
+@login_required
+def import_commit(request, project_id: int, batch_id: int):
+    project, batch = _batch(request, project_id, batch_id, write=True)
+    try:
+        batch = imports.commit_batch(
+            Actor.from_request(request), batch, confirm_warnings=request.POST.get("confirm_warnings") == "1"
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        level = messages.SUCCESS if not batch.failed_count else messages.WARNING
+        messages.add_message(
+            request,
+            level,
+            f"导入完成：成功进场{batch.entered_count}人，失败{batch.failed_count}行"
+            + ("，请下载失败记录修改后重新上传。" if batch.failed_count else "。"),
+        )
+    return redirect("workforce:import_detail", project_id=project.pk, batch_id=batch.pk)
+
+
+@require_POST
+@login_required
+def import_abandon(request, project_id: int, batch_id: int):
+    project, batch = _batch(request, project_id, batch_id, write=True)
+    try:
+        imports.abandon_batch(Actor.from_request(request), batch)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("workforce:import_detail", project_id=project.pk, batch_id=batch.pk)
+    messages.info(request, "已放弃本次导入，没有人员进场。")
+    return redirect(reverse("workforce:import", kwargs={"project_id": project.pk}))
+
+
+@login_required
+def import_errors(request, project_id: int, batch_id: int):
+    """The failed rows as typed (full ID numbers): the project's own account only."""
+    _, batch = _batch(request, project_id, batch_id, write=True)
+    stem = batch.file_name.rsplit(".", 1)[0] or "导入"
+    return xlsx_response(f"{stem}-失败记录.xlsx", [imports.failed_rows_sheet(batch)])
+
+
+@login_required
+def import_report(request, project_id: int, batch_id: int):
+    """Every row's result with masked ID numbers."""
+    _, batch = _batch(request, project_id, batch_id)
+    stem = batch.file_name.rsplit(".", 1)[0] or "导入"
+    return xlsx_response(f"{stem}-校验报告.xlsx", [imports.report_sheet(batch)])
+
+
+@login_required
+def import_file(request, project_id: int, batch_id: int):
+    """The original upload (full ID numbers): the project's own account only."""
+    _, batch = _batch(request, project_id, batch_id, write=True)
+    return serve_private_file(batch.original_file, download_name=batch.file_name, inline=False)
