@@ -10,8 +10,9 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import login
-from tests.factories import TEST_PASSWORD, id_number
-from workforce.models import Person
+from tests.e2e.test_roster_entry import ensure_code_tables
+from tests.factories import TEST_PASSWORD, TeamFactory, UnitFactory, id_number
+from workforce.models import Person, RosterEntry
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +23,11 @@ def jpeg(color) -> dict:
     return {"name": "camera.jpg", "mimeType": "image/jpeg", "buffer": out.getvalue()}
 
 
-def test_collection_on_a_phone_saves_the_person_with_photos(page, project, project_user):
+def test_collection_on_a_phone_saves_the_person_with_photos_and_enters_the_roster(
+    page, project, project_user
+):
+    ensure_code_tables()
+    team = TeamFactory(unit=UnitFactory(project=project), name="模板班")
     page.set_viewport_size({"width": 375, "height": 812})
     login(page, project_user.username, TEST_PASSWORD)
     page.goto(f"/projects/{project.pk}/collect/")
@@ -41,8 +46,16 @@ def test_collection_on_a_phone_saves_the_person_with_photos(page, project, proje
     page.get_by_label("证件号码").fill(number)
     page.get_by_label("姓名").fill("采集测试")
     page.get_by_label("手机号").fill("13712345678")
+    expect(page.get_by_label("所属企业")).to_be_hidden()
+    page.get_by_label("保存后同时进场").check()
+    page.get_by_label("所属企业").select_option(label=str(team.unit))
+    page.get_by_label("所属班组").select_option(label="模板班")
+    page.get_by_label("工种").select_option(label="模板工")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.get_by_role("button", name="保存").click()
-    expect(page.get_by_text("采集成功：采集测试")).to_be_visible()
+    expect(page.get_by_text("采集成功：采集测试")).to_contain_text("已进场")
     person = Person.objects.get(name="采集测试")
     assert person.source == "collection" and person.birth_date == date(1992, 8, 8)
     assert person.photo and person.id_front_image and person.id_back_image
+    entry = RosterEntry.objects.get(person=person)
+    assert entry.team == team and entry.work_type.name == "模板工"

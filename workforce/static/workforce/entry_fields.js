@@ -50,4 +50,11 @@
     categories.forEach(function (radio) { radio.addEventListener("change", refresh); });
     toggle();
   });
+  // 采集: the entry fields show only when "保存后同时进场" is ticked.
+  document.querySelectorAll("[data-show-when-checked]").forEach(function (box) {
+    var toggle = document.getElementById(box.dataset.showWhenChecked);
+    function update() { box.hidden = !toggle.checked; }
+    toggle.addEventListener("change", update);
+    update();
+  });
 })();
