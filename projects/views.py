@@ -175,6 +175,9 @@ def geocode(request):
     GEOCODER_URL is a URL template with `{query}` (or the query is appended as `q=`); the answer
     may be Nominatim's JSON list or Tianditu's geocoder JSON. Unset: the answer says so clearly.
     """
+    user = request.user
+    if not (user.is_project_user or user.is_supervisor or user.is_superuser):
+        raise Http404
     if not settings.GEOCODER_URL:
         return JsonResponse(
             {
