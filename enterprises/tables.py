@@ -16,6 +16,21 @@ def _status_badge(record) -> str:
     return format_html('<span class="badge text-bg-{}">{}</span>', css, record.status_label)
 
 
+class DetailLinkColumn(tables.Column):
+    """A cell linking to the row's detail page inside its project; plain text in exports."""
+
+    def __init__(self, *args, url_name: str, **kwargs):
+        self.url_name = url_name
+        super().__init__(*args, **kwargs)
+
+    def render(self, record, value):
+        url = reverse(self.url_name, args=[record.project_id, record.pk])
+        return format_html('<a href="{}">{}</a>', url, value)
+
+    def value(self, value):
+        return value
+
+
 class DatesMixin(tables.Table):
     entry_date = tables.DateColumn(verbose_name="进场日期", format="Y-m-d")
     exit_date = tables.DateColumn(verbose_name="退场日期", format="Y-m-d", default=EMPTY)
@@ -52,8 +67,11 @@ class EnterpriseTable(tables.Table):
 
 
 class UnitTable(DatesMixin):
-    enterprise = tables.Column(
-        verbose_name="企业名称", accessor="enterprise__name", order_by="enterprise__name"
+    enterprise = DetailLinkColumn(
+        url_name="enterprises:unit_detail",
+        verbose_name="企业名称",
+        accessor="enterprise__name",
+        order_by="enterprise__name",
     )
     credit_code = tables.Column(verbose_name="统一社会信用代码", accessor="enterprise__credit_code")
     corp_type = tables.Column(verbose_name="参建单位类型")
@@ -82,16 +100,9 @@ class UnitTable(DatesMixin):
         empty_text = "暂无参建单位"
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "unit-table"}
 
-    def render_enterprise(self, record, value):
-        url = reverse("enterprises:unit_detail", args=[record.project_id, record.pk])
-        return format_html('<a href="{}">{}</a>', url, value)
-
-    def value_enterprise(self, value):
-        return value
-
 
 class TeamTable(DatesMixin):
-    name = tables.Column(verbose_name="班组名称")
+    name = DetailLinkColumn(verbose_name="班组名称", url_name="enterprises:team_detail")
     unit = tables.Column(
         verbose_name="所属参建单位", accessor="unit__enterprise__name", order_by="unit__enterprise__name"
     )
@@ -118,10 +129,3 @@ class TeamTable(DatesMixin):
         ]
         empty_text = "暂无班组"
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "team-table"}
-
-    def render_name(self, record, value):
-        url = reverse("enterprises:team_detail", args=[record.project_id, record.pk])
-        return format_html('<a href="{}">{}</a>', url, value)
-
-    def value_name(self, value):
-        return value

@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
 from workforce.models import RosterEntry
 
 from . import services
-from .exports import table_xlsx
 from .filters import TeamFilter
 from .forms import TeamForm
 from .models import Team
 from .tables import TeamTable
-from .views_units import DETAIL_WORKERS, date_step
+from .views_common import date_step, list_and_export_views, reenter_step
+from .views_units import DETAIL_WORKERS
 
 
 def _team_table(request, project):
@@ -41,21 +39,24 @@ def _refused(request, project, team, exc: ValidationError):
     return redirect("enterprises:team_detail", project_id=project.pk, team_id=team.pk)
 
 
-@login_required
-def team_list(request, project_id):
-    project = project_for(request, project_id)
-    filterset, table = _team_table(request, project)
-    RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
-    context = {"project": project, "filter": filterset, "table": table}
-    context["can_write"] = can_write_project(request.user, project)
-    return render(request, "enterprises/team_list.html", context)
+def _team_step(request, project_id, team_id, *, on_site: bool):
+    """For 退场 (on_site=True) and 再次进场: (project, team, detail url, a refusal response or None)."""
+    project = project_for(request, project_id, write=True)
+    team = _team(request, project, team_id)
+    detail_url = reverse("enterprises:team_detail", args=[project.pk, team.pk])
+    try:
+        services.refuse_management_team(team)
+    except ValidationError as exc:
+        return project, team, detail_url, _refused(request, project, team, exc)
+    if team.is_on_site != on_site:
+        messages.error(request, f"班组“{team.name}”{'已退场' if on_site else '仍在场'}。")
+        return project, team, detail_url, redirect(detail_url)
+    return project, team, detail_url, None
 
 
-@login_required
-def team_export(request, project_id):
-    project = project_for(request, project_id)
-    _, table = _team_table(request, project)
-    return table_xlsx(Actor.from_request(request), project, table, title="项目班组", action="team.export")
+team_list, team_export = list_and_export_views(
+    _team_table, template="enterprises/team_list.html", title="项目班组", action="team.export"
+)
 
 
 @login_required
@@ -123,16 +124,9 @@ def team_edit(request, project_id, team_id):
 @login_required
 def team_exit(request, project_id, team_id):
     """【退场】: exits the team's workers in the same step."""
-    project = project_for(request, project_id, write=True)
-    team = _team(request, project, team_id)
-    detail_url = reverse("enterprises:team_detail", args=[project.pk, team.pk])
-    try:
-        services.refuse_management_team(team)
-    except ValidationError as exc:
-        return _refused(request, project, team, exc)
-    if not team.is_on_site:
-        messages.error(request, f"班组“{team.name}”已退场。")
-        return redirect(detail_url)
+    project, team, detail_url, refusal = _team_step(request, project_id, team_id, on_site=True)
+    if refusal:
+        return refusal
 
     def run(day):
         workers = services.exit_team(Actor.from_request(request), team, day)
@@ -155,30 +149,16 @@ def team_exit(request, project_id, team_id):
 
 @login_required
 def team_reenter(request, project_id, team_id):
-    project = project_for(request, project_id, write=True)
-    team = _team(request, project, team_id)
-    detail_url = reverse("enterprises:team_detail", args=[project.pk, team.pk])
-    try:
-        services.refuse_management_team(team)
-    except ValidationError as exc:
-        return _refused(request, project, team, exc)
-    if team.is_on_site:
-        messages.error(request, f"班组“{team.name}”仍在场。")
-        return redirect(detail_url)
+    project, team, detail_url, refusal = _team_step(request, project_id, team_id, on_site=False)
+    if refusal:
+        return refusal
 
     def run(day):
         services.reenter_team(Actor.from_request(request), team, day)
         return f"班组“{team.name}”已再次进场。"
 
     context = {"project": project, "team": team, "title": "班组再次进场", "subject": team.name}
-    return date_step(
-        request,
-        template="enterprises/reenter.html",
-        context=context,
-        label="进场日期",
-        run=run,
-        done_url=detail_url,
-    )
+    return reenter_step(request, context=context, run=run, done_url=detail_url)
 
 
 @login_required

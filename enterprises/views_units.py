@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,7 +9,6 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
@@ -18,12 +16,12 @@ from jmzhgd.core.pii import decrypt, encrypt
 from workforce.models import RosterEntry
 
 from . import services
-from .exports import table_xlsx
 from .filters import UnitFilter
-from .forms import DateStepForm, UnitAddForm, UnitDetailsForm
+from .forms import UnitAddForm, UnitDetailsForm
 from .models import Enterprise, ParticipatingUnit, Team
 from .tables import UnitTable
 from .views import with_query
+from .views_common import date_step, list_and_export_views, reenter_step
 
 DRAFT_FIELDS = [
     "enterprise",
@@ -45,21 +43,9 @@ def _unit_table(request, project):
     return filterset, UnitTable(filterset.qs)
 
 
-@login_required
-def unit_list(request, project_id):
-    project = project_for(request, project_id)
-    filterset, table = _unit_table(request, project)
-    RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
-    context = {"project": project, "filter": filterset, "table": table}
-    context["can_write"] = can_write_project(request.user, project)
-    return render(request, "enterprises/unit_list.html", context)
-
-
-@login_required
-def unit_export(request, project_id):
-    project = project_for(request, project_id)
-    _, table = _unit_table(request, project)
-    return table_xlsx(Actor.from_request(request), project, table, title="参建单位", action="unit.export")
+unit_list, unit_export = list_and_export_views(
+    _unit_table, template="enterprises/unit_list.html", title="参建单位", action="unit.export"
+)
 
 
 # --- 【添加参建单位】 with a draft that survives searching and registering an enterprise -------------
@@ -184,20 +170,6 @@ def unit_edit(request, project_id, unit_id):
     return render(request, "enterprises/unit_form.html", {"project": project, "unit": unit, "form": form})
 
 
-def date_step(request, *, template: str, context: dict, label: str, run, done_url: str):
-    """A confirmation page with one date (退场 / 再次进场); POST runs the action, all or none."""
-    form = DateStepForm(request.POST or None, label=label)
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = run(form.cleaned_data["day"])
-        except ValidationError as exc:
-            form.add_error("day", exc)
-        else:
-            messages.success(request, message)
-            return redirect(done_url)
-    return render(request, template, {**context, "form": form, "label": label})
-
-
 @login_required
 def unit_exit(request, project_id, unit_id):
     """【退场】: shows what is still on site and exits it together with the unit."""
@@ -243,14 +215,7 @@ def unit_reenter(request, project_id, unit_id):
         return f"参建单位“{unit}”已再次进场，管理人员班组随同进场。"
 
     context = {"project": project, "unit": unit, "title": "参建单位再次进场", "subject": str(unit)}
-    return date_step(
-        request,
-        template="enterprises/reenter.html",
-        context=context,
-        label="进场日期",
-        run=run,
-        done_url=detail_url,
-    )
+    return reenter_step(request, context=context, run=run, done_url=detail_url)
 
 
 @login_required
