@@ -173,3 +173,12 @@ def test_an_admin_may_delete_an_unreferenced_enterprise(client):
     client.force_login(AdminFactory())
     client.post(reverse("enterprises:delete", args=[enterprise.pk]))
     assert not Enterprise.objects.filter(pk=enterprise.pk).exists()
+
+
+def test_registration_never_returns_to_another_site(project_client):
+    response = project_client.post(
+        reverse("enterprises:register") + "?next=https://evil.example/",
+        {"credit_code": credit_code(), "name": "外链测试公司"},
+    )
+    enterprise = Enterprise.objects.get(name="外链测试公司")
+    assert response["Location"] == reverse("enterprises:detail", args=[enterprise.pk])
