@@ -247,6 +247,12 @@ def test_a_libreoffice_file_with_spreadsheet_quirks_is_read_correctly_or_reporte
     assert entries["林小红"].person.id_number == PERSONS["林小红"]  # the full-width ｘ read as X
 
 
+def test_the_template_after_a_round_trip_through_libreoffice_still_imports(project, site):
+    data = (FIXTURES / "libreoffice_saved_template.xlsx").read_bytes()
+    batch = imports.create_preview(ACTOR, project, upload(data))
+    assert [(i["name"], i["status"]) for i in batch.report] == [("李建国", "ok"), ("林小红", "ok")]
+
+
 def test_an_id_number_stored_as_a_float_is_reported_never_fixed(project, site):
     batch = preview(project, [row("李建国", float(PERSONS["李建国"])), row("王秀英", "4.40703E+17")])
     assert problems(batch) == {
