@@ -1,0 +1,358 @@
+"""Punch ingestion through the signed API, and the load run with wrk (issue 10 item 3, issue 11 item 5).
+
+The punches sent here go to the big project's on-site persons on one day outside the dataset's month
+(`ingest_day`), from a device of the benchmark's own (API_DEVICE). Afterwards they are deleted and
+that day's summaries rebuilt from what is left, so the dataset stays the same between runs (the
+"no hard delete of punches" rule protects real data, not a benchmark's probe rows).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import secrets
+import statistics
+import subprocess
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from bench.scenarios import API_DEVICE, ROOT, WORK, Bench, Row, _ms, json_dumps, percentile, request, wrk_path
+
+BATCH = 100
+BATCHED_PUNCHES = 20_000
+SINGLE_REQUESTS = 1_000
+CLIENT_THREADS = 6
+
+
+class ApiTarget:
+    """A credential for the big project, the persons to punch for and the day to punch on."""
+
+    def __init__(self, bench: Bench):
+        from attendance.models import Device
+        from jmzhgd.api.services import create_credential
+        from jmzhgd.core.actor import Actor
+        from projects.models import Project
+        from workforce.models import Person
+
+        project = Project.objects.get(pk=bench.project_id)
+        credential, self.secret = create_credential(
+            Actor.system("基准测试"), name=f"基准测试 {time.strftime('%Y-%m-%d %H:%M')}", projects=[project]
+        )
+        self.app_key = credential.app_key
+        Device.objects.get_or_create(
+            serial_number=API_DEVICE,
+            defaults={"project": project, "vendor": "基准测试", "name": "基准测试接口"},
+        )
+        self.path = f"/api/v1/projects/{bench.project_id}/punches"
+        self.numbers = list(
+            Person.objects.filter(
+                roster_entries__project_id=bench.project_id, roster_entries__exit_date__isnull=True
+            )
+            .order_by("id")
+            .values_list("id_number", flat=True)
+        )
+        today = datetime.date.today()
+        after = bench.month_end + datetime.timedelta(days=1)
+        self.day = after if after < today else bench.month_end
+        self.project_id = bench.project_id
+        self.run = secrets.token_hex(3)
+        self.next_slot = 0
+
+    def slots(self, count: int) -> int:
+        """A fresh range of seconds on the ingest day for `count` punches (one per person per second)."""
+        base = self.next_slot
+        self.next_slot += count // len(self.numbers) + 2
+        if self.next_slot >= 86_400:
+            raise RuntimeError("too many punches for one day")
+        return base
+
+    def records(self, start: int, count: int, slot_base: int) -> list[dict]:
+        """`count` punches, each a distinct (person, second, direction) on the ingest day."""
+        out = []
+        base = datetime.datetime.combine(self.day, datetime.time(0, 0))
+        for k in range(start, start + count):
+            person = k % len(self.numbers)
+            slot = slot_base + k // len(self.numbers)
+            at = base + datetime.timedelta(seconds=slot)
+            out.append(
+                {
+                    "recordId": f"{self.run}-{slot_base}-{k}",
+                    "idCardNumber": self.numbers[person],
+                    "time": f"{at:%Y-%m-%d %H:%M:%S}",
+                    "direction": "01" if slot % 2 == 0 else "02",
+                    "attendType": "001",
+                }
+            )
+        return out
+
+    def body(self, records: list[dict]) -> bytes:
+        return json_dumps({"deviceSn": API_DEVICE, "records": records})
+
+    def headers(self, body: bytes) -> dict:
+        from clients.jmzhgd_client import signed_headers
+
+        return {
+            **signed_headers(self.app_key, self.secret, "POST", self.path, body),
+            "Content-Type": "application/json; charset=utf-8",
+        }
+
+    def cleanup(self) -> None:
+        from attendance.models import DailySummary, Punch
+        from attendance.summaries import rebuild_daily_summaries
+
+        Punch.objects.filter(device_sn=API_DEVICE).delete()
+        DailySummary.objects.filter(project_id=self.project_id, work_date=self.day).delete()
+        rebuild_daily_summaries(project=self.project_id, date_from=self.day, date_to=self.day)
+
+
+def _send(
+    bench: Bench, api: ApiTarget, bodies: list[bytes], threads: int
+) -> tuple[list[float], list[str], float]:
+    """POST every body from `threads` client threads; (per-request seconds, problems, wall seconds)."""
+    timings: list[float] = []
+    problems: list[str] = []
+    lock = threading.Lock()
+
+    def one(body: bytes) -> None:
+        status, data, elapsed = request(bench.port, "POST", api.path, api.headers(body), body)
+        with lock:
+            timings.append(elapsed)
+            if status != 200:
+                problems.append(f"HTTP {status}: {data[:200].decode('utf-8', 'replace')}")
+                return
+            results = json.loads(data).get("results", [])
+            bad = [r for r in results if r.get("status") not in ("created", "duplicate")]
+            if bad:
+                problems.append(f"item {bad[0]}")
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        list(pool.map(one, bodies))
+    return timings, problems, time.perf_counter() - started
+
+
+def _api_queries(api: ApiTarget, records: list[dict]) -> int:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    body = api.body(records)
+    client = Client(HTTP_HOST="127.0.0.1")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            api.path, data=body, content_type="application/json", headers=api.headers(body)
+        )
+    if response.status_code != 200:
+        raise RuntimeError(f"in-process API call answered {response.status_code}: {response.content[:200]!r}")
+    return len(queries.captured_queries)
+
+
+def _bare_insert_rate(api: ApiTarget, records: list[dict]) -> float:
+    """Punches/s of a plain bulk_create of the same rows (batches of 100), rolled back."""
+    from django.db import transaction
+
+    from attendance.models import Punch
+    from attendance.summaries import shanghai_work_date
+    from jmzhgd.core.pii import id_digest
+    from workforce.models import Person, RosterEntry
+
+    digests = {id_digest(r["idCardNumber"]) for r in records}
+    persons = {p.id_number_digest: p.pk for p in Person.objects.filter(id_number_digest__in=digests)}
+    entries = dict(
+        RosterEntry.objects.filter(project_id=api.project_id, exit_date__isnull=True).values_list(
+            "person_id", "id"
+        )
+    )
+    from django.utils.dateparse import parse_datetime
+    from django.utils.timezone import make_aware
+
+    rows = []
+    for r in records:
+        at = make_aware(parse_datetime(r["time"]))
+        person = persons[id_digest(r["idCardNumber"])]
+        rows.append(
+            Punch(
+                project_id=api.project_id,
+                person_id=person,
+                roster_entry_id=entries.get(person),
+                id_number=r["idCardNumber"],
+                punched_at=at,
+                work_date=shanghai_work_date(at),
+                direction=r["direction"],
+                attend_type=r["attendType"],
+                device_sn=API_DEVICE,
+                record_id="bare-" + r["recordId"],
+            )
+        )
+    started = time.perf_counter()
+    with transaction.atomic():
+        Punch.objects.bulk_create(rows, batch_size=BATCH)
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return len(rows) / elapsed
+
+
+def ingest(bench: Bench) -> None:
+    api = ApiTarget(bench)
+    try:
+        # Warm-up: a few batches, then the measured runs on fresh time slots.
+        warm = api.slots(5 * BATCH)
+        _send(bench, api, [api.body(api.records(i * BATCH, BATCH, warm)) for i in range(5)], 2)
+        base = api.slots(BATCHED_PUNCHES)
+        bodies = [api.body(api.records(i * BATCH, BATCH, base)) for i in range(BATCHED_PUNCHES // BATCH)]
+        timings, problems, wall = _send(bench, api, bodies, CLIENT_THREADS)
+        rate = BATCHED_PUNCHES / wall
+        queries = _api_queries(api, api.records(0, BATCH, api.slots(BATCH)))
+        bare = _bare_insert_rate(api, api.records(0, BATCHED_PUNCHES, api.slots(BATCHED_PUNCHES)))
+        bench.rows.append(
+            Row(
+                "punch ingestion, batches of 100",
+                f"{BATCHED_PUNCHES:,} punches, {CLIENT_THREADS} client threads",
+                "≥ 20,000 punches/s",
+                not problems and rate >= 20_000,
+                _ms(statistics.median(timings)),
+                _ms(percentile(timings, 0.95)),
+                queries,
+                note=(
+                    f"{rate:,.0f} punches/s; bare bulk_create of the same rows {bare:,.0f}/s "
+                    f"(API = {rate / bare:.2f}× bare)"
+                    + (f"; {len(problems)} problems: {problems[0]}" if problems else "")
+                ),
+                extra={"punches_per_second": round(rate), "bare_insert_per_second": round(bare)},
+            )
+        )
+        bench.log(f"  ingestion batched: {rate:,.0f} punches/s (bare {bare:,.0f}/s)")
+
+        base = api.slots(SINGLE_REQUESTS)
+        bodies = [api.body(api.records(i, 1, base)) for i in range(SINGLE_REQUESTS)]
+        timings, problems, wall = _send(bench, api, bodies, CLIENT_THREADS)
+        rate = SINGLE_REQUESTS / wall
+        queries = _api_queries(api, api.records(0, 1, api.slots(1)))
+        bench.rows.append(
+            Row(
+                "punch ingestion, single requests",
+                f"{SINGLE_REQUESTS:,} requests, {CLIENT_THREADS} client threads",
+                "≥ 300 requests/s",
+                not problems and rate >= 300,
+                _ms(statistics.median(timings)),
+                _ms(percentile(timings, 0.95)),
+                queries,
+                note=f"{rate:,.0f} requests/s"
+                + (f"; {len(problems)} problems: {problems[0]}" if problems else ""),
+                extra={"requests_per_second": round(rate)},
+            )
+        )
+        bench.log(f"  ingestion single: {rate:,.0f} requests/s")
+    finally:
+        api.cleanup()
+
+
+# --- the load run -------------------------------------------------------------------------------
+
+LOAD_API_EVERY = 4  # one request in four is an API push of 10 punches
+LOAD_BATCH = 10
+
+
+def load_run(bench: Bench) -> None:
+    seconds = bench.load_seconds
+    target = f"{seconds} s, 0 errors"
+    wrk = wrk_path()
+    if wrk is None:
+        bench.rows.append(Row("load run (wrk)", "", target, False, note="missing: wrk (apt-get install wrk)"))
+        return
+    from bench.page_scenarios import _entry_on_site
+
+    api = ApiTarget(bench)
+    try:
+        entry = _entry_on_site(bench, 3)
+        project = bench.project_cookie
+        supervisor = bench.supervisor_cookie
+        pages = [
+            (project, bench.url("workforce:roster", project_id=bench.project_id)),
+            (project, bench.url("workforce:roster", "page=20", project_id=bench.project_id)),
+            (
+                project,
+                bench.url("workforce:person_detail", project_id=bench.project_id, person_id=entry.person_id),
+            ),
+            (
+                project,
+                bench.url(
+                    "attendance:month", f"month={bench.month_start:%Y-%m}", project_id=bench.project_id
+                ),
+            ),
+            (project, bench.url("projects:overview", project_id=bench.project_id)),
+            (supervisor, bench.url("projects:dashboard")),
+        ]
+        pages = [(cookie, path) for cookie, path in pages if path]
+        WORK.mkdir(parents=True, exist_ok=True)
+        config = WORK / "load.tsv"
+        n_api = 12_000
+        base = api.slots(n_api * LOAD_BATCH)
+        with config.open("w", encoding="utf-8") as out:
+            out.write(f"K\t{api.app_key}\n")
+            for cookie, path in pages:
+                out.write(f"P\t{cookie[0]}={cookie[1]}\t{path}\n")
+            for i in range(n_api):
+                body = api.body(api.records(i * LOAD_BATCH, LOAD_BATCH, base))
+                headers = api.headers(body)
+                out.write(
+                    f"A\t{api.path}\t{headers['X-Timestamp']}\t{headers['X-Nonce']}\t{headers['X-Sign']}\t"
+                    f"{body.decode('utf-8')}\n"
+                )
+        summary_path = WORK / "load-summary.json"
+        summary_path.unlink(missing_ok=True)
+        command = [
+            wrk,
+            "-t2",
+            "-c8",
+            f"-d{seconds}s",
+            "--timeout",
+            "30s",
+            "-s",
+            str(ROOT / "bench/load.lua"),
+            f"http://127.0.0.1:{bench.port}",
+            "--",
+            str(config),
+            str(LOAD_API_EVERY),
+            str(summary_path),
+        ]
+        bench.log(f"  load run: wrk {seconds} s against gunicorn …")
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
+        (WORK / "wrk.out").write_text(completed.stdout + completed.stderr, encoding="utf-8")
+        summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
+        errors = (
+            sum(summary.get(k, 0) for k in ("connect", "read", "write", "timeout", "status", "bad"))
+            if summary
+            else None
+        )
+        requests_ = summary.get("requests", 0)
+        duration = summary.get("duration_us", 0) / 1e6 or seconds
+        rate = requests_ / duration if duration else 0
+        passed = completed.returncode == 0 and summary and errors == 0 and requests_ > 0 and api_ok(summary)
+        bench.rows.append(
+            Row(
+                "load run (wrk): pages + API pushes",
+                f"{len(pages)} pages + API (1 in {LOAD_API_EVERY}, {LOAD_BATCH} punches), 2 threads × 8 connections",
+                target,
+                bool(passed),
+                summary.get("latency_p50_ms"),
+                summary.get("latency_p95_ms"),
+                None,
+                note=(
+                    f"{rate:,.0f} requests/s ({requests_:,} in {duration:.0f} s; {summary.get('api', 0):,} API pushes); "
+                    f"errors {errors} ({ {k: summary.get(k, 0) for k in ('connect', 'read', 'write', 'timeout', 'status', 'bad')} })"
+                    if summary
+                    else f"wrk failed: {completed.stderr[-300:]}"
+                ),
+                extra=summary,
+            )
+        )
+        bench.log(f"  load run: {rate:,.0f} requests/s, errors {errors}")
+    finally:
+        api.cleanup()
+
+
+def api_ok(summary: dict) -> bool:
+    """The run must really have mixed API pushes in and not run out of signed requests."""
+    return summary.get("api", 0) > 0 and not summary.get("api_exhausted", False)

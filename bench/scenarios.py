@@ -1,0 +1,369 @@
+"""The scenarios of `make bench` (issue 10 item 3, issue 11 item 5) and the results table.
+
+How each figure is taken:
+
+- Pages and the API are timed over HTTP against gunicorn (deploy/gunicorn.conf.py, its default
+  worker count) on the bench database, DJANGO_DEBUG=0, after a warm-up; median and p95 are over
+  the timed requests, each a full request/response including reading the body.
+- Signing in: the login form has a captcha and a running site has no switch to turn it off, so the
+  harness creates an authenticated session directly in the bench database
+  (django.contrib.sessions SessionStore with the user's id, backend and session hash — what
+  django.contrib.auth.login stores) and sends its cookie.
+- SQL queries per request: the same request once more, in the harness process, through Django's
+  test Client against the same database, inside CaptureQueriesContext (after one warm-up request).
+- Exports run through gunicorn for the time; the details export also runs in a subprocess
+  (bench.export_memory) through the same view, whose peak RSS growth (resource.getrusage) is the
+  memory figure.
+- Ingestion goes through the signed API with the reference client's signing
+  (clients/jmzhgd_client.py), from several client threads; the bare bulk insert of the same rows
+  (bulk_create in a rolled-back transaction) is the yardstick.
+"""
+
+from __future__ import annotations
+
+import datetime
+import http.client
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = Path(os.environ.get("BENCH_WORK_DIR") or Path(tempfile.gettempdir()) / "jmzhgd-bench")
+API_DEVICE = "BENCH-API-GATE"
+
+
+@dataclass
+class Row:
+    scenario: str
+    size: str
+    target: str
+    passed: bool
+    median_ms: float | None = None
+    p95_ms: float | None = None
+    queries: int | None = None
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+# --- gunicorn ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn with the deployment's own configuration, on a free port, stopped by its pid."""
+
+    def __init__(self, env: dict[str, str]):
+        self.port = free_port()
+        self.env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
+        self.process: subprocess.Popen | None = None
+        WORK.mkdir(parents=True, exist_ok=True)
+        self.log_path = WORK / "gunicorn.log"
+
+    def __enter__(self) -> Server:
+        log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "deploy/gunicorn.conf.py"), "jmzhgd.wsgi"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn 启动失败，见 {self.log_path}")
+            try:
+                status, _, _ = request(self.port, "GET", "/healthz")
+                if status == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError("gunicorn 60 秒内未就绪")
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def request(port: int, method: str, path: str, headers: dict | None = None, body: bytes | None = None):
+    """One request on a fresh connection (gunicorn's sync workers close after each response)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    try:
+        started = time.perf_counter()
+        conn.request(method, path, body=body, headers={"Host": "127.0.0.1", **(headers or {})})
+        response = conn.getresponse()
+        data = response.read()
+        return response.status, data, time.perf_counter() - started
+    finally:
+        conn.close()
+
+
+# --- sessions and query counts ----------------------------------------------------------------
+
+
+def session_cookie(user) -> tuple[str, str]:
+    """An authenticated session for `user`, as django.contrib.auth.login would store it."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return settings.SESSION_COOKIE_NAME, store.session_key
+
+
+def count_queries(path: str, cookie: tuple[str, str]) -> tuple[int, int]:
+    """(status, SQL queries) of one GET through the test Client in this process, after a warm-up."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.cookies[cookie[0]] = cookie[1]
+
+    def get():
+        response = client.get(path)
+        if getattr(response, "streaming", False):
+            for _ in response.streaming_content:
+                pass
+        return response
+
+    get()
+    with CaptureQueriesContext(connection) as queries:
+        response = get()
+    return response.status_code, len(queries.captured_queries)
+
+
+# --- the harness ------------------------------------------------------------------------------
+
+
+class Bench:
+    def __init__(self, marker: dict, env: dict, log: Callable[[str], None]):
+        from jmzhgd.accounts.models import User
+
+        self.marker = marker
+        self.env = env
+        self.log = log
+        self.project_id = marker["big_project_id"]
+        self.month_start = datetime.date.fromisoformat(marker["month_start"])
+        next_month = (self.month_start + datetime.timedelta(days=32)).replace(day=1)
+        self.month_end = next_month - datetime.timedelta(days=1)
+        self.supervisor = User.objects.get(username=marker["supervisor_username"])
+        self.project_user = User.objects.get(username=marker["project_username"])
+        self.project_cookie = session_cookie(self.project_user)
+        self.supervisor_cookie = session_cookie(self.supervisor)
+        self.rows: list[Row] = []
+        self.server: Server | None = None
+        self.load_seconds = 60
+
+    @property
+    def port(self) -> int:
+        return self.server.port
+
+    def url(self, name: str, query: str = "", **kwargs) -> str | None:
+        from django.urls import NoReverseMatch, reverse
+
+        try:
+            path = reverse(name, kwargs=kwargs or None)
+        except NoReverseMatch:
+            return None
+        return f"{path}?{query}" if query else path
+
+    def missing(self, scenario: str, size: str, target: str, what: str) -> None:
+        self.rows.append(Row(scenario, size, target, False, note=f"missing: {what}"))
+        self.log(f"  {scenario}: missing ({what})")
+
+    def time_get(self, path: str, cookie, *, samples: int, warmup: int) -> tuple[list[float], int, int]:
+        """Seconds per GET through gunicorn; (timings, last status, body bytes)."""
+        headers = {"Cookie": f"{cookie[0]}={cookie[1]}"}
+        status, body = 0, b""
+        for _ in range(warmup):
+            status, body, _ = request(self.port, "GET", path, headers)
+        timings = []
+        for _ in range(samples):
+            status, body, elapsed = request(self.port, "GET", path, headers)
+            if status != 200:
+                break
+            timings.append(elapsed)
+        return timings, status, len(body)
+
+    def page(
+        self,
+        scenario: str,
+        size: str,
+        path: str | None,
+        cookie,
+        *,
+        limit_ms: float,
+        max_queries: int | None = None,
+        samples: int = 30,
+        warmup: int = 3,
+        what: str = "",
+    ) -> Row | None:
+        target = f"p95 ≤ {limit_ms:g} ms" + (f", ≤ {max_queries} queries" if max_queries else "")
+        if path is None:
+            self.missing(scenario, size, target, what)
+            return None
+        timings, status, length = self.time_get(path, cookie, samples=samples, warmup=warmup)
+        _, queries = count_queries(path, cookie)
+        if status != 200 or not timings:
+            row = Row(scenario, size, target, False, queries=queries, note=f"HTTP {status} for {path}")
+        else:
+            p95 = percentile(timings, 0.95)
+            passed = p95 * 1000 <= limit_ms and (max_queries is None or queries <= max_queries)
+            row = Row(
+                scenario,
+                size,
+                target,
+                passed,
+                _ms(statistics.median(timings)),
+                _ms(p95),
+                queries,
+                note=f"{len(timings)} samples, {length:,} bytes",
+            )
+        self.rows.append(row)
+        self.log(f"  {scenario}: median {row.median_ms} ms, p95 {row.p95_ms} ms, {row.queries} queries")
+        return row
+
+
+def run_all(
+    marker: dict,
+    env: dict,
+    *,
+    only: set[str],
+    load: bool,
+    load_seconds: int,
+    log: Callable[[str], None],
+) -> dict:
+    from bench import ingest_scenarios, page_scenarios
+
+    bench = Bench(marker, env, log)
+    bench.load_seconds = load_seconds
+    load_at_start = os.getloadavg()
+    steps = [
+        ("roster", page_scenarios.roster),
+        ("person_detail", page_scenarios.person_detail),
+        ("month", page_scenarios.month_grid),
+        ("month_export", page_scenarios.month_export),
+        ("details_export", page_scenarios.details_export),
+        ("overview", page_scenarios.overview),
+        ("dashboard", page_scenarios.dashboard),
+        ("import", page_scenarios.import_rows),
+        ("ingest", ingest_scenarios.ingest),
+    ]
+    if load:
+        steps.append(("load", ingest_scenarios.load_run))
+    log("gunicorn（deploy/gunicorn.conf.py）启动中 …")
+    with Server(env) as server:
+        bench.server = server
+        log(f"gunicorn 已在 127.0.0.1:{server.port} 就绪；开始测量。")
+        for name, func in steps:
+            if only and name not in only:
+                continue
+            try:
+                func(bench)
+            except Exception as exc:  # a scenario that breaks is a failed row, not a lost run
+                bench.rows.append(Row(name, "", "", False, note=f"error: {type(exc).__name__}: {exc}"[:300]))
+                log(f"  {name}: ERROR {type(exc).__name__}: {exc}")
+    return {
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cores": os.cpu_count(),
+            "load_average_at_start": load_at_start,
+            "load_average_at_end": os.getloadavg(),
+        },
+        "server": "gunicorn, deploy/gunicorn.conf.py (sync workers, 2 × cores + 1), DJANGO_DEBUG=0, PostgreSQL",
+        "rate_limit": f"API_RATE_LIMIT_PER_MINUTE={env.get('API_RATE_LIMIT_PER_MINUTE')}",
+        "queries_counted_by": "django.test.Client + CaptureQueriesContext in the harness process, same database",
+        "rows": [asdict(row) for row in bench.rows],
+    }
+
+
+def format_table(report: dict) -> str:
+    headers = ["scenario", "data size", "median", "p95", "target", "queries", "result"]
+    lines = []
+    for row in report["rows"]:
+        lines.append(
+            [
+                row["scenario"],
+                row["size"],
+                "" if row["median_ms"] is None else f"{row['median_ms']:g} ms",
+                "" if row["p95_ms"] is None else f"{row['p95_ms']:g} ms",
+                row["target"],
+                "" if row["queries"] is None else str(row["queries"]),
+                ("PASS" if row["passed"] else "FAIL")
+                + (f" — {' '.join(row['note'].split())}" if row["note"] else ""),
+            ]
+        )
+    widths = [
+        max(_width(h), *(_width(line[i]) for line in lines)) if lines else _width(h)
+        for i, h in enumerate(headers)
+    ]
+    out = ["| " + " | ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)) + " |"]
+    out.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for line in lines:
+        out.append("| " + " | ".join(_pad(c, w) for c, w in zip(line, widths, strict=True)) + " |")
+    out.append("")
+    out.append(
+        f"{report['server']}; {report['rate_limit']}; SQL queries counted by {report['queries_counted_by']}."
+    )
+    return "\n".join(out)
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def python() -> str:
+    return sys.executable
+
+
+def wrk_path() -> str | None:
+    return shutil.which("wrk")
+
+
+def json_dumps(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+_lock = threading.Lock()

@@ -1,0 +1,129 @@
+"""The benchmark's dataset builder at a tiny scale: what it writes is valid, complete and readable.
+
+Timings are not asserted here (DESIGN.md: timing targets live in `make bench`); these tests keep the
+builder's code exercised on both engines so `make bench` does not rot between runs.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+
+import pytest
+from django.db.models import Count, F, Max
+
+from attendance.models import DailySummary, Device, Punch
+from attendance.summaries import rebuild_daily_summaries
+from bench import dataset
+from contracts.models import Contract
+from enterprises.models import ParticipatingUnit, Team
+from jmzhgd.core.codes import CorpType, Direction, TeamType
+from jmzhgd.core.pii import id_digest, mask_id
+from jmzhgd.core.validators import validate_id_number
+from projects.models import Project
+from workforce.models import Person, RosterEntry
+
+pytestmark = pytest.mark.django_db
+
+SCALE = dataset.TINY
+
+
+@pytest.fixture
+def built(db):
+    return dataset.build(SCALE, log=lambda line: None)
+
+
+def test_the_builder_writes_the_counts_of_its_scale(built):
+    assert Project.objects.count() == SCALE.projects
+    assert Person.objects.count() == SCALE.persons
+    assert RosterEntry.objects.on_site().count() == SCALE.on_site
+    assert RosterEntry.objects.filter(project_id=built.big_project_id).on_site().count() == (
+        SCALE.big_project_on_site
+    )
+    assert Punch.objects.count() == SCALE.on_site * SCALE.days * 2 == built.counts["punches"]
+    assert Device.objects.count() == 2 * SCALE.projects
+    assert Contract.objects.count() == built.counts["contracts"]
+    assert 0 < Contract.objects.count() <= SCALE.on_site
+
+
+def test_every_id_number_is_valid_and_its_digest_and_mask_match(built):
+    for person in Person.objects.all():
+        validate_id_number(person.id_number)  # decrypts the Fernet token; raises when invalid
+        assert person.id_number_digest == id_digest(person.id_number)
+        assert person.id_number_masked == mask_id(person.id_number)
+
+
+def test_every_person_on_site_punches_in_and_out_on_every_day(built):
+    per_day = Counter(
+        (row["person_id"], row["work_date"], row["direction"])
+        for row in Punch.objects.values("person_id", "work_date", "direction")
+    )
+    for entry in RosterEntry.objects.on_site():
+        for day in range(SCALE.days):
+            work_date = built.month_start + datetime.timedelta(days=day)
+            assert per_day[(entry.person_id, work_date, Direction.IN)] == 1
+            assert per_day[(entry.person_id, work_date, Direction.OUT)] == 1
+    punch = Punch.objects.select_related("person", "roster_entry").first()
+    assert punch.id_number == punch.person.id_number
+    assert punch.roster_entry.person_id == punch.person_id
+    assert not Punch.objects.filter(is_anomaly=True).exists()
+
+
+def test_every_project_has_units_with_a_management_team_workers_teams_and_devices(built):
+    for project in Project.objects.annotate(n=Count("units")):
+        assert project.n == len(dataset.UNIT_PLAN)
+        assert ParticipatingUnit.objects.filter(
+            project=project, corp_type=CorpType.GENERAL_CONTRACTOR
+        ).exists()
+        assert Team.objects.filter(project=project, team_type=TeamType.WORKER).exists()
+    for unit in ParticipatingUnit.objects.all():
+        assert unit.teams.filter(team_type=TeamType.MANAGEMENT).count() == 1
+        assert unit.stays.count() == 1
+    assert not RosterEntry.objects.exclude(team__unit=F("unit")).exists()
+
+
+def test_the_bulk_summaries_equal_what_the_attendance_app_computes(built):
+    bulk = set(
+        DailySummary.objects.values_list(
+            "project_id",
+            "person_id",
+            "work_date",
+            "first_in",
+            "last_out",
+            "punch_count",
+            "hours",
+            "is_present",
+        )
+    )
+    assert len(bulk) == SCALE.on_site * SCALE.days
+    rebuild_daily_summaries()
+    rebuilt = set(
+        DailySummary.objects.values_list(
+            "project_id",
+            "person_id",
+            "work_date",
+            "first_in",
+            "last_out",
+            "punch_count",
+            "hours",
+            "is_present",
+        )
+    )
+    assert bulk == rebuilt
+
+
+def test_a_finished_build_is_found_again_and_a_different_scale_is_not(built):
+    marker = dataset.existing_build(SCALE)
+    assert marker["big_project_id"] == built.big_project_id
+    assert marker["counts"]["punches"] == built.counts["punches"]
+    assert dataset.existing_build(dataset.FULL) is None
+
+
+def test_a_second_build_beside_existing_data_keeps_ids_and_identities_unique(built):
+    second = dataset.build(SCALE, log=lambda line: None)
+    assert second.big_project_id != built.big_project_id
+    assert Person.objects.count() == 2 * SCALE.persons
+    assert Punch.objects.count() == 2 * built.counts["punches"]
+    # Rows saved after the bulk writes get fresh ids: the sequences were reset past the written ids.
+    highest = Person.objects.aggregate(m=Max("pk"))["m"]
+    assert Person.objects.create(name="新人员", id_number="11010519491231002X").pk > highest
