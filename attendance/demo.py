@@ -19,6 +19,7 @@ from .summaries import SHANGHAI, rebuild_daily_summaries
 
 DAYS = 30
 ANOMALIES_PER_PROJECT = 4
+PHOTO_DAYS = 2
 
 
 def _moment(day: datetime.date, hour: int, minute: int, rng) -> datetime.datetime:
@@ -104,8 +105,10 @@ def _seed_project(demo, project, now: datetime.datetime) -> None:
         for entry in entries:
             if day < entry.entry_date or rng.random() > works_today:
                 continue
+            # The gate's snapshot: the last days' punches carry the person's photo (shared file, never moved).
+            photo = entry.person.photo.name if day >= today - datetime.timedelta(days=PHOTO_DAYS) else ""
             for when, direction in _worker_day(day, rng):
-                add(when, direction, kind="W", entry=entry)
+                add(when, direction, kind="W", entry=entry, photo=photo)
     for _ in range(0 if has_anomalies else ANOMALIES_PER_PROJECT):
         day = first + datetime.timedelta(days=rng.randint(0, DAYS - 1))
         add(

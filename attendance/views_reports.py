@@ -66,7 +66,9 @@ def _month_report(request, project):
     start = month_start(request.GET.get("month", "").strip())
     if start is None:
         return None, None, "月份格式应为 YYYY-MM，例如 2026-04。"
-    filterset = MonthFilter(request.GET, queryset=entries_in_month(project, start), project=project)
+    data = request.GET.copy()
+    data["month"] = f"{start:%Y-%m}"  # the picker shows the month on view, also by default
+    filterset = MonthFilter(data, queryset=entries_in_month(project, start), project=project)
     return MonthReport(project=project, start=start, entries=filterset.qs), filterset, None
 
 

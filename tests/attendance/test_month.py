@@ -108,7 +108,9 @@ def test_the_month_defaults_to_this_month_and_a_bad_month_is_explained(project_c
     url = reverse("attendance:month", kwargs={"project_id": site.project.pk})
     from django.utils import timezone
 
-    assert project_client.get(url).context["report"].start == timezone.localdate().replace(day=1)
+    response = project_client.get(url)
+    assert response.context["report"].start == timezone.localdate().replace(day=1)
+    assert response.context["filter"].form["month"].value() == f"{timezone.localdate():%Y-%m}"
     response = project_client.get(f"{url}?month=2026-13", follow=True)
     assert "月份格式应为 YYYY-MM" in response.content.decode()
 
