@@ -735,7 +735,8 @@ def abandon_batch(actor: Actor, batch: ImportBatch) -> ImportBatch:
 # --- downloads ---------------------------------------------------------------------------------
 
 
-def _as_cell(value: object) -> object:
+def cell_as_typed(value: object) -> object:
+    """A cell read from an upload, for writing back into an error file."""
     if isinstance(value, datetime.datetime):
         return value.date() if value.time() == datetime.time() else value
     if isinstance(value, float):
@@ -758,7 +759,7 @@ def failed_rows_sheet(batch: ImportBatch) -> Sheet:
     with batch.original_file.open("rb") as handle:
         raw_rows = parse_workbook(handle.read())
     rows = (
-        [_as_cell(raw.values[c]) for c in COLUMNS] + [raw.number, reasons[raw.number]]
+        [cell_as_typed(raw.values[c]) for c in COLUMNS] + [raw.number, reasons[raw.number]]
         for raw in raw_rows
         if raw.number in reasons
     )

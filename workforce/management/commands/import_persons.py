@@ -40,7 +40,7 @@ from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import nation_code_from_text
 from jmzhgd.core.excel import Sheet, write_workbook
 from jmzhgd.core.validators import normalise_text
-from workforce.imports import check_zip, read_date, read_id_number, read_id_type
+from workforce.imports import cell_as_typed, check_zip, read_date, read_id_number, read_id_type
 from workforce.models import Person, PersonSource
 from workforce.services import upsert_person
 
@@ -236,17 +236,15 @@ class Command(BaseCommand):
             target = Path(errors) if errors else path.with_name(f"{path.stem}-导入失败.xlsx")
             # The error file repeats the rows as exported (full ID numbers): it goes back to the
             # administrator who ran the command, next to the file they already hold.
+            width = len(header_cells)
             sheet = Sheet(
                 name="导入失败",
                 header=["原行号"] + [normalise_text(c) for c in header_cells] + ["失败原因"],
                 rows=(
-                    [n]
-                    + [c.date() if hasattr(c, "date") and callable(c.date) else c for c in cells]
-                    + [""] * (len(header_cells) - len(cells))
-                    + [reason]
-                    for n, cells, reason in failures
+                    [number, *(cell_as_typed(c) for c in cells), *[""] * (width - len(cells)), reason]
+                    for number, cells, reason in failures
                 ),
-                text_columns=list(range(1, len(header_cells) + 2)),
+                text_columns=list(range(1, width + 2)),
             )
             write_workbook([sheet], target)
             self.stdout.write(self.style.WARNING(f"失败记录已写入：{target}"))
