@@ -145,3 +145,23 @@ def test_anomalies_show_their_status_in_the_details(project_client, site):
 def test_the_details_export_of_another_project_is_404(client, other_user, site):
     client.force_login(other_user)
     assert client.get(export_url(site.project, date_from="2026-04-01")).status_code == 404
+
+
+def test_the_details_export_reads_punches_in_one_streamed_query_whatever_their_number(project_client, site):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .conftest import work_day
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = project_client.get(
+                export_url(site.project, date_from="2026-04-01", date_to="2026-04-30")
+            )
+            b"".join(response.streaming_content)
+        return len(captured)
+
+    before = queries()
+    for day in range(17, 30):
+        work_day(site.mid_month, day)
+    assert queries() == before
