@@ -10,7 +10,8 @@ One DailySummary row per (project, person, work_date) that has counted punches. 
 Per person-day: ``first_in`` is the earliest 入场 (01) punch, else the earliest punch; ``last_out`` the
 latest 出场 (02) punch, else the latest punch; ``hours`` = last_out - first_in (0 for a single punch,
 never negative), 2 decimals; ``is_present`` = punch_count >= ATTENDANCE_MIN_PUNCHES and hours >=
-ATTENDANCE_MIN_HOURS (settings; default: one punch is a day of attendance).
+ATTENDANCE_MIN_HOURS (settings; default: one punch is a day of attendance). Summaries store the
+outcome: after changing these settings, run `manage.py rebuild_attendance_summaries`.
 
 The 项目总览 / supervisor dashboard figures and the monthly grid all read ``is_present`` and ``hours``.
 """
