@@ -228,3 +228,12 @@ def test_a_late_punch_after_midnight_counts_on_its_shanghai_day(project_client, 
     refresh_daily_summaries(site.project.pk, [(site.mid_month.person_id, datetime.date(2026, 4, 20))])
     row = rows_by_name(project_client.get(month_url(site.project)))["李中途"]
     assert row.marks[19] == PRESENT and row.marks[18] == ABSENT
+
+
+def test_a_name_in_the_grid_links_to_that_persons_details_of_the_month(project_client, site):
+    content = project_client.get(month_url(site.project, q="中途")).content.decode()
+    details = reverse("attendance:details", kwargs={"project_id": site.project.pk})
+    link = f"{details}?date_from=2026-04-01&amp;date_to=2026-04-30&amp;q=%E6%9D%8E%E4%B8%AD%E9%80%94"
+    assert link in content
+    response = project_client.get(link.replace("&amp;", "&"))
+    assert {row.cells[2] for row in response.context["rows"]} == {"李中途"}
