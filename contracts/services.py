@@ -208,6 +208,7 @@ def add_scans(actor: Actor, contract: Contract, files: Iterable) -> list[Contrac
                 scan.thumbnail.save(thumb.name, thumb, save=False)
             scan.save()
             added.append(scan)
+        contract.save(update_fields=["updated_at"])  # 更新日期 covers the scan pages too
         audit.record(
             actor,
             "contract.scan_add",
@@ -229,6 +230,7 @@ def remove_scan(actor: Actor, scan: ContractScan) -> ContractScan:
         raise ValidationError("该合同已续签，历史合同的扫描件不能移除。")
     scan.removed_at = timezone.now()
     scan.save(update_fields=["removed_at"])
+    scan.contract.save(update_fields=["updated_at"])
     audit.record(
         actor,
         "contract.scan_remove",

@@ -6,6 +6,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -108,8 +109,6 @@ def test_another_projects_account_gets_404_for_the_entry(client, other_user, ent
 
 @pytest.fixture
 def scan(actor, entry):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     contract = services.sign_contract(
         actor, entry, {"start_date": date(2026, 3, 3), "end_date": date(2027, 3, 2)}
     )
@@ -198,6 +197,32 @@ def test_the_list_filters_by_status(project_client, project, ledger, status, nam
     table = page.split('data-testid="contract-table"', 1)[1]
     shown = [n for n in ("甲未签", "乙有效", "丙将到期", "丁已过期") if n in table]
     assert shown == [name]
+
+
+def test_the_list_filters_by_unit_and_offers_only_this_projects_units(
+    project_client, project, ledger, other_project
+):
+    foreign = factories.UnitFactory(project=other_project)
+    elsewhere = factories.RosterEntryFactory(team__unit__project=project, person__name="戊别的单位")
+    url = reverse("contracts:list", kwargs={"project_id": project.pk})
+    page = project_client.get(url, {"unit": elsewhere.unit_id}).content.decode()
+    table = page.split('data-testid="contract-table"', 1)[1]
+    assert "戊别的单位" in table and "乙有效" not in table
+    assert foreign.enterprise.name not in page
+
+    searched = (
+        project_client.get(url, {"q": "丙将"}).content.decode().split('data-testid="contract-table"', 1)[1]
+    )
+    assert "丙将到期" in searched and "乙有效" not in searched
+
+
+def test_adding_a_scan_page_updates_the_contracts_update_date(actor, scan):
+    contract = scan.contract
+    before = contract.updated_at
+    page = SimpleUploadedFile("b.png", png_bytes(), content_type="image/png")
+    services.add_scans(actor, contract, [page])
+    contract.refresh_from_db()
+    assert contract.updated_at > before
 
 
 def test_the_list_query_count_does_not_grow_with_rows(project_client, project, ledger, actor):
