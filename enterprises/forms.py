@@ -100,6 +100,12 @@ class EnterpriseForm(CheckedFieldsMixin, forms.ModelForm):
             raise forms.ValidationError("请填写企业名称。")
         return name
 
+    def clean_registered_capital(self):
+        capital = self.cleaned_data.get("registered_capital")
+        if capital is not None and capital < 0:
+            raise forms.ValidationError("注册资本不能为负数。")
+        return capital
+
     def clean_established_on(self):
         return _date_not_future(self.cleaned_data.get("established_on"), "成立日期")
 

@@ -79,19 +79,23 @@ def _ensure_management_team(unit: ParticipatingUnit, entry_date: date) -> Team:
     """Every unit has one 管理人员班组 named after its type; it follows the unit's entry."""
     team = Team.objects.filter(unit=unit, team_type=TeamType.MANAGEMENT).first()
     if team is None:
-        return Team.objects.create(
+        team = Team(
             project=unit.project,
             unit=unit,
             name=MANAGEMENT_TEAM_NAMES[CorpType(unit.corp_type)],
             team_type=TeamType.MANAGEMENT,
-            responsible_name=unit.pm_name,
-            responsible_phone=unit.pm_phone,
-            responsible_id_number=unit.pm_id_number,
-            entry_date=entry_date,
         )
+    _copy_responsible(unit, team)
     team.entry_date, team.exit_date = entry_date, None
-    team.save(update_fields=["entry_date", "exit_date", "updated_at"])
+    team.save()
     return team
+
+
+def _copy_responsible(unit: ParticipatingUnit, team: Team) -> None:
+    """The 管理人员班组's 责任人 is the unit's 项目负责人."""
+    team.responsible_name = unit.pm_name
+    team.responsible_phone = unit.pm_phone
+    team.responsible_id_number = unit.pm_id_number
 
 
 def find_or_register_enterprise(
@@ -225,9 +229,9 @@ def update_unit(actor: Actor, unit: ParticipatingUnit, changes: dict) -> Partici
     for key, value in changes.items():
         setattr(unit, key, value)
     unit.save()
-    Team.objects.filter(unit=unit).management().update(
-        responsible_name=unit.pm_name, responsible_phone=unit.pm_phone
-    )
+    for team in Team.objects.filter(unit=unit).management():
+        _copy_responsible(unit, team)
+        team.save()  # save(), not update(): the ID number's digest and mask are derived in pre_save
     old, new = audit.changed(before, audit.snapshot(unit))
     audit.record(actor, "unit.update", unit, summary=f"参建单位信息完善：{unit}", before=old, after=new)
     return unit

@@ -92,9 +92,11 @@ def unit_add(request, project_id):
                 data.pop("corp_type"),
                 data.pop("entry_date"),
             )
+            # Blank optional details never wipe what a re-entering unit already has on file.
+            details = {key: value for key, value in data.items() if value not in ("", None)}
             try:
                 unit = services.enter_unit(
-                    Actor.from_request(request), project, enterprise, corp_type, entry_date, **data
+                    Actor.from_request(request), project, enterprise, corp_type, entry_date, **details
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)

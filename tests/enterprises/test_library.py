@@ -182,3 +182,9 @@ def test_registration_never_returns_to_another_site(project_client):
     )
     enterprise = Enterprise.objects.get(name="外链测试公司")
     assert response["Location"] == reverse("enterprises:detail", args=[enterprise.pk])
+
+
+def test_a_negative_registered_capital_is_refused(project_client):
+    response = register(project_client, registered_capital="-5")
+    assert "注册资本不能为负数" in response.content.decode()
+    assert not Enterprise.objects.exists()

@@ -278,3 +278,32 @@ def test_the_team_list_filters_and_exports_the_same_rows(project_client, project
     )
     assert rows[1][:4] == ("班组名称", "所属参建单位", "班组类型", "班组长")
     assert [row[0] for row in rows[2:]] == ["钢筋班"]
+
+
+def test_the_team_list_needs_no_query_per_row(project_client, project, unit):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("enterprises:team_list", args=[project.pk])
+    RosterEntryFactory(team=TeamFactory(unit=unit))
+    with CaptureQueriesContext(connection) as few:
+        project_client.get(url)
+    for _ in range(6):
+        RosterEntryFactory(team=TeamFactory(unit=unit))
+    with CaptureQueriesContext(connection) as many:
+        response = project_client.get(url)
+    assert len(many) == len(few)
+    assert [row.record.members_on_site for row in response.context["table"].rows][-1] == 1
+
+
+def test_the_management_teams_responsible_person_follows_the_units_project_manager(
+    project_client, project, unit
+):
+    number = id_number()
+    project_client.post(
+        reverse("enterprises:unit_edit", args=[project.pk, unit.pk]),
+        {"pm_name": "新负责人", "pm_phone": "13900139000", "pm_id_number": number},
+    )
+    team = unit.teams.management().get()
+    assert (team.responsible_name, team.responsible_id_number) == ("新负责人", number)
+    assert team.responsible_id_number_masked.endswith(number[-4:])

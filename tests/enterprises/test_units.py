@@ -327,3 +327,21 @@ def test_adding_an_exited_unit_again_is_a_re_entry_with_its_history_kept(project
     assert AuditLog.objects.filter(action="unit.reenter", object_id=str(unit.pk)).exists()
     response = project_client.post(add_url(project), unit_data(unit.enterprise, entry_date="2026-05-02"))
     assert "已作为劳务分包在场，不能重复进场" in response.content.decode()
+
+
+def test_re_entry_from_the_add_form_keeps_details_left_blank(project_client, project):
+    number = id_number()
+    unit = enter_unit(
+        Actor.system(),
+        project,
+        EnterpriseFactory(),
+        CorpType.LABOUR_SUB,
+        date(2026, 3, 1),
+        pm_id_number=number,
+    )
+    exit_unit(Actor.system(), unit, date(2026, 4, 1))
+    project_client.post(
+        add_url(project), unit_data(unit.enterprise, entry_date="2026-05-01", pm_id_number="")
+    )
+    unit.refresh_from_db()
+    assert unit.is_on_site and unit.pm_id_number == number and unit.pm_name == "梁项目"
