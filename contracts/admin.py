@@ -1,15 +1,28 @@
+"""Admin views of contracts: for looking up and correcting records. Contracts and scans are never deleted
+(SPEC §11), and scan pages are added through the contract page, where uploads are checked."""
+
 from django.contrib import admin
 
 from .models import Contract, ContractScan
 
 
-class ContractScanInline(admin.TabularInline):
+class NoDeleteMixin:
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ContractScanInline(NoDeleteMixin, admin.TabularInline):
     model = ContractScan
     extra = 0
+    fields = ["page", "original_name", "content_type", "uploaded_at", "removed_at"]
+    readonly_fields = ["page", "original_name", "content_type", "uploaded_at", "removed_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = [
         "person",
         "project",
@@ -22,12 +35,17 @@ class ContractAdmin(admin.ModelAdmin):
     ]
     list_filter = ["contract_type", "period_type"]
     search_fields = ["person__name", "project__name", "project__code"]
-    autocomplete_fields = ["project", "roster_entry", "person", "unit"]
+    autocomplete_fields = ["project", "roster_entry", "person", "unit", "renewal_of"]
     list_select_related = ["person", "project", "unit__enterprise"]
     inlines = [ContractScanInline]
 
 
 @admin.register(ContractScan)
-class ContractScanAdmin(admin.ModelAdmin):
-    list_display = ["contract", "original_name", "content_type", "page", "uploaded_at"]
+class ContractScanAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ["contract", "original_name", "content_type", "page", "uploaded_at", "removed_at"]
+    list_select_related = ["contract__person"]
     search_fields = ["original_name", "contract__person__name"]
+    readonly_fields = ["project", "contract", "file", "thumbnail", "content_type", "page", "uploaded_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -33,3 +34,17 @@ def actor(project_user):
 def entry(project):
     """A worker on site in `project`, in a team of a labour subcontractor."""
     return factories.RosterEntryFactory(team__unit__project=project)
+
+
+@pytest.fixture
+def scan(actor, entry):
+    """A signed contract of `entry` with one PNG page "a.png"."""
+    from contracts import services
+
+    contract = services.sign_contract(
+        actor, entry, {"start_date": date(2026, 3, 3), "end_date": date(2027, 3, 2)}
+    )
+    (page,) = services.add_scans(
+        actor, contract, [SimpleUploadedFile("a.png", png_bytes(), content_type="image/png")]
+    )
+    return page

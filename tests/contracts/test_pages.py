@@ -107,17 +107,6 @@ def test_another_projects_account_gets_404_for_the_entry(client, other_user, ent
     assert client.get(own).status_code == 404
 
 
-@pytest.fixture
-def scan(actor, entry):
-    contract = services.sign_contract(
-        actor, entry, {"start_date": date(2026, 3, 3), "end_date": date(2027, 3, 2)}
-    )
-    (page,) = services.add_scans(
-        actor, contract, [SimpleUploadedFile("a.png", png_bytes(), content_type="image/png")]
-    )
-    return page
-
-
 def scan_url(name, scan, project_id=None):
     return reverse(name, kwargs={"project_id": project_id or scan.project_id, "scan_id": scan.pk})
 
