@@ -36,9 +36,26 @@ class EnterpriseFilter(BootstrapFilterSet):
     )
     district = django_filters.ChoiceFilter(choices=District.choices, label="所在区县", empty_label="全部")
 
+    mine = django_filters.BooleanFilter(
+        method="filter_mine",
+        label="本项目参建单位",
+        widget=forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")]),
+    )
+
     class Meta:
         model = Enterprise
-        fields = ["q", "reg_type", "district"]
+        fields = ["q", "reg_type", "district", "mine"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not (user and user.is_project_user):
+            del self.filters["mine"]
+            del self.form.fields["mine"]
+
+    def filter_mine(self, queryset, name, value):
+        in_project = Q(participations__project_id=self.user.project_id)
+        return (queryset.filter(in_project) if value else queryset.exclude(in_project)).distinct()
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -48,7 +48,7 @@ def enterprise_list(request):
         queryset = queryset.annotate(editable=Exists(mine))
     else:
         queryset = queryset.annotate(editable=Value(services.is_supervisor_or_admin(user)))
-    filterset = EnterpriseFilter(request.GET, queryset=queryset)
+    filterset = EnterpriseFilter(request.GET, queryset=queryset, user=user)
     table = EnterpriseTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
     return render(request, "enterprises/list.html", {"filter": filterset, "table": table})
@@ -99,6 +99,7 @@ def enterprise_detail(request, enterprise_id):
         "units": units,
         "can_edit": services.can_edit_enterprise(request.user, enterprise),
         "can_delete": services.is_supervisor_or_admin(request.user),
+        "referenced": enterprise.participations.exists(),
         "can_see_licence": services.can_see_licence(request.user, enterprise),
     }
     return render(request, "enterprises/detail.html", context)

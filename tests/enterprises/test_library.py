@@ -188,3 +188,23 @@ def test_a_negative_registered_capital_is_refused(project_client):
     response = register(project_client, registered_capital="-5")
     assert "注册资本不能为负数" in response.content.decode()
     assert not Enterprise.objects.exists()
+
+
+def test_a_project_user_can_narrow_the_library_to_its_own_units(client, project, project_user, supervisor):
+    mine = UnitFactory(project=project).enterprise
+    stranger = EnterpriseFactory(name="别处的企业")
+    client.force_login(project_user)
+    page = client.get(reverse("enterprises:list"), {"mine": "true"}).content.decode()
+    assert mine.name in page and stranger.name not in page
+    page = client.get(reverse("enterprises:list"), {"mine": "false"}).content.decode()
+    assert mine.name not in page and stranger.name in page
+    client.force_login(supervisor)
+    page = client.get(reverse("enterprises:list"), {"mine": "true"}).content.decode()
+    assert mine.name in page and stranger.name in page and "本项目参建单位" not in page
+
+
+def test_a_referenced_enterprise_shows_no_delete_button(supervisor_client, project):
+    enterprise = UnitFactory(project=project).enterprise
+    page = supervisor_client.get(reverse("enterprises:detail", args=[enterprise.pk])).content.decode()
+    assert reverse("enterprises:delete", args=[enterprise.pk]) not in page
+    assert "不能删除" in page
