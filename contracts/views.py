@@ -124,7 +124,12 @@ def entry_contract(request, project_id, entry_id):
     )
     can_write = can_write_project(request.user, project)
     contract = services.current_contract(entry)
-    instance = contract or Contract(project=project, roster_entry=entry, person=entry.person)
+    # The form works on its own copy, so a refused submission leaves `contract` (status, history) as saved.
+    instance = (
+        Contract.objects.get(pk=contract.pk)
+        if contract
+        else Contract(project=project, roster_entry=entry, person=entry.person)
+    )
     initial = {} if contract else {"unit": entry.unit_id, "start_date": entry.entry_date}
     if request.method == "POST":
         form = ContractForm(request.POST, request.FILES, instance=instance, project=project)

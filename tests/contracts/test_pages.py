@@ -239,3 +239,19 @@ def test_the_ledger_export_has_the_same_rows_as_the_page_and_is_audit_logged(pro
     assert data[0][header.index("合同状态")] == "即将到期"
     assert "*" in data[0][1]  # masked ID number, never the full one
     assert AuditLog.objects.filter(action="contract.export", project=project).exists()
+
+
+def test_a_refused_edit_changes_nothing_and_the_page_still_shows_the_saved_status(project_client, scan):
+    contract = scan.contract
+    entry = contract.roster_entry
+    today = timezone.localdate()
+    response = project_client.post(
+        entry_url(entry),
+        form_data(entry, start_date="2026-03-03", end_date=f"{today + timedelta(days=5):%Y-%m-%d}"),
+    )
+    assert response.status_code == 302  # saved: now expiring within 30 days
+    response = project_client.post(entry_url(entry), form_data(entry, end_date="2026-01-01"))
+    assert response.status_code == 200
+    assert 'data-testid="contract-status">即将到期<' in response.content.decode()
+    contract.refresh_from_db()
+    assert contract.end_date == today + timedelta(days=5)
