@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from enterprises.models import ParticipatingUnit
-from jmzhgd.core.uploads import clean_image_or_pdf
+from jmzhgd.core.uploads import clean_image_or_pdf, clean_pdf
 
 from .models import Contract
 from .services import CONTRACT_FIELDS, MAX_SCANS_PER_CONTRACT
@@ -35,8 +35,10 @@ class ScanFilesField(forms.FileField):
             raise ValidationError(f"一次最多上传 {MAX_SCANS_PER_CONTRACT} 个文件。")
         cleaned, errors = [], []
         for upload in uploads:
+            # Content decides what a file is; a name ending in .pdf only picks the clearer message.
+            check = clean_pdf if upload.name.lower().endswith(".pdf") else clean_image_or_pdf
             try:
-                clean = clean_image_or_pdf(upload, label=f"文件“{upload.name}”")
+                clean = check(upload, label=f"文件“{upload.name}”")
             except ValidationError as exc:
                 errors.extend(exc.messages)
                 continue

@@ -64,10 +64,10 @@ def test_a_pdf_that_is_not_a_pdf_is_refused_and_nothing_is_saved(project_client,
     assert not Contract.objects.exists() and not ContractScan.objects.exists()
 
 
-def test_an_html_file_named_pdf_is_refused(project_client, entry):
+def test_an_html_file_named_pdf_is_refused_as_not_a_pdf(project_client, entry):
     fake = upload(b"<html><script>alert(1)</script></html>", "合同.pdf")
     response = project_client.post(entry_url(entry), form_data(entry, scans=[fake]))
-    assert "不是有效的 JPG 或 PNG 图片" in response.content.decode()
+    assert "文件“合同.pdf”不是有效的 PDF 文件" in response.content.decode()
     assert not Contract.objects.exists()
 
 
@@ -81,6 +81,13 @@ def test_a_unit_of_another_project_cannot_be_chosen(project_client, entry, other
     foreign = factories.UnitFactory(project=other_project)
     response = project_client.post(entry_url(entry), form_data(entry, unit=foreign.pk))
     assert "请选择本项目的参建单位" in response.content.decode()
+
+
+def test_an_html_file_named_png_is_refused_as_not_an_image(project_client, entry):
+    fake = upload(b"<html><script>alert(1)</script></html>", "第一页.png")
+    response = project_client.post(entry_url(entry), form_data(entry, scans=[fake]))
+    assert "文件“第一页.png”不是有效的 JPG 或 PNG 图片" in response.content.decode()
+    assert not Contract.objects.exists()
 
 
 def test_the_form_offers_only_this_projects_units_with_the_workers_unit_preselected(
