@@ -98,6 +98,11 @@ def _entry_context(project, entry, contract, form, can_write):
             .select_related("unit__enterprise")
             .prefetch_related(Prefetch("scans", queryset=ContractScan.objects.current()))
         )
+    other_stays = (
+        Contract.objects.filter(project=project, person_id=entry.person_id)
+        .exclude(roster_entry=entry)
+        .select_related("unit__enterprise", "roster_entry")
+    )
     status = status_for_end_date(contract.end_date) if contract is not None else ContractStatus.NONE
     return {
         "project": project,
@@ -107,6 +112,7 @@ def _entry_context(project, entry, contract, form, can_write):
         "can_write": can_write,
         "scans": list(contract.scans.current()) if contract is not None else [],
         "history": history,
+        "other_stays": list(other_stays),
         "status_label": ContractStatus(status).label,
         "status_badge": contract_status_badge_class(status),
     }

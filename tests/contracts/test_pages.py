@@ -262,3 +262,14 @@ def test_a_refused_edit_changes_nothing_and_the_page_still_shows_the_saved_statu
     assert 'data-testid="contract-status">即将到期<' in response.content.decode()
     contract.refresh_from_db()
     assert contract.end_date == today + timedelta(days=5)
+
+
+def test_the_page_lists_the_same_persons_contracts_of_other_stays_in_the_project(project_client, scan, actor):
+    entry = scan.contract.roster_entry
+    earlier = factories.RosterEntryFactory(
+        person=entry.person, team=entry.team, entry_date=date(2025, 5, 1), exit_date=date(2025, 12, 31)
+    )
+    services.sign_contract(actor, earlier, {"start_date": date(2025, 5, 1), "end_date": date(2025, 12, 31)})
+    page = project_client.get(entry_url(entry)).content.decode()
+    other = page.split('data-testid="other-stays"', 1)[1]
+    assert "2025-05-01 至 2025-12-31" in other and "已过期" in other
