@@ -69,7 +69,14 @@ def _unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    return _json(request, exc.status_code, {"code": "http_error", "message": str(exc), "field": None})
+    # ninja raises HttpError(400) only for a body it cannot parse; its message is English.
+    if exc.status_code == 400:
+        return _json(
+            request,
+            400,
+            {"code": "bad_json", "message": "请求体不是有效的 JSON（UTF-8 编码）。", "field": None},
+        )
+    return _json(request, exc.status_code, {"code": "http_error", "message": "请求无法处理。", "field": None})
 
 
 @api.exception_handler(Http404)

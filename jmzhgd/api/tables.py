@@ -19,5 +19,12 @@ class CredentialTable(tables.Table):
         fields = ["name", "app_key", "project_names", "status", "created_by", "created_at", "last_used_at"]
         empty_text = "暂无接口凭证"
 
+    def __init__(self, *args, visible_project_ids=frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.visible_project_ids = visible_project_ids
+
     def render_project_names(self, record):
-        return "、".join(p.name for p in record.projects.all())
+        # Only the projects the viewer may see: a shared credential must not reveal other projects.
+        names = [p.name for p in record.projects.all() if p.pk in self.visible_project_ids]
+        hidden = len(record.projects.all()) - len(names)
+        return "、".join(names) + (f" 等（另有 {hidden} 个项目）" if hidden else "")

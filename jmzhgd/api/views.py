@@ -16,6 +16,7 @@ from django_tables2 import RequestConfig
 
 from jmzhgd.core.access import can_write_project, project_for, require_supervisor
 from jmzhgd.core.actor import Actor
+from projects.models import Project
 
 from . import services
 from .filters import CredentialFilter
@@ -27,7 +28,8 @@ from .tables import CredentialTable
 def _list_page(request, queryset, context):
     queryset = queryset.select_related("created_by").prefetch_related("projects")
     filterset = CredentialFilter(request.GET, queryset=queryset)
-    table = CredentialTable(filterset.qs)
+    visible = frozenset(Project.objects.visible_to(request.user).values_list("pk", flat=True))
+    table = CredentialTable(filterset.qs, visible_project_ids=visible)
     RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
     return render(request, "api/credential_list.html", {"filter": filterset, "table": table, **context})
 

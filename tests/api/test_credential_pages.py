@@ -113,3 +113,14 @@ def test_revoking_twice_is_refused_with_a_message(supervisor_client, project):
 def test_the_project_menu_links_the_credentials_page(project_client, project):
     page = project_client.get(reverse("api_credentials:project_list", args=[project.pk])).content.decode()
     assert f'href="/projects/{project.pk}/api-credentials/"' in page
+
+
+def test_a_shared_credential_does_not_reveal_the_other_projects_name(
+    supervisor_client, client, project, other_project, project_user
+):
+    supervisor_client.post(
+        reverse("api_credentials:create"), {"name": "共用", "projects": [project.pk, other_project.pk]}
+    )
+    client.force_login(project_user)
+    page = client.get(reverse("api_credentials:project_list", args=[project.pk])).content.decode()
+    assert project.name in page and other_project.name not in page and "另有 1 个项目" in page
