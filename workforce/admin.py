@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from jmzhgd.core.pii import id_digest
 
-from .models import Person, RosterEntry
+from .models import ImportBatch, Person, RosterEntry
 
 
 @admin.register(Person)
@@ -29,3 +29,31 @@ class RosterEntryAdmin(admin.ModelAdmin):
     search_fields = ["person__name", "project__name", "project__code"]
     autocomplete_fields = ["project", "person", "unit", "team"]
     list_select_related = ["person", "project", "unit__enterprise", "team"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Import records are history: readable here, written only by the import itself."""
+
+    list_display = [
+        "file_name",
+        "project",
+        "status",
+        "total_rows",
+        "entered_count",
+        "failed_count",
+        "created_at",
+    ]
+    list_filter = ["status"]
+    search_fields = ["file_name", "project__name", "project__code"]
+    list_select_related = ["project"]
+    exclude = ["report"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
