@@ -93,31 +93,38 @@ def _apply(contract: Contract, values: dict) -> None:
         contract.measure_unit = ""
 
 
-@transaction.atomic
-def sign_contract(actor: Actor, entry, values: dict, scans: Iterable = ()) -> Contract:
-    """The first contract of a roster entry (【提交】 on an entry without one)."""
-    _lock_person(entry)
-    if Contract.objects.filter(roster_entry=entry).exists():
-        raise ValidationError("该人员已有合同记录，请修改当前合同或办理续签。")
+def _create(actor: Actor, entry, values: dict, scans, *, unit, renewal_of=None) -> Contract:
     contract = Contract(
         project_id=entry.project_id,
         roster_entry=entry,
         person_id=entry.person_id,
+        renewal_of=renewal_of,
         created_by=actor.user,
     )
-    _apply(contract, {"unit": entry.unit, **values})
+    _apply(contract, {"unit": unit, **values})
     _check(contract)
     contract.save()
+    if renewal_of is None:
+        action, summary = "contract.sign", f"签订合同：{entry.person.name}（{contract.period_label}）"
+    else:
+        action = "contract.renew"
+        summary = (
+            f"续签合同：{entry.person.name}（{contract.period_label}，原合同 {renewal_of.period_label}）"
+        )
     audit.record(
-        actor,
-        "contract.sign",
-        contract,
-        project=contract.project,
-        summary=f"签订合同：{entry.person.name}（{contract.period_label}）",
-        after=audit.snapshot(contract),
+        actor, action, contract, project=contract.project, summary=summary, after=audit.snapshot(contract)
     )
     add_scans(actor, contract, scans)
     return contract
+
+
+@transaction.atomic
+def sign_contract(actor: Actor, entry, values: dict, scans: Iterable = ()) -> Contract:
+    """The first contract of a roster entry (【提交】 on an entry without one); the unit defaults to the worker's."""
+    _lock_person(entry)
+    if Contract.objects.filter(roster_entry=entry).exists():
+        raise ValidationError("该人员已有合同记录，请修改当前合同或办理续签。")
+    return _create(actor, entry, values, scans, unit=entry.unit)
 
 
 @transaction.atomic
@@ -150,26 +157,7 @@ def renew_contract(actor: Actor, previous: Contract, values: dict, scans: Iterab
     previous = _latest_of_chain(previous, "该合同已续签过，请在最新的合同上办理续签。")
     if previous.end_date is None:
         raise ValidationError("原合同没有合同失效日期（无固定期限或以完成一定工作任务为期限），不能续签。")
-    renewal = Contract(
-        project_id=previous.project_id,
-        roster_entry_id=previous.roster_entry_id,
-        person_id=previous.person_id,
-        renewal_of=previous,
-        created_by=actor.user,
-    )
-    _apply(renewal, {"unit": previous.unit, **values})
-    _check(renewal)
-    renewal.save()
-    audit.record(
-        actor,
-        "contract.renew",
-        renewal,
-        project=renewal.project,
-        summary=f"续签合同：{renewal.person.name}（{renewal.period_label}，原合同 {previous.period_label}）",
-        after={**audit.snapshot(renewal), "renewal_of": previous.pk},
-    )
-    add_scans(actor, renewal, scans)
-    return renewal
+    return _create(actor, previous.roster_entry, values, scans, unit=previous.unit, renewal_of=previous)
 
 
 def _thumbnail(data: bytes) -> ContentFile:

@@ -130,20 +130,14 @@ def test_renewal_is_a_new_contract_and_keeps_the_previous_one_unchanged(actor, e
     assert AuditLog.objects.filter(action="contract.renew", object_id=str(renewal.pk)).exists()
 
 
-def test_a_renewal_starting_on_the_previous_expiry_day_is_refused(actor, entry):
+@pytest.mark.parametrize(
+    "start", [date(2026, 12, 31), date(2025, 1, 1)], ids=["on_the_expiry_day", "before_the_previous_period"]
+)
+def test_a_renewal_must_start_after_the_previous_contract_ends(actor, entry, start):
     first = services.sign_contract(actor, entry, values())
     with pytest.raises(ValidationError) as caught:
         services.renew_contract(
-            actor, first, values(start_date=date(2026, 12, 31), end_date=date(2027, 12, 31))
-        )
-    assert "必须晚于原合同的失效日期" in caught.value.message_dict["start_date"][0]
-
-
-def test_a_renewal_must_start_after_the_previous_contract_ends(actor, entry):
-    first = services.sign_contract(actor, entry, values())
-    with pytest.raises(ValidationError) as caught:
-        services.renew_contract(
-            actor, first, values(start_date=date(2025, 1, 1), end_date=date(2025, 12, 31))
+            actor, first, values(start_date=start, end_date=start.replace(month=12, day=31))
         )
     assert "必须晚于原合同的失效日期（2026-12-31）" in caught.value.message_dict["start_date"][0]
 
