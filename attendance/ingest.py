@@ -17,16 +17,16 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
+from jmzhgd.api.schemas import parse_client_datetime
 from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import AttendType, Direction, IdCardType
@@ -86,18 +86,9 @@ class ItemError(Exception):
 
 def parse_punch_time(value) -> datetime.datetime:
     """ "YYYY-MM-DD HH:MM:SS" in Beijing time, or ISO 8601 with an offset; whole seconds."""
-    parsed = None
-    if isinstance(value, datetime.datetime):
-        parsed = value
-    elif isinstance(value, str):
-        try:
-            parsed = parse_datetime(value.strip())
-        except ValueError:
-            parsed = None
+    parsed = parse_client_datetime(value)
     if parsed is None:
         raise ItemError("bad_time", "打卡时间格式应为 YYYY-MM-DD HH:MM:SS（北京时间）。", "time")
-    if timezone.is_naive(parsed):
-        parsed = parsed.replace(tzinfo=SHANGHAI)
     return parsed.replace(microsecond=0)
 
 
@@ -126,7 +117,9 @@ def _parse_item(item: dict, now: datetime.datetime, device_sn: str) -> Punch:
     if id_type not in ID_TYPES:
         raise ItemError("bad_id_type", f"证件类型“{id_type}”不在代码表中。", "idCardType")
     try:
-        number = _normalised_number(id_type, str(item.get("idCardNumber") or ""), now.astimezone(SHANGHAI).date())
+        number = _normalised_number(
+            id_type, str(item.get("idCardNumber") or ""), now.astimezone(SHANGHAI).date()
+        )
     except ValidationError as exc:
         raise ItemError("bad_id_number", exc.messages[0], "idCardNumber") from None
     punched_at = parse_punch_time(item.get("time"))

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_date
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -23,7 +23,7 @@ from enterprises.models import Team
 from jmzhgd.api.auth import SIGNED_OR_TOKEN, client_project
 from jmzhgd.api.errors import ApiError, not_found
 from jmzhgd.api.images import decode_base64_image
-from jmzhgd.api.schemas import ERRORS
+from jmzhgd.api.schemas import ERRORS, parse_client_datetime
 from jmzhgd.core.codes import TEAM_TYPE_FOR_CATEGORY, PersonCategory
 from jmzhgd.core.files import serve_private_file
 from jmzhgd.core.models import ManagementPost, WorkType
@@ -266,17 +266,11 @@ def upload_person(request, project_id: int, payload: PersonIn):
 
 
 def _parse_since(value: str) -> datetime.datetime:
-    parsed = None
-    try:
-        parsed = parse_datetime(value.strip())
-    except ValueError:
-        parsed = None
+    parsed = parse_client_datetime(value)
     if parsed is None:
         raise ApiError(
             422, "invalid", "changedSince 格式应为 YYYY-MM-DD HH:MM:SS 或 ISO 8601。", "changedSince"
         )
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
     return parsed
 
 

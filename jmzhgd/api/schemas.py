@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils.dateparse import parse_datetime
 from ninja import Schema
 from pydantic import Field
+
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 class ErrorOut(Schema):
@@ -13,3 +19,18 @@ class ErrorOut(Schema):
 
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+
+
+def parse_client_datetime(value) -> datetime.datetime | None:
+    """A time sent by a client: "YYYY-MM-DD HH:MM:SS" in Beijing time, or
+    ISO 8601 with an offset. None when it is not a time."""
+    if isinstance(value, datetime.datetime):
+        parsed = value
+    else:
+        try:
+            parsed = parse_datetime(str(value).strip()) if value is not None else None
+        except ValueError:
+            parsed = None
+    if parsed is not None and parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=BEIJING)
+    return parsed
