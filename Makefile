@@ -45,3 +45,13 @@ lint: install-test
 
 check-deploy: install
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+# City-scale benchmark (issue 10, bench/README.md): builds the Jiangmen-sized dataset once in
+# BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/jmzhgd_bench), then runs every
+# scenario against gunicorn on it and prints one table (also written to bench/results/). Needs
+# PostgreSQL; installs Debian's wrk for the load run when it is missing.
+bench: install
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	@pg_isready -h 127.0.0.1 -p 5432 -q || { pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -n1)" main start; \
+	  for _ in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; }
+	$(PY) -m bench.run $(BENCH_ARGS)

@@ -45,6 +45,7 @@ def main(path: str, cookie_name: str, session_key: str) -> dict:
             size = len(response.content)
         return response.status_code, size
 
+    at_start = _peak_mb()
     export(warm)
     before = _peak_mb()
     started = time.perf_counter()
@@ -56,6 +57,7 @@ def main(path: str, cookie_name: str, session_key: str) -> dict:
         "status": status,
         "bytes": size,
         "seconds": round(seconds, 2),
+        "peak_rss_at_start_mb": round(at_start, 1),
         "peak_rss_before_mb": round(before, 1),
         "peak_rss_after_mb": round(after, 1),
         "growth_mb": round(after - before, 1),

@@ -20,8 +20,6 @@ from concurrent.futures import ThreadPoolExecutor
 from bench.scenarios import API_DEVICE, ROOT, WORK, Bench, Row, _ms, json_dumps, percentile, request, wrk_path
 
 BATCH = 100
-BATCHED_PUNCHES = 20_000
-SINGLE_REQUESTS = 1_000
 CLIENT_THREADS = 6
 
 
@@ -199,16 +197,17 @@ def ingest(bench: Bench) -> None:
         # Warm-up: a few batches, then the measured runs on fresh time slots.
         warm = api.slots(5 * BATCH)
         _send(bench, api, [api.body(api.records(i * BATCH, BATCH, warm)) for i in range(5)], 2)
-        base = api.slots(BATCHED_PUNCHES)
-        bodies = [api.body(api.records(i * BATCH, BATCH, base)) for i in range(BATCHED_PUNCHES // BATCH)]
+        batched, single = bench.sizes.batched_punches, bench.sizes.single_requests
+        base = api.slots(batched)
+        bodies = [api.body(api.records(i * BATCH, BATCH, base)) for i in range(batched // BATCH)]
         timings, problems, wall = _send(bench, api, bodies, CLIENT_THREADS)
-        rate = BATCHED_PUNCHES / wall
+        rate = batched / wall
         queries = _api_queries(api, api.records(0, BATCH, api.slots(BATCH)))
-        bare = _bare_insert_rate(api, api.records(0, BATCHED_PUNCHES, api.slots(BATCHED_PUNCHES)))
+        bare = _bare_insert_rate(api, api.records(0, batched, api.slots(batched)))
         bench.rows.append(
             Row(
                 "punch ingestion, batches of 100",
-                f"{BATCHED_PUNCHES:,} punches, {CLIENT_THREADS} client threads",
+                f"{batched:,} punches, {CLIENT_THREADS} client threads",
                 "≥ 20,000 punches/s",
                 not problems and rate >= 20_000,
                 _ms(statistics.median(timings)),
@@ -224,15 +223,15 @@ def ingest(bench: Bench) -> None:
         )
         bench.log(f"  ingestion batched: {rate:,.0f} punches/s (bare {bare:,.0f}/s)")
 
-        base = api.slots(SINGLE_REQUESTS)
-        bodies = [api.body(api.records(i, 1, base)) for i in range(SINGLE_REQUESTS)]
+        base = api.slots(single)
+        bodies = [api.body(api.records(i, 1, base)) for i in range(single)]
         timings, problems, wall = _send(bench, api, bodies, CLIENT_THREADS)
-        rate = SINGLE_REQUESTS / wall
+        rate = single / wall
         queries = _api_queries(api, api.records(0, 1, api.slots(1)))
         bench.rows.append(
             Row(
                 "punch ingestion, single requests",
-                f"{SINGLE_REQUESTS:,} requests, {CLIENT_THREADS} client threads",
+                f"{single:,} requests, {CLIENT_THREADS} client threads",
                 "≥ 300 requests/s",
                 not problems and rate >= 300,
                 _ms(statistics.median(timings)),
@@ -287,7 +286,7 @@ def load_run(bench: Bench) -> None:
         pages = [(cookie, path) for cookie, path in pages if path]
         WORK.mkdir(parents=True, exist_ok=True)
         config = WORK / "load.tsv"
-        n_api = 12_000
+        n_api = bench.sizes.load_pushes
         base = api.slots(n_api * LOAD_BATCH)
         with config.open("w", encoding="utf-8") as out:
             out.write(f"K\t{api.app_key}\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import time
@@ -130,7 +131,7 @@ def details_export(bench: Bench) -> None:
     )
     request(bench.port, "GET", one_day, headers)  # warm-up
     timings, status, length = [], 0, 0
-    for _ in range(3):
+    for _ in range(bench.sizes.export_samples):
         status, body, elapsed = request(bench.port, "GET", path, headers)
         length = len(body)
         if status != 200:
@@ -155,7 +156,8 @@ def details_export(bench: Bench) -> None:
         _ms(percentile(timings, 0.95)) if timings else None,
         memory.get("queries"),
         note=(
-            f"HTTP {status}, {length:,} bytes; peak RSS growth {growth} MB "
+            ("" if status == 200 else f"HTTP {status} for {path}; ")
+            + f"{length:,} bytes; peak RSS growth {growth} MB "
             f"(subprocess {memory.get('seconds')} s)"
         ),
         extra=memory,
@@ -178,6 +180,7 @@ def _export_memory(bench: Bench, path: str) -> dict:
             bench.project_cookie[1],
         ],
         cwd=ROOT,
+        env={**os.environ, **bench.env},
         capture_output=True,
         text=True,
         timeout=600,

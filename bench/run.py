@@ -108,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         load=not args.no_load,
         load_seconds=int(os.environ.get("BENCH_LOAD_SECONDS", "60")),
         log=log,
+        sizes=scenarios.SMOKE_SIZES if args.tiny else scenarios.FULL_SIZES,
     )
     report["dataset"] = state["marker"]
     report["total_seconds"] = round(time.monotonic() - started, 1)

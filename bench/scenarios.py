@@ -42,6 +42,31 @@ WORK = Path(os.environ.get("BENCH_WORK_DIR") or Path(tempfile.gettempdir()) / "j
 API_DEVICE = "BENCH-API-GATE"
 
 
+@dataclass(frozen=True)
+class Sizes:
+    """How much each scenario sends: the benchmark's, or a smoke run's (tests/bench, --tiny)."""
+
+    page_samples: int = 30
+    page_warmup: int = 3
+    export_samples: int = 3
+    batched_punches: int = 20_000
+    single_requests: int = 1_000
+    import_rows: int = 5_000
+    load_pushes: int = 12_000
+
+
+FULL_SIZES = Sizes()
+SMOKE_SIZES = Sizes(
+    page_samples=2,
+    page_warmup=1,
+    export_samples=1,
+    batched_punches=200,
+    single_requests=10,
+    import_rows=10,
+    load_pushes=200,
+)
+
+
 @dataclass
 class Row:
     scenario: str
@@ -172,7 +197,7 @@ def count_queries(path: str, cookie: tuple[str, str]) -> tuple[int, int]:
 
 
 class Bench:
-    def __init__(self, marker: dict, env: dict, log: Callable[[str], None]):
+    def __init__(self, marker: dict, env: dict, log: Callable[[str], None], sizes: Sizes = FULL_SIZES):
         from jmzhgd.accounts.models import User
 
         self.marker = marker
@@ -189,6 +214,7 @@ class Bench:
         self.rows: list[Row] = []
         self.server: Server | None = None
         self.load_seconds = 60
+        self.sizes = sizes
 
     @property
     def port(self) -> int:
@@ -230,10 +256,12 @@ class Bench:
         *,
         limit_ms: float,
         max_queries: int | None = None,
-        samples: int = 30,
-        warmup: int = 3,
+        samples: int | None = None,
+        warmup: int | None = None,
         what: str = "",
     ) -> Row | None:
+        samples = min(samples or self.sizes.page_samples, self.sizes.page_samples)
+        warmup = min(warmup if warmup is not None else self.sizes.page_warmup, self.sizes.page_warmup)
         target = f"p95 ≤ {limit_ms:g} ms" + (f", ≤ {max_queries} queries" if max_queries else "")
         if path is None:
             self.missing(scenario, size, target, what)
@@ -268,10 +296,11 @@ def run_all(
     load: bool,
     load_seconds: int,
     log: Callable[[str], None],
+    sizes: Sizes = FULL_SIZES,
 ) -> dict:
     from bench import ingest_scenarios, page_scenarios
 
-    bench = Bench(marker, env, log)
+    bench = Bench(marker, env, log, sizes)
     bench.load_seconds = load_seconds
     load_at_start = os.getloadavg()
     steps = [

@@ -1,0 +1,69 @@
+"""Why is a page slow? Every SQL query of one GET, timed, and EXPLAIN ANALYZE of the slowest ones.
+
+    .venv/bin/python -m bench.explain /projects/1/roster/ [--user bench_jgf] [--top 3]
+
+Runs against the bench database (BENCH_DATABASE_URL) with its keys, through Django's test Client
+with the session of the given user (default: the big project's own account).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("path")
+    parser.add_argument("--user", default="")
+    parser.add_argument("--top", type=int, default=3)
+    args = parser.parse_args()
+
+    from bench import setup
+
+    url = setup.bench_url()
+    os.environ.update(setup.production_environment(url, setup.bench_keys(url), "/tmp/jmzhgd-bench"))
+    import django
+
+    django.setup()
+    import json
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.dataset import MARKER_KEY, read_meta
+    from bench.scenarios import session_cookie
+    from jmzhgd.accounts.models import User
+
+    marker = json.loads(read_meta(MARKER_KEY))
+    user = User.objects.get(username=args.user or marker["project_username"])
+    client = Client(HTTP_HOST="127.0.0.1")
+    name, key = session_cookie(user)
+    client.cookies[name] = key
+    client.get(args.path)
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        response = client.get(args.path)
+        if getattr(response, "streaming", False):
+            for _ in response.streaming_content:
+                pass
+        total = time.perf_counter() - started
+    print(
+        f"HTTP {response.status_code}, {total * 1000:.0f} ms in-process, {len(queries.captured_queries)} queries"
+    )
+    ranked = sorted(queries.captured_queries, key=lambda q: float(q["time"]), reverse=True)
+    for query in queries.captured_queries:
+        print(f"{float(query['time']) * 1000:8.1f} ms  {query['sql'][:220]}")
+    with connection.cursor() as cursor:
+        for query in ranked[: args.top]:
+            if not query["sql"].lstrip().upper().startswith("SELECT"):
+                continue
+            print("\n" + "=" * 100 + "\n" + query["sql"][:2000])
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+            print("\n".join(row[0] for row in cursor.fetchall()))
+
+
+if __name__ == "__main__":
+    main()

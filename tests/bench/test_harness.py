@@ -1,0 +1,75 @@
+"""The benchmark harness end to end at a tiny scale: gunicorn on the test database, every scenario
+but the wrk load run (wrk is a system package `make bench` installs, not a test dependency).
+
+Timings are not asserted (DESIGN.md: they live in `make bench`); what is asserted is that every
+scenario reached its page or API, got a good answer and produced its figures, so the harness cannot
+silently rot while the pages it measures change.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import connection
+
+from bench import dataset, scenarios
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _test_database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def test_every_scenario_runs_through_gunicorn_reports_its_figures_and_leaves_the_dataset_as_it_was(tmp_path):
+    from attendance.models import Punch
+    from workforce.models import RosterEntry
+
+    built = dataset.build(dataset.TINY, log=lambda line: None)
+    entries = RosterEntry.objects.count()
+    env = {
+        "DATABASE_URL": _test_database_url(),
+        "DJANGO_SETTINGS_MODULE": "jmzhgd.settings_test",  # the test keys the data is encrypted with
+        "DB_CONN_MAX_AGE": "0",
+        "GUNICORN_WORKERS": "2",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "API_RATE_LIMIT_PER_MINUTE": "1000000",
+        "LOG_LEVEL": "WARNING",
+    }
+    lines: list[str] = []
+    report = scenarios.run_all(
+        built.as_dict(),
+        env,
+        only=set(),
+        load=False,
+        load_seconds=1,
+        log=lines.append,
+        sizes=scenarios.SMOKE_SIZES,
+    )
+
+    names = [row["scenario"] for row in report["rows"]]
+    assert "roster page 1" in names and "month grid page" in names and "supervisor dashboard" in names
+    assert "punch ingestion, batches of 100" in names and "punch ingestion, single requests" in names
+    assert any(name.startswith("import of") for name in names)
+    for row in report["rows"]:
+        assert row["median_ms"] is not None, row
+        assert not row["note"].startswith(("missing", "error", "HTTP")), row
+        assert "problems" not in row["note"], row
+    details = next(row for row in report["rows"] if row["scenario"].startswith("details export"))
+    assert details["extra"]["status"] == 200 and details["extra"]["growth_mb"] is not None
+    imported = next(row for row in report["rows"] if row["scenario"].startswith("import of"))
+    assert f"{scenarios.SMOKE_SIZES.import_rows:,} entered" in imported["note"]
+
+    table = scenarios.format_table(report)
+    assert table.count("\n|") >= len(report["rows"]) + 1
+    json.dumps(report, default=str)  # what bench/results/ receives
+
+    # The probe punches and the imported entries are removed again: the next run sees the same data.
+    assert Punch.objects.count() == built.counts["punches"]
+    assert not Punch.objects.filter(device_sn=scenarios.API_DEVICE).exists()
+    assert RosterEntry.objects.count() == entries
