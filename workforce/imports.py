@@ -339,13 +339,21 @@ def check_header(header: list[str]) -> None:
 # --- cell readers (each returns a value or raises ValidationError with the reason) -------------
 
 
+def _codes(choices) -> dict[str, str]:
+    """A code table read by code or by label, as _key() sees them."""
+    return {_key(text): code for code, label in choices.choices for text in (code, label)}
+
+
+_ID_TYPES = _codes(IdCardType)
+_CATEGORIES = _codes(PersonCategory)
+
+
 def read_id_type(value: object) -> str:
     if _blank(value):
         return IdCardType.RESIDENT_ID
-    text = _key(value)
-    for code, label in IdCardType.choices:
-        if text in (code, _key(label)):
-            return code
+    code = _ID_TYPES.get(_key(value))
+    if code:
+        return code
     raise ValidationError(f"证件类型“{normalise_text(value)}”不在代码表中")
 
 
@@ -416,10 +424,9 @@ def read_yes_no(value: object) -> bool:
 def read_category(value: object) -> str:
     if _blank(value):
         raise ValidationError("请选择人员类别（建筑工人、其他人员或管理人员）")
-    text = _key(value)
-    for code, label in PersonCategory.choices:
-        if text in (_key(code), _key(label)):
-            return code
+    code = _CATEGORIES.get(_key(value))
+    if code:
+        return code
     raise ValidationError(f"“{normalise_text(value)}”不是人员类别，应为建筑工人、其他人员或管理人员")
 
 

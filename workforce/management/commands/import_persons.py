@@ -173,7 +173,12 @@ def describe(exc: ValidationError) -> str:
 
 
 class Command(BaseCommand):
-    help = "把旧平台导出的人员（.xlsx 或 .csv）导入人员库；可重复运行，不会重复创建。"
+    help = (
+        "把旧平台导出的人员（.xlsx 或 .csv）导入人员库；可重复运行，不会重复创建。"
+        "必需的列：姓名、证件号码。可识别的列名："
+        + "；".join("/".join(aliases) for aliases in HEADER_ALIASES.values())
+        + "。有效期可写成 2015.03.01-2035.03.01 或 2016-01-01至长期。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="旧平台导出的 .xlsx 或 .csv 文件")
@@ -203,7 +208,7 @@ class Command(BaseCommand):
         ]
         if missing:
             raise CommandError(
-                f"表头缺少必需的列：{'、'.join(missing)}（可用的列名见 manage.py import_persons --help 所在文件的说明）。"
+                f"表头缺少必需的列：{'、'.join(missing)}（可用的列名见 manage.py import_persons --help）。"
             )
         if ignored:
             self.stdout.write(f"以下列不认识，已忽略：{'、'.join(ignored)}")
