@@ -196,3 +196,33 @@ def test_checking_many_requests_takes_a_constant_number_of_queries(project, team
         return len(captured)
 
     assert queries_for(2) == queries_for(40)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_entries_of_the_same_person_enter_once(project):
+    import threading
+
+    from django.db import connections
+
+    team = TeamFactory(unit=UnitFactory(project=project), entry_date=date(2026, 3, 2))
+    rebar = WorkType.objects.get_or_create(code="020", defaults={"name": "钢筋工"})[0]
+    person = adult()
+    barrier, outcomes = threading.Barrier(2), []
+
+    def enter():
+        try:
+            barrier.wait()
+            enter_persons(ACTOR, project, [worker(person, team, rebar)])
+            outcomes.append("entered")
+        except EntryRefused:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=enter) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["entered", "refused"]
+    assert RosterEntry.objects.filter(person=person).count() == 1
