@@ -30,6 +30,22 @@ def work_day(entry, day: int, *, start=(8, 0), end=(17, 30), device=None, month:
     )
 
 
+def unmatched_punch(project, when, name_as_sent="陌生人", status=None, **fields):
+    """A punch that matched nobody on the roster (异常考勤), open unless `status` says otherwise."""
+    from attendance.models import AnomalyStatus
+
+    return factories.PunchFactory(
+        roster_entry=None,
+        project=project,
+        name_as_sent=name_as_sent,
+        punched_at=when,
+        is_anomaly=True,
+        anomaly_status=status or AnomalyStatus.OPEN,
+        anomaly_reason="花名册中无此人",
+        **fields,
+    )
+
+
 @dataclass
 class Site:
     project: object

@@ -9,25 +9,16 @@ from django.urls import reverse
 
 from attendance.models import AnomalyStatus, DailySummary, Punch
 from jmzhgd.core.models import AuditLog
-from tests import factories
 
-from .conftest import at
+from .conftest import at, unmatched_punch
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def anomaly(site):
-    return factories.PunchFactory(
-        roster_entry=None,
-        project=site.project,
-        id_number=site.mid_month.person.id_number,  # sent before the entry was recorded
-        name_as_sent="李中途",
-        punched_at=at(20, 7, 55),
-        is_anomaly=True,
-        anomaly_status=AnomalyStatus.OPEN,
-        anomaly_reason="花名册中无此人",
-    )
+    # sent before the entry was recorded
+    return unmatched_punch(site.project, at(20, 7, 55), "李中途", id_number=site.mid_month.person.id_number)
 
 
 def url(name, punch):
@@ -35,14 +26,7 @@ def url(name, punch):
 
 
 def test_open_anomalies_are_listed_and_handled_ones_are_not_by_default(project_client, site, anomaly):
-    factories.PunchFactory(
-        roster_entry=None,
-        project=site.project,
-        name_as_sent="早已忽略",
-        punched_at=at(3, 9),
-        is_anomaly=True,
-        anomaly_status=AnomalyStatus.DISMISSED,
-    )
+    unmatched_punch(site.project, at(3, 9), "早已忽略", AnomalyStatus.DISMISSED)
     response = project_client.get(reverse("attendance:anomalies", kwargs={"project_id": site.project.pk}))
     content = response.content.decode()
     assert "李中途" in content and "早已忽略" not in content

@@ -12,11 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from attendance.models import AnomalyStatus
 from jmzhgd.core.models import AuditLog
 from tests import factories
 
-from .conftest import at
+from .conftest import at, unmatched_punch
 
 pytestmark = pytest.mark.django_db
 
@@ -130,14 +129,7 @@ def test_the_export_writes_the_whole_range_like_the_page(project_client, site, m
 
 
 def test_anomalies_show_their_status_in_the_details(project_client, site):
-    factories.PunchFactory(
-        roster_entry=None,
-        project=site.project,
-        name_as_sent="陌生人",
-        punched_at=at(22, 8),
-        is_anomaly=True,
-        anomaly_status=AnomalyStatus.OPEN,
-    )
+    unmatched_punch(site.project, at(22, 8))
     rows = project_client.get(details_url(site.project, date_from="2026-04-22")).context["rows"]
     assert [(r.cells[2], r.cells[-1]) for r in rows] == [("陌生人", "待处理")]
 
