@@ -367,7 +367,8 @@ def read_id_number(value: object, id_type: str) -> str:
     if isinstance(value, int):
         text = str(value)  # an exact integer (no X): the digits are all there
     else:
-        text = normalise_text(value)
+        # A leading apostrophe is how Excel and WPS users force text; it is not part of the number.
+        text = normalise_text(value).removeprefix("'")
         if re.fullmatch(r"\d+(\.\d+)?E\+?\d+", text.upper()):
             raise ValidationError(EXCEL_NUMBER)
     try:

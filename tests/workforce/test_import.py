@@ -289,6 +289,10 @@ def test_an_exact_integer_id_number_is_accepted_as_text(project, site):
     assert batch.report[0]["status"] == "ok"
 
 
+def test_an_id_number_with_the_apostrophe_that_forces_text_is_read(project, site):
+    assert imports.read_id_number(f"'{PERSONS['李建国']}", "01") == PERSONS["李建国"]
+
+
 def test_dates_as_serials_text_and_date_cells_all_read_the_same(project, site):
     for value in (
         date(2026, 3, 5),
