@@ -37,15 +37,26 @@ class RosterFilter(BootstrapFilterSet):
     q = django_filters.CharFilter(
         method="search", label="搜索", widget=forms.TextInput(attrs={"placeholder": "姓名/手机号/证件尾号"})
     )
-    unit = django_filters.ModelChoiceFilter(label="所属企业", queryset=ParticipatingUnit.objects.none())
-    team = django_filters.ModelChoiceFilter(label="所属班组", queryset=Team.objects.none())
-    category = django_filters.ChoiceFilter(label="人员类别", choices=PersonCategory.choices)
-    work_type = django_filters.ModelChoiceFilter(label="工种", queryset=WorkType.objects.all())
+    unit = django_filters.ModelChoiceFilter(
+        label="所属企业", queryset=ParticipatingUnit.objects.none(), empty_label="全部"
+    )
+    team = django_filters.ModelChoiceFilter(
+        label="所属班组", queryset=Team.objects.none(), empty_label="全部"
+    )
+    category = django_filters.ChoiceFilter(
+        label="人员类别", choices=PersonCategory.choices, empty_label="全部"
+    )
+    work_type = django_filters.ModelChoiceFilter(
+        label="工种", queryset=WorkType.objects.all(), empty_label="全部"
+    )
     status = django_filters.ChoiceFilter(
-        label="状态", choices=[("on", "在场"), ("off", "离场")], method="filter_status"
+        label="状态", choices=[("on", "在场"), ("off", "离场")], method="filter_status", empty_label="全部"
     )
     contract = django_filters.ChoiceFilter(
-        label="合同", choices=[(SIGNED, "已签订")] + list(ContractStatus.choices), method="filter_contract"
+        label="合同",
+        choices=[(SIGNED, "已签订")] + list(ContractStatus.choices),
+        method="filter_contract",
+        empty_label="全部",
     )
 
     class Meta:

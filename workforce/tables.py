@@ -38,10 +38,10 @@ class RosterTable(tables.Table):
     category = tables.Column(verbose_name="人员类别")
     role = tables.Column(accessor="role_label", verbose_name="工种/岗位", orderable=False)
     entry_date = tables.DateColumn(verbose_name="进场日期", format="Y-m-d")
-    exit_date = tables.DateColumn(verbose_name="退场日期", format="Y-m-d", default="")
     status = tables.TemplateColumn(
         '<span class="badge text-bg-{% if record.is_on_site %}success{% else %}secondary{% endif %}">'
-        "{{ record.status_label }}</span>",
+        "{{ record.status_label }}</span>"
+        '{% if record.exit_date %}<div class="small text-muted">{{ record.exit_date|date:"Y-m-d" }}</div>{% endif %}',
         verbose_name="状态",
         order_by="exit_date",
     )
@@ -64,7 +64,6 @@ class RosterTable(tables.Table):
             "category",
             "role",
             "entry_date",
-            "exit_date",
             "status",
             "contract_status",
             "actions",
