@@ -220,3 +220,33 @@ def test_a_supervisor_cannot_open_the_wizard(supervisor_client, project):
         supervisor_client.get(reverse("workforce:enter", kwargs={"project_id": project.pk})).status_code
         == 403
     )
+
+
+def test_person_detail_shows_history_in_scope_contracts_and_thirty_days_of_attendance(
+    project_client, project, other_project, team
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from attendance.models import DailySummary
+
+    entry = RosterEntryFactory(team=team)
+    person = entry.person
+    RosterEntryFactory(team__unit__project=other_project, person=person)
+    ContractFactory(roster_entry=entry, start_date=date(2026, 3, 4))
+    today = timezone.localdate()
+    DailySummary.objects.create(
+        project=project, person=person, work_date=today - timedelta(days=3), punch_count=4, is_present=True
+    )
+    DailySummary.objects.create(
+        project=project, person=person, work_date=today - timedelta(days=45), punch_count=2, is_present=True
+    )
+    url = reverse("workforce:person_detail", kwargs={"project_id": project.pk, "person_id": person.pk})
+    page = project_client.get(url).content.decode()
+    assert project.name in page and other_project.name not in page
+    assert "2026-03-04" in page
+    assert (
+        f"{today - timedelta(days=3):%Y-%m-%d}" in page
+        and f"{today - timedelta(days=45):%Y-%m-%d}" not in page
+    )
