@@ -19,7 +19,9 @@ router = Router(tags=["考勤"])
 
 class PunchIn(Schema):
     recordId: str | None = Field(
-        None, max_length=64, description="设备的记录号（同一设备内唯一，用于去重，建议提供）"
+        None,
+        max_length=64,
+        description="设备的记录号（同一设备内唯一，与 deviceSn 一起用于去重；不提供 deviceSn 时按 人员+时间+方向 去重）",
     )
     idCardType: str | None = Field(None, max_length=2, description="证件类型代码，默认 01 居民身份证")
     idCardNumber: str = Field(..., max_length=30, description="证件号码")

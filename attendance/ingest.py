@@ -137,6 +137,10 @@ def _parse_item(item: dict, now: datetime.datetime, device_sn: str) -> Punch:
     record_id = str(item.get("recordId") or "").strip()
     if len(record_id) > 64:
         raise ItemError("bad_record_id", "recordId 不能超过 64 个字符。", "recordId")
+    if not device_sn:
+        # A record id is unique only within its device (unique_device_record is on serial + record
+        # id); without a device two clients' ids would collide, so only the fact key applies.
+        record_id = ""
     punch = Punch(
         id_number=number,
         name_as_sent=str(item.get("name") or "").strip()[:50],

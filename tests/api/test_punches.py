@@ -280,3 +280,24 @@ def test_heartbeat_of_an_unknown_device_answers_404_json(signed, project):
     response = signed.post(f"/api/v1/projects/{project.pk}/devices/NOPE/heartbeat")
     assert response.status_code == 404 and error_of(response)["code"] == "not_found"
     assert not Device.objects.exists()
+
+
+def test_record_ids_without_a_device_do_not_collide_between_clients(
+    client, signed, project, other_project, worker
+):
+    from .conftest import make_signed
+
+    elsewhere = factories.RosterEntryFactory(
+        team=factories.TeamFactory(unit=factories.UnitFactory(project=other_project))
+    )
+    other = make_signed(client, other_project)
+    mine = {
+        "recordId": "1",
+        "idCardNumber": worker.person.id_number,
+        "time": local(yesterday(), 8),
+        "direction": "01",
+    }
+    theirs = {**mine, "idCardNumber": elsewhere.person.id_number}
+    assert signed.post(url(project), {"records": [mine]}).json()["created"] == 1
+    assert other.post(url(other_project), {"records": [theirs]}).json()["created"] == 1
+    assert Punch.objects.count() == 2
