@@ -48,7 +48,8 @@
     }
     unit.addEventListener("change", refresh);
     categories.forEach(function (radio) { radio.addEventListener("change", refresh); });
-    toggle();
+    // A unit chosen before this script ran (or restored by the browser on "back") still needs its teams.
+    if (unit.value && team.options.length <= 1) { refresh(); } else { toggle(); }
   });
   // 采集: the entry fields show only when "保存后同时进场" is ticked.
   document.querySelectorAll("[data-show-when-checked]").forEach(function (box) {
