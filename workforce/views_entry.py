@@ -64,6 +64,10 @@ def enter_select(request, project_id):
         selection += [pk for pk in ticked if pk not in removed]
         if "clear" in request.POST:
             selection = []
+        if len(set(selection)) > MAX_SELECTION:
+            messages.warning(
+                request, f"一次最多选择 {MAX_SELECTION} 人，超出的人员未选入；更多人员请用【批量人员进场】。"
+            )
         set_selection(request, project, selection)
         if "next" in request.POST:
             if not selection:
