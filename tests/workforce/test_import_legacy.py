@@ -117,3 +117,8 @@ def test_an_id_number_that_excel_turned_into_a_number_fails_the_row(tmp_path):
     workbook.save(source)
     assert "失败1行" in run(source)
     assert not Person.objects.exists()
+
+
+def test_an_old_xls_file_is_refused_with_a_clear_message():
+    with pytest.raises(CommandError, match="旧版 Excel（.xls）"):
+        run(FIXTURES / "old_format.xls")

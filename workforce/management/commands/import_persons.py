@@ -80,6 +80,8 @@ def read_table(path: Path) -> list[tuple[int, list]]:
     data = path.read_bytes()
     if len(data) > MAX_FILE_BYTES:
         raise CommandError("文件超过 50 MB，请分成多个文件。")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise CommandError("这是旧版 Excel（.xls）文件，请另存为 .xlsx 或 .csv 后再导入。")
     if data.startswith(b"PK\x03\x04"):
         from openpyxl import load_workbook
 
