@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.explain /projects/1/roster/ [--user bench_jgf] [--top 3]
 
+With --profile the request runs once more under cProfile (where the Python time goes).
 Runs against the bench database (BENCH_DATABASE_URL) with its keys, through Django's test Client
 with the session of the given user (default: the big project's own account).
 """
@@ -18,6 +19,7 @@ def main() -> None:
     parser.add_argument("path")
     parser.add_argument("--user", default="")
     parser.add_argument("--top", type=int, default=3)
+    parser.add_argument("--profile", action="store_true", help="also cProfile the request (Python time)")
     args = parser.parse_args()
 
     from bench import setup
@@ -43,18 +45,29 @@ def main() -> None:
     name, key = session_cookie(user)
     client.cookies[name] = key
     client.get(args.path)
-    with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
+
+    def get():
         response = client.get(args.path)
         if getattr(response, "streaming", False):
             for _ in response.streaming_content:
                 pass
+        return response
+
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        response = get()
         total = time.perf_counter() - started
-    print(
-        f"HTTP {response.status_code}, {total * 1000:.0f} ms in-process, {len(queries.captured_queries)} queries"
-    )
-    ranked = sorted(queries.captured_queries, key=lambda q: float(q["time"]), reverse=True)
-    for query in queries.captured_queries:
+    captured = list(queries.captured_queries)  # the next request's request_started signal clears them
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(get)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    print(f"HTTP {response.status_code}, {total * 1000:.0f} ms in-process, {len(captured)} queries")
+    ranked = sorted(captured, key=lambda q: float(q["time"]), reverse=True)
+    for query in captured:
         print(f"{float(query['time']) * 1000:8.1f} ms  {query['sql'][:220]}")
     with connection.cursor() as cursor:
         for query in ranked[: args.top]:

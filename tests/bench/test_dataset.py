@@ -29,7 +29,7 @@ SCALE = dataset.TINY
 
 
 @pytest.fixture
-def built(db):
+def built(code_tables):
     return dataset.build(SCALE, log=lambda line: None)
 
 

@@ -26,7 +26,9 @@ def _test_database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def test_every_scenario_runs_through_gunicorn_reports_its_figures_and_leaves_the_dataset_as_it_was(tmp_path):
+def test_every_scenario_runs_through_gunicorn_reports_its_figures_and_leaves_the_dataset_as_it_was(
+    tmp_path, code_tables
+):
     from attendance.models import Punch
     from workforce.models import RosterEntry
 
@@ -53,6 +55,8 @@ def test_every_scenario_runs_through_gunicorn_reports_its_figures_and_leaves_the
     )
 
     names = [row["scenario"] for row in report["rows"]]
+    errors = [row for row in report["rows"] if row["note"].startswith(("missing", "error"))]
+    assert not errors, [row["note"] for row in errors]
     assert "roster page 1" in names and "month grid page" in names and "supervisor dashboard" in names
     assert "punch ingestion, batches of 100" in names and "punch ingestion, single requests" in names
     assert any(name.startswith("import of") for name in names)
