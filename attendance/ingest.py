@@ -220,13 +220,19 @@ def _existing_keys(project, punches: list[Punch]) -> tuple[set, set]:
         condition = Q()
         for sn, ids in by_sn.items():
             condition |= Q(device_sn=sn, record_id__in=sorted(ids))
-        records = set(Punch.objects.filter(condition).values_list("device_sn", "record_id"))
+        records = set(Punch.objects.filter(condition).order_by().values_list("device_sn", "record_id"))
+    times = {p.punched_at for p in punches}
     facts = set(
         Punch.objects.filter(
             project=project,
             id_number_digest__in={p.id_number_digest for p in punches},
-            punched_at__in={p.punched_at for p in punches},
-        ).values_list("id_number_digest", "punched_at", "direction")
+            # The range lets the unique (project, digest, punched_at, direction) index scan only the
+            # batch's time span per person, however many punches those persons already have.
+            punched_at__range=(min(times), max(times)),
+            punched_at__in=times,
+        )
+        .order_by()
+        .values_list("id_number_digest", "punched_at", "direction")
     )
     return records, facts
 
