@@ -168,41 +168,45 @@ def _parse_item(item: dict, now: datetime.datetime, device_sn: str) -> Punch:
 
 
 def _match(project, punches: list[Punch]) -> None:
-    """Set person and roster entry (or the anomaly fields) on every punch, with two queries."""
+    """Set person and roster entry (or the anomaly fields) on every punch, with two queries
+    (plain tuples, no model instances: this runs for every punch that arrives)."""
     digests = {p.id_number_digest for p in punches}
-    persons = {}
-    for person in Person.objects.filter(id_number_digest__in=digests).only(
-        "id", "id_type", "id_number_digest"
-    ):
-        persons[(person.id_type, person.id_number_digest)] = person
+    persons = {
+        (id_type, digest): pk
+        for pk, id_type, digest in Person.objects.filter(id_number_digest__in=digests)
+        .order_by()
+        .values_list("pk", "id_type", "id_number_digest")
+    }
     stays = defaultdict(list)
     if persons:
-        entries = RosterEntry.objects.filter(
-            project=project, person_id__in={p.pk for p in persons.values()}
-        ).only("id", "person_id", "entry_date", "exit_date")
-        for entry in entries:
-            stays[entry.person_id].append(entry)
+        entries = (
+            RosterEntry.objects.filter(project=project, person_id__in=set(persons.values()))
+            .order_by()
+            .values_list("pk", "person_id", "entry_date", "exit_date")
+        )
+        for pk, person_id, entry_date, exit_date in entries:
+            stays[person_id].append((pk, entry_date, exit_date))
     for punch in punches:
-        person = persons.get((punch._id_type, punch.id_number_digest))
-        entry = None
-        if person is not None:
-            punch.person = person
+        person_id = persons.get((punch._id_type, punch.id_number_digest))
+        entry_id = None
+        if person_id is not None:
+            punch.person_id = person_id
             day = punch.work_date
-            entry = next(
+            entry_id = next(
                 (
-                    e
-                    for e in stays[person.pk]
-                    if e.entry_date <= day and (e.exit_date is None or e.exit_date >= day)
+                    pk
+                    for pk, entered, exited in stays[person_id]
+                    if entered <= day and (exited is None or exited >= day)
                 ),
                 None,
             )
-        if entry is not None:
-            punch.roster_entry = entry
+        if entry_id is not None:
+            punch.roster_entry_id = entry_id
             punch.is_anomaly = False
         else:
             punch.is_anomaly = True
             punch.anomaly_status = AnomalyStatus.OPEN
-            punch.anomaly_reason = UNKNOWN_PERSON if person is None else NOT_ON_ROSTER
+            punch.anomaly_reason = UNKNOWN_PERSON if person_id is None else NOT_ON_ROSTER
 
 
 def _fact_key(punch: Punch) -> tuple:
