@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
+
 from .signing import sign, string_to_sign
 
 EXAMPLE = {
@@ -50,7 +52,7 @@ DESCRIPTION = f"""
 | 请求头 | 说明 |
 |---|---|
 | `X-App-Key` | App Key |
-| `X-Timestamp` | 当前 Unix 时间戳（秒），与服务器时间相差不得超过 300 秒 |
+| `X-Timestamp` | 当前 Unix 时间戳（秒），与服务器时间相差不得超过 {settings.API_SIGNATURE_WINDOW_SECONDS} 秒 |
 | `X-Nonce` | 8–64 位随机字符串（字母、数字、`_`、`-`），每个请求不同，重复使用将被拒绝 |
 | `X-Sign` | 签名，小写十六进制 |
 
@@ -91,7 +93,7 @@ X-Nonce
 * 错误返回 4xx 和 JSON：`{{"code": "稳定的错误代码", "message": "中文说明", "field": "出错字段或 null"}}`。
   常见代码：`bad_signature`、`stale_timestamp`、`replayed_nonce`、`not_found`、`invalid`、`body_too_large`、
   `batch_too_large`、`login_failed`、`locked_out`。
-* 请求体不得超过 4 MB；每批考勤最多 500 条。出错的请求不会写入任何数据。
+* 请求体不得超过 {settings.API_MAX_BODY_BYTES // (1024 * 1024)} MB；每批考勤最多 {settings.API_MAX_BATCH_ITEMS} 条。出错的请求不会写入任何数据。
 * 考勤批量上传逐条返回结果：`created`（已保存）、`duplicate`（重复上传，已确认，不是错误）、
   `anomaly`（已保存为异常考勤，例如该人员不在项目花名册）、`error`（未保存，见 code 和 message）。
 """
