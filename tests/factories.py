@@ -32,8 +32,21 @@ _rng = random.Random(11643)
 TEST_PASSWORD = "Test@pass2026"
 
 
+_issued_id_numbers: set[str] = set()
+
+
 def id_number(**kwargs) -> str:
-    return random_id_number(_rng, **kwargs)
+    """A valid ID number never handed out before in this test process.
+
+    With a fixed birth date only ~13,000 numbers exist, so plain random draws collide (birthday
+    paradox) once a test makes a few dozen persons.
+    """
+    for _ in range(1000):
+        number = random_id_number(_rng, **kwargs)
+        if number not in _issued_id_numbers:
+            _issued_id_numbers.add(number)
+            return number
+    raise RuntimeError("ran out of distinct ID numbers for these constraints")
 
 
 def credit_code() -> str:

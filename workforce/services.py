@@ -401,23 +401,27 @@ def enter_persons(
                 created = RosterEntry.objects.bulk_create(entries, batch_size=500)
         except IntegrityError:
             raise EntryRefused(EntryCheck(errors={0: ["有人员刚刚被他人办理进场，请刷新后重试。"]})) from None
-        for entry, request in zip(created, requests, strict=True):
-            audit.record(
-                actor,
-                "roster.enter",
-                entry,
-                project=project,
-                summary=f"人员进场：{request.person}，{request.team.name}，{entry.role_label}",
-                after={
-                    "person": str(request.person),
-                    "unit": str(request.unit),
-                    "team": request.team.name,
-                    "category": entry.get_category_display(),
-                    "work_type_or_post": entry.role_label,
-                    "is_team_leader": entry.is_team_leader,
-                    "entry_date": entry.entry_date,
-                },
-            )
+        audit.record_many(
+            [
+                audit.build(
+                    actor,
+                    "roster.enter",
+                    entry,
+                    project=project,
+                    summary=f"人员进场：{request.person}，{request.team.name}，{entry.role_label}",
+                    after={
+                        "person": str(request.person),
+                        "unit": str(request.unit),
+                        "team": request.team.name,
+                        "category": entry.get_category_display(),
+                        "work_type_or_post": entry.role_label,
+                        "is_team_leader": entry.is_team_leader,
+                        "entry_date": entry.entry_date,
+                    },
+                )
+                for entry, request in zip(created, requests, strict=True)
+            ]
+        )
         return created
 
 
@@ -442,16 +446,23 @@ def exit_roster_entries(actor: Actor, entries, exit_date: date, *, reason: str =
             check_not_before(exit_date, entry.entry_date, "退场日期", "进场日期")
         except ValidationError as exc:
             raise ValidationError(f"{entry.person}：{exc.messages[0]}") from None
+    # One UPDATE and one audit INSERT however many exit (a unit's exit can take hundreds along).
+    RosterEntry.objects.filter(pk__in=[e.pk for e in on_site]).update(
+        exit_date=exit_date, updated_at=timezone.now()
+    )
+    rows = []
     for entry in on_site:
         entry.exit_date = exit_date
-        entry.save(update_fields=["exit_date", "updated_at"])
-        audit.record(
-            actor,
-            "roster.exit",
-            entry,
-            project=entry.project,
-            summary=f"人员退场：{entry.person}" + (f"（{reason}）" if reason else ""),
-            before={"exit_date": None},
-            after={"exit_date": exit_date},
+        rows.append(
+            audit.build(
+                actor,
+                "roster.exit",
+                entry,
+                project=entry.project,
+                summary=f"人员退场：{entry.person}" + (f"（{reason}）" if reason else ""),
+                before={"exit_date": None},
+                after={"exit_date": exit_date},
+            )
         )
+    audit.record_many(rows)
     return len(on_site)

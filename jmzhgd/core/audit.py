@@ -71,7 +71,7 @@ def changed(before: dict, after: dict) -> tuple[dict, dict]:
     return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
 
 
-def record(
+def build(
     actor: Actor,
     action: str,
     obj: models.Model | None = None,
@@ -81,10 +81,10 @@ def record(
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
 ) -> AuditLog:
-    """Write one audit row. `action` is a stable code such as "declaration.approve"."""
+    """An unsaved audit row; `record` saves one, `record_many` saves a list in one INSERT."""
     if project is None and obj is not None:
         project = _project_of(obj)
-    return AuditLog.objects.create(
+    return AuditLog(
         actor=actor.user,
         actor_label=actor.display[:150],
         ip=actor.ip,
@@ -97,6 +97,18 @@ def record(
         before=mask_values(before),
         after=mask_values(after),
     )
+
+
+def record(actor: Actor, action: str, obj: models.Model | None = None, **details) -> AuditLog:
+    """Write one audit row. `action` is a stable code such as "declaration.approve"."""
+    row = build(actor, action, obj, **details)
+    row.save()
+    return row
+
+
+def record_many(rows: list[AuditLog]) -> list[AuditLog]:
+    """Write audit rows built with `build` in bulk (an action on thousands of objects: one row each)."""
+    return AuditLog.objects.bulk_create(rows, batch_size=1000)
 
 
 def _project_of(obj: models.Model):
