@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
 from decimal import Decimal
 
@@ -11,6 +12,12 @@ from jmzhgd.core.fakes import random_credit_code
 
 from .models import Declaration, DeclarationStatus, Project
 from .services import create_project
+
+
+def demo_credit_code(enterprise_name: str) -> str:
+    """The same demo enterprise always gets the same credit code (it is one enterprise in the library)."""
+    return random_credit_code(random.Random(enterprise_name))
+
 
 DEMO_PROJECTS = [
     # name, district, category, address, builder, contractor, lat, lng
@@ -61,9 +68,9 @@ def seed(demo) -> None:
                 nature=ConstructionNature.NEW,
                 address=address,
                 builder_name=builder,
-                builder_code=random_credit_code(demo.rng, area=district),
+                builder_code=demo_credit_code(builder),
                 contractor_name=contractor,
-                contractor_code=random_credit_code(demo.rng, area=district),
+                contractor_code=demo_credit_code(contractor),
                 total_investment=Decimal(demo.rng.randrange(8000, 90000)),
                 building_area=Decimal(demo.rng.randrange(20000, 160000)),
                 start_date=date(2026, 3, 1),
@@ -141,9 +148,9 @@ def seed_declarations(demo) -> None:
                 "district": district,
                 "address": address,
                 "builder_name": builder,
-                "builder_code": random_credit_code(demo.rng, area=district),
+                "builder_code": demo_credit_code(builder),
                 "contractor_name": contractor,
-                "contractor_code": random_credit_code(demo.rng, area=district),
+                "contractor_code": demo_credit_code(contractor),
                 "permit_number": f"440700{demo.rng.randrange(10**11, 10**12)}",
                 "total_investment": Decimal(demo.rng.randrange(3000, 30000)),
                 "building_area": Decimal(demo.rng.randrange(8000, 60000)),
