@@ -30,3 +30,17 @@ def test_rotating_the_pii_key_re_encrypts_every_id_number(settings):
         cursor.execute("SELECT id_number FROM workforce_person WHERE id = %s", [person.pk])
         token = cursor.fetchone()[0]
     assert Fernet(new_key.encode()).decrypt(token.encode()).decode() == NUMBER
+
+
+def test_collectstatic_works_with_the_production_storage(settings, tmp_path):
+    """Production serves hashed, compressed static files; every file a vendored asset refers to must exist."""
+    settings.STATIC_ROOT = str(tmp_path / "static")
+    # Changing STORAGES through the settings fixture resets Django's storage objects (setting_changed).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    manifest = (tmp_path / "static" / "staticfiles.json").read_text()
+    assert "vendor/bootstrap/css/bootstrap.min.css" in manifest
+    assert "ninja/swagger-ui-bundle.js" in manifest
