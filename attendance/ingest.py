@@ -257,6 +257,31 @@ def _new_punches(project, punches: list[Punch]) -> tuple[list[Punch], set[int]]:
     return new, duplicates
 
 
+class _UnstoredPhotoCleanup:
+    """Removes the photos of a batch whose transaction rolled back.
+
+    A photo is written to storage while the INSERT is compiled, before the transaction commits, so
+    a fault later in the batch (the summary refresh, the audit row, a lost database connection)
+    would leave files that no row refers to. They are deleted when the block fails before its end;
+    a failed COMMIT leaves them, since whether the rows were stored is then unknown (the client's
+    retry is answered "duplicate" or stores the batch again).
+    """
+
+    def __init__(self, punches: list[Punch]):
+        self.punches = punches
+        self.body_finished = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None and not self.body_finished:
+            for punch in self.punches:
+                if punch.photo and punch.photo._committed:
+                    punch.photo.storage.delete(punch.photo.name)
+        return False
+
+
 def ingest_punches(
     actor: Actor,
     project,
@@ -282,8 +307,8 @@ def ingest_punches(
         punch.source_label = actor.display[:100]
         parsed.append((index, punch))
 
-    with transaction.atomic():
-        punches = [p for _, p in parsed]
+    punches = [p for _, p in parsed]
+    with _UnstoredPhotoCleanup(punches) as cleanup, transaction.atomic():
         if punches:
             _match(project, punches)
         inserted: list[Punch] = []
@@ -326,4 +351,5 @@ def ingest_punches(
                 + (f"（设备 {device_sn}）" if device_sn else "")
             ),
         )
+        cleanup.body_finished = True
     return outcome

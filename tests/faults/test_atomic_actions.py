@@ -1,0 +1,181 @@
+"""An exception in the middle of an action leaves nothing half-written (issue 11, item 4).
+
+Each action is failed at every one of its audit writes in turn (an audit row is written right after
+the rows it describes, so each point has real writes before it), and once more inside the punch
+ingest's summary refresh. After each failure every table has the row count it had before, no file
+is left in the media directory that no row refers to, and the rows an action updates are unchanged.
+Finally the same action runs through, which proves the failed attempts left nothing in its way.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from attendance import ingest
+from attendance.models import DailySummary, Punch
+from jmzhgd.accounts.models import User
+from jmzhgd.core.actor import Actor
+from jmzhgd.core.models import WorkType
+from projects import services as project_services
+from projects.models import DeclarationStatus
+from tests import factories
+from tests.projects.helpers import make_declaration
+from tests.workforce.fixtures.site import PERSONS, build_site, row, workbook_bytes
+from workforce import imports
+from workforce.models import ImportBatch, ImportBatchStatus, RosterEntry
+from workforce.services import EntryRequest, enter_persons
+
+from .conftest import InjectedFault, State, fail_at_each_audit_write
+
+pytestmark = pytest.mark.django_db
+ACTOR = Actor.system("故障测试")
+
+
+def test_a_fault_at_any_write_of_the_approval_leaves_no_project_enterprise_unit_team_or_account(supervisor):
+    declaration = make_declaration()
+
+    def still_pending():
+        declaration.refresh_from_db()
+        assert declaration.status == DeclarationStatus.PENDING and declaration.project_id is None
+
+    actions = fail_at_each_audit_write(
+        lambda: project_services.approve_declaration(Actor(user=supervisor), declaration.pk),
+        after_failure=still_pending,
+    )
+
+    # The failure points included every part of the approval, the declaration's own row last.
+    assert {"project.create", "permit.create", "enterprise.register", "account.issue"} <= set(actions)
+    assert actions[-1] == "declaration.approve" and len(actions) >= 6
+    declaration.refresh_from_db()
+    assert declaration.status == DeclarationStatus.APPROVED
+    project = declaration.project
+    assert project.units.count() == 2 and User.objects.filter(project=project).count() == 1
+
+
+def test_a_fault_in_the_entry_wizards_action_leaves_no_roster_entry(project):
+    team = factories.TeamFactory(unit=factories.UnitFactory(project=project), entry_date=date(2026, 3, 2))
+    rebar = WorkType.objects.get(name="钢筋工")
+    persons = [
+        factories.PersonFactory(id_number=factories.id_number(birth=date(1990, 5, 1))) for _ in range(3)
+    ]
+    requests = [
+        EntryRequest(
+            person=person,
+            unit=team.unit,
+            team=team,
+            category="worker",
+            work_type=rebar,
+            entry_date=date(2026, 3, 10),
+        )
+        for person in persons
+    ]
+
+    actions = fail_at_each_audit_write(lambda: enter_persons(ACTOR, project, requests))
+
+    assert actions == ["roster.enter"]
+    assert RosterEntry.objects.filter(project=project, person__in=persons).count() == 3
+
+
+def test_a_fault_in_the_import_commit_leaves_no_entry_and_the_batch_a_preview(project):
+    build_site(project)
+    names = ["李建国", "王秀英", "黄伟"]
+    data = workbook_bytes([row(name, PERSONS[name]) for name in names])
+
+    batch = imports.create_preview(ACTOR, project, SimpleUploadedFile("进场.xlsx", data))
+
+    def still_a_preview():
+        stored = ImportBatch.objects.get(pk=batch.pk)
+        assert stored.status == ImportBatchStatus.PREVIEW and stored.entered_count == 0
+        assert stored.imported_at is None and stored.original_file.name == batch.original_file.name
+
+    actions = fail_at_each_audit_write(
+        lambda: imports.commit_batch(ACTOR, batch), after_failure=still_a_preview
+    )
+
+    assert actions == ["roster.enter", "roster.import"]
+    stored = ImportBatch.objects.get(pk=batch.pk)
+    assert stored.status == ImportBatchStatus.IMPORTED and stored.entered_count == 3
+    assert RosterEntry.objects.filter(project=project).count() == 3
+
+
+# --- punch ingest -----------------------------------------------------------------------------
+
+
+def jpeg_b64() -> str:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 50), "teal").save(buffer, "JPEG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+@pytest.fixture
+def gate(project):
+    """A device and three workers on the roster; a batch of six punches, each with a photo."""
+    device = factories.DeviceFactory(project=project, serial_number="JM-FAULT-01")
+    team = factories.TeamFactory(unit=factories.UnitFactory(project=project), entry_date=date(2026, 3, 2))
+    workers = [factories.RosterEntryFactory(team=team, entry_date=date(2026, 3, 3)) for _ in range(3)]
+    day = timezone.localdate() - timedelta(days=1)
+    records = [
+        {
+            "recordId": f"{entry.pk}-{direction}",
+            "idCardNumber": entry.person.id_number,
+            "time": f"{day:%Y-%m-%d} {7 + 10 * (direction == '02'):02d}:{entry.pk % 60:02d}:00",
+            "direction": direction,
+            "image": jpeg_b64(),
+        }
+        for entry in workers
+        for direction in ("01", "02")
+    ]
+    return device, records
+
+
+def _device_untouched(device):
+    def check():
+        device.refresh_from_db()
+        assert device.last_seen_at is None
+
+    return check
+
+
+def test_a_fault_at_the_ingest_audit_row_leaves_no_punch_summary_or_photo(project, gate):
+    device, records = gate
+
+    actions = fail_at_each_audit_write(
+        lambda: ingest.ingest_punches(ACTOR, project, records, device=device),
+        after_failure=_device_untouched(device),
+    )
+
+    assert actions == ["punch.ingest"]
+    assert Punch.objects.filter(project=project).count() == 6
+    assert DailySummary.objects.filter(project=project).count() == 3
+    assert all(punch.photo.storage.exists(punch.photo.name) for punch in Punch.objects.all())
+
+
+def test_a_fault_in_the_summary_refresh_leaves_no_punch_or_photo(project, gate, monkeypatch):
+    device, records = gate
+    refreshed = []
+
+    def refresh_then_fail(project_id, keys):
+        ingest_refresh(project_id, keys)  # the summaries are written, then the fault strikes
+        refreshed.append(len(keys))
+        raise InjectedFault("injected after the summary refresh")
+
+    ingest_refresh = ingest.refresh_daily_summaries
+    monkeypatch.setattr(ingest, "refresh_daily_summaries", refresh_then_fail)
+    before = State.now()
+
+    with pytest.raises(InjectedFault):
+        ingest.ingest_punches(ACTOR, project, records, device=device)
+
+    assert refreshed == [3]
+    before.assert_unchanged()
+    _device_untouched(device)()
+    monkeypatch.setattr(ingest, "refresh_daily_summaries", ingest_refresh)
+    outcome = ingest.ingest_punches(ACTOR, project, records, device=device)
+    assert [r.status for r in outcome.results] == ["created"] * 6
