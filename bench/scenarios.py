@@ -29,9 +29,7 @@ import shutil
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -47,7 +45,7 @@ class Sizes:
     """How much each scenario sends: the benchmark's, or a smoke run's (tests/bench, --tiny)."""
 
     page_samples: int = 30
-    page_warmup: int = 3
+    page_warmup: int = 10  # two per gunicorn worker (5): each worker loads its templates on first use
     export_samples: int = 3
     batched_punches: int = 20_000
     single_requests: int = 1_000
@@ -383,16 +381,9 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
-def python() -> str:
-    return sys.executable
-
-
 def wrk_path() -> str | None:
     return shutil.which("wrk")
 
 
 def json_dumps(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-_lock = threading.Lock()
