@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Subquery, Value, When
+from django.db.models import Case, OuterRef, Subquery, Value, When
 from django.utils import timezone
 
 EXPIRING_DAYS = 30
@@ -44,12 +44,14 @@ def annotate_contract_status(roster_entries: models.QuerySet, today: date | None
     today = today or timezone.localdate()
     contracts = Contract.objects.filter(roster_entry=OuterRef("pk"))
     latest = contracts.order_by("-start_date", "-id")
+    # The latest contract's id and end date as correlated subqueries (an index lookup per row). An
+    # Exists() here was planned by PostgreSQL as a hashed subplan scanning every contract in the city.
     return roster_entries.annotate(
-        has_contract=Exists(contracts),
+        latest_contract_id=Subquery(latest.values("id")[:1]),
         contract_end=Subquery(latest.values("end_date")[:1]),
     ).annotate(
         contract_status=Case(
-            When(has_contract=False, then=Value(ContractStatus.NONE.value)),
+            When(latest_contract_id__isnull=True, then=Value(ContractStatus.NONE.value)),
             When(contract_end__isnull=True, then=Value(ContractStatus.VALID.value)),
             When(contract_end__lt=today, then=Value(ContractStatus.EXPIRED.value)),
             When(
@@ -58,7 +60,7 @@ def annotate_contract_status(roster_entries: models.QuerySet, today: date | None
             ),
             default=Value(ContractStatus.VALID.value),
             output_field=models.CharField(),
-        )
+        ),
     )
 
 
