@@ -24,6 +24,29 @@ def captcha_test_mode():
     captcha_settings.CAPTCHA_TEST_MODE = previous
 
 
+_DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+@pytest.fixture(autouse=True)
+def _code_tables(request):
+    """工种 and 岗位 are seeded by a data migration, and a transactional test's flush empties every
+    table; put them back so no test depends on the order tests run in."""
+    if request.node.get_closest_marker("django_db") is None and not _DB_FIXTURES & set(request.fixturenames):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from jmzhgd.core.models import WorkType
+    from jmzhgd.core.seed_tables import seed_code_tables
+
+    if not WorkType.objects.exists():
+        seed_code_tables()
+
+
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")

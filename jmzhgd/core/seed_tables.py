@@ -75,3 +75,18 @@ MANAGEMENT_POSTS = [
     ("P42", "设计项目负责人", ["011"]),
     ("P99", "其他管理人员", []),
 ]
+
+
+def seed_code_tables(work_type_model=None, post_model=None) -> None:
+    """Insert or update the rows above. The data migration passes its historical models; tests call it
+    with none (the current models) to restore what a transactional test's flush removed."""
+    if work_type_model is None or post_model is None:
+        from .models import ManagementPost, WorkType
+
+        work_type_model, post_model = WorkType, ManagementPost
+    for order, (code, name) in enumerate(WORK_TYPES):
+        work_type_model.objects.update_or_create(code=code, defaults={"name": name, "sort_order": order})
+    for order, (code, name, corp_types) in enumerate(MANAGEMENT_POSTS):
+        post_model.objects.update_or_create(
+            code=code, defaults={"name": name, "corp_types": corp_types, "sort_order": order}
+        )

@@ -10,7 +10,6 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import login
-from tests.e2e.test_roster_entry import ensure_code_tables
 from tests.factories import TEST_PASSWORD
 from tests.workforce.fixtures.site import NOT_IN_LIBRARY, PERSONS, build_site, row
 from workforce.models import ImportBatch, RosterEntry
@@ -21,7 +20,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_batch_entry_from_the_downloaded_template_with_preview_import_and_error_report(
     page, project, project_user, tmp_path
 ):
-    ensure_code_tables()
     build_site(project)
     login(page, project_user.username, TEST_PASSWORD)
     page.goto(f"/projects/{project.pk}/roster/")

@@ -10,7 +10,6 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import login
-from tests.e2e.test_roster_entry import ensure_code_tables
 from tests.factories import TEST_PASSWORD, TeamFactory, UnitFactory, id_number
 from workforce.models import Person, RosterEntry
 
@@ -26,7 +25,6 @@ def jpeg(color) -> dict:
 def test_collection_on_a_phone_saves_the_person_with_photos_and_enters_the_roster(
     page, project, project_user
 ):
-    ensure_code_tables()
     team = TeamFactory(unit=UnitFactory(project=project), name="模板班")
     page.set_viewport_size({"width": 375, "height": 812})
     login(page, project_user.username, TEST_PASSWORD)

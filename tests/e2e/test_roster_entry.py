@@ -26,26 +26,12 @@ from workforce.models import RosterEntry
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def ensure_code_tables() -> None:
-    """工种 and 岗位 come from a data migration, which a transactional test's flush removes."""
-    from jmzhgd.core.models import ManagementPost, WorkType
-    from jmzhgd.core.seed_tables import MANAGEMENT_POSTS, WORK_TYPES
-
-    for order, (code, name) in enumerate(WORK_TYPES):
-        WorkType.objects.update_or_create(code=code, defaults={"name": name, "sort_order": order})
-    for order, (code, name, corp_types) in enumerate(MANAGEMENT_POSTS):
-        ManagementPost.objects.update_or_create(
-            code=code, defaults={"name": name, "corp_types": corp_types, "sort_order": order}
-        )
-
-
 def adult(name):
     return PersonFactory(name=name, id_number=id_number(birth=date(1988, 6, 1)))
 
 
 @pytest.fixture
 def site(project):
-    ensure_code_tables()
     labour = enter_unit(
         Actor.system(),
         project,
