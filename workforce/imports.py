@@ -182,7 +182,10 @@ def build_template(project) -> bytes:
         letter = get_column_letter(list_index)
         list_sheet.cell(row=1, column=list_index, value=column_title)
         for row, value in enumerate(values, start=2):
-            list_sheet.cell(row=row, column=list_index, value=value).number_format = "@"
+            # Names come from users: typed as a string, "=…" is shown, never evaluated (ASVS 1.2.10).
+            cell = list_sheet.cell(row=row, column=list_index, value=value)
+            cell.data_type = "s"
+            cell.number_format = "@"
         if not values:
             continue  # an empty list would be an invalid formula; the column stays free text
         validation = DataValidation(

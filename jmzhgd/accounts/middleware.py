@@ -1,9 +1,35 @@
-"""An issued account must change its one-time password before it can use anything else."""
+"""Session rules on top of Django's: an absolute lifetime, and the forced first password change."""
 
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
+
+AUTH_AT = "auth_at"
+
+
+class SessionLifetimeMiddleware:
+    """A logged-in session ends SESSION_ABSOLUTE_MAX_AGE seconds after its login, however busy it is
+    (the inactivity timeout alone slides forever with SESSION_SAVE_EVERY_REQUEST). The login time is
+    stored by jmzhgd.accounts.signals; a session from before this rule starts its clock now."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            started = request.session.setdefault(AUTH_AT, now)
+            if now - int(started) > settings.SESSION_ABSOLUTE_MAX_AGE:
+                logout(request)  # flushes the session: the old key is deleted on the server
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
 
 
 class ForcePasswordChangeMiddleware:

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import time
+
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor, client_ip
+
+from .middleware import AUTH_AT
+
+
+@receiver(user_logged_in)
+def start_session_clock(sender, request, user, **kwargs):
+    """The absolute session lifetime counts from here (jmzhgd.accounts.middleware)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[AUTH_AT] = int(time.time())
 
 
 @receiver(user_logged_in)
