@@ -62,16 +62,20 @@ def roster_export(request, project_id):
     """导出花名册 (the list's filters apply)."""
     project = project_for(request, project_id)
     entries = _filtered(request, project).qs.order_by("unit_id", "team_id", "person__name", "id")
+    # Full ID numbers only on explicit request; everyone who may read the project may reveal them on
+    # the person page, and this bulk reveal is audited as such.
+    full_ids = request.GET.get("full_ids") == "1"
     audit.record(
         Actor.from_request(request),
-        "roster.export",
+        "person.reveal_id" if full_ids else "roster.export",
         project,
         project=project,
-        summary=f"导出花名册（{entries.count()} 条）",
+        summary=f"导出花名册（{entries.count()} 条{'，含完整证件号码' if full_ids else ''}）",
         after={"filters": {k: v for k, v in request.GET.items() if v}},
     )
     return xlsx_response(
-        f"花名册-{project.code}-{timezone.localdate():%Y%m%d}.xlsx", [roster_sheet(project, entries)]
+        f"花名册-{project.code}-{timezone.localdate():%Y%m%d}.xlsx",
+        [roster_sheet(project, entries, full_ids=full_ids)],
     )
 
 

@@ -90,6 +90,18 @@ def test_roster_export_keeps_formula_text_as_text_and_masks_ids(project_client, 
     assert AuditLog.objects.filter(action="roster.export", project=project).exists()
 
 
+def test_roster_export_with_full_ids_is_an_audited_reveal(project_client, project, team):
+    entry = RosterEntryFactory(team=team)
+    url = reverse("workforce:roster_export", kwargs={"project_id": project.pk})
+    response = project_client.get(url, {"full_ids": "1"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    cell = sheet.cell(row=3, column=3)
+    assert cell.value == entry.person.id_number and cell.data_type == "s"
+    reveal = AuditLog.objects.get(action="person.reveal_id", project=project)
+    assert "含完整证件号码" in reveal.summary
+    assert "导出（含完整证件号码）" in project_client.get(roster_url(project)).content.decode()
+
+
 def test_exit_page_refuses_an_exit_before_entry(project_client, project, team):
     entry = RosterEntryFactory(team=team, entry_date=date(2026, 3, 10))
     url = reverse("workforce:exit", kwargs={"project_id": project.pk, "entry_id": entry.pk})
