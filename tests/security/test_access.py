@@ -111,3 +111,15 @@ def test_a_crafted_entry_post_with_another_projects_team_enters_nobody(
 
     response = project_client.post(wizard, {**data, "unit": own_team.unit_id, "team": own_team.pk})
     assert response.status_code == 302 and RosterEntry.objects.filter(team=own_team).count() == 1
+
+
+def test_signatures_are_compared_in_constant_time(monkeypatch):
+    """The API's signature check goes through hmac.compare_digest, whatever the input."""
+    from jmzhgd.api import signing
+
+    calls = []
+    real = signing.hmac.compare_digest
+    monkeypatch.setattr(signing.hmac, "compare_digest", lambda a, b: calls.append((a, b)) or real(a, b))
+    assert signing.signature_matches("ab" * 32, " " + "AB" * 32)
+    assert not signing.signature_matches("ab" * 32, "不是签名")
+    assert len(calls) == 2

@@ -120,3 +120,29 @@ def test_an_oversized_base64_image_is_refused_before_it_is_decoded(settings, mon
     with pytest.raises(ValidationError) as caught:
         images.decode_base64_image(base64.b64encode(b"\xff" * 2048).decode(), label="头像")
     assert caught.value.code == "too_large" and decoded == []
+
+
+def test_no_template_links_a_stored_file_directly():
+    """Files are reached only through the access-checked views that call serve_private_file: no
+    template uses a FileField's .url (which would point at the unrouted MEDIA_URL)."""
+    fields = "file|thumbnail|photo|id_front_image|id_back_image|licence_scan|place_code_image|original_file"
+    pattern = re.compile(rf"\.({fields})\.url\b|MEDIA_URL")
+    root = Path(__file__).resolve().parents[2]
+    templates = [
+        path
+        for folder in (
+            "templates",
+            "projects",
+            "enterprises",
+            "workforce",
+            "attendance",
+            "contracts",
+            "jmzhgd",
+        )
+        for path in (root / folder).rglob("*.html")
+    ]
+    assert len(templates) > 20
+    offenders = [
+        p.relative_to(root).as_posix() for p in templates if pattern.search(p.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.conf import settings
@@ -161,3 +162,15 @@ def test_a_session_in_constant_use_still_ends_at_the_absolute_lifetime(client, p
 
 def test_the_absolute_lifetime_is_longer_than_a_working_day_and_configurable(settings):
     assert settings.SESSION_COOKIE_AGE < settings.SESSION_ABSOLUTE_MAX_AGE <= 24 * 3600
+
+
+def test_password_fields_are_masked_and_logout_is_on_every_page(client, project_user):
+    """V6.2.6 (type=password) and V7.4.4 (a visible logout on authenticated pages, as a POST form)."""
+    login_page = client.get(LOGIN).content.decode()
+    assert re.search(r'<input[^>]*name="password"[^>]*type="password"', login_page)
+    client.force_login(project_user)
+    change_page = client.get(reverse("accounts:password_change")).content.decode()
+    for name in ("old_password", "new_password1", "new_password2"):
+        assert re.search(rf'<input[^>]*type="password"[^>]*name="{name}"', change_page), name
+    page = client.get(overview(project_user)).content.decode()
+    assert re.search(rf'<form method="post" action="{reverse("accounts:logout")}"', page)
