@@ -174,3 +174,48 @@ def test_password_fields_are_masked_and_logout_is_on_every_page(client, project_
         assert re.search(rf'<input[^>]*type="password"[^>]*name="{name}"', change_page), name
     page = client.get(overview(project_user)).content.decode()
     assert re.search(rf'<form method="post" action="{reverse("accounts:logout")}"', page)
+
+
+def test_the_documented_production_environment_gives_secure_cookies_and_hsts(tmp_path):
+    """The cookie flags that only production turns on (docs/deploy.md §3): the settings module loaded
+    with that environment, in a fresh interpreter, sends session and CSRF cookies only over HTTPS."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from cryptography.fernet import Fernet
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PII_", "SESSION_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="jmzhgd.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="p" * 60,
+        PII_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        PII_DIGEST_KEY="d" * 60,
+        DJANGO_ALLOWED_HOSTS="gd.example.cn",
+        DJANGO_SECURE_SSL_REDIRECT="1",
+        DJANGO_SECURE_COOKIES="1",
+        DJANGO_HSTS_SECONDS="31536000",
+        MEDIA_ROOT=str(tmp_path),
+    )
+    probe = (
+        "import json, django; django.setup(); from django.conf import settings as s; print(json.dumps(["
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE,"
+        " s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.DEBUG, s.SESSION_ABSOLUTE_MAX_AGE]))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=root, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [
+        True,
+        True,
+        True,
+        "Lax",
+        True,
+        31536000,
+        False,
+        12 * 3600,
+    ]
