@@ -219,3 +219,40 @@ def test_the_documented_production_environment_gives_secure_cookies_and_hsts(tmp
         False,
         12 * 3600,
     ]
+
+
+def test_an_administrator_can_end_every_session_and_app_token_of_an_account(project_user, project):
+    """V7.4.5: the admin action 强制下线 ends the chosen accounts' browser sessions and app tokens,
+    leaves other accounts logged in, and is audit-logged."""
+    from jmzhgd.core.models import AuditLog
+    from tests.factories import AdminFactory, ProjectUserFactory
+
+    victim, bystander = Client(), Client()
+    victim.post(LOGIN, login_data(project_user.username))
+    colleague = ProjectUserFactory(project=project, username="colleague-sec")
+    bystander.post(LOGIN, login_data(colleague.username))
+    token = (
+        Client()
+        .post(
+            "/api/v1/auth/token",
+            json.dumps({"username": project_user.username, "password": TEST_PASSWORD}),
+            content_type="application/json",
+        )
+        .json()["token"]
+    )
+
+    admin = Client()
+    admin.force_login(AdminFactory(username="admin-sec"))
+    response = admin.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "end_sessions", "_selected_action": [project_user.pk]},
+    )
+    assert response.status_code == 302
+
+    kicked = victim.get(overview(project_user))
+    assert kicked.status_code == 302 and kicked.url.startswith(reverse("accounts:login"))
+    roster = f"/api/v1/projects/{project.pk}/roster"
+    assert Client().get(roster, HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+    assert bystander.get(overview(colleague)).status_code == 200
+    assert admin.get(reverse("admin:index")).status_code == 200
+    assert AuditLog.objects.filter(action="auth.sessions_ended", object_id=str(project_user.pk)).exists()
