@@ -53,7 +53,10 @@ class ContractLedgerTable(tables.Table):
         extra = [
             (c.key, (StatusColumn if c.key == "status" else LedgerValueColumn)(c)) for c in LEDGER_COLUMNS
         ]
-        sequence = [c.key for c in LEDGER_COLUMNS] + ["actions"]
+        # The ledger is wider than a 1366 px screen: status and 【合同】 come right after the worker, so
+        # they are never scrolled out of sight.
+        first = ["name", "id_number", "status", "actions"]
+        sequence = first + [c.key for c in LEDGER_COLUMNS if c.key not in first]
         super().__init__(*args, extra_columns=extra, sequence=sequence, **kwargs)
 
     def render_actions(self, record):

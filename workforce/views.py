@@ -106,9 +106,12 @@ def exit_entry(request, project_id, entry_id):
 
 
 @login_required
-@require_POST
 def batch_exit(request, project_id):
-    """【批量退场】: the roster posts the chosen entries here; the second post carries the exit date."""
+    """【批量退场】: the roster posts the chosen entries here; the second post carries the exit date.
+
+    Opened by GET (a reload, a bookmark, the login redirect after an expired session) nothing is chosen,
+    so it goes back to the roster with a hint instead of a blank 405 page.
+    """
     project = project_for(request, project_id, write=True)
     try:
         ids = parse_ids(request.POST.getlist("ids"))

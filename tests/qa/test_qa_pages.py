@@ -1,0 +1,36 @@
+"""QA walk findings on plain pages (no browser needed)."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+
+def test_batch_exit_opened_from_the_address_bar_goes_back_to_the_roster_with_a_chinese_hint(
+    project_client, project
+):
+    # A reload, a bookmark or the login redirect after an expired session opens the 批量退场 page by GET.
+    url = reverse("workforce:batch_exit", kwargs={"project_id": project.pk})
+    response = project_client.get(url)
+    assert response.status_code == 302
+    assert response.url == reverse("workforce:roster", kwargs={"project_id": project.pk})
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["请先在花名册中勾选要退场的在场人员。"]
+
+
+def test_batch_exit_by_get_is_still_refused_to_a_supervisor(supervisor_client, project):
+    url = reverse("workforce:batch_exit", kwargs={"project_id": project.pk})
+    assert supervisor_client.get(url).status_code == 403
+
+
+def test_contract_list_shows_status_and_the_contract_button_before_the_wide_columns(project_client, project):
+    # At 1366 px the ledger is wider than the screen; the status and 【合同】 must not be scrolled away.
+    from tests.factories import RosterEntryFactory
+
+    RosterEntryFactory(team__unit__project=project, person__name="甲工人")
+    page = project_client.get(reverse("contracts:list", kwargs={"project_id": project.pk})).content.decode()
+    head = page.split('data-testid="contract-table"', 1)[1].split("</thead>", 1)[0]
+    headers = [re.sub(r"<[^>]+>|\s+", "", th) for th in re.findall(r"<th[^>]*>(.*?)</th>", head, re.S)]
+    order = [headers.index(label) for label in ("姓名", "合同状态", "操作", "所属企业")]
+    assert order == sorted(order)
