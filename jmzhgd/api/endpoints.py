@@ -7,10 +7,13 @@ Swagger UI's online validator badge is switched off so the page makes no outside
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from ninja import NinjaAPI, Schema, Swagger
 from ninja.errors import AuthenticationError, HttpError
@@ -23,8 +26,10 @@ from jmzhgd.core.actor import Actor, client_ip
 from . import services
 from .auth import check_body_size
 from .docs import DESCRIPTION
-from .errors import ApiError, schema_error_payload
+from .errors import ApiError, schema_error_payload, unavailable_response
 from .schemas import ErrorOut
+
+logger = logging.getLogger(__name__)
 
 
 class ReadableJSONRenderer(JSONRenderer):
@@ -90,6 +95,15 @@ def _too_big(request, exc):
     return _json(
         request, 413, {"code": "body_too_large", "message": f"请求体不能超过 {limit} MB。", "field": None}
     )
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_unavailable(request, exc):
+    """The database connection was lost or a lock wait timed out: the transaction rolled back, so a
+    JSON 503 with Retry-After tells the client to send the same request again."""
+    logger.error("API %s %s: database unavailable: %s", request.method, request.path, exc)
+    return unavailable_response()
 
 
 @api.exception_handler(DjangoValidationError)

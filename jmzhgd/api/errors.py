@@ -80,3 +80,37 @@ def schema_error_payload(errors: list[dict]) -> dict:
         details.append({"field": field, "message": f"{field}：{message}" if field else message})
     first = details[0] if details else {"field": None, "message": "请求参数不正确"}
     return {"code": "invalid", "message": first["message"], "field": first["field"], "errors": details}
+
+
+# --- the database is unreachable (restart, failover, a lock held too long) ----------------------
+# The request changed nothing that a retry could duplicate: every action runs in one transaction,
+# and the punch ingest answers a resent punch "duplicate". So the client is told to retry.
+RETRY_AFTER_SECONDS = 5
+SERVICE_UNAVAILABLE = {"code": "service_unavailable", "message": "服务暂时不可用，请稍后重试", "field": None}
+SERVER_ERROR = {"code": "server_error", "message": "服务器内部错误，请联系技术服务支持。", "field": None}
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """A lost or refused database connection, or a lock wait that timed out (SQLite)."""
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(exc, (OperationalError, InterfaceError))
+
+
+def unavailable_response():
+    """JSON 503 with Retry-After: what an API client sees while the database is unreachable."""
+    from django.http import JsonResponse
+
+    response = JsonResponse(SERVICE_UNAVAILABLE, status=503, json_dumps_params={"ensure_ascii": False})
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def uncaught_error_response(exc: BaseException | None):
+    """The API's answer to an exception raised outside its views (e.g. in a middleware): JSON, never
+    the HTML error page; 503 + Retry-After when the database was unreachable, else 500."""
+    from django.http import JsonResponse
+
+    if database_unavailable(exc):
+        return unavailable_response()
+    return JsonResponse(SERVER_ERROR, status=500, json_dumps_params={"ensure_ascii": False})

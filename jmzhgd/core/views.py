@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -66,6 +68,11 @@ def error_403(request, exception=None):
 
 
 def error_500(request):
+    if request.path_info.startswith("/api/"):
+        # An exception outside the API's views (a middleware's database query): JSON for API clients.
+        from jmzhgd.api.errors import uncaught_error_response
+
+        return uncaught_error_response(sys.exception())
     return render(request, "500.html", status=500)
 
 
