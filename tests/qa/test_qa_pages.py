@@ -34,3 +34,12 @@ def test_contract_list_shows_status_and_the_contract_button_before_the_wide_colu
     headers = [re.sub(r"<[^>]+>|\s+", "", th) for th in re.findall(r"<th[^>]*>(.*?)</th>", head, re.S)]
     order = [headers.index(label) for label in ("姓名", "合同状态", "操作", "所属企业")]
     assert order == sorted(order)
+
+
+def test_rejecting_a_declaration_asks_for_confirmation_like_approving(supervisor_client):
+    from tests.projects.helpers import make_declaration
+
+    declaration = make_declaration()
+    page = supervisor_client.get(reverse("projects:review_detail", args=[declaration.pk])).content.decode()
+    buttons = re.findall(r"<button[^>]*>\s*(?:通过|驳回)\s*</button>", page)
+    assert len(buttons) == 2 and all("data-confirm=" in b for b in buttons)
