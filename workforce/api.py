@@ -8,6 +8,7 @@ requests and the collection app's bearer token are both accepted here.
 from __future__ import annotations
 
 import datetime
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -29,7 +30,7 @@ from jmzhgd.core.files import serve_private_file
 from jmzhgd.core.models import ManagementPost, WorkType
 
 from .models import Person, PersonSource, RosterEntry
-from .services import EntryRefused, EntryRequest, enter_persons, upsert_person
+from .services import EntryRefused, EntryRequest, discard_stored_files, enter_persons, upsert_person
 
 router = Router(tags=["人员"])
 
@@ -221,6 +222,18 @@ def _entry_request(project, person: Person, entry: EntryIn) -> EntryRequest:
     )
 
 
+@contextmanager
+def _files_discarded_on_rollback(data: dict):
+    """The person's new photos are removed if the upload's transaction (e.g. its entry) rolls back."""
+    stored: list[Person] = []
+    try:
+        yield stored
+    except BaseException:
+        for person in stored:
+            discard_stored_files(person, data)
+        raise
+
+
 @router.post(
     "/projects/{int:project_id}/persons",
     auth=SIGNED_OR_TOKEN,
@@ -235,11 +248,12 @@ def upload_person(request, project_id: int, payload: PersonIn):
     project = client_project(request, project_id)
     data = _person_data(payload)
     actor = request.auth.actor
-    with transaction.atomic():
+    with _files_discarded_on_rollback(data) as stored, transaction.atomic():
         try:
             person, created = upsert_person(actor, data, source=PersonSource.API, project=project)
         except ValidationError as exc:
             raise _refuse(exc) from None
+        stored.append(person)
         entry_id = None
         if payload.entry is not None:
             entry_request = _entry_request(project, person, payload.entry)

@@ -191,12 +191,21 @@ def upsert_person(actor: Actor, data: dict, *, source: str, project=None) -> tup
             getattr(person, key).save(value.name, value, save=False)
         else:
             setattr(person, key, value)
+    try:
+        return _save_person(actor, person, created, before, data, source=source, project=project)
+    except BaseException:
+        discard_stored_files(person, data)
+        raise
+
+
+def _save_person(actor, person, created, before, data, *, source, project) -> tuple[Person, bool]:
     if created:
         try:
             with transaction.atomic():
                 person.save()
         except IntegrityError:
             # Someone created the same identity a moment ago: update theirs instead.
+            discard_stored_files(person, data)
             return upsert_person(actor, data, source=source, project=project)
         audit.record(
             actor,
@@ -220,6 +229,18 @@ def upsert_person(actor: Actor, data: dict, *, source: str, project=None) -> tup
             after=new,
         )
     return person, False
+
+
+def discard_stored_files(person: Person, data: dict) -> None:
+    """Delete the files upsert_person stored for `data` on `person` once their row is rolled back.
+
+    Files are written to storage before the transaction commits; without this a failure later in
+    the transaction (the audit row, the API's entry in the same call) leaves files no row refers to.
+    """
+    for key in _FILE_FIELDS:
+        field_file = getattr(person, key)
+        if data.get(key) and field_file and field_file._committed:
+            field_file.storage.delete(field_file.name)
 
 
 # --- 人员进场 ----------------------------------------------------------------------------------

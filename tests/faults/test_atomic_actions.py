@@ -29,8 +29,8 @@ from tests import factories
 from tests.projects.helpers import make_declaration
 from tests.workforce.fixtures.site import PERSONS, build_site, row, workbook_bytes
 from workforce import imports
-from workforce.models import ImportBatch, ImportBatchStatus, RosterEntry
-from workforce.services import EntryRequest, enter_persons
+from workforce.models import ImportBatch, ImportBatchStatus, Person, RosterEntry
+from workforce.services import EntryRequest, enter_persons, upsert_person
 
 from .conftest import InjectedFault, State, fail_at_each_audit_write
 
@@ -103,6 +103,21 @@ def test_a_fault_in_the_import_commit_leaves_no_entry_and_the_batch_a_preview(pr
     stored = ImportBatch.objects.get(pk=batch.pk)
     assert stored.status == ImportBatchStatus.IMPORTED and stored.entered_count == 3
     assert RosterEntry.objects.filter(project=project).count() == 3
+
+
+def test_a_fault_after_a_person_is_stored_with_photos_leaves_no_person_and_no_photo(project):
+    def photo():
+        return SimpleUploadedFile("face.jpg", base64.b64decode(jpeg_b64()), content_type="image/jpeg")
+
+    number = factories.id_number(birth=date(1990, 5, 1))
+    for attempt in ("create", "update"):
+        data = {"id_type": "01", "id_number": number, "name": f"照片{attempt}", "photo": photo()}
+        actions = fail_at_each_audit_write(
+            lambda data=data: upsert_person(ACTOR, data, source="api", project=project)
+        )
+        assert actions == [f"person.{attempt}"]
+    person = Person.objects.get(name="照片update")
+    assert person.photo.storage.exists(person.photo.name)
 
 
 # --- punch ingest -----------------------------------------------------------------------------

@@ -4,7 +4,7 @@ tests/workforce/test_entry.py races the action itself; here two threads send the
 person upload with entry (the reference client over real HTTP) to the live server, which answers
 each in its own thread on its own database connection. A barrier releases them together. One is
 entered, the other refused with the API's JSON error; the person exists once, with one open stay,
-one roster.enter audit row.
+one roster.enter audit row, and no photo on disk that no row refers to.
 """
 
 from __future__ import annotations
@@ -82,6 +82,7 @@ def test_two_simultaneous_uploads_with_entry_of_a_new_person_enter_them_once(liv
             == 1
         )
 
-    # The winner's photo is stored and referenced.
+    # Every photo on disk belongs to a stored person: the refused upload left none behind.
     referenced = {p.photo.name for p in Person.objects.all() if p.photo}
-    assert len(referenced) == ROUNDS and referenced <= media_files()
+    assert len(referenced) == ROUNDS
+    assert media_files() == referenced
