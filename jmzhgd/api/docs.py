@@ -96,4 +96,6 @@ X-Nonce
 * 请求体不得超过 {settings.API_MAX_BODY_BYTES // (1024 * 1024)} MB；每批考勤最多 {settings.API_MAX_BATCH_ITEMS} 条。出错的请求不会写入任何数据。
 * 考勤批量上传逐条返回结果：`created`（已保存）、`duplicate`（重复上传，已确认，不是错误）、
   `anomaly`（已保存为异常考勤，例如该人员不在项目花名册）、`error`（未保存，见 code 和 message）。
+* 平台数据库暂时不可用（重启、切换）时返回 503：`{{"code": "service_unavailable", "message": "服务暂时不可用，请稍后重试", "field": null}}`，
+  响应头 `Retry-After` 为建议等待的秒数。请等待后原样重发：考勤重发时已保存的记录返回 `duplicate`，不会重复保存。
 """
