@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 
 
@@ -134,6 +134,18 @@ class MaskedIdField(_DerivedField):
         kwargs.setdefault("max_length", 40)
         kwargs.setdefault("blank", True)
         super().__init__(*args, **kwargs)
+
+    def contribute_to_class(self, cls, name, *args, **kwargs):
+        super().contribute_to_class(cls, name, *args, **kwargs)
+        # Without an explicit verbose_name the admin would show "Id number masked"; name it after its
+        # source field instead. Only the runtime label changes: deconstruct() reads _verbose_name, so no
+        # migration follows.
+        if self._verbose_name is None:
+            try:
+                source = cls._meta.get_field(self.source)
+            except FieldDoesNotExist:
+                return
+            self.verbose_name = f"{source.verbose_name}（脱敏）"
 
     def derive(self, clear: str) -> str:
         return mask_id(clear)

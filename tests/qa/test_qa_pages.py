@@ -43,3 +43,14 @@ def test_rejecting_a_declaration_asks_for_confirmation_like_approving(supervisor
     page = supervisor_client.get(reverse("projects:review_detail", args=[declaration.pk])).content.decode()
     buttons = re.findall(r"<button[^>]*>\s*(?:通过|驳回)\s*</button>", page)
     assert len(buttons) == 2 and all("data-confirm=" in b for b in buttons)
+
+
+def test_masked_id_columns_in_the_admin_have_chinese_labels(client, django_user_model):
+    from tests.factories import PersonFactory
+
+    PersonFactory()
+    admin_user = django_user_model.objects.create_superuser("qa_admin", password="x-Qa-2026-pass")
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:workforce_person_changelist")).content.decode()
+    assert "Id number masked" not in page
+    assert "证件号码（脱敏）" in page
