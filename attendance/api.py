@@ -74,7 +74,10 @@ class HeartbeatOut(Schema):
 
 
 def _project_device(project, serial: str) -> Device:
-    device = Device.objects.filter(project=project, serial_number=serial).first()
+    # A NUL can be no serial number, and PostgreSQL refuses it even in a query (DataError, a 500).
+    device = (
+        None if "\x00" in serial else Device.objects.filter(project=project, serial_number=serial).first()
+    )
     if device is None:
         raise not_found("设备未在本项目登记，请先在平台【考勤设备】页面添加。", "deviceSn")
     if not device.is_active:

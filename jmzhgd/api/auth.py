@@ -49,8 +49,13 @@ class ApiClient:
         return Actor(user=user, ip=self.ip, label=self.label)
 
 
+# A JSON escape for NUL (an odd number of backslashes before u0000); raw control characters are
+# invalid JSON already. PostgreSQL can neither store nor query text containing NUL.
+JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+
+
 def check_body_size(request: HttpRequest) -> None:
-    """Refuse a large body before reading it (413)."""
+    """Refuse a large body before reading it (413), then a body whose text contains NUL (422)."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -58,6 +63,8 @@ def check_body_size(request: HttpRequest) -> None:
     limit = settings.API_MAX_BODY_BYTES
     if length > limit:
         raise ApiError(413, "body_too_large", f"请求体不能超过 {limit // (1024 * 1024)} MB。")
+    if JSON_NUL.search(request.body):
+        raise ApiError(422, "nul_character", "请求中的文本不能包含空字符（\\u0000）。")
 
 
 def purge_expired_nonces(now: float | None = None) -> int:
