@@ -60,6 +60,7 @@ def project_figures(project, today=None) -> dict:
     start = today - timedelta(days=CHART_DAYS - 1)
     per_day = dict(
         DailySummary.objects.filter(project=project, work_date__range=(start, today), is_present=True)
+        .order_by()  # Meta ordering would join every person only to sort (benchmark: 95 ms at city scale)
         .values_list("work_date")
         .annotate(n=Count("id"))
         .values_list("work_date", "n")
