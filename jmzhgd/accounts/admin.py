@@ -35,6 +35,11 @@ class PlatformUserAdmin(UserAdmin):
     search_fields = ["username", "real_name", "phone", "project__name", "project__code"]
     autocomplete_fields = ["project"]
     actions = ["end_sessions"]
+
+    @admin.display(description="管辖区县")
+    def district_labels(self, obj):
+        return obj.district_labels
+
     fieldsets = [
         *UserAdmin.fieldsets,
         (

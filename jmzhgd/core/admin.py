@@ -17,6 +17,10 @@ class ManagementPostAdmin(admin.ModelAdmin):
     list_filter = ["is_active"]
     search_fields = ["code", "name"]
 
+    @admin.display(description="适用参建单位类型")
+    def corp_type_labels(self, obj):
+        return obj.corp_type_labels
+
 
 @admin.register(AuditLog)
 class AuditLogAdmin(admin.ModelAdmin):

@@ -54,3 +54,12 @@ def test_masked_id_columns_in_the_admin_have_chinese_labels(client, django_user_
     page = client.get(reverse("admin:workforce_person_changelist")).content.decode()
     assert "Id number masked" not in page
     assert "证件号码（脱敏）" in page
+
+
+def test_admin_lists_of_users_and_management_posts_have_no_english_column_titles(client, django_user_model):
+    admin_user = django_user_model.objects.create_superuser("qa_admin", password="x-Qa-2026-pass")
+    client.force_login(admin_user)
+    users = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    posts = client.get(reverse("admin:core_managementpost_changelist")).content.decode()
+    assert "District labels" not in users and "管辖区县" in users
+    assert "Corp type labels" not in posts and "适用参建单位类型" in posts
