@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jmzhgd.accounts.middleware.ForcePasswordChangeMiddleware",
     "jmzhgd.core.ratelimit.RateLimitMiddleware",
+    "jmzhgd.core.middleware.MethodNotAllowedPageMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -119,9 +119,9 @@ class RateCounter(models.Model):
     Kept in the database so every application server shares it (no cache server needed).
     """
 
-    key = models.CharField(max_length=200)
-    window_start = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
+    key = models.CharField("规则与客户端", max_length=200)
+    window_start = models.DateTimeField("时间窗开始")
+    count = models.PositiveIntegerField("请求次数", default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "访问频率计数"

@@ -1,5 +1,7 @@
 import django_tables2 as tables
+from django.utils.html import format_html
 
+from .audit_actions import action_label
 from .models import AuditLog
 
 
@@ -24,3 +26,6 @@ class AuditLogTable(tables.Table):
             "changes",
         ]
         empty_text = "暂无记录"
+
+    def render_action(self, value):
+        return format_html('{}<div class="text-muted small">{}</div>', action_label(value), value)

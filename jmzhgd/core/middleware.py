@@ -1,0 +1,22 @@
+"""Pages for answers Django leaves blank."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+
+
+class MethodNotAllowedPageMiddleware:
+    """A POST-only page opened by GET (a reload, a bookmark, the login redirect after a session
+    expired) answers 405 with an empty body; show a Chinese page that leads back instead. The API keeps
+    its own JSON answers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and not request.path_info.startswith("/api/"):
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response.get("Allow", "")
+            return page
+        return response
