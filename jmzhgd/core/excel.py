@@ -61,10 +61,12 @@ _TITLE_FONT = Font(bold=True, size=14)
 def _cell(ws, value, *, force_text: bool = False, font=None, fill=None):
     """One cell value for a write-only row.
 
-    Most cells are appended as plain values: a styled WriteOnlyCell per value made large exports
-    several times slower (the benchmark's 124,000-row details export). A cell object is made only when
-    it needs a format or a style: dates, forced-text columns (ID numbers, with the "@" text format so an
-    edit in Excel keeps them text), headers and titles.
+    Data cells are appended as plain values: a styled WriteOnlyCell per value made large exports
+    several times slower (the benchmark's 124,000-row details export). That is enough because
+    - every string goes through safe_text, so none starts with "=" and openpyxl never writes a formula;
+    - forced-text columns (ID numbers) are converted to str, so Excel reads them as text, never 1.1E+17;
+    - openpyxl gives plain date and datetime values a date number format itself.
+    Only headers and titles, which carry a font or fill, become cell objects.
     """
     if isinstance(value, bool):
         value = "是" if value else "否"
@@ -75,22 +77,15 @@ def _cell(ws, value, *, force_text: bool = False, font=None, fill=None):
 
         value = timezone.localtime(value).replace(tzinfo=None)
     if force_text or isinstance(value, str):
-        # safe_text leaves no string starting with "=", so openpyxl never writes it as a formula.
         value = safe_text(str(value))
     elif isinstance(value, decimal.Decimal):
         value = float(value)
-    if font is None and fill is None and not force_text and not isinstance(value, datetime.date):
+    if font is None and fill is None:
         return value
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
-        cell.number_format = "@"
-    elif isinstance(value, datetime.datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm:ss"
-    elif isinstance(value, datetime.date):
-        cell.number_format = "yyyy-mm-dd"
-    if font is not None:
-        cell.font = font
+    cell.font = font or cell.font
     if fill is not None:
         cell.fill = fill
     return cell

@@ -19,3 +19,20 @@ def test_formulas_stay_text_and_id_numbers_stay_text():
     assert values[1] == "11010519491231002X"
     assert values[2] == "110105194912310021"  # forced to text: never 1.1E+17
     assert values[3] == "'+1" and values[4] == "'@SUM(A1)"
+
+
+def test_dates_and_times_arrive_as_dates_without_a_styled_cell_each():
+    import datetime
+
+    buffer = io.BytesIO()
+    rows = [[datetime.date(2026, 11, 3), datetime.datetime(2026, 11, 3, 7, 58, 12)]]
+    write_workbook([Sheet("明细", ["日期", "时间"], rows)], buffer)
+    buffer.seek(0)
+    ws = load_workbook(buffer).active
+    day, moment = ws["A2"], ws["B2"]
+    assert day.is_date and day.value == datetime.datetime(2026, 11, 3) and "yy" in day.number_format
+    assert (
+        moment.is_date
+        and moment.value == datetime.datetime(2026, 11, 3, 7, 58, 12)
+        and "h" in moment.number_format
+    )
