@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from captcha.fields import CaptchaField
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 
+from jmzhgd.core.captcha import captcha_field
 from jmzhgd.core.uploads import clean_image, clean_image_or_pdf
 from jmzhgd.core.validators import normalise_text, validate_credit_code, validate_mobile, validate_phone
 
@@ -92,7 +92,7 @@ class DeclarationForm(ProjectFieldsMixin, forms.ModelForm):
         required=False,
         help_text=f"JPG、PNG 或 PDF，最多 {DECLARATION_MAX_ATTACHMENTS} 个，如施工许可证、中标通知书。",
     )
-    captcha = CaptchaField(label="验证码", error_messages={"invalid": "验证码错误，请重新输入。"})
+    captcha = captcha_field()
 
     class Meta:
         model = Declaration
@@ -135,7 +135,7 @@ class DeclarationStatusForm(forms.Form):
 
     number = forms.CharField(label="申报编号", max_length=20)
     phone = forms.CharField(label="联系电话", max_length=20)
-    captcha = CaptchaField(label="验证码", error_messages={"invalid": "验证码错误，请重新输入。"})
+    captcha = captcha_field()
 
     def clean_number(self):
         return normalise_text(self.cleaned_data.get("number")).upper()

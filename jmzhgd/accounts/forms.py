@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from captcha.fields import CaptchaField
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+
+from jmzhgd.core.captcha import captcha_field
 
 
 class LoginForm(AuthenticationForm):
@@ -12,7 +13,7 @@ class LoginForm(AuthenticationForm):
         label="账号", max_length=150, widget=forms.TextInput(attrs={"autofocus": True})
     )
     password = forms.CharField(label="密码", strip=False, widget=forms.PasswordInput)
-    captcha = CaptchaField(label="验证码", error_messages={"invalid": "验证码错误，请重新输入。"})
+    captcha = captcha_field()
 
     error_messages = {
         "invalid_login": "账号或密码错误。连续多次错误后账号将被暂时锁定。",
