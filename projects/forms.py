@@ -13,7 +13,7 @@ from jmzhgd.core.uploads import clean_image, clean_image_or_pdf
 from jmzhgd.core.validators import normalise_text, validate_credit_code, validate_mobile, validate_phone
 
 from .models import ConstructionPermit, Declaration, Project
-from .services import DECLARATION_MAX_ATTACHMENTS
+from .services import DECLARATION_MAX_ATTACHMENTS, DECLARED_PROJECT_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -166,25 +166,8 @@ class DirectProjectForm(ProjectFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = [
-            "name",
-            "category",
-            "nature",
-            "district",
-            "address",
-            "builder_name",
-            "builder_code",
-            "contractor_name",
-            "contractor_code",
-            "total_investment",
-            "building_area",
-            "start_date",
-            "planned_completion_date",
-            "status",
-            "contact_name",
-            "contact_phone",
-            "description",
-        ]
+        # What a declaration would have carried, plus the status an old-platform project already has.
+        fields = [*DECLARED_PROJECT_FIELDS, "status"]
         widgets = {
             "start_date": DATE_WIDGET,
             "planned_completion_date": DATE_WIDGET,
@@ -214,24 +197,9 @@ class ProjectEditForm(ProjectFieldsMixin, forms.ModelForm):
     class Meta:
         model = Project
         fields = [
-            "name",
-            "category",
-            "nature",
-            "district",
-            "address",
-            "builder_name",
-            "builder_code",
-            "contractor_name",
-            "contractor_code",
-            "total_investment",
-            "building_area",
-            "start_date",
-            "planned_completion_date",
+            *DECLARED_PROJECT_FIELDS,
             "completion_date",
             "status",
-            "contact_name",
-            "contact_phone",
-            "description",
             "wage_bank_name",
             "wage_account_no",
             "labour_manager_name",
