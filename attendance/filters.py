@@ -6,9 +6,10 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from enterprises.filters import UNIT_AND_TEAM_CHOICES
 from enterprises.models import ParticipatingUnit, Team
 from jmzhgd.core.codes import Direction, PersonCategory
-from jmzhgd.core.filters import BootstrapFilterSet
+from jmzhgd.core.filters import BootstrapFilterSet, ProjectFilterSet
 from workforce.models import RosterEntry
 
 from .models import AnomalyStatus, Device, Punch
@@ -63,23 +64,16 @@ def _day(lookup_expr: str, label: str) -> django_filters.DateFilter:
     )
 
 
-class ProjectFilterSet(BootstrapFilterSet):
-    """A FilterSet whose unit/team/device choices are the given project's."""
+class AttendanceFilterSet(ProjectFilterSet):
+    """Unit, team and device choices are the given project's."""
 
-    def __init__(self, *args, project, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.project = project
-        choices = {
-            "unit": ParticipatingUnit.objects.filter(project=project).select_related("enterprise"),
-            "team": Team.objects.filter(project=project),
-            "device": Device.objects.filter(project=project),
-        }
-        for name, queryset in choices.items():
-            if name in self.filters:
-                self.form.fields[name].queryset = queryset
+    project_choices = {
+        **UNIT_AND_TEAM_CHOICES,
+        "device": lambda project: Device.objects.filter(project=project),
+    }
 
 
-class MonthFilter(ProjectFilterSet):
+class MonthFilter(AttendanceFilterSet):
     """项目月考勤: the month itself and the roster filters (unit, team, 人员类别, name / ID tail)."""
 
     month = django_filters.CharFilter(
@@ -103,7 +97,7 @@ class MonthFilter(ProjectFilterSet):
         return queryset.filter(_person_search(value))
 
 
-class PunchFilter(ProjectFilterSet):
+class PunchFilter(AttendanceFilterSet):
     """考勤明细: a day (default today) or a date range, unit, team, name / ID tail, direction, device."""
 
     date_from = _day("gte", "开始日期")

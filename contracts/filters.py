@@ -4,8 +4,9 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from enterprises.filters import UNIT_AND_TEAM_CHOICES
 from enterprises.models import ParticipatingUnit, Team
-from jmzhgd.core.filters import BootstrapFilterSet
+from jmzhgd.core.filters import ProjectFilterSet
 from workforce.models import RosterEntry
 
 from .status import ContractStatus
@@ -13,7 +14,7 @@ from .status import ContractStatus
 ON_SITE_CHOICES = [("on", "在场"), ("off", "离场")]
 
 
-class ContractLedgerFilter(BootstrapFilterSet):
+class ContractLedgerFilter(ProjectFilterSet):
     """Filters of the contract list; the queryset must carry annotate_contract_status()."""
 
     q = django_filters.CharFilter(
@@ -36,15 +37,7 @@ class ContractLedgerFilter(BootstrapFilterSet):
         model = RosterEntry
         fields = ["q", "status", "unit", "team", "on_site"]
 
-    def __init__(self, *args, project, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["unit"].queryset = ParticipatingUnit.objects.filter(project=project).select_related(
-            "enterprise"
-        )
-        self.filters["team"].queryset = Team.objects.filter(project=project)
-        # The form was built before the querysets were narrowed: narrow its fields too.
-        self.form.fields["unit"].queryset = self.filters["unit"].queryset
-        self.form.fields["team"].queryset = self.filters["team"].queryset
+    project_choices = UNIT_AND_TEAM_CHOICES
 
     def search(self, queryset, name, value):
         value = value.strip()

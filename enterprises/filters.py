@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q
 
 from jmzhgd.core.codes import CorpType, District, EnterpriseRegType, TeamType
-from jmzhgd.core.filters import BootstrapFilterSet
+from jmzhgd.core.filters import BootstrapFilterSet, ProjectFilterSet
 
 from .models import Enterprise, ParticipatingUnit, Team
 
@@ -81,7 +81,13 @@ class UnitFilter(StatusFilterMixin, BootstrapFilterSet):
         )
 
 
-class TeamFilter(StatusFilterMixin, BootstrapFilterSet):
+UNIT_CHOICES = {
+    "unit": lambda project: ParticipatingUnit.objects.filter(project=project).select_related("enterprise")
+}
+UNIT_AND_TEAM_CHOICES = {**UNIT_CHOICES, "team": lambda project: Team.objects.filter(project=project)}
+
+
+class TeamFilter(StatusFilterMixin, ProjectFilterSet):
     q = _search("班组名称/班组长/企业名称")
     unit = django_filters.ModelChoiceFilter(
         queryset=ParticipatingUnit.objects.none(), label="参建单位", empty_label="全部"
@@ -92,12 +98,7 @@ class TeamFilter(StatusFilterMixin, BootstrapFilterSet):
         model = Team
         fields = ["q", "unit", "team_type", "status"]
 
-    def __init__(self, *args, project=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        units = ParticipatingUnit.objects.filter(project=project).select_related("enterprise")
-        # The form was built by the parent's __init__; narrow both the filter and its field.
-        self.filters["unit"].queryset = units
-        self.form.fields["unit"].queryset = units
+    project_choices = UNIT_CHOICES
 
     def search(self, queryset, name, value):
         value = value.strip()

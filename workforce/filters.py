@@ -8,9 +8,10 @@ from django import forms
 from django.db.models import Q
 
 from contracts.status import ContractStatus
+from enterprises.filters import UNIT_AND_TEAM_CHOICES
 from enterprises.models import ParticipatingUnit, Team
 from jmzhgd.core.codes import PersonCategory
-from jmzhgd.core.filters import BootstrapFilterSet
+from jmzhgd.core.filters import BootstrapFilterSet, ProjectFilterSet
 from jmzhgd.core.models import WorkType
 from jmzhgd.core.pii import id_digest
 from jmzhgd.core.validators import normalise_text
@@ -33,7 +34,7 @@ def person_search(value: str, prefix: str = "") -> Q:
     return query
 
 
-class RosterFilter(BootstrapFilterSet):
+class RosterFilter(ProjectFilterSet):
     q = django_filters.CharFilter(
         method="search", label="搜索", widget=forms.TextInput(attrs={"placeholder": "姓名/手机号/证件尾号"})
     )
@@ -63,14 +64,7 @@ class RosterFilter(BootstrapFilterSet):
         model = RosterEntry
         fields = ["q", "unit", "team", "category", "work_type", "status", "contract"]
 
-    def __init__(self, *args, project, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["unit"].queryset = ParticipatingUnit.objects.filter(project=project).select_related(
-            "enterprise"
-        )
-        self.filters["team"].queryset = Team.objects.filter(project=project)
-        self.form.fields["unit"].queryset = self.filters["unit"].queryset
-        self.form.fields["team"].queryset = self.filters["team"].queryset
+    project_choices = UNIT_AND_TEAM_CHOICES
 
     def search(self, queryset, name, value):
         return queryset.filter(person_search(value, "person__"))

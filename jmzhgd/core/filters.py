@@ -46,3 +46,22 @@ class AuditLogFilter(BootstrapFilterSet):
         return queryset.filter(
             Q(actor_label__icontains=value) | Q(object_repr__icontains=value) | Q(summary__icontains=value)
         )
+
+
+class ProjectFilterSet(BootstrapFilterSet):
+    """A FilterSet of one project's list: its choice filters offer only that project's objects.
+
+    `project_choices` maps a filter name to a function project -> queryset. The form already exists
+    when __init__ runs, so both the filter and its form field are narrowed (the field validates).
+    """
+
+    project_choices: dict = {}
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        for name, queryset_for in self.project_choices.items():
+            if name in self.filters:
+                queryset = queryset_for(project)
+                self.filters[name].queryset = queryset
+                self.form.fields[name].queryset = queryset
