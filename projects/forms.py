@@ -63,24 +63,13 @@ class ProjectFieldsMixin:
         return cleaned
 
 
+# The declaration form shows the fields it hands over to the project, with the 施工许可证号 (which
+# becomes the project's first permit) after the two enterprises.
+_PERMIT_AT = DECLARED_PROJECT_FIELDS.index("contractor_code") + 1
 DECLARATION_FIELDS = [
-    "name",
-    "category",
-    "nature",
-    "district",
-    "address",
-    "builder_name",
-    "builder_code",
-    "contractor_name",
-    "contractor_code",
+    *DECLARED_PROJECT_FIELDS[:_PERMIT_AT],
     "permit_number",
-    "total_investment",
-    "building_area",
-    "start_date",
-    "planned_completion_date",
-    "contact_name",
-    "contact_phone",
-    "description",
+    *DECLARED_PROJECT_FIELDS[_PERMIT_AT:],
 ]
 
 
