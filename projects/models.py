@@ -8,18 +8,25 @@ from django.db import models
 from jmzhgd.core.codes import ConstructionNature, District, ProjectCategory, ProjectStatus
 
 
+def scope_by_role(queryset, user, *, own_project=None):
+    """Rows of `queryset` (which has a `district` field) that `user` may see (SPEC §1): administrators
+    all, supervisors their 区县 (all when none are listed), a project account what `own_project(user)`
+    selects (a Q), anyone else nothing."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    if user.is_supervisor:
+        return queryset.filter(district__in=user.districts) if user.districts else queryset
+    if user.is_project_user and own_project is not None:
+        return queryset.filter(own_project(user))
+    return queryset.none()
+
+
 class ProjectQuerySet(models.QuerySet):
     def visible_to(self, user) -> ProjectQuerySet:
-        """The projects `user` may see (SPEC §1): the one scoping rule every page starts from."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        if user.is_supervisor:
-            return self.filter(district__in=user.districts) if user.districts else self
-        if user.is_project_user:
-            return self.filter(pk=user.project_id)
-        return self.none()
+        """The projects `user` may see: the one scoping rule every page starts from."""
+        return scope_by_role(self, user, own_project=lambda u: models.Q(pk=u.project_id))
 
 
 class Project(models.Model):
@@ -101,14 +108,8 @@ class DeclarationStatus(models.TextChoices):
 
 class DeclarationQuerySet(models.QuerySet):
     def visible_to(self, user) -> DeclarationQuerySet:
-        """Supervisors review the declarations of their 区县; nobody else sees any."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        if user.is_supervisor:
-            return self.filter(district__in=user.districts) if user.districts else self
-        return self.none()
+        """Supervisors review the declarations of their 区县; project accounts see none."""
+        return scope_by_role(self, user)
 
 
 class Declaration(models.Model):
