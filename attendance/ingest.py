@@ -3,44 +3,48 @@
 One batch, one transaction:
 1. every item is checked on its own (ID number, time not in the future, direction, 通行方式, photo);
    a bad item gets an "error" result and is not stored, the others go on;
-2. persons are looked up in bulk by ID digest, their stays in this project in bulk too; a punch for
-   somebody on the roster that day is matched, anybody else's is stored as 异常考勤 (never dropped);
-3. duplicates — of rows already stored, or twice in the same batch — are found with one query per
-   idempotency key and answered "duplicate"; the rest is inserted with one bulk INSERT. Should a
-   concurrent request insert the same punch between the check and the insert, the unique
-   constraints refuse it and the check runs again, so the duplicate report stays exact;
+2. persons and their stays in this project are looked up with one query; a punch for somebody on
+   the roster that day is matched, anybody else's is stored as 异常考勤 (never dropped);
+3. a punch twice in the same batch (same record id, or same person, time and direction) is a
+   duplicate of its first occurrence; the rest goes to the database in one INSERT that skips what a
+   unique constraint refuses (`punch_store`): stored earlier, or by a concurrent batch a moment ago.
+   Whatever it skipped is answered "duplicate", exactly;
 4. the daily summaries of the affected person-days are recomputed, and one audit row is written.
+
+This runs tens of thousands of times a minute in a city (issue 7 item 8), so it works with plain
+rows and a handful of statements, not model instances (see punch_store for why).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
 from jmzhgd.api.schemas import parse_client_datetime
 from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import AttendType, Direction, IdCardType
-from jmzhgd.core.pii import id_digest
+from jmzhgd.core.pii import encrypt, id_digest, mask_id
 from jmzhgd.core.validators import normalise_document_number
-from workforce.models import Person, RosterEntry
+from workforce.models import Person
 
-from .models import AnomalyStatus, Device, Punch, PunchSource
+from .models import Device, Punch, PunchSource
+from .punch_store import BatchContext, PunchRow, insert_new
 from .summaries import SHANGHAI, refresh_daily_summaries, shanghai_work_date
 
 CREATED, DUPLICATE, ANOMALY, ERROR = "created", "duplicate", "anomaly", "error"
 NOT_ON_ROSTER = "该人员当日不在本项目花名册（未进场或已退场）"
 UNKNOWN_PERSON = "人员库中没有该证件号码的人员"
-MAX_ATTEMPTS = 3
+# last_seen_at is written at most this often per device, so busy devices do not queue on one row.
+LAST_SEEN_RESOLUTION = datetime.timedelta(seconds=60)
 # Code-table values as sets: TextChoices.values builds a new list on every call, which adds up at
 # tens of thousands of punches per second.
 ID_TYPES = frozenset(IdCardType.values)
@@ -111,15 +115,26 @@ def _normalised_number(id_type: str, raw: str, today: datetime.date) -> str:
     return normalise_document_number(id_type, raw)
 
 
-def _parse_item(item: dict, now: datetime.datetime, device_sn: str) -> Punch:
-    """One item as an unsaved Punch (project, matching and source are set later), or ItemError."""
+@lru_cache(maxsize=20_000)
+def _stored_identity(number: str, keys: tuple, digest_key: str) -> tuple[str, str, str]:
+    """(Fernet token, digest, mask) of a normalised number, memoised per worker process.
+
+    Encryption is the costliest step per punch (a fresh IV and an HMAC each time), and the same
+    workers punch twice a day. Reusing a token reveals only that two punches carry the same number,
+    which the digest column states anyway. The keys are part of the cache key, so a key change
+    (rotation, tests) never reuses a token made with another key."""
+    return encrypt(number), id_digest(number), mask_id(number)
+
+
+def _parse_item(
+    index: int, item: dict, now: datetime.datetime, today: datetime.date, device_sn: str
+) -> PunchRow:
+    """One item as a row to store (matching is done later for the whole batch), or ItemError."""
     id_type = str(item.get("idCardType") or IdCardType.RESIDENT_ID)
     if id_type not in ID_TYPES:
         raise ItemError("bad_id_type", f"证件类型“{id_type}”不在代码表中。", "idCardType")
     try:
-        number = _normalised_number(
-            id_type, str(item.get("idCardNumber") or ""), now.astimezone(SHANGHAI).date()
-        )
+        number = _normalised_number(id_type, str(item.get("idCardNumber") or ""), today)
     except ValidationError as exc:
         raise ItemError("bad_id_number", exc.messages[0], "idCardNumber") from None
     punched_at = parse_punch_time(item.get("time"))
@@ -141,145 +156,116 @@ def _parse_item(item: dict, now: datetime.datetime, device_sn: str) -> Punch:
         # A record id is unique only within its device (unique_device_record is on serial + record
         # id); without a device two clients' ids would collide, so only the fact key applies.
         record_id = ""
-    punch = Punch(
-        id_number=number,
+    token, digest, masked = _stored_identity(
+        number, tuple(settings.PII_ENCRYPTION_KEYS), settings.PII_DIGEST_KEY
+    )
+    row = PunchRow(
+        index=index,
+        id_type=id_type,
+        id_number_token=token,
+        id_number_digest=digest,
+        id_number_masked=masked,
         name_as_sent=str(item.get("name") or "").strip()[:50],
         punched_at=punched_at,
         work_date=shanghai_work_date(punched_at),
         direction=direction,
         attend_type=attend_type,
-        device_sn=device_sn,
         record_id=record_id,
         lat=_decimal(item.get("lat"), "bad_lat", "纬度", 90, "lat"),
         lng=_decimal(item.get("lng"), "bad_lng", "经度", 180, "lng"),
     )
-    # Digest now (pre_save would do it on insert) because the idempotency check needs it first.
-    punch.id_number_digest = id_digest(number)
-    punch._id_type = id_type
     image = item.get("image")
     if image:
         from jmzhgd.api.images import decode_base64_image
 
         try:
-            punch.photo = decode_base64_image(image, label="抓拍照片")
+            row.photo = decode_base64_image(image, label="抓拍照片")
         except ValidationError as exc:
             raise ItemError("bad_image", exc.messages[0], "image") from None
-    return punch
+    return row
 
 
-def _match(project, punches: list[Punch]) -> None:
-    """Set person and roster entry (or the anomaly fields) on every punch, with two queries
-    (plain tuples, no model instances: this runs for every punch that arrives)."""
-    digests = {p.id_number_digest for p in punches}
-    persons = {
-        (id_type, digest): pk
-        for pk, id_type, digest in Person.objects.filter(id_number_digest__in=digests)
+def _match(project_id: int, rows: list[PunchRow]) -> None:
+    """Set person and roster entry (or the anomaly reason) on every row, with one query: the persons
+    with these digests, each joined to its stays in this project."""
+    stays: dict[tuple[str, str], list[tuple]] = {}
+    found = (
+        Person.objects.filter(id_number_digest__in={row.id_number_digest for row in rows})
+        .annotate(stay=FilteredRelation("roster_entries", condition=Q(roster_entries__project_id=project_id)))
         .order_by()
-        .values_list("pk", "id_type", "id_number_digest")
-    }
-    stays = defaultdict(list)
-    if persons:
-        entries = (
-            RosterEntry.objects.filter(project=project, person_id__in=set(persons.values()))
-            .order_by()
-            .values_list("pk", "person_id", "entry_date", "exit_date")
-        )
-        for pk, person_id, entry_date, exit_date in entries:
-            stays[person_id].append((pk, entry_date, exit_date))
-    for punch in punches:
-        person_id = persons.get((punch._id_type, punch.id_number_digest))
-        entry_id = None
-        if person_id is not None:
-            punch.person_id = person_id
-            day = punch.work_date
-            entry_id = next(
-                (
-                    pk
-                    for pk, entered, exited in stays[person_id]
-                    if entered <= day and (exited is None or exited >= day)
-                ),
-                None,
-            )
-        if entry_id is not None:
-            punch.roster_entry_id = entry_id
-            punch.is_anomaly = False
-        else:
-            punch.is_anomaly = True
-            punch.anomaly_status = AnomalyStatus.OPEN
-            punch.anomaly_reason = UNKNOWN_PERSON if person_id is None else NOT_ON_ROSTER
-
-
-def _fact_key(punch: Punch) -> tuple:
-    return (punch.id_number_digest, punch.punched_at, punch.direction)
-
-
-def _existing_keys(project, punches: list[Punch]) -> tuple[set, set]:
-    """Idempotency keys of these punches that are already stored: (device records, facts)."""
-    records = set()
-    by_sn = defaultdict(set)
-    for p in punches:
-        if p.record_id:
-            by_sn[p.device_sn].add(p.record_id)
-    if by_sn:
-        condition = Q()
-        for sn, ids in by_sn.items():
-            condition |= Q(device_sn=sn, record_id__in=sorted(ids))
-        records = set(Punch.objects.filter(condition).order_by().values_list("device_sn", "record_id"))
-    times = {p.punched_at for p in punches}
-    facts = set(
-        Punch.objects.filter(
-            project=project,
-            id_number_digest__in={p.id_number_digest for p in punches},
-            # The range lets the unique (project, digest, punched_at, direction) index scan only the
-            # batch's time span per person, however many punches those persons already have.
-            punched_at__range=(min(times), max(times)),
-            punched_at__in=times,
-        )
-        .order_by()
-        .values_list("id_number_digest", "punched_at", "direction")
+        .values_list("pk", "id_type", "id_number_digest", "stay__pk", "stay__entry_date", "stay__exit_date")
     )
-    return records, facts
-
-
-def _new_punches(project, punches: list[Punch]) -> tuple[list[Punch], set[int]]:
-    """The punches not stored yet (first occurrence in the batch wins) and the ids of the duplicates."""
-    records, facts = _existing_keys(project, punches)
-    new, duplicates = [], set()
-    for punch in punches:
-        record_key = (punch.device_sn, punch.record_id) if punch.record_id else None
-        if (record_key is not None and record_key in records) or _fact_key(punch) in facts:
-            duplicates.add(id(punch))
+    for person_id, id_type, digest, entry_id, entered, exited in found:
+        person_stays = stays.setdefault((id_type, digest), [person_id])
+        if entry_id is not None:
+            person_stays.append((entry_id, entered, exited))
+    for row in rows:
+        known = stays.get((row.id_type, row.id_number_digest))
+        if known is None:
+            row.anomaly_reason = UNKNOWN_PERSON
             continue
-        if record_key is not None:
-            records.add(record_key)
-        facts.add(_fact_key(punch))
-        new.append(punch)
-    return new, duplicates
+        row.person_id = known[0]
+        day = row.work_date
+        row.roster_entry_id = next(
+            (pk for pk, entered, exited in known[1:] if entered <= day and (exited is None or exited >= day)),
+            None,
+        )
+        if row.roster_entry_id is None:
+            row.anomaly_reason = NOT_ON_ROSTER
 
 
-class _UnstoredPhotoCleanup:
-    """Removes the photos of a batch whose transaction rolled back.
+def _first_occurrences(rows: list[PunchRow]) -> tuple[list[PunchRow], list[PunchRow]]:
+    """The rows to send to the database, and the repeats of an earlier row of the same batch (same
+    record id of the device, or same person, time and direction): those are duplicates already."""
+    firsts, repeats, facts, records = [], [], set(), set()
+    for row in rows:
+        if row.fact_key in facts or (row.record_id and row.record_id in records):
+            repeats.append(row)
+            continue
+        facts.add(row.fact_key)
+        if row.record_id:
+            records.add(row.record_id)
+        firsts.append(row)
+    return firsts, repeats
 
-    A photo is written to storage while the INSERT is compiled, before the transaction commits, so
-    a fault later in the batch (the summary refresh, the audit row, a lost database connection)
-    would leave files that no row refers to. They are deleted when the block fails before its end;
-    a failed COMMIT leaves them, since whether the rows were stored is then unknown (the client's
-    retry is answered "duplicate" or stores the batch again).
-    """
 
-    def __init__(self, punches: list[Punch]):
-        self.punches = punches
+class _PhotoFiles:
+    """The snapshots of a batch: written to storage before the INSERT (the row carries the file name)
+    and deleted again for every row the INSERT skipped as a duplicate, or for all of them when the
+    block fails before its end. A failed COMMIT leaves them, since whether the rows were stored is
+    then unknown (the client's retry is answered "duplicate" or stores the batch again)."""
+
+    def __init__(self, rows: list[PunchRow]):
+        self.rows = [row for row in rows if row.photo is not None]
+        self.field = Punch._meta.get_field("photo")
         self.body_finished = False
+
+    def save(self) -> None:
+        for row in self.rows:
+            name = self.field.generate_filename(None, row.photo.name)
+            row.photo_name = self.field.storage.save(name, row.photo, max_length=self.field.max_length)
+
+    def discard(self, rows: list[PunchRow]) -> None:
+        for row in rows:
+            if row.photo_name:
+                self.field.storage.delete(row.photo_name)
+                row.photo_name = ""
 
     def __enter__(self):
         return self
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is not None and not self.body_finished:
-            for punch in self.punches:
-                if punch.photo and punch.photo._committed:
-                    punch.photo.storage.delete(punch.photo.name)
+            self.discard(self.rows)
         return False
+
+
+def _touch_device(device: Device | None, now: datetime.datetime) -> None:
+    if device is not None and (
+        device.last_seen_at is None or now - device.last_seen_at >= LAST_SEEN_RESOLUTION
+    ):
+        Device.objects.filter(pk=device.pk).update(last_seen_at=now)
+        device.last_seen_at = now
 
 
 def ingest_punches(
@@ -292,53 +278,46 @@ def ingest_punches(
 ) -> BatchOutcome:
     """Store a batch of punches for `project` (see the module docstring). Returns a result per item."""
     now = timezone.now()
+    today = now.astimezone(SHANGHAI).date()
     device_sn = device.serial_number if device is not None else ""
-    outcome = BatchOutcome(results=[ItemResult(index=i, status=ERROR) for i in range(len(items))])
-    parsed: list[tuple[int, Punch]] = []
+    results = [ItemResult(index=i, status=ERROR) for i in range(len(items))]
+    rows: list[PunchRow] = []
     for index, item in enumerate(items):
         try:
-            punch = _parse_item(item if isinstance(item, dict) else {}, now, device_sn)
+            rows.append(_parse_item(index, item if isinstance(item, dict) else {}, now, today, device_sn))
         except ItemError as exc:
-            outcome.results[index] = ItemResult(index, ERROR, exc.code, exc.message, exc.field)
-            continue
-        punch.project = project
-        punch.device = device
-        punch.source = source
-        punch.source_label = actor.display[:100]
-        parsed.append((index, punch))
-
-    punches = [p for _, p in parsed]
-    with _UnstoredPhotoCleanup(punches) as cleanup, transaction.atomic():
-        if punches:
-            _match(project, punches)
-        inserted: list[Punch] = []
-        duplicates: set[int] = set()
-        for attempt in range(MAX_ATTEMPTS):
-            new, duplicates = _new_punches(project, punches) if punches else ([], set())
-            try:
-                with transaction.atomic():
-                    inserted = Punch.objects.bulk_create(new, batch_size=500)
-                break
-            except IntegrityError:
-                # A concurrent batch stored some of the same punches first: look again.
-                if attempt == MAX_ATTEMPTS - 1:
-                    raise
-        for index, punch in parsed:
-            if id(punch) in duplicates:
-                outcome.results[index] = ItemResult(
-                    index, DUPLICATE, "duplicate", "重复上传，已存在，无需重发。"
-                )
-            elif punch.is_anomaly:
-                outcome.results[index] = ItemResult(
-                    index, ANOMALY, "anomaly", f"已保存为异常考勤：{punch.anomaly_reason}。"
+            results[index] = ItemResult(index, ERROR, exc.code, exc.message, exc.field)
+    batch = BatchContext(
+        project_id=project.pk,
+        device_id=device.pk if device is not None else None,
+        device_sn=device_sn,
+        source=source,
+        source_label=actor.display[:100],
+        received_at=now,
+    )
+    firsts, repeats = _first_occurrences(rows)
+    with _PhotoFiles(firsts) as photos, transaction.atomic():
+        if firsts:
+            _match(project.pk, firsts)
+        photos.save()
+        stored_keys = insert_new(firsts, batch)
+        skipped = [row for row in firsts if row.fact_key not in stored_keys]
+        photos.discard(skipped)
+        for row in repeats + skipped:
+            results[row.index] = ItemResult(row.index, DUPLICATE, "duplicate", "重复上传，已存在，无需重发。")
+        stored = [row for row in firsts if row.fact_key in stored_keys]
+        for row in stored:
+            if row.is_anomaly:
+                results[row.index] = ItemResult(
+                    row.index, ANOMALY, "anomaly", f"已保存为异常考勤：{row.anomaly_reason}。"
                 )
             else:
-                outcome.results[index] = ItemResult(index, CREATED, "created", "已保存。")
-        keys = {(p.person_id, p.work_date) for p in inserted if p.person_id and not p.is_anomaly}
+                results[row.index] = ItemResult(row.index, CREATED, "created", "已保存。")
+        keys = {(row.person_id, row.work_date) for row in stored if not row.is_anomaly}
         if keys:
             refresh_daily_summaries(project.pk, keys)
-        if device is not None:
-            Device.objects.filter(pk=device.pk).update(last_seen_at=now)
+        _touch_device(device, now)
+        outcome = BatchOutcome(results=results)
         counts = outcome.summary
         audit.record(
             actor,
@@ -351,5 +330,5 @@ def ingest_punches(
                 + (f"（设备 {device_sn}）" if device_sn else "")
             ),
         )
-        cleanup.body_finished = True
+        photos.body_finished = True
     return outcome

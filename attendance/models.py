@@ -58,8 +58,15 @@ class Punch(models.Model):
     """One raw punch. Matched to a roster entry when the person is on the project's roster that day;
     otherwise kept as 异常考勤 (never dropped)."""
 
+    # Indexes are few on purpose: every one is written for each of tens of thousands of punches a
+    # second. project and person are the first column of composite indexes below, so their own
+    # foreign-key indexes would only duplicate them (Meta.indexes says which index serves what).
     project = models.ForeignKey(
-        "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="punches"
+        "projects.Project",
+        verbose_name="项目",
+        on_delete=models.PROTECT,
+        related_name="punches",
+        db_index=False,
     )
     person = models.ForeignKey(
         "workforce.Person",
@@ -68,6 +75,7 @@ class Punch(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="punches",
+        db_index=False,
     )
     roster_entry = models.ForeignKey(
         "workforce.RosterEntry",
@@ -78,7 +86,8 @@ class Punch(models.Model):
         related_name="punches",
     )
     id_number = EncryptedTextField("证件号码", blank=True)  # as sent; kept for anomalies
-    id_number_digest = DigestField(source="id_number")
+    # Looked up with the project (unique_punch_fact), never alone: no index of its own.
+    id_number_digest = DigestField(source="id_number", db_index=False)
     id_number_masked = MaskedIdField(source="id_number")
     name_as_sent = models.CharField("上报姓名", max_length=50, blank=True)
     punched_at = models.DateTimeField("打卡时间")
@@ -104,7 +113,12 @@ class Punch(models.Model):
     )
     resolution_note = models.CharField("处理说明", max_length=200, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_index=False,  # the partial index below: only resolved anomalies have one
     )
     resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
     received_at = models.DateTimeField("接收时间", auto_now_add=True)
@@ -127,9 +141,23 @@ class Punch(models.Model):
             ),
         ]
         indexes = [
+            # Project pages, exports and the project's side of every foreign-key check.
             models.Index(fields=["project", "work_date"]),
+            # Summary refresh, person detail, and the person's side of foreign-key checks.
             models.Index(fields=["person", "work_date"]),
-            models.Index(fields=["project", "is_anomaly", "anomaly_status"]),
+            # 异常考勤 lists: partial, so the matched punches (nearly all) are not in it.
+            models.Index(
+                fields=["project", "anomaly_status"],
+                condition=models.Q(is_anomaly=True),
+                name="punch_anomalies",
+            ),
+            # Deleting a user sets resolved_by to NULL: found without a scan, and costs no write for
+            # the punches nobody resolved.
+            models.Index(
+                fields=["resolved_by"],
+                condition=models.Q(resolved_by__isnull=False),
+                name="punch_resolved_by",
+            ),
         ]
 
     def __str__(self) -> str:

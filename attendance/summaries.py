@@ -26,8 +26,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Max, Min
 
+from jmzhgd.core import rawsql
 from jmzhgd.core.codes import Direction
 
 from .models import AnomalyStatus, DailySummary, Punch
@@ -45,28 +46,41 @@ def shanghai_work_date(punched_at: datetime.datetime) -> datetime.date:
     return punched_at.astimezone(SHANGHAI).date()
 
 
-def counted_punches(project_id: int | None = None):
-    """The punches that count towards attendance (see the module docstring)."""
-    queryset = Punch.objects.filter(person__isnull=False).filter(
-        Q(is_anomaly=False) | Q(anomaly_status=AnomalyStatus.RESOLVED)
-    )
-    if project_id is not None:
-        queryset = queryset.filter(project_id=project_id)
-    return queryset
-
-
-def _aggregate(queryset):
-    return (
-        queryset.order_by()
-        .values("project_id", "person_id", "work_date")
-        .annotate(
-            first_in_dir=Min("punched_at", filter=Q(direction=Direction.IN)),
-            first_any=Min("punched_at"),
-            last_out_dir=Max("punched_at", filter=Q(direction=Direction.OUT)),
-            last_any=Max("punched_at"),
-            count=Count("id"),
+def _aggregate_sql(connection, condition: str) -> str:
+    """Per (person, work_date) of one project's counted punches (see the module docstring) that meet
+    `condition`: earliest 入场, earliest, latest 出场, latest, count. Plain SQL (jmzhgd.core.rawsql):
+    this runs inside every punch upload. Parameters: see `_aggregate_params`."""
+    quote = connection.ops.quote_name
+    c = dict(
+        zip(
+            ("project", "person", "day", "at", "way", "anomaly", "status"),
+            rawsql.columns(
+                connection,
+                Punch,
+                "project",
+                "person",
+                "work_date",
+                "punched_at",
+                "direction",
+                "is_anomaly",
+                "anomaly_status",
+            ),
+            strict=True,
         )
     )
+    return (
+        f"SELECT {c['person']}, {c['day']}, "
+        f"MIN(CASE WHEN {c['way']} = %s THEN {c['at']} END), MIN({c['at']}), "
+        f"MAX(CASE WHEN {c['way']} = %s THEN {c['at']} END), MAX({c['at']}), COUNT(*) "
+        f"FROM {quote(Punch._meta.db_table)} "
+        f"WHERE {c['project']} = %s AND {c['person']} IS NOT NULL "
+        f"AND ({c['anomaly']} = %s OR {c['status']} = %s) AND ({condition}) "
+        f"GROUP BY {c['person']}, {c['day']}"
+    )
+
+
+def _aggregate_params(project_id: int) -> list:
+    return [Direction.IN, Direction.OUT, project_id, False, AnomalyStatus.RESOLVED]
 
 
 def _hours(first_in, last_out) -> Decimal:
@@ -76,62 +90,93 @@ def _hours(first_in, last_out) -> Decimal:
     return min(hours.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), Decimal("999.99"))
 
 
-def _summary_from(row: dict) -> DailySummary:
-    first_in = row["first_in_dir"] or row["first_any"]
-    last_out = row["last_out_dir"] or row["last_any"]
+def _summary_values(project_id: int, row: tuple) -> tuple:
+    """An aggregate row as the values of a DailySummary row (in SUMMARY_COLUMNS order)."""
+    person_id, day, first_in_dir, first_any, last_out_dir, last_any, count = row
+    first_in = rawsql.aware(first_in_dir) or rawsql.aware(first_any)
+    last_out = rawsql.aware(last_out_dir) or rawsql.aware(last_any)
     hours = _hours(first_in, last_out)
-    count = row["count"]
-    return DailySummary(
-        project_id=row["project_id"],
-        person_id=row["person_id"],
-        work_date=row["work_date"],
-        first_in=first_in,
-        last_out=last_out,
-        punch_count=count,
-        hours=hours,
-        is_present=count >= settings.ATTENDANCE_MIN_PUNCHES
-        and hours >= Decimal(str(settings.ATTENDANCE_MIN_HOURS)),
+    present = count >= settings.ATTENDANCE_MIN_PUNCHES and hours >= Decimal(
+        str(settings.ATTENDANCE_MIN_HOURS)
     )
+    return (project_id, person_id, rawsql.day(day), first_in, last_out, count, hours, present)
 
 
-def _upsert(summaries: list[DailySummary]) -> None:
-    if summaries:
-        DailySummary.objects.bulk_create(
-            summaries,
-            batch_size=BATCH_SIZE,
-            update_conflicts=True,
-            unique_fields=["project", "person", "work_date"],
-            update_fields=SUMMARY_FIELDS,
-        )
+SUMMARY_COLUMNS = ("project", "person", "work_date", *SUMMARY_FIELDS)
 
 
-def _keys_filter(keys: set[tuple[int, datetime.date]], person_field: str = "person_id") -> Q:
-    """(person, day) pairs as one index-friendly condition: OR over days of `day AND person IN (...)`."""
+def _upsert(connection, values: list[tuple]) -> None:
+    """Insert or update summary rows (one statement per BATCH_SIZE rows)."""
+    if not values:
+        return
+    names = rawsql.columns(connection, DailySummary, *SUMMARY_COLUMNS)
+    key = ", ".join(names[:3])
+    updates = ", ".join(f"{name} = excluded.{name}" for name in names[3:])
+    ops = connection.ops
+    row_sql = "(" + ", ".join(["%s"] * len(names)) + ")"
+    for start in range(0, len(values), BATCH_SIZE):
+        chunk = values[start : start + BATCH_SIZE]
+        params = []
+        for project_id, person_id, day, first_in, last_out, count, hours, present in chunk:
+            params += [
+                project_id,
+                person_id,
+                ops.adapt_datefield_value(day),
+                ops.adapt_datetimefield_value(first_in),
+                ops.adapt_datetimefield_value(last_out),
+                count,
+                ops.adapt_decimalfield_value(hours, 5, 2),
+                present,
+            ]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {rawsql.table(connection, DailySummary)} ({', '.join(names)}) VALUES "
+                + ", ".join([row_sql] * len(chunk))
+                + f" ON CONFLICT ({key}) DO UPDATE SET {updates}",
+                params,
+            )
+
+
+def _keys_condition(connection, model, keys: set[tuple[int, datetime.date]]) -> tuple[str, list]:
+    """(person, day) pairs as one index-friendly condition on `model` (Punch or DailySummary): OR
+    over days of `day AND person IN (...)`."""
     by_day: dict[datetime.date, set[int]] = defaultdict(set)
     for person_id, day in keys:
         by_day[day].add(person_id)
-    condition = Q()
-    for day, person_ids in by_day.items():
-        condition |= Q(work_date=day, **{f"{person_field}__in": sorted(person_ids)})
-    return condition
+    person, work_date = rawsql.columns(connection, model, "person", "work_date")
+    parts, params = [], []
+    for day, person_ids in sorted(by_day.items()):
+        parts.append(f"({work_date} = %s AND {person} IN ({', '.join(['%s'] * len(person_ids))}))")
+        params += [connection.ops.adapt_datefield_value(day), *sorted(person_ids)]
+    return " OR ".join(parts), params
 
 
 def refresh_daily_summaries(project_id: int, keys: Iterable[tuple[int, datetime.date]]) -> None:
     """Recompute the summaries of these (person_id, work_date) pairs of one project from its punches.
 
-    A constant number of queries: one grouped aggregate, one bulk upsert, one delete of summaries
-    whose counted punches are gone. Runs in the caller's transaction (ingest calls it inside its own).
+    A constant number of statements: one grouped aggregate, one upsert, and a delete of summaries
+    whose counted punches are gone (only when there are such). Runs in the caller's transaction
+    (ingest calls it inside its own).
     """
     wanted = {(int(person_id), day) for person_id, day in keys if person_id is not None}
     if not wanted:
         return
-    condition = _keys_filter(wanted)
-    rows = [row for row in _aggregate(counted_punches(project_id).filter(condition))]
-    summaries = [_summary_from(row) for row in rows if (row["person_id"], row["work_date"]) in wanted]
-    _upsert(summaries)
-    gone = wanted - {(s.person_id, s.work_date) for s in summaries}
+    connection = rawsql.connection_for(DailySummary)
+    condition, params = _keys_condition(connection, Punch, wanted)
+    with connection.cursor() as cursor:
+        cursor.execute(_aggregate_sql(connection, condition), _aggregate_params(project_id) + params)
+        values = [_summary_values(project_id, row) for row in cursor.fetchall()]
+    values = [v for v in values if (v[1], v[2]) in wanted]
+    _upsert(connection, values)
+    gone = wanted - {(v[1], v[2]) for v in values}
     if gone:
-        DailySummary.objects.filter(project_id=project_id).filter(_keys_filter(gone)).delete()
+        condition, params = _keys_condition(connection, DailySummary, gone)
+        project = rawsql.columns(connection, DailySummary, "project")[0]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {rawsql.table(connection, DailySummary)} WHERE {project} = %s AND ({condition})",
+                [project_id, *params],
+            )
 
 
 def _month_ranges(
@@ -181,17 +226,21 @@ def rebuild_daily_summaries(
         highs = [d for d in (bounds["high"], existing["high"]) if d is not None]
         if not lows:
             continue
+        connection = rawsql.connection_for(DailySummary)
+        work_date = rawsql.columns(connection, Punch, "work_date")[0]
         for start, end in _month_ranges(min(lows), max(highs)):
-            with transaction.atomic():
+            with transaction.atomic(), connection.cursor() as cursor:
                 DailySummary.objects.filter(project_id=project_id, work_date__range=(start, end)).delete()
-                batch: list[DailySummary] = []
-                chunk = counted_punches(project_id).filter(work_date__range=(start, end))
-                for row in _aggregate(chunk).iterator(chunk_size=BATCH_SIZE):
-                    batch.append(_summary_from(row))
-                    if len(batch) >= BATCH_SIZE:
-                        _upsert(batch)
-                        written += len(batch)
-                        batch = []
-                _upsert(batch)
-                written += len(batch)
+                cursor.execute(
+                    _aggregate_sql(connection, f"{work_date} BETWEEN %s AND %s"),
+                    _aggregate_params(project_id)
+                    + [
+                        connection.ops.adapt_datefield_value(start),
+                        connection.ops.adapt_datefield_value(end),
+                    ],
+                )
+                # One project-month is at most a few tens of thousands of person-days.
+                values = [_summary_values(project_id, row) for row in cursor.fetchall()]
+                _upsert(connection, values)
+                written += len(values)
     return written

@@ -7,6 +7,7 @@ bound to is a 404 JSON answer, exactly like a project that does not exist (SPEC 
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import random
 import re
@@ -15,12 +16,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 from ninja.security.base import AuthBase
 
+from jmzhgd.core import pii, rawsql
 from jmzhgd.core.actor import Actor, client_ip
 
 from .errors import ApiError, not_found
@@ -39,7 +40,7 @@ class ApiClient:
     label: str
     project_ids: frozenset[int]
     ip: str | None = None
-    credential: ApiCredential | None = None
+    credential_id: int | None = None
     token: ApiToken | None = None
     extra: dict = field(default_factory=dict)
 
@@ -114,11 +115,7 @@ class SignedRequest(AuthBase):
         if not NONCE_RE.match(nonce):
             raise ApiError(401, "bad_nonce", "X-Nonce 应为 8–64 位字母、数字、下划线或连字符。", "X-Nonce")
 
-        credential = (
-            ApiCredential.objects.filter(app_key=app_key, revoked_at__isnull=True)
-            .prefetch_related("projects")
-            .first()
-        )
+        credential = _active_credential(app_key)
         # An unknown key and a wrong signature answer alike, so keys cannot be probed.
         expected = (
             sign(credential.secret, request.method, request.get_full_path(), timestamp, nonce, request.body)
@@ -129,14 +126,10 @@ class SignedRequest(AuthBase):
             raise ApiError(
                 401, "bad_signature", "签名验证失败，请检查 App Key、App Secret 和签名算法。", "X-Sign"
             )
-
-        try:
-            with transaction.atomic():
-                ApiNonce.objects.create(app_key=app_key, nonce=nonce, timestamp=int(timestamp))
-        except IntegrityError:
+        if not _use_nonce(app_key, nonce, int(timestamp)):
             raise ApiError(
                 401, "replayed_nonce", "该 X-Nonce 已使用过，请为每个请求生成新的随机数。", "X-Nonce"
-            ) from None
+            )
         if random.random() < NONCE_PURGE_PROBABILITY:
             purge_expired_nonces()
 
@@ -145,11 +138,69 @@ class SignedRequest(AuthBase):
         if credential.last_used_at is None or now - credential.last_used_at > LAST_USED_RESOLUTION:
             ApiCredential.objects.filter(pk=credential.pk).update(last_used_at=now, last_used_ip=ip)
         return ApiClient(
-            label=f"接口客户端 {credential.app_key}",
-            project_ids=frozenset(p.pk for p in credential.projects.all()),
+            label=f"接口客户端 {app_key}",
+            project_ids=credential.project_ids,
             ip=ip,
-            credential=credential,
+            credential_id=credential.pk,
         )
+
+
+@dataclass(frozen=True)
+class ActiveCredential:
+    """What signing needs of an unrevoked credential, read with one statement."""
+
+    pk: int
+    secret_encrypted: str
+    last_used_at: datetime.datetime | None
+    project_ids: frozenset[int]
+
+    @property
+    def secret(self) -> str:
+        return pii.decrypt(self.secret_encrypted)
+
+
+def _active_credential(app_key: str) -> ActiveCredential | None:
+    """The unrevoked credential with this key and the projects it is bound to (hot path: plain SQL,
+    see jmzhgd.core.rawsql)."""
+    connection = rawsql.connection_for(ApiCredential)
+    through = ApiCredential.projects.through
+    pk, secret, last_used, key, revoked = rawsql.columns(
+        connection, ApiCredential, "id", "secret_encrypted", "last_used_at", "app_key", "revoked_at"
+    )
+    owner, project = rawsql.columns(connection, through, "apicredential", "project")
+    sql = (
+        f"SELECT c.{pk}, c.{secret}, c.{last_used}, b.{project} "
+        f"FROM {rawsql.table(connection, ApiCredential)} c "
+        f"LEFT JOIN {rawsql.table(connection, through)} b ON b.{owner} = c.{pk} "
+        f"WHERE c.{key} = %s AND c.{revoked} IS NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [app_key])
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    return ActiveCredential(
+        pk=rows[0][0],
+        secret_encrypted=rows[0][1],
+        last_used_at=rawsql.aware(rows[0][2]),
+        project_ids=frozenset(row[3] for row in rows if row[3] is not None),
+    )
+
+
+def _use_nonce(app_key: str, nonce: str, timestamp: int) -> bool:
+    """Record the nonce; False when this key has used it before (one statement, no savepoint)."""
+    connection = rawsql.connection_for(ApiNonce)
+    names = rawsql.columns(connection, ApiNonce, "app_key", "nonce", "timestamp", "created_at")
+    id_column = rawsql.columns(connection, ApiNonce, "id")[0]
+    sql = (
+        f"INSERT INTO {rawsql.table(connection, ApiNonce)} ({', '.join(names)}) VALUES (%s, %s, %s, %s) "
+        f"ON CONFLICT DO NOTHING RETURNING {id_column}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [app_key, nonce, timestamp, connection.ops.adapt_datetimefield_value(timezone.now())]
+        )
+        return cursor.fetchone() is not None
 
 
 def token_hash(token: str) -> str:

@@ -125,6 +125,13 @@ class DigestField(_DerivedField):
         kwargs.setdefault("blank", True)
         super().__init__(*args, **kwargs)
 
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        # __init__ defaults db_index to True, so False must be written out or a migration would
+        # rebuild the field indexed again.
+        kwargs["db_index"] = self.db_index
+        return name, path, args, kwargs
+
     def derive(self, clear: str) -> str:
         return id_digest(clear)
 

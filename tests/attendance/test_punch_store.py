@@ -1,0 +1,165 @@
+"""The raw INSERT behind punch ingestion (attendance.punch_store) writes what the ORM would have written."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from attendance import ingest
+from attendance.models import AnomalyStatus, Punch, PunchSource
+from attendance.punch_store import COLUMNS
+from attendance.summaries import SHANGHAI
+from jmzhgd.core.actor import Actor
+from jmzhgd.core.pii import id_digest, mask_id
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+ACTOR = Actor.system("测试设备厂商")
+
+
+def test_the_insert_names_every_column_of_the_model_but_the_key():
+    # A field added to Punch must be added to the INSERT too: without this the INSERT would fail on a
+    # NOT NULL column, or silently store nothing in a nullable one.
+    fields = [f.name for f in Punch._meta.concrete_fields if not f.primary_key]
+    assert sorted(COLUMNS) == sorted(fields)
+
+
+@pytest.fixture
+def site(project):
+    device = factories.DeviceFactory(project=project, serial_number="JM-STORE-01")
+    team = factories.TeamFactory(unit=factories.UnitFactory(project=project), entry_date=date(2026, 3, 2))
+    entry = factories.RosterEntryFactory(team=team, entry_date=date(2026, 3, 3))
+    return project, device, entry
+
+
+def test_a_stored_punch_reads_back_through_the_orm_with_every_value(site):
+    project, device, entry = site
+    day = timezone.localdate() - timedelta(days=1)
+    number = entry.person.id_number
+    outcome = ingest.ingest_punches(
+        ACTOR,
+        project,
+        [
+            {
+                "recordId": "R-1",
+                "idCardNumber": number.lower(),  # normalised to upper case before storing
+                "name": " 张三 ",
+                "time": f"{day} 07:58:09",
+                "direction": "01",
+                "attendType": "002",
+                "lat": 22.5791234,
+                "lng": 113.0815678,
+            },
+            {
+                "recordId": "R-2",
+                "idCardNumber": "11010519491231002X",
+                "time": f"{day} 08:00:00",
+                "direction": "01",
+            },
+        ],
+        device=device,
+        source=PunchSource.DEVICE,
+    )
+    assert [r.status for r in outcome.results] == ["created", "anomaly"]
+
+    matched = Punch.objects.get(record_id="R-1")
+    assert matched.project_id == project.pk and matched.person_id == entry.person_id
+    assert matched.roster_entry_id == entry.pk and not matched.is_anomaly
+    assert matched.id_number == number  # decrypts with the platform's key
+    assert matched.id_number_digest == id_digest(number) and matched.id_number_masked == mask_id(number)
+    assert matched.name_as_sent == "张三"
+    assert matched.punched_at == datetime(day.year, day.month, day.day, 7, 58, 9, tzinfo=SHANGHAI)
+    assert matched.work_date == day
+    assert (matched.direction, matched.attend_type) == ("01", "002")
+    assert (matched.device_id, matched.device_sn, matched.source) == (
+        device.pk,
+        device.serial_number,
+        "device",
+    )
+    assert matched.source_label == ACTOR.display
+    assert matched.lat == Decimal("22.579123") and matched.lng == Decimal("113.081568")
+    assert (matched.anomaly_reason, matched.anomaly_status, matched.photo.name) == ("", "", "")
+    assert matched.resolved_by_id is None and matched.resolved_at is None
+    assert abs(matched.received_at - timezone.now()) < timedelta(minutes=1)
+
+    anomaly = Punch.objects.get(record_id="R-2")
+    assert anomaly.is_anomaly and anomaly.anomaly_status == AnomalyStatus.OPEN
+    assert anomaly.person_id is None and anomaly.roster_entry_id is None
+    assert anomaly.anomaly_reason == ingest.UNKNOWN_PERSON
+    assert anomaly.id_number == "11010519491231002X" and anomaly.lat is None
+
+
+def test_repeats_inside_one_batch_are_duplicates_of_their_first_occurrence(site):
+    project, device, entry = site
+    day = timezone.localdate() - timedelta(days=1)
+    number = entry.person.id_number
+    items = [
+        {"recordId": "A", "idCardNumber": number, "time": f"{day} 07:00:00", "direction": "01"},
+        # the same record id with other data, then the same fact under another record id
+        {"recordId": "A", "idCardNumber": number, "time": f"{day} 09:00:00", "direction": "02"},
+        {"recordId": "B", "idCardNumber": number, "time": f"{day} 07:00:00", "direction": "01"},
+        {"recordId": "C", "idCardNumber": number, "time": f"{day} 07:00:00", "direction": "02"},
+    ]
+    outcome = ingest.ingest_punches(ACTOR, project, items, device=device)
+    assert [r.status for r in outcome.results] == ["created", "duplicate", "duplicate", "created"]
+    assert sorted(Punch.objects.values_list("record_id", flat=True)) == ["A", "C"]
+
+
+def test_a_batch_takes_a_constant_number_of_statements(site):
+    project, device, entry = site
+    day = timezone.localdate() - timedelta(days=1)
+    team = entry.team
+    entries = [entry] + [
+        factories.RosterEntryFactory(team=team, entry_date=date(2026, 3, 3)) for _ in range(9)
+    ]
+
+    def batch(hour):
+        return [
+            {
+                "recordId": f"{hour}-{e.pk}",
+                "idCardNumber": e.person.id_number,
+                "time": f"{day} {hour:02d}:00:00",
+                "direction": "01",
+            }
+            for e in entries
+        ]
+
+    with CaptureQueriesContext(connection) as one:
+        ingest.ingest_punches(ACTOR, project, batch(7)[:1], device=device)
+    with CaptureQueriesContext(connection) as ten:
+        ingest.ingest_punches(ACTOR, project, batch(8), device=device)
+    assert len(ten.captured_queries) <= len(one.captured_queries)
+    inserts = [
+        q["sql"] for q in ten.captured_queries if q["sql"].startswith('INSERT INTO "attendance_punch"')
+    ]
+    assert len(inserts) == 1 and "ON CONFLICT DO NOTHING" in inserts[0]
+
+
+def test_the_device_last_seen_time_is_written_at_most_once_a_minute(site):
+    project, device, entry = site
+    day = timezone.localdate() - timedelta(days=1)
+    number = entry.person.id_number
+
+    def push(minute):
+        item = {
+            "recordId": f"m{minute}",
+            "idCardNumber": number,
+            "time": f"{day} 07:{minute:02d}:00",
+            "direction": "01",
+        }
+        with CaptureQueriesContext(connection) as queries:
+            ingest.ingest_punches(ACTOR, project, [item], device=device)
+        return [q for q in queries.captured_queries if q["sql"].startswith('UPDATE "attendance_device"')]
+
+    assert len(push(1)) == 1
+    device.refresh_from_db()
+    first_seen = device.last_seen_at
+    assert first_seen is not None
+    assert push(2) == []  # within the minute: not written again
+    device.last_seen_at = first_seen - timedelta(minutes=2)
+    assert len(push(3)) == 1
