@@ -8,13 +8,26 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from jmzhgd.core import audit
+from jmzhgd.core import audit, rawsql
 from jmzhgd.core.actor import Actor
 
 from .models import Device
 
 DEVICE_FIELDS = ["serial_number", "vendor", "name", "direction", "location", "is_active"]
 SERIAL_TAKEN = "该设备序列号已登记（可能在其他项目）。如设备已转移到本项目，请联系监管方处理。"
+
+
+def device_for_upload(project_id: int, serial_number: str) -> Device | None:
+    """The project's device with this serial number, with what an upload needs (one plain
+    statement: this runs for every batch a device sends)."""
+    connection = rawsql.connection_for(Device)
+    project, serial = rawsql.columns(connection, Device, "project", "serial_number")
+    return rawsql.fetch_one(
+        Device,
+        ("id", "project", "serial_number", "name", "is_active", "last_seen_at"),
+        f"{project} = %s AND {serial} = %s",
+        [project_id, serial_number],
+    )
 
 
 def _save(device: Device) -> None:

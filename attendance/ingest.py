@@ -21,24 +21,27 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
 from jmzhgd.api.schemas import parse_client_datetime
-from jmzhgd.core import audit
+from jmzhgd.core import audit, rawsql
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import AttendType, Direction, IdCardType
 from jmzhgd.core.pii import encrypt, id_digest, mask_id
 from jmzhgd.core.validators import normalise_document_number
-from workforce.models import Person
+from workforce.models import Person, RosterEntry
 
 from .models import Device, Punch, PunchSource
 from .punch_store import BatchContext, PunchRow, insert_new
 from .summaries import SHANGHAI, refresh_daily_summaries, shanghai_work_date
+
+if TYPE_CHECKING:
+    from projects.models import Project
 
 CREATED, DUPLICATE, ANOMALY, ERROR = "created", "duplicate", "anomaly", "error"
 NOT_ON_ROSTER = "该人员当日不在本项目花名册（未进场或已退场）"
@@ -186,19 +189,13 @@ def _parse_item(
 
 
 def _match(project_id: int, rows: list[PunchRow]) -> None:
-    """Set person and roster entry (or the anomaly reason) on every row, with one query: the persons
-    with these digests, each joined to its stays in this project."""
-    stays: dict[tuple[str, str], list[tuple]] = {}
-    found = (
-        Person.objects.filter(id_number_digest__in={row.id_number_digest for row in rows})
-        .annotate(stay=FilteredRelation("roster_entries", condition=Q(roster_entries__project_id=project_id)))
-        .order_by()
-        .values_list("pk", "id_type", "id_number_digest", "stay__pk", "stay__entry_date", "stay__exit_date")
-    )
-    for person_id, id_type, digest, entry_id, entered, exited in found:
+    """Set person and roster entry (or the anomaly reason) on every row, with one statement: the
+    persons with these digests, each joined to its stays in this project."""
+    stays: dict[tuple[str, str], list] = {}
+    for person_id, id_type, digest, entry_id, entered, exited in _persons_and_stays(project_id, rows):
         person_stays = stays.setdefault((id_type, digest), [person_id])
         if entry_id is not None:
-            person_stays.append((entry_id, entered, exited))
+            person_stays.append((entry_id, rawsql.day(entered), rawsql.day(exited) if exited else None))
     for row in rows:
         known = stays.get((row.id_type, row.id_number_digest))
         if known is None:
@@ -212,6 +209,31 @@ def _match(project_id: int, rows: list[PunchRow]) -> None:
         )
         if row.roster_entry_id is None:
             row.anomaly_reason = NOT_ON_ROSTER
+
+
+def _persons_and_stays(project_id: int, rows: list[PunchRow]) -> list[tuple]:
+    """(person id, 证件类型, digest, entry id, entry date, exit date) per stay in the project, or
+    with None for the stay of a person who has none (plain SQL: see jmzhgd.core.rawsql)."""
+    connection = rawsql.connection_for(Person)
+    p_id, p_type, p_digest = rawsql.columns(connection, Person, "id", "id_type", "id_number_digest")
+    r_id, r_person, r_project, r_in, r_out = rawsql.columns(
+        connection, RosterEntry, "id", "person", "project", "entry_date", "exit_date"
+    )
+    digests, params = rawsql.rows_source(
+        connection,
+        Person,
+        ("id_number_digest",),
+        [[digest] for digest in {row.id_number_digest for row in rows}],
+    )
+    sql = (
+        f"SELECT p.{p_id}, p.{p_type}, p.{p_digest}, r.{r_id}, r.{r_in}, r.{r_out} "
+        f"FROM {rawsql.table(connection, Person)} p LEFT JOIN {rawsql.table(connection, RosterEntry)} r "
+        f"ON r.{r_person} = p.{p_id} AND r.{r_project} = %s "
+        f"WHERE p.{p_digest} IN ({digests})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [project_id, *params])
+        return cursor.fetchall()
 
 
 def _first_occurrences(rows: list[PunchRow]) -> tuple[list[PunchRow], list[PunchRow]]:
@@ -270,13 +292,15 @@ def _touch_device(device: Device | None, now: datetime.datetime) -> None:
 
 def ingest_punches(
     actor: Actor,
-    project,
+    project: Project | int,
     items: list[dict],
     *,
     device: Device | None = None,
     source: str = PunchSource.API,
 ) -> BatchOutcome:
-    """Store a batch of punches for `project` (see the module docstring). Returns a result per item."""
+    """Store a batch of punches for `project` (a Project or its id; see the module docstring).
+    Returns a result per item."""
+    project_id = getattr(project, "pk", project)
     now = timezone.now()
     today = now.astimezone(SHANGHAI).date()
     device_sn = device.serial_number if device is not None else ""
@@ -288,7 +312,7 @@ def ingest_punches(
         except ItemError as exc:
             results[index] = ItemResult(index, ERROR, exc.code, exc.message, exc.field)
     batch = BatchContext(
-        project_id=project.pk,
+        project_id=project_id,
         device_id=device.pk if device is not None else None,
         device_sn=device_sn,
         source=source,
@@ -298,7 +322,7 @@ def ingest_punches(
     firsts, repeats = _first_occurrences(rows)
     with _PhotoFiles(firsts) as photos, transaction.atomic():
         if firsts:
-            _match(project.pk, firsts)
+            _match(project_id, firsts)
         photos.save()
         stored_keys = insert_new(firsts, batch)
         skipped = [row for row in firsts if row.fact_key not in stored_keys]
@@ -315,7 +339,7 @@ def ingest_punches(
                 results[row.index] = ItemResult(row.index, CREATED, "created", "已保存。")
         keys = {(row.person_id, row.work_date) for row in stored if not row.is_anomaly}
         if keys:
-            refresh_daily_summaries(project.pk, keys)
+            refresh_daily_summaries(project_id, keys)
         _touch_device(device, now)
         outcome = BatchOutcome(results=results)
         counts = outcome.summary
@@ -323,7 +347,7 @@ def ingest_punches(
             actor,
             "punch.ingest",
             device,
-            project=project,
+            project=project_id,
             summary=(
                 f"接收考勤 {len(items)} 条：新增 {counts[CREATED]}，异常 {counts[ANOMALY]}，"
                 f"重复 {counts[DUPLICATE]}，错误 {counts[ERROR]}"

@@ -58,15 +58,24 @@ class Punch(models.Model):
     """One raw punch. Matched to a roster entry when the person is on the project's roster that day;
     otherwise kept as 异常考勤 (never dropped)."""
 
-    # Indexes are few on purpose: every one is written for each of tens of thousands of punches a
-    # second. project and person are the first column of composite indexes below, so their own
-    # foreign-key indexes would only duplicate them (Meta.indexes says which index serves what).
+    # This table takes tens of thousands of rows a second (issue 7 item 8), so what each row costs
+    # on insert is kept small:
+    # - Indexes are few: project and person lead composite indexes below (their own foreign-key
+    #   indexes would only duplicate them); nothing looks punches up by roster entry or device.
+    # - The four references are not foreign-key constraints in the database (db_constraint=False).
+    #   A constraint check locks the referenced row for every punch: 400 lookups per batch of 100,
+    #   a third of the INSERT's time, and every batch of a project locking the same project and
+    #   device rows. The references stay sound because the ingest reads them from the database in
+    #   the same transaction, the platform never deletes a project, person, roster entry or device
+    #   (it deactivates or exits them), and on_delete=PROTECT still refuses any ORM delete (the
+    #   Django admin's included) of a row that punches refer to (tests/attendance/test_punch_store.py).
     project = models.ForeignKey(
         "projects.Project",
         verbose_name="项目",
         on_delete=models.PROTECT,
         related_name="punches",
         db_index=False,
+        db_constraint=False,
     )
     person = models.ForeignKey(
         "workforce.Person",
@@ -76,6 +85,7 @@ class Punch(models.Model):
         on_delete=models.PROTECT,
         related_name="punches",
         db_index=False,
+        db_constraint=False,
     )
     roster_entry = models.ForeignKey(
         "workforce.RosterEntry",
@@ -84,6 +94,8 @@ class Punch(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="punches",
+        db_index=False,
+        db_constraint=False,
     )
     id_number = EncryptedTextField("证件号码", blank=True)  # as sent; kept for anomalies
     # Looked up with the project (unique_punch_fact), never alone: no index of its own.
@@ -97,7 +109,14 @@ class Punch(models.Model):
         "通行方式", max_length=3, choices=AttendType.choices, default=AttendType.FACE
     )
     device = models.ForeignKey(
-        Device, verbose_name="设备", null=True, blank=True, on_delete=models.PROTECT, related_name="punches"
+        Device,
+        verbose_name="设备",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="punches",
+        db_index=False,
+        db_constraint=False,
     )
     device_sn = models.CharField("设备序列号", max_length=64, blank=True)
     record_id = models.CharField("设备记录号", max_length=64, blank=True)

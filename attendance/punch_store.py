@@ -21,10 +21,15 @@ must be added here too, or that test fails (rather than the INSERT failing on a 
 from __future__ import annotations
 
 import datetime
+import re
+import time
+import weakref
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connections, router
+from django.db import transaction
+
+from jmzhgd.core import rawsql
 
 from .models import AnomalyStatus, Punch
 
@@ -104,25 +109,6 @@ class BatchContext:
     received_at: datetime.datetime
 
 
-def _adapters(connection) -> dict[int, object]:
-    """Per column position, the backend's conversion of a Python value (dates and decimals;
-    SQLite stores datetimes as naive UTC text, which the raw driver would not produce)."""
-    ops = connection.ops
-    adapters = {}
-    for position, name in enumerate(COLUMNS):
-        field = Punch._meta.get_field(name)
-        kind = field.get_internal_type()
-        if kind == "DateTimeField":
-            adapters[position] = ops.adapt_datetimefield_value
-        elif kind == "DateField":
-            adapters[position] = ops.adapt_datefield_value
-        elif kind == "DecimalField":
-            adapters[position] = lambda value, f=field: ops.adapt_decimalfield_value(
-                value, f.max_digits, f.decimal_places
-            )
-    return adapters
-
-
 def _values(row: PunchRow, batch: BatchContext) -> list:
     anomaly = row.is_anomaly
     return [
@@ -160,34 +146,72 @@ def insert_new(rows: list[PunchRow], batch: BatchContext) -> set[tuple]:
     refuses; returns the fact keys of the rows stored."""
     if not rows:
         return set()
-    connection = connections[router.db_for_write(Punch)]
-    quote = connection.ops.quote_name
-    meta = Punch._meta
-    columns = ", ".join(quote(meta.get_field(name).column) for name in COLUMNS)
-    returned = ", ".join(quote(meta.get_field(name).column) for name in RETURNED)
-    adapters = _adapters(connection)
-    placeholders = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
-    params: list = []
-    for row in rows:
-        values = _values(row, batch)
-        for position, adapt in adapters.items():
-            if values[position] is not None:
-                values[position] = adapt(values[position])
-        params.extend(values)
+    connection = rawsql.connection_for(Punch)
+    values = [_values(row, batch) for row in rows]
+    if connection.vendor == "postgresql":
+        # Stored rows come back as (digest, unix seconds, direction): loading an integer is far
+        # cheaper than a timestamp, and punch times are whole seconds.
+        by_epoch = {
+            (r.id_number_digest, int(r.punched_at.timestamp()), r.direction): r.fact_key for r in rows
+        }
+        return {by_epoch[tuple(key)] for key in _insert_by_copy(connection, values)}
+    source, params = rawsql.rows_source(connection, Punch, COLUMNS, values)
     sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "
-        + ", ".join([placeholders] * len(rows))
-        + f" ON CONFLICT DO NOTHING RETURNING {returned}"
+        f"INSERT INTO {rawsql.table(connection, Punch)} ({', '.join(rawsql.columns(connection, Punch, *COLUMNS))}) "
+        f"{source} ON CONFLICT DO NOTHING RETURNING {', '.join(rawsql.columns(connection, Punch, *RETURNED))}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         stored = cursor.fetchall()
-    return {(digest, _aware(punched_at), direction) for digest, punched_at, direction in stored}
+    return {(digest, rawsql.aware(punched_at), direction) for digest, punched_at, direction in stored}
 
 
-def _aware(value) -> datetime.datetime:
-    """A returned timestamp as an aware datetime: PostgreSQL gives one; SQLite's naive UTC value
-    (converted by Django's registered converter, or raw text without it) is made aware here."""
-    if isinstance(value, str):
-        value = datetime.datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=datetime.UTC)
+# --- PostgreSQL: COPY into a staging table, then one INSERT … SELECT ----------------------------
+
+STAGING = "attendance_punch_staging"
+# Raw connections whose session has the staging table (a temporary table lives as long as its
+# connection; Django keeps connections for CONN_MAX_AGE).
+_staged = weakref.WeakKeyDictionary()
+
+
+def _column_types(connection) -> list[str]:
+    return [re.sub(r"\(.*\)", "", Punch._meta.get_field(name).cast_db_type(connection)) for name in COLUMNS]
+
+
+def _insert_by_copy(connection, values: list[list]) -> list[tuple]:
+    """COPY the rows (binary) into this session's staging table, then move them with one
+    INSERT … SELECT … ON CONFLICT DO NOTHING. Binary COPY formats 100 rows in C in a fraction of
+    what binding 2,600 parameters costs (psycopg dumps array elements one by one in Python)."""
+    types = _column_types(connection)
+    names = rawsql.columns(connection, Punch, *COLUMNS)
+    digest, punched_at, direction = rawsql.columns(connection, Punch, *RETURNED)
+    raw = connection.connection
+    with connection.cursor() as cursor:
+        if raw not in _staged:
+            # Created inside the caller's transaction; remembered only once that commits (a rollback
+            # takes the table with it).
+            definition = ", ".join(f"{name} {kind}" for name, kind in zip(names, types, strict=True))
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} ({definition}) ON COMMIT DELETE ROWS"
+            )
+            transaction.on_commit(lambda: _staged.__setitem__(raw, True), using=connection.alias)
+        copy_sql = f"COPY {STAGING} ({', '.join(names)}) FROM STDIN (FORMAT BINARY)"
+        started = time.monotonic()
+        with cursor.cursor.copy(copy_sql) as copy:
+            copy.set_types(types)
+            for row in values:
+                copy.write_row(row)
+        if connection.queries_logged:
+            # COPY goes past Django's cursor wrapper; log it like a query so that query counts
+            # (tests, `make bench`) include it.
+            connection.queries_log.append({"sql": copy_sql, "time": f"{time.monotonic() - started:.3f}"})
+        # The CTE empties the staging table as it reads it, so a second batch in the same
+        # transaction (a test's, or a caller's) starts from nothing; COMMIT empties it anyway.
+        cursor.execute(
+            f"WITH staged AS (DELETE FROM {STAGING} RETURNING *) "
+            f"INSERT INTO {rawsql.table(connection, Punch)} ({', '.join(names)}) "
+            f"SELECT {', '.join(names)} FROM staged ON CONFLICT DO NOTHING "
+            f"RETURNING {digest}, EXTRACT(EPOCH FROM {punched_at})::bigint, {direction}"
+        )
+        stored = cursor.fetchall()
+    return stored

@@ -19,7 +19,6 @@ The 项目总览 / supervisor dashboard figures and the monthly grid all read ``
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
@@ -107,68 +106,45 @@ SUMMARY_COLUMNS = ("project", "person", "work_date", *SUMMARY_FIELDS)
 
 def _upsert(connection, values: list[tuple]) -> None:
     """Insert or update summary rows (one statement per BATCH_SIZE rows)."""
-    if not values:
-        return
     names = rawsql.columns(connection, DailySummary, *SUMMARY_COLUMNS)
     key = ", ".join(names[:3])
     updates = ", ".join(f"{name} = excluded.{name}" for name in names[3:])
-    ops = connection.ops
-    row_sql = "(" + ", ".join(["%s"] * len(names)) + ")"
     for start in range(0, len(values), BATCH_SIZE):
-        chunk = values[start : start + BATCH_SIZE]
-        params = []
-        for project_id, person_id, day, first_in, last_out, count, hours, present in chunk:
-            params += [
-                project_id,
-                person_id,
-                ops.adapt_datefield_value(day),
-                ops.adapt_datetimefield_value(first_in),
-                ops.adapt_datetimefield_value(last_out),
-                count,
-                ops.adapt_decimalfield_value(hours, 5, 2),
-                present,
-            ]
+        source, params = rawsql.rows_source(
+            connection, DailySummary, SUMMARY_COLUMNS, values[start : start + BATCH_SIZE]
+        )
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {rawsql.table(connection, DailySummary)} ({', '.join(names)}) VALUES "
-                + ", ".join([row_sql] * len(chunk))
-                + f" ON CONFLICT ({key}) DO UPDATE SET {updates}",
+                f"INSERT INTO {rawsql.table(connection, DailySummary)} ({', '.join(names)}) {source} "
+                f"ON CONFLICT ({key}) DO UPDATE SET {updates}",
                 params,
             )
 
 
 def _keys_condition(connection, model, keys: set[tuple[int, datetime.date]]) -> tuple[str, list]:
-    """(person, day) pairs as one index-friendly condition on `model` (Punch or DailySummary): OR
-    over days of `day AND person IN (...)`."""
-    by_day: dict[datetime.date, set[int]] = defaultdict(set)
-    for person_id, day in keys:
-        by_day[day].add(person_id)
+    """(person, day) pairs as a condition on `model` (Punch or DailySummary), which the
+    (person, work_date) indexes serve."""
     person, work_date = rawsql.columns(connection, model, "person", "work_date")
-    parts, params = [], []
-    for day, person_ids in sorted(by_day.items()):
-        parts.append(f"({work_date} = %s AND {person} IN ({', '.join(['%s'] * len(person_ids))}))")
-        params += [connection.ops.adapt_datefield_value(day), *sorted(person_ids)]
-    return " OR ".join(parts), params
+    source, params = rawsql.rows_source(connection, model, ("person", "work_date"), sorted(keys))
+    return f"({person}, {work_date}) IN ({source})", params
 
 
 def refresh_daily_summaries(project_id: int, keys: Iterable[tuple[int, datetime.date]]) -> None:
     """Recompute the summaries of these (person_id, work_date) pairs of one project from its punches.
 
-    A constant number of statements: one grouped aggregate, one upsert, and a delete of summaries
-    whose counted punches are gone (only when there are such). Runs in the caller's transaction
-    (ingest calls it inside its own).
+    A constant number of statements: the aggregate and upsert (one statement on PostgreSQL, two
+    elsewhere), and a delete of summaries whose counted punches are gone (only when there are
+    such). Runs in the caller's transaction (ingest calls it inside its own).
     """
     wanted = {(int(person_id), day) for person_id, day in keys if person_id is not None}
     if not wanted:
         return
     connection = rawsql.connection_for(DailySummary)
-    condition, params = _keys_condition(connection, Punch, wanted)
-    with connection.cursor() as cursor:
-        cursor.execute(_aggregate_sql(connection, condition), _aggregate_params(project_id) + params)
-        values = [_summary_values(project_id, row) for row in cursor.fetchall()]
-    values = [v for v in values if (v[1], v[2]) in wanted]
-    _upsert(connection, values)
-    gone = wanted - {(v[1], v[2]) for v in values}
+    if connection.vendor == "postgresql":
+        written = _refresh_in_postgresql(connection, project_id, wanted)
+    else:
+        written = _refresh_in_python(connection, project_id, wanted)
+    gone = wanted - written
     if gone:
         condition, params = _keys_condition(connection, DailySummary, gone)
         project = rawsql.columns(connection, DailySummary, "project")[0]
@@ -177,6 +153,50 @@ def refresh_daily_summaries(project_id: int, keys: Iterable[tuple[int, datetime.
                 f"DELETE FROM {rawsql.table(connection, DailySummary)} WHERE {project} = %s AND ({condition})",
                 [project_id, *params],
             )
+
+
+def _refresh_in_python(connection, project_id: int, wanted: set) -> set:
+    """Aggregate, compute each summary with `_summary_values`, upsert; returns the keys written."""
+    condition, params = _keys_condition(connection, Punch, wanted)
+    with connection.cursor() as cursor:
+        cursor.execute(_aggregate_sql(connection, condition), _aggregate_params(project_id) + params)
+        values = [_summary_values(project_id, row) for row in cursor.fetchall()]
+    values = [v for v in values if (v[1], v[2]) in wanted]
+    _upsert(connection, values)
+    return {(v[1], v[2]) for v in values}
+
+
+def _refresh_in_postgresql(connection, project_id: int, wanted: set) -> set:
+    """The same as `_refresh_in_python` in one statement: the database aggregates, computes hours and
+    attendance and upserts, so no row travels to Python and back. It runs inside every punch upload
+    (issue 7 item 8). The hours follow `_hours` exactly: numeric seconds / 3600, rounded half up
+    to 2 places, capped at 999.99, 0 without a positive span; a test compares both ways on tricky
+    days (tests/attendance/test_summaries.py)."""
+    condition, params = _keys_condition(connection, Punch, wanted)
+    names = rawsql.columns(connection, DailySummary, *SUMMARY_COLUMNS)
+    key = ", ".join(names[:3])
+    updates = ", ".join(f"{name} = excluded.{name}" for name in names[3:])
+    sql = (
+        f"INSERT INTO {rawsql.table(connection, DailySummary)} ({', '.join(names)}) "
+        "SELECT %s, person, day, first_in, last_out, n, hours, n >= %s AND hours >= %s FROM ("
+        " SELECT person, day, first_in, last_out, n,"
+        "  CASE WHEN last_out > first_in"
+        "   THEN LEAST(ROUND(EXTRACT(EPOCH FROM last_out - first_in) / 3600, 2), 999.99) ELSE 0 END AS hours"
+        " FROM (SELECT person, day, COALESCE(first_in_dir, first_any) AS first_in,"
+        "   COALESCE(last_out_dir, last_any) AS last_out, n"
+        f"  FROM ({_aggregate_sql(connection, condition)})"
+        "   AS a (person, day, first_in_dir, first_any, last_out_dir, last_any, n)) AS b) AS c "
+        f"ON CONFLICT ({key}) DO UPDATE SET {updates} RETURNING {names[1]}, {names[2]}"
+    )
+    minimum_hours = Decimal(str(settings.ATTENDANCE_MIN_HOURS))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [project_id, settings.ATTENDANCE_MIN_PUNCHES, minimum_hours]
+            + _aggregate_params(project_id)
+            + params,
+        )
+        return {(person_id, day) for person_id, day in cursor.fetchall()} & wanted
 
 
 def _month_ranges(

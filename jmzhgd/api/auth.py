@@ -235,14 +235,19 @@ SIGNED = [SignedRequest()]
 SIGNED_OR_TOKEN = [SignedRequest(), BearerToken()]
 
 
+def client_project_id(request: HttpRequest, project_id: int) -> int:
+    """`project_id` if the calling client is bound to it; a 404 JSON answer otherwise. Without a
+    query: a binding refers to an existing project (foreign key), and projects are never deleted."""
+    if project_id not in request.auth.project_ids:
+        raise not_found("项目不存在或未授权给该接口凭证。", "project_id")
+    return project_id
+
+
 def client_project(request: HttpRequest, project_id: int):
     """The project `project_id` if the calling client is bound to it; a 404 JSON answer otherwise."""
     from projects.models import Project
 
-    client: ApiClient = request.auth
-    if project_id not in client.project_ids:
-        raise not_found("项目不存在或未授权给该接口凭证。", "project_id")
-    project = Project.objects.filter(pk=project_id).first()
+    project = Project.objects.filter(pk=client_project_id(request, project_id)).first()
     if project is None:
         raise not_found("项目不存在或未授权给该接口凭证。", "project_id")
     return project

@@ -81,7 +81,8 @@ def build(
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
 ) -> AuditLog:
-    """An unsaved audit row; `record` saves one, `record_many` saves a list in one INSERT."""
+    """An unsaved audit row; `record` saves one, `record_many` saves a list in one INSERT.
+    `project` is a Project or its id (the API's hot path knows only the id)."""
     if project is None and obj is not None:
         project = _project_of(obj)
     return AuditLog(
@@ -93,7 +94,7 @@ def build(
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=mask_id_numbers(str(obj))[:255] if obj is not None else "",
-        project=project,
+        project_id=getattr(project, "pk", project),
         before=mask_values(before),
         after=mask_values(after),
     )

@@ -27,6 +27,27 @@ def columns(connection, model, *names: str) -> list[str]:
     return [connection.ops.quote_name(model._meta.get_field(name).column) for name in names]
 
 
+def fetch_one(model, names: tuple[str, ...], where: str, params: list):
+    """One `model` instance holding only the fields `names` (the others deferred), or None.
+    `where` names columns as they are in the table."""
+    connection = connection_for(model)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(columns(connection, model, *names))} FROM {table(connection, model)} "
+            f"WHERE {where} LIMIT 1",
+            params,
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    attnames = [model._meta.get_field(name).attname for name in names]
+    values = [
+        aware(v) if model._meta.get_field(n).get_internal_type() == "DateTimeField" else v
+        for n, v in zip(names, row, strict=True)
+    ]
+    return model.from_db(connection.alias, attnames, values)
+
+
 def aware(value) -> datetime.datetime | None:
     """A timestamp read with a raw cursor, as an aware datetime. PostgreSQL returns one; SQLite
     returns naive UTC (Django's registered converter) or, for an aggregate, the stored text."""
@@ -40,3 +61,41 @@ def aware(value) -> datetime.datetime | None:
 def day(value) -> datetime.date:
     """A date read with a raw cursor (SQLite may return the stored text)."""
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def rows_source(connection, model, names: tuple[str, ...], rows: list[list]) -> tuple[str, list]:
+    """A row source for `INSERT INTO … {source}` or `… IN ({source})`: `rows` (values in the order
+    of `model`'s fields `names`) as SQL and parameters.
+
+    PostgreSQL gets one array per column, `SELECT * FROM unnest(%s::bigint[], …)`: the statement
+    text stays the same whatever the number of rows, so psycopg parses it once and caches it,
+    instead of scanning thousands of placeholders on every batch (which cost more than the
+    INSERT itself). Other databases get `VALUES (%s, …), (…)` with Django's value adaptation.
+    """
+    fields = [model._meta.get_field(name) for name in names]
+    if connection.vendor == "postgresql":
+        casts = ", ".join(f"%s::{field.cast_db_type(connection)}[]" for field in fields)
+        return f"SELECT * FROM unnest({casts})", [list(column) for column in zip(*rows, strict=True)]
+    adapters = [_adapter(connection, field) for field in fields]
+    params: list = []
+    for row in rows:
+        params += [
+            value if adapt is None or value is None else adapt(value)
+            for adapt, value in zip(adapters, row, strict=True)
+        ]
+    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    return "VALUES " + ", ".join([placeholders] * len(rows)), params
+
+
+def _adapter(connection, field):
+    """The backend's conversion of a Python value for `field`, where the raw driver needs one
+    (SQLite stores datetimes as naive UTC text, dates and decimals as text)."""
+    ops = connection.ops
+    kind = field.get_internal_type()
+    if kind == "DateTimeField":
+        return ops.adapt_datetimefield_value
+    if kind == "DateField":
+        return ops.adapt_datefield_value
+    if kind == "DecimalField":
+        return lambda value: ops.adapt_decimalfield_value(value, field.max_digits, field.decimal_places)
+    return None

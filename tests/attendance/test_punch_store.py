@@ -134,10 +134,10 @@ def test_a_batch_takes_a_constant_number_of_statements(site):
     with CaptureQueriesContext(connection) as ten:
         ingest.ingest_punches(ACTOR, project, batch(8), device=device)
     assert len(ten.captured_queries) <= len(one.captured_queries)
-    inserts = [
-        q["sql"] for q in ten.captured_queries if q["sql"].startswith('INSERT INTO "attendance_punch"')
-    ]
+    inserts = [q["sql"] for q in ten.captured_queries if 'INSERT INTO "attendance_punch"' in q["sql"]]
     assert len(inserts) == 1 and "ON CONFLICT DO NOTHING" in inserts[0]
+    if connection.vendor == "postgresql":  # the rows travel by COPY into the staging table
+        assert sum(q["sql"].startswith("COPY ") for q in ten.captured_queries) == 1
 
 
 def test_the_device_last_seen_time_is_written_at_most_once_a_minute(site):
@@ -163,3 +163,33 @@ def test_the_device_last_seen_time_is_written_at_most_once_a_minute(site):
     assert push(2) == []  # within the minute: not written again
     device.last_seen_at = first_seen - timedelta(minutes=2)
     assert len(push(3)) == 1
+
+
+def test_rows_that_punches_refer_to_cannot_be_deleted_through_the_orm(site):
+    # The references carry no database constraint (see Punch); PROTECT is what keeps them sound
+    # against a delete in the Django admin or a shell.
+    from django.db.models import ProtectedError
+
+    project, device, entry = site
+    day = timezone.localdate() - timedelta(days=1)
+    ingest.ingest_punches(
+        ACTOR,
+        project,
+        [
+            {
+                "recordId": "P",
+                "idCardNumber": entry.person.id_number,
+                "time": f"{day} 07:00:00",
+                "direction": "01",
+            }
+        ],
+        device=device,
+    )
+    punch = Punch.objects.get(record_id="P")
+    assert (punch.person_id, punch.roster_entry_id, punch.device_id) == (entry.person_id, entry.pk, device.pk)
+    for referent in (device, entry.person, entry, project):
+        with pytest.raises(ProtectedError) as refused:
+            type(referent).objects.filter(pk=referent.pk).delete()
+        # Refused because of the punch itself (a person or project is protected by other rows too).
+        assert punch in set(refused.value.protected_objects), referent
+    assert Punch.objects.filter(pk=punch.pk).exists()

@@ -183,3 +183,47 @@ def test_the_rebuild_command_reports_rows_and_refuses_bad_dates(entry, capsys):
         call_command("rebuild_attendance_summaries", "--from", "2026/04/01")
     with pytest.raises(CommandError, match="不能晚于"):
         call_command("rebuild_attendance_summaries", "--from", "2026-04-02", "--to", "2026-04-01")
+
+
+@pytest.mark.parametrize("min_punches,min_hours", [(1, 0), (2, 8.01), (3, 4)])
+def test_the_database_and_python_computations_of_a_summary_agree(entry, settings, min_punches, min_hours):
+    """On PostgreSQL the refresh computes summaries in SQL, the rebuild in Python (both on SQLite):
+    the same punches must give the same rows, rounding boundaries included."""
+    from django.db import connection
+
+    from attendance import summaries
+
+    settings.ATTENDANCE_MIN_PUNCHES, settings.ATTENDANCE_MIN_HOURS = min_punches, min_hours
+    seconds = datetime.timedelta(seconds=1)
+    days = {
+        1: [(at(1, 8), "01"), (at(1, 16) + 18 * seconds, "02")],  # 8.005 h: half up to 8.01
+        2: [(at(2, 8), "01"), (at(2, 16) + 17 * seconds, "02")],  # 8.00472 h: 8.00
+        3: [(at(3, 9), "01")],  # one punch: zero hours
+        4: [(at(4, 18), "01"), (at(4, 7), "02")],  # exit before entry: no positive span
+        5: [(at(5, 7, 59), "02"), (at(5, 8), "01"), (at(5, 12), "01"), (at(5, 17, 31), "02")],
+        6: [(at(6, 0, 0), "01"), (at(6, 23, 59), "01")],  # no exit punch: earliest to latest
+    }
+    for punches in days.values():
+        for when, direction in punches:
+            punch(entry, when, direction)
+    resolved = punch(entry, at(7, 8), "01", is_anomaly=True, anomaly_status=AnomalyStatus.RESOLVED)
+    punch(entry, at(7, 17), "02", is_anomaly=True, anomaly_status=AnomalyStatus.OPEN)  # does not count
+    keys = [(entry.person_id, datetime.date(2026, 4, day)) for day in range(1, 8)]
+
+    def rows():
+        return list(
+            DailySummary.objects.filter(project=entry.project)
+            .order_by("work_date")
+            .values_list("work_date", "first_in", "last_out", "punch_count", "hours", "is_present")
+        )
+
+    refresh_daily_summaries(entry.project_id, keys)
+    refreshed = rows()
+    DailySummary.objects.all().delete()
+    written = summaries._refresh_in_python(connection, entry.project_id, set(keys))
+    assert written == set(keys)
+    assert rows() == refreshed
+    assert [r[4] for r in refreshed] == [
+        Decimal(h) for h in ("8.01", "8.00", "0.00", "0.00", "9.52", "23.98", "0.00")
+    ]
+    assert refreshed[6][1] == resolved.punched_at and refreshed[6][3] == 1
