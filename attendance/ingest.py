@@ -231,7 +231,7 @@ def _persons_and_stays(project_id: int, rows: list[PunchRow]) -> list[tuple]:
         f"ON r.{r_person} = p.{p_id} AND r.{r_project} = %s "
         f"WHERE p.{p_digest} IN ({digests})"
     )
-    with connection.cursor() as cursor:
+    with rawsql.cursor(connection) as cursor:
         cursor.execute(sql, [project_id, *params])
         return cursor.fetchall()
 

@@ -160,7 +160,7 @@ def insert_new(rows: list[PunchRow], batch: BatchContext) -> set[tuple]:
         f"INSERT INTO {rawsql.table(connection, Punch)} ({', '.join(rawsql.columns(connection, Punch, *COLUMNS))}) "
         f"{source} ON CONFLICT DO NOTHING RETURNING {', '.join(rawsql.columns(connection, Punch, *RETURNED))}"
     )
-    with connection.cursor() as cursor:
+    with rawsql.cursor(connection) as cursor:
         cursor.execute(sql, params)
         stored = cursor.fetchall()
     return {(digest, rawsql.aware(punched_at), direction) for digest, punched_at, direction in stored}
@@ -186,7 +186,7 @@ def _insert_by_copy(connection, values: list[list]) -> list[tuple]:
     names = rawsql.columns(connection, Punch, *COLUMNS)
     digest, punched_at, direction = rawsql.columns(connection, Punch, *RETURNED)
     raw = connection.connection
-    with connection.cursor() as cursor:
+    with rawsql.cursor(connection) as cursor:
         if raw not in _staged:
             # Created inside the caller's transaction; remembered only once that commits (a rollback
             # takes the table with it).

@@ -113,7 +113,7 @@ def _upsert(connection, values: list[tuple]) -> None:
         source, params = rawsql.rows_source(
             connection, DailySummary, SUMMARY_COLUMNS, values[start : start + BATCH_SIZE]
         )
-        with connection.cursor() as cursor:
+        with rawsql.cursor(connection) as cursor:
             cursor.execute(
                 f"INSERT INTO {rawsql.table(connection, DailySummary)} ({', '.join(names)}) {source} "
                 f"ON CONFLICT ({key}) DO UPDATE SET {updates}",
@@ -148,7 +148,7 @@ def refresh_daily_summaries(project_id: int, keys: Iterable[tuple[int, datetime.
     if gone:
         condition, params = _keys_condition(connection, DailySummary, gone)
         project = rawsql.columns(connection, DailySummary, "project")[0]
-        with connection.cursor() as cursor:
+        with rawsql.cursor(connection) as cursor:
             cursor.execute(
                 f"DELETE FROM {rawsql.table(connection, DailySummary)} WHERE {project} = %s AND ({condition})",
                 [project_id, *params],
@@ -158,7 +158,7 @@ def refresh_daily_summaries(project_id: int, keys: Iterable[tuple[int, datetime.
 def _refresh_in_python(connection, project_id: int, wanted: set) -> set:
     """Aggregate, compute each summary with `_summary_values`, upsert; returns the keys written."""
     condition, params = _keys_condition(connection, Punch, wanted)
-    with connection.cursor() as cursor:
+    with rawsql.cursor(connection) as cursor:
         cursor.execute(_aggregate_sql(connection, condition), _aggregate_params(project_id) + params)
         values = [_summary_values(project_id, row) for row in cursor.fetchall()]
     values = [v for v in values if (v[1], v[2]) in wanted]
@@ -189,7 +189,7 @@ def _refresh_in_postgresql(connection, project_id: int, wanted: set) -> set:
         f"ON CONFLICT ({key}) DO UPDATE SET {updates} RETURNING {names[1]}, {names[2]}"
     )
     minimum_hours = Decimal(str(settings.ATTENDANCE_MIN_HOURS))
-    with connection.cursor() as cursor:
+    with rawsql.cursor(connection) as cursor:
         cursor.execute(
             sql,
             [project_id, settings.ATTENDANCE_MIN_PUNCHES, minimum_hours]

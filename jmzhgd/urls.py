@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from jmzhgd.api.endpoints import api
-from jmzhgd.core import health, views as core_views
+from jmzhgd.core import health
+from jmzhgd.core import views as core_views
 
 admin.site.site_header = "江门市智慧工地实名制管理平台 · 系统管理"
 admin.site.site_title = "实名制平台管理"

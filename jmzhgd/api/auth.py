@@ -174,7 +174,7 @@ def _active_credential(app_key: str) -> ActiveCredential | None:
         f"LEFT JOIN {rawsql.table(connection, through)} b ON b.{owner} = c.{pk} "
         f"WHERE c.{key} = %s AND c.{revoked} IS NULL"
     )
-    with connection.cursor() as cursor:
+    with rawsql.cursor(connection) as cursor:
         cursor.execute(sql, [app_key])
         rows = cursor.fetchall()
     if not rows:
@@ -196,7 +196,7 @@ def _use_nonce(app_key: str, nonce: str, timestamp: int) -> bool:
         f"INSERT INTO {rawsql.table(connection, ApiNonce)} ({', '.join(names)}) VALUES (%s, %s, %s, %s) "
         f"ON CONFLICT DO NOTHING RETURNING {id_column}"
     )
-    with connection.cursor() as cursor:
+    with rawsql.cursor(connection) as cursor:
         cursor.execute(
             sql, [app_key, nonce, timestamp, connection.ops.adapt_datetimefield_value(timezone.now())]
         )

@@ -19,6 +19,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from . import rawsql
 from .actor import client_ip
 from .models import RateCounter
 
@@ -87,7 +88,7 @@ def hit(key: str, rule: Rule, now: datetime | None = None) -> int:
     window = _window_start(now, rule.seconds)
     full_key = f"{rule.name}|{key}"[:200]
     connection = connections[router.db_for_write(RateCounter)]
-    with connection.cursor() as cursor:
+    with rawsql.cursor(connection) as cursor:
         cursor.execute(_upsert_sql(connection), [full_key, connection.ops.adapt_datetimefield_value(window)])
         (count,) = cursor.fetchone()
     if random.random() < PURGE_PROBABILITY:

@@ -13,9 +13,38 @@ import datetime
 
 from django.db import connections, router
 
+# After this many executions of the same statement text, psycopg prepares it on the server, which
+# then stops parsing and planning it on every call (with 100-element lists, planning cost more
+# than running). Applies to the cursors below only: Django's own cursors bind on the client, and
+# psycopg never prepares those.
+PREPARE_THRESHOLD = 5
+
 
 def connection_for(model):
     return connections[router.db_for_write(model)]
+
+
+def cursor(connection):
+    """A cursor for the hot-path statements: Django's own, except on PostgreSQL, where it binds
+    parameters on the server so that psycopg can prepare the statement (PREPARE_THRESHOLD).
+    Wrapped like Django's cursors, so query logging, execute wrappers and error translation apply.
+
+    Prepared statements live in the session: a connection pooler in front of PostgreSQL must
+    not run in transaction mode (docs/deploy.md)."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = PREPARE_THRESHOLD
+    server_cursor = ServerBindingCursor(raw)
+    return (
+        connection.make_debug_cursor(server_cursor)
+        if connection.queries_logged
+        else connection.make_cursor(server_cursor)
+    )
 
 
 def table(connection, model) -> str:
@@ -31,13 +60,13 @@ def fetch_one(model, names: tuple[str, ...], where: str, params: list):
     """One `model` instance holding only the fields `names` (the others deferred), or None.
     `where` names columns as they are in the table."""
     connection = connection_for(model)
-    with connection.cursor() as cursor:
-        cursor.execute(
+    with cursor(connection) as db:
+        db.execute(
             f"SELECT {', '.join(columns(connection, model, *names))} FROM {table(connection, model)} "
             f"WHERE {where} LIMIT 1",
             params,
         )
-        row = cursor.fetchone()
+        row = db.fetchone()
     if row is None:
         return None
     attnames = [model._meta.get_field(name).attname for name in names]
