@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema
 from pydantic import BaseModel, Field
@@ -107,11 +110,14 @@ def upload_punches(request, project_id: int, payload: PunchBatchIn):
     outcome = ingest_punches(
         request.auth.actor,
         project_id,
-        [record.model_dump() for record in payload.records],
+        payload.model_dump()["records"],
         device=device,
         source=PunchSource.DEVICE if device is not None else PunchSource.API,
     )
-    return {**outcome.summary, "results": [r.as_dict() for r in outcome.results]}
+    # Written out directly rather than validated against PunchBatchOut (which still documents it):
+    # checking 500 results we have just built ourselves cost about a millisecond per batch.
+    body = {**outcome.summary, "results": [r.as_dict() for r in outcome.results]}
+    return HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/json; charset=utf-8")
 
 
 @router.post(

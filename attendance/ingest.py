@@ -129,20 +129,38 @@ def _stored_identity(number: str, keys: tuple, digest_key: str) -> tuple[str, st
     return encrypt(number), id_digest(number), mask_id(number)
 
 
-def _parse_item(
-    index: int, item: dict, now: datetime.datetime, today: datetime.date, device_sn: str
-) -> PunchRow:
+@dataclass(frozen=True, slots=True)
+class _ParseContext:
+    """What checking every item of one batch needs, looked up once per batch."""
+
+    latest: datetime.datetime  # now + the tolerated clock skew
+    today: datetime.date
+    device_sn: str
+    pii_keys: tuple
+    digest_key: str
+
+    @classmethod
+    def at(cls, now: datetime.datetime, device_sn: str) -> _ParseContext:
+        return cls(
+            latest=now + datetime.timedelta(seconds=settings.API_PUNCH_FUTURE_TOLERANCE_SECONDS),
+            today=now.astimezone(SHANGHAI).date(),
+            device_sn=device_sn,
+            pii_keys=tuple(settings.PII_ENCRYPTION_KEYS),
+            digest_key=settings.PII_DIGEST_KEY,
+        )
+
+
+def _parse_item(index: int, item: dict, context: _ParseContext) -> PunchRow:
     """One item as a row to store (matching is done later for the whole batch), or ItemError."""
     id_type = str(item.get("idCardType") or IdCardType.RESIDENT_ID)
     if id_type not in ID_TYPES:
         raise ItemError("bad_id_type", f"证件类型“{id_type}”不在代码表中。", "idCardType")
     try:
-        number = _normalised_number(id_type, str(item.get("idCardNumber") or ""), today)
+        number = _normalised_number(id_type, str(item.get("idCardNumber") or ""), context.today)
     except ValidationError as exc:
         raise ItemError("bad_id_number", exc.messages[0], "idCardNumber") from None
     punched_at = parse_punch_time(item.get("time"))
-    tolerance = datetime.timedelta(seconds=settings.API_PUNCH_FUTURE_TOLERANCE_SECONDS)
-    if punched_at > now + tolerance:
+    if punched_at > context.latest:
         raise ItemError("future_time", "打卡时间晚于服务器当前时间，请校准设备时钟。", "time")
     if punched_at.year < 2000:
         raise ItemError("bad_time", "打卡时间不能早于 2000 年。", "time")
@@ -155,13 +173,11 @@ def _parse_item(
     record_id = str(item.get("recordId") or "").strip()
     if len(record_id) > 64:
         raise ItemError("bad_record_id", "recordId 不能超过 64 个字符。", "recordId")
-    if not device_sn:
+    if not context.device_sn:
         # A record id is unique only within its device (unique_device_record is on serial + record
         # id); without a device two clients' ids would collide, so only the fact key applies.
         record_id = ""
-    token, digest, masked = _stored_identity(
-        number, tuple(settings.PII_ENCRYPTION_KEYS), settings.PII_DIGEST_KEY
-    )
+    token, digest, masked = _stored_identity(number, context.pii_keys, context.digest_key)
     row = PunchRow(
         index=index,
         id_type=id_type,
@@ -302,13 +318,13 @@ def ingest_punches(
     Returns a result per item."""
     project_id = getattr(project, "pk", project)
     now = timezone.now()
-    today = now.astimezone(SHANGHAI).date()
     device_sn = device.serial_number if device is not None else ""
-    results = [ItemResult(index=i, status=ERROR) for i in range(len(items))]
+    context = _ParseContext.at(now, device_sn)
+    results: list[ItemResult | None] = [None] * len(items)  # every slot is filled below
     rows: list[PunchRow] = []
     for index, item in enumerate(items):
         try:
-            rows.append(_parse_item(index, item if isinstance(item, dict) else {}, now, today, device_sn))
+            rows.append(_parse_item(index, item if isinstance(item, dict) else {}, context))
         except ItemError as exc:
             results[index] = ItemResult(index, ERROR, exc.code, exc.message, exc.field)
     batch = BatchContext(
