@@ -47,8 +47,9 @@ class Sizes:
     page_samples: int = 30
     page_warmup: int = 10  # two per gunicorn worker (5): each worker loads its templates on first use
     export_samples: int = 3
-    batched_punches: int = 20_000
-    single_requests: int = 1_000
+    # Long enough (4–10 s at target) for a rate that does not swing with one slow second.
+    batched_punches: int = 60_000
+    single_requests: int = 3_000
     import_rows: int = 5_000
     load_pushes: int = 12_000
 
