@@ -1,9 +1,10 @@
 """Punch ingestion through the signed API, and the load run with wrk (issue 10 item 3, issue 11 item 5).
 
-The punches sent here go to the big project's on-site persons on one day outside the dataset's month
-(`ingest_day`), from a device of the benchmark's own (API_DEVICE). Afterwards they are deleted and
-that day's summaries rebuilt from what is left, so the dataset stays the same between runs (the
-"no hard delete of punches" rule protects real data, not a benchmark's probe rows).
+The punches sent here go to the big project's on-site persons on the days after the dataset's month
+(`ingest_days`), a few per person-day as on a real site, from a device of the benchmark's own
+(API_DEVICE). Afterwards they are deleted and those days' summaries rebuilt from what is left, so
+the dataset stays the same between runs (the "no hard delete of punches" rule protects real data,
+not a benchmark's probe rows).
 """
 
 from __future__ import annotations
@@ -18,13 +19,26 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from bench.scenarios import API_DEVICE, ROOT, WORK, Bench, Row, _ms, json_dumps, percentile, request, wrk_path
+from jmzhgd.core.codes import Direction
 
 BATCH = 100
 CLIENT_THREADS = 6
+TIMES_PER_DAY = 9  # 06:00:07, 08:00:07, … 22:00:07
+
+
+def ingest_days(month_end: datetime.date, today: datetime.date) -> list[datetime.date]:
+    """The days the probe punches go to: after the dataset's month and before today (so no punch is
+    in the future), or, when too few such days have passed, the dataset month's last ten days
+    (the probe times, at :07 seconds, never equal the dataset's own punches)."""
+    after = [month_end + datetime.timedelta(days=n) for n in range(1, 32)]
+    days = [day for day in after if day < today]
+    if len(days) >= 10:
+        return days
+    return [month_end - datetime.timedelta(days=n) for n in range(9, -1, -1)]
 
 
 class ApiTarget:
-    """A credential for the big project, the persons to punch for and the day to punch on."""
+    """A credential for the big project, the persons to punch for and the days to punch on."""
 
     def __init__(self, bench: Bench):
         from attendance.models import Device
@@ -50,35 +64,42 @@ class ApiTarget:
             .order_by("id")
             .values_list("id_number", flat=True)
         )
-        today = datetime.date.today()
-        after = bench.month_end + datetime.timedelta(days=1)
-        self.day = after if after < today else bench.month_end
+        self.days = ingest_days(bench.month_end, datetime.date.today())
         self.project_id = bench.project_id
         self.run = secrets.token_hex(3)
         self.next_slot = 0
 
     def slots(self, count: int) -> int:
-        """A fresh range of seconds on the ingest day for `count` punches (one per person per second)."""
+        """A fresh range of slots for `count` punches (one per person per slot)."""
         base = self.next_slot
         self.next_slot += count // len(self.numbers) + 2
-        if self.next_slot >= 86_400:
-            raise RuntimeError("too many punches for one day")
+        if self.next_slot > len(self.days) * TIMES_PER_DAY:
+            raise RuntimeError("too many punches for the ingest days")
         return base
 
+    def slot_time(self, slot: int) -> tuple[datetime.datetime, str]:
+        """When a slot's punches happen, and which way. Consecutive slots go to different days
+        first, so a person-day collects at most a few punches over a whole benchmark, as on a real
+        site (two to four a day); piling every slot onto one day made each summary refresh
+        aggregate dozens of punches per person, more with every batch."""
+        day = self.days[slot % len(self.days)]
+        index = slot // len(self.days)
+        at = datetime.datetime.combine(day, datetime.time(6, 0, 7)) + datetime.timedelta(hours=2 * index)
+        return at, Direction.IN if index % 2 == 0 else Direction.OUT
+
     def records(self, start: int, count: int, slot_base: int) -> list[dict]:
-        """`count` punches, each a distinct (person, second, direction) on the ingest day."""
+        """`count` punches, each a distinct (person, time, direction) on the ingest days."""
         out = []
-        base = datetime.datetime.combine(self.day, datetime.time(0, 0))
         for k in range(start, start + count):
             person = k % len(self.numbers)
             slot = slot_base + k // len(self.numbers)
-            at = base + datetime.timedelta(seconds=slot)
+            at, direction = self.slot_time(slot)
             out.append(
                 {
                     "recordId": f"{self.run}-{slot_base}-{k}",
                     "idCardNumber": self.numbers[person],
                     "time": f"{at:%Y-%m-%d %H:%M:%S}",
-                    "direction": "01" if slot % 2 == 0 else "02",
+                    "direction": direction,
                     "attendType": "001",
                 }
             )
@@ -100,8 +121,9 @@ class ApiTarget:
         from attendance.summaries import rebuild_daily_summaries
 
         Punch.objects.filter(device_sn=API_DEVICE).delete()
-        DailySummary.objects.filter(project_id=self.project_id, work_date=self.day).delete()
-        rebuild_daily_summaries(project=self.project_id, date_from=self.day, date_to=self.day)
+        first, last = min(self.days), max(self.days)
+        DailySummary.objects.filter(project_id=self.project_id, work_date__range=(first, last)).delete()
+        rebuild_daily_summaries(project=self.project_id, date_from=first, date_to=last)
         # The deleted probe rows would stay in the indexes until autovacuum came by, and every
         # later run would insert among them, a little slower each time.
         from django.db import connection

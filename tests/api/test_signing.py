@@ -99,6 +99,34 @@ def test_a_replayed_nonce_is_refused(signed, project):
     assert error["code"] == "replayed_nonce" and error["field"] == "X-Nonce"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_nonce_is_recorded_and_a_replay_refused(signed, project):
+    # As in production (no request-wide transaction): on PostgreSQL the nonce then commits without
+    # waiting for the WAL flush (jmzhgd.api.auth._use_nonce); it is recorded all the same.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert signed.get(roster_url(project), nonce="replay-me-5678").status_code == 200
+    recorded = [q["sql"] for q in queries.captured_queries if "api_apinonce" in q["sql"]]
+    assert len(recorded) == 1
+    assert ("set_config('synchronous_commit', 'off', true)" in recorded[0]) == (
+        connection.vendor == "postgresql"
+    )
+    assert ApiNonce.objects.filter(nonce="replay-me-5678").count() == 1
+    error = error_of(signed.get(roster_url(project), nonce="replay-me-5678"))
+    assert error["code"] == "replayed_nonce" and error["field"] == "X-Nonce"
+
+
+def test_inside_a_transaction_the_nonce_does_not_relax_the_callers_commit(signed, project):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert signed.get(roster_url(project)).status_code == 200
+    assert not any("synchronous_commit" in q["sql"] for q in queries.captured_queries)
+
+
 def test_a_malformed_nonce_is_refused(signed, project):
     assert error_of(signed.get(roster_url(project), nonce="short"))["field"] == "X-Nonce"
 
