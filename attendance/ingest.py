@@ -78,11 +78,14 @@ class BatchOutcome:
     results: list[ItemResult] = field(default_factory=list)
 
     def count(self, status: str) -> int:
-        return sum(1 for r in self.results if r.status == status)
+        return self.summary[status]
 
     @property
     def summary(self) -> dict:
-        return {s: self.count(s) for s in (CREATED, DUPLICATE, ANOMALY, ERROR)}
+        counts = dict.fromkeys((CREATED, DUPLICATE, ANOMALY, ERROR), 0)
+        for result in self.results:
+            counts[result.status] += 1
+        return counts
 
 
 class ItemError(Exception):

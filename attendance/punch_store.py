@@ -87,6 +87,7 @@ class PunchRow:
     person_id: int | None = None
     roster_entry_id: int | None = None
     anomaly_reason: str = ""
+    _fact_key: tuple | None = None
 
     @property
     def is_anomaly(self) -> bool:
@@ -94,7 +95,10 @@ class PunchRow:
 
     @property
     def fact_key(self) -> tuple:
-        return (self.id_number_digest, self.punched_at, self.direction)
+        # Asked several times per row per batch: built once.
+        if self._fact_key is None:
+            self._fact_key = (self.id_number_digest, self.punched_at, self.direction)
+        return self._fact_key
 
 
 @dataclass(frozen=True, slots=True)

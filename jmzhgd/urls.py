@@ -12,6 +12,9 @@ admin.site.site_title = "实名制平台管理"
 admin.site.index_title = "系统管理"
 
 urlpatterns = [
+    # First: devices call the API hundreds of times a second, and Django tries the patterns in
+    # order (the project pages before it cost a hundred failed matches per API request).
+    path("api/v1/", api.urls),  # the signed JSON API and its 接口文档 (namespace api-1)
     path("", core_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("jmzhgd.accounts.urls")),
@@ -22,7 +25,6 @@ urlpatterns = [
     path("", include("attendance.urls")),
     path("", include("contracts.urls")),
     path("", include("jmzhgd.api.urls")),  # 接口凭证 pages (namespace api_credentials)
-    path("api/v1/", api.urls),  # the signed JSON API and its 接口文档 (namespace api-1)
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
 ]

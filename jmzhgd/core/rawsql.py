@@ -10,6 +10,7 @@ a renamed field breaks these statements loudly instead of silently.
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.db import connections, router
 
@@ -53,7 +54,16 @@ def table(connection, model) -> str:
 
 def columns(connection, model, *names: str) -> list[str]:
     """Quoted column names of `model`'s fields `names` (attnames for relations)."""
-    return [connection.ops.quote_name(model._meta.get_field(name).column) for name in names]
+    key = (connection.vendor, model, names)  # quoting differs between backends, not connections
+    quoted = _quoted_columns.get(key)
+    if quoted is None:
+        quoted = _quoted_columns[key] = [
+            connection.ops.quote_name(model._meta.get_field(name).column) for name in names
+        ]
+    return list(quoted)
+
+
+_quoted_columns: dict[tuple, list[str]] = {}
 
 
 def fetch_one(model, names: tuple[str, ...], where: str, params: list):
@@ -96,17 +106,30 @@ def rows_source(connection, model, names: tuple[str, ...], rows: list[list]) -> 
     """A row source for `INSERT INTO … {source}` or `… IN ({source})`: `rows` (values in the order
     of `model`'s fields `names`) as SQL and parameters.
 
-    PostgreSQL gets one array per column, `SELECT * FROM unnest(%s::bigint[], …)`: the statement
-    text stays the same whatever the number of rows, so psycopg parses it once and caches it,
-    instead of scanning thousands of placeholders on every batch (which cost more than the
-    INSERT itself). Other databases get `VALUES (%s, …), (…)` with Django's value adaptation.
+    PostgreSQL gets one parameter per column, `SELECT * FROM unnest(…)`: the statement text stays
+    the same whatever the number of rows, so it is parsed once and prepared (`cursor`), instead of
+    scanning thousands of placeholders on every batch. A column of plain values (integers, dates,
+    words without separators: ids, digests) travels as one comma-joined text that the database
+    splits, `string_to_array(%s, ',')::bigint[]`; psycopg would otherwise convert an array
+    element by element in Python. Other columns travel as arrays. Other databases get
+    `VALUES (%s, …), (…)` with Django's value adaptation.
     """
     fields = [model._meta.get_field(name) for name in names]
     if connection.vendor == "postgresql":
-        casts = ", ".join(f"%s::{field.cast_db_type(connection)}[]" for field in fields)
-        return f"SELECT * FROM unnest({casts})", [list(column) for column in zip(*rows, strict=True)]
+        sources, params = [], []
+        for field, column in zip(
+            fields, zip(*rows, strict=True) if rows else [()] * len(fields), strict=True
+        ):
+            kind = field.cast_db_type(connection)
+            if all(_joinable(value) for value in column):
+                sources.append(f"string_to_array(%s, ',')::{kind}[]")
+                params.append(",".join(map(str, column)))
+            else:
+                sources.append(f"%s::{kind}[]")
+                params.append(list(column))
+        return f"SELECT * FROM unnest({', '.join(sources)})", params
     adapters = [_adapter(connection, field) for field in fields]
-    params: list = []
+    params = []
     for row in rows:
         params += [
             value if adapt is None or value is None else adapt(value)
@@ -114,6 +137,21 @@ def rows_source(connection, model, names: tuple[str, ...], rows: list[list]) -> 
         ]
     placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
     return "VALUES " + ", ".join([placeholders] * len(rows)), params
+
+
+_WORD = re.compile(r"[0-9A-Za-z_-]+\Z")
+
+
+def _joinable(value) -> bool:
+    """A value whose text survives a comma join and split unchanged (and is never empty: an empty
+    text splits into no element at all)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int) or (
+        isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
+    ):
+        return True
+    return isinstance(value, str) and _WORD.match(value) is not None
 
 
 def _adapter(connection, field):
