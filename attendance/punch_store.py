@@ -179,7 +179,15 @@ _staged = weakref.WeakKeyDictionary()
 
 
 def _column_types(connection) -> list[str]:
-    return [re.sub(r"\(.*\)", "", Punch._meta.get_field(name).cast_db_type(connection)) for name in COLUMNS]
+    """The staging table's column types (and COPY's), without length or precision."""
+    if connection.vendor not in _types:
+        _types[connection.vendor] = [
+            re.sub(r"\(.*\)", "", Punch._meta.get_field(name).cast_db_type(connection)) for name in COLUMNS
+        ]
+    return _types[connection.vendor]
+
+
+_types: dict[str, list[str]] = {}
 
 
 def _insert_by_copy(connection, values: list[list]) -> list[tuple]:

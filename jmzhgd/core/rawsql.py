@@ -10,7 +10,6 @@ a renamed field breaks these statements loudly instead of silently.
 from __future__ import annotations
 
 import datetime
-import re
 
 from django.db import connections, router
 
@@ -121,9 +120,10 @@ def rows_source(connection, model, names: tuple[str, ...], rows: list[list]) -> 
             fields, zip(*rows, strict=True) if rows else [()] * len(fields), strict=True
         ):
             kind = field.cast_db_type(connection)
-            if all(_joinable(value) for value in column):
+            joined = _joined(column)
+            if joined is not None:
                 sources.append(f"string_to_array(%s, ',')::{kind}[]")
-                params.append(",".join(map(str, column)))
+                params.append(joined)
             else:
                 sources.append(f"%s::{kind}[]")
                 params.append(list(column))
@@ -139,19 +139,20 @@ def rows_source(connection, model, names: tuple[str, ...], rows: list[list]) -> 
     return "VALUES " + ", ".join([placeholders] * len(rows)), params
 
 
-_WORD = re.compile(r"[0-9A-Za-z_-]+\Z")
-
-
-def _joinable(value) -> bool:
-    """A value whose text survives a comma join and split unchanged (and is never empty: an empty
-    text splits into no element at all)."""
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int) or (
-        isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
-    ):
-        return True
-    return isinstance(value, str) and _WORD.match(value) is not None
+def _joined(column: tuple) -> str | None:
+    """The column as one comma-joined text, when splitting it again gives back exactly its
+    values: all integers, all dates, or all non-empty texts without a comma. None otherwise
+    (NULLs, decimals, timestamps, free text), and the column travels as an array."""
+    if not column:
+        return None
+    kind = type(column[0])
+    if kind not in (int, str, datetime.date) or any(type(value) is not kind for value in column):
+        return None
+    if kind is str:
+        joined = ",".join(column)
+        # An empty text would split into no element at all; a comma into two.
+        return joined if "" not in column and joined.count(",") == len(column) - 1 else None
+    return ",".join(map(str, column))
 
 
 def _adapter(connection, field):

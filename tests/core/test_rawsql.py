@@ -12,21 +12,22 @@ from jmzhgd.core import rawsql
 
 
 @pytest.mark.parametrize(
-    "value,joinable",
+    "column,joined",
     [
-        (12, True),
-        (datetime.date(2026, 11, 1), True),
-        ("3e86_02-AB", True),
-        ("", False),  # an empty text would split into no element at all
-        ("a,b", False),
-        ('say "hi"', False),
-        (None, False),
-        (True, False),
-        (datetime.datetime(2026, 11, 1, 8, 0), False),
+        ((12, 7), "12,7"),
+        ((datetime.date(2026, 11, 1), datetime.date(2026, 11, 2)), "2026-11-01,2026-11-02"),
+        (("3e86_02-AB", "ff"), "3e86_02-AB,ff"),
+        (("a", ""), None),  # an empty text would split into no element at all
+        (("a,b", "c"), None),  # a comma into two
+        ((1, None), None),
+        ((True, False), None),
+        ((1, "1"), None),
+        ((datetime.datetime(2026, 11, 1, 8, 0),), None),
+        ((), None),
     ],
 )
-def test_only_plain_values_travel_comma_joined(value, joinable):
-    assert rawsql._joinable(value) is joinable
+def test_only_plain_columns_travel_comma_joined(column, joined):
+    assert rawsql._joined(column) == joined
 
 
 @pytest.mark.django_db
