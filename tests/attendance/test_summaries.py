@@ -227,3 +227,11 @@ def test_the_database_and_python_computations_of_a_summary_agree(entry, settings
         Decimal(h) for h in ("8.01", "8.00", "0.00", "0.00", "9.52", "23.98", "0.00")
     ]
     assert refreshed[6][1] == resolved.punched_at and refreshed[6][3] == 1
+
+
+def test_deleting_a_person_through_the_orm_still_removes_their_summaries(project):
+    # The summary's references carry no database constraint (see DailySummary); CASCADE is the ORM's.
+    person = factories.PersonFactory()
+    DailySummary.objects.create(project=project, person=person, work_date=datetime.date(2026, 4, 1))
+    person.delete()
+    assert not DailySummary.objects.exists()
