@@ -9,7 +9,7 @@ One batch, one transaction:
    duplicate of its first occurrence; the rest goes to the database in one INSERT that skips what a
    unique constraint refuses (`punch_store`): stored earlier, or by a concurrent batch a moment ago.
    Whatever it skipped is answered "duplicate", exactly;
-4. the daily summaries of the affected person-days are recomputed, and one audit row is written.
+4. the stored punches are counted into their person-days' summaries, and one audit row is written.
 
 This runs tens of thousands of times a minute in a city (issue 7 item 8), so it works with plain
 rows and a handful of statements, not model instances (see punch_store for why).
@@ -38,7 +38,7 @@ from workforce.models import Person, RosterEntry
 
 from .models import Device, Punch, PunchSource
 from .punch_store import BatchContext, PunchRow, insert_new
-from .summaries import SHANGHAI, refresh_daily_summaries, shanghai_work_date
+from .summaries import SHANGHAI, add_to_daily_summaries, shanghai_work_date
 
 if TYPE_CHECKING:
     from projects.models import Project
@@ -356,9 +356,13 @@ def ingest_punches(
                 )
             else:
                 results[row.index] = ItemResult(row.index, CREATED, "created", "已保存。")
-        keys = {(row.person_id, row.work_date) for row in stored if not row.is_anomaly}
-        if keys:
-            refresh_daily_summaries(project_id, keys)
+        counted = [
+            (row.person_id, row.work_date, row.punched_at, row.direction)
+            for row in stored
+            if not row.is_anomaly
+        ]
+        if counted:
+            add_to_daily_summaries(project_id, counted)
         _touch_device(device, now)
         outcome = BatchOutcome(results=results)
         counts = outcome.summary

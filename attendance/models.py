@@ -208,6 +208,14 @@ class DailySummary(models.Model):
         db_constraint=False,
     )
     work_date = models.DateField("考勤日期")
+    # The four extremes of the day's counted punches. first_in and last_out are derived from them,
+    # and keeping them lets an upload merge its punches into the row (earliest of the earliest,
+    # sum of the counts) instead of re-reading the day's punches; merges commute, so two uploads
+    # for the same person-day at once both count (attendance.summaries).
+    earliest_entry = models.DateTimeField("最早入场打卡", null=True, blank=True)
+    earliest_punch = models.DateTimeField("最早打卡", null=True, blank=True)
+    latest_exit = models.DateTimeField("最晚出场打卡", null=True, blank=True)
+    latest_punch = models.DateTimeField("最晚打卡", null=True, blank=True)
     first_in = models.DateTimeField("首次进场", null=True, blank=True)
     last_out = models.DateTimeField("最后出场", null=True, blank=True)
     punch_count = models.PositiveIntegerField("打卡次数", default=0)

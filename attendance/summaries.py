@@ -33,7 +33,8 @@ from jmzhgd.core.codes import Direction
 from .models import AnomalyStatus, DailySummary, Punch
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-SUMMARY_FIELDS = ["first_in", "last_out", "punch_count", "hours", "is_present"]
+EXTREMES = ("earliest_entry", "earliest_punch", "latest_exit", "latest_punch")
+SUMMARY_FIELDS = [*EXTREMES, "first_in", "last_out", "punch_count", "hours", "is_present"]
 BATCH_SIZE = 2000
 
 
@@ -91,14 +92,28 @@ def _hours(first_in, last_out) -> Decimal:
 
 def _summary_values(project_id: int, row: tuple) -> tuple:
     """An aggregate row as the values of a DailySummary row (in SUMMARY_COLUMNS order)."""
-    person_id, day, first_in_dir, first_any, last_out_dir, last_any, count = row
-    first_in = rawsql.aware(first_in_dir) or rawsql.aware(first_any)
-    last_out = rawsql.aware(last_out_dir) or rawsql.aware(last_any)
+    person_id, day, *extremes, count = row
+    earliest_entry, earliest_punch, latest_exit, latest_punch = (rawsql.aware(v) for v in extremes)
+    first_in = earliest_entry or earliest_punch
+    last_out = latest_exit or latest_punch
     hours = _hours(first_in, last_out)
     present = count >= settings.ATTENDANCE_MIN_PUNCHES and hours >= Decimal(
         str(settings.ATTENDANCE_MIN_HOURS)
     )
-    return (project_id, person_id, rawsql.day(day), first_in, last_out, count, hours, present)
+    return (
+        project_id,
+        person_id,
+        rawsql.day(day),
+        earliest_entry,
+        earliest_punch,
+        latest_exit,
+        latest_punch,
+        first_in,
+        last_out,
+        count,
+        hours,
+        present,
+    )
 
 
 SUMMARY_COLUMNS = ("project", "person", "work_date", *SUMMARY_FIELDS)
@@ -168,35 +183,117 @@ def _refresh_in_python(connection, project_id: int, wanted: set) -> set:
 
 def _refresh_in_postgresql(connection, project_id: int, wanted: set) -> set:
     """The same as `_refresh_in_python` in one statement: the database aggregates, computes hours and
-    attendance and upserts, so no row travels to Python and back. It runs inside every punch upload
-    (issue 7 item 8). The hours follow `_hours` exactly: numeric seconds / 3600, rounded half up
-    to 2 places, capped at 999.99, 0 without a positive span; a test compares both ways on tricky
-    days (tests/attendance/test_summaries.py)."""
+    attendance and upserts, so no row travels to Python and back. The hours follow `_hours`
+    exactly (see `_postgresql_upsert`); a test compares both ways on tricky days
+    (tests/attendance/test_summaries.py)."""
     condition, params = _keys_condition(connection, Punch, wanted)
-    names = rawsql.columns(connection, DailySummary, *SUMMARY_COLUMNS)
-    key = ", ".join(names[:3])
-    updates = ", ".join(f"{name} = excluded.{name}" for name in names[3:])
-    sql = (
-        f"INSERT INTO {rawsql.table(connection, DailySummary)} ({', '.join(names)}) "
-        "SELECT %s, person, day, first_in, last_out, n, hours, n >= %s AND hours >= %s FROM ("
-        " SELECT person, day, first_in, last_out, n,"
-        "  CASE WHEN last_out > first_in"
-        "   THEN LEAST(ROUND(EXTRACT(EPOCH FROM last_out - first_in) / 3600, 2), 999.99) ELSE 0 END AS hours"
-        " FROM (SELECT person, day, COALESCE(first_in_dir, first_any) AS first_in,"
-        "   COALESCE(last_out_dir, last_any) AS last_out, n"
-        f"  FROM ({_aggregate_sql(connection, condition)})"
-        "   AS a (person, day, first_in_dir, first_any, last_out_dir, last_any, n)) AS b) AS c "
-        f"ON CONFLICT ({key}) DO UPDATE SET {updates} RETURNING {names[1]}, {names[2]}"
-    )
-    minimum_hours = Decimal(str(settings.ATTENDANCE_MIN_HOURS))
+    sql, before, after = _postgresql_upsert(connection, _aggregate_sql(connection, condition), merge=False)
     with rawsql.cursor(connection) as cursor:
-        cursor.execute(
-            sql,
-            [project_id, settings.ATTENDANCE_MIN_PUNCHES, minimum_hours]
-            + _aggregate_params(project_id)
-            + params,
-        )
+        cursor.execute(sql, before(project_id) + _aggregate_params(project_id) + params + after())
         return {(person_id, day) for person_id, day in cursor.fetchall()} & wanted
+
+
+def add_to_daily_summaries(project_id: int, punches: Iterable[tuple]) -> None:
+    """Count newly stored punches, (person_id, work_date, punched_at, direction) each, times in whole
+    seconds, into their person-days' summaries: the ingest's path. Runs in the caller's transaction.
+
+    On PostgreSQL the batch's own extremes and counts are merged into the rows (earliest of the
+    earliest entries, sum of the counts, …) by one upsert, without reading the day's earlier punches
+    again, and two uploads for the same person-day at once both count: merges commute, where a
+    recomputation from the punches the transaction can see would let the later commit overwrite the
+    earlier one's punches. This relies on every person-day with counted punches having its summary
+    (every path that counts punches keeps them; `rebuild_attendance_summaries` restores them).
+    Elsewhere the person-days are recomputed (`refresh_daily_summaries`)."""
+    days: dict[tuple[int, datetime.date], list] = {}
+    for person_id, day, punched_at, direction in punches:
+        extremes = days.setdefault((person_id, day), [None, punched_at, None, punched_at, 0])
+        if direction == Direction.IN and (extremes[0] is None or punched_at < extremes[0]):
+            extremes[0] = punched_at
+        if direction == Direction.OUT and (extremes[2] is None or punched_at > extremes[2]):
+            extremes[2] = punched_at
+        extremes[1] = min(extremes[1], punched_at)
+        extremes[3] = max(extremes[3], punched_at)
+        extremes[4] += 1
+    if not days:
+        return
+    connection = rawsql.connection_for(DailySummary)
+    if connection.vendor != "postgresql":
+        refresh_daily_summaries(project_id, days)
+        return
+    # The extremes travel as Unix seconds in comma-joined texts (ingested punch times are whole
+    # seconds): psycopg would convert an array of timestamps element by element in Python.
+    rows = sorted([person_id, day, *extremes] for (person_id, day), extremes in days.items())
+    columns = list(zip(*rows, strict=True))
+    params = [
+        ",".join(map(str, columns[0])),
+        ",".join(map(str, columns[1])),
+        *(
+            ",".join("" if at is None else str(int(at.timestamp())) for at in column)
+            for column in columns[2:6]
+        ),
+        ",".join(map(str, columns[6])),
+    ]
+    epoch = "string_to_array(%s, ',', '')::bigint[]"
+    source = (
+        "SELECT person, day, to_timestamp(ee), to_timestamp(ep), to_timestamp(lx), to_timestamp(lp), n "
+        f"FROM unnest(string_to_array(%s, ',')::bigint[], string_to_array(%s, ',')::date[], "
+        f"{epoch}, {epoch}, {epoch}, {epoch}, string_to_array(%s, ',')::integer[]) "
+        "AS b (person, day, ee, ep, lx, lp, n)"
+    )
+    sql, before, after = _postgresql_upsert(connection, source, merge=True)
+    with rawsql.cursor(connection) as cursor:
+        cursor.execute(sql, before(project_id) + params + after())
+
+
+def _postgresql_upsert(connection, source: str, *, merge: bool):
+    """INSERT … SELECT from `source`, whose rows are (person, day, earliest entry, earliest punch,
+    latest exit, latest punch, count), computing first_in, last_out, hours and attendance as
+    `_summary_values` does: hours = numeric seconds / 3600 rounded half up to 2 places, capped at
+    999.99, 0 without a positive span. On conflict the row is replaced (a recomputation) or, with
+    `merge`, the source's extremes and count are combined with the row's.
+
+    Returns the SQL and two functions giving the parameters before and after the source's own."""
+    table = rawsql.table(connection, DailySummary)
+    names = rawsql.columns(connection, DailySummary, *SUMMARY_COLUMNS)
+    column = dict(zip(SUMMARY_COLUMNS, names, strict=True))
+
+    def hours(first: str, last: str) -> str:
+        return (
+            f"CASE WHEN {last} > {first} THEN "
+            f"LEAST(ROUND(EXTRACT(EPOCH FROM {last} - {first}) / 3600, 2), 999.99) ELSE 0 END"
+        )
+
+    def present(count: str, first: str, last: str) -> str:
+        return f"({count} >= %s AND {hours(first, last)} >= %s)"
+
+    first, last = "COALESCE(ee, ep)", "COALESCE(lx, lp)"
+    sql = (
+        f"INSERT INTO {table} AS s ({', '.join(names)}) "
+        f"SELECT %s, person, day, ee, ep, lx, lp, {first}, {last}, n, {hours(first, last)}, "
+        f"{present('n', first, last)} FROM ({source}) AS a (person, day, ee, ep, lx, lp, n) "
+        f"ON CONFLICT ({', '.join(names[:3])}) DO UPDATE SET "
+    )
+    if merge:
+        ee, ep, lx, lp, n = (column[name] for name in (*EXTREMES, "punch_count"))
+        merged = {
+            ee: f"LEAST(s.{ee}, excluded.{ee})",
+            ep: f"LEAST(s.{ep}, excluded.{ep})",
+            lx: f"GREATEST(s.{lx}, excluded.{lx})",
+            lp: f"GREATEST(s.{lp}, excluded.{lp})",
+            n: f"s.{n} + excluded.{n}",
+        }
+        merged_first = f"COALESCE({merged[ee]}, {merged[ep]})"
+        merged_last = f"COALESCE({merged[lx]}, {merged[lp]})"
+        merged[column["first_in"]] = merged_first
+        merged[column["last_out"]] = merged_last
+        merged[column["hours"]] = hours(merged_first, merged_last)
+        merged[column["is_present"]] = present(merged[n], merged_first, merged_last)
+        sql += ", ".join(f"{name} = {expression}" for name, expression in merged.items())
+    else:
+        sql += ", ".join(f"{name} = excluded.{name}" for name in names[3:])
+    sql += f" RETURNING {column['person']}, {column['work_date']}"
+    thresholds = [settings.ATTENDANCE_MIN_PUNCHES, Decimal(str(settings.ATTENDANCE_MIN_HOURS))]
+    return sql, (lambda project_id: [project_id, *thresholds]), (lambda: thresholds if merge else [])
 
 
 def _month_ranges(
@@ -216,7 +313,8 @@ def rebuild_daily_summaries(
     """Rebuild summaries from the raw punches (all projects, or one), optionally for a date range.
 
     Works project by project and month by month, each chunk in its own transaction (delete the chunk's
-    summaries, aggregate its punches, insert in batches), so memory and lock time stay bounded.
+    summaries, aggregate its punches, insert; on PostgreSQL both in one statement), so memory and
+    lock time stay bounded.
     Returns the number of summary rows written.
     """
     from projects.models import Project
@@ -248,17 +346,17 @@ def rebuild_daily_summaries(
             continue
         connection = rawsql.connection_for(DailySummary)
         work_date = rawsql.columns(connection, Punch, "work_date")[0]
+        aggregate = _aggregate_sql(connection, f"{work_date} BETWEEN %s AND %s")
         for start, end in _month_ranges(min(lows), max(highs)):
+            month = [connection.ops.adapt_datefield_value(start), connection.ops.adapt_datefield_value(end)]
             with transaction.atomic(), connection.cursor() as cursor:
                 DailySummary.objects.filter(project_id=project_id, work_date__range=(start, end)).delete()
-                cursor.execute(
-                    _aggregate_sql(connection, f"{work_date} BETWEEN %s AND %s"),
-                    _aggregate_params(project_id)
-                    + [
-                        connection.ops.adapt_datefield_value(start),
-                        connection.ops.adapt_datefield_value(end),
-                    ],
-                )
+                if connection.vendor == "postgresql":
+                    sql, before, after = _postgresql_upsert(connection, aggregate, merge=False)
+                    cursor.execute(sql, before(project_id) + _aggregate_params(project_id) + month + after())
+                    written += cursor.rowcount
+                    continue
+                cursor.execute(aggregate, _aggregate_params(project_id) + month)
                 # One project-month is at most a few tens of thousands of person-days.
                 values = [_summary_values(project_id, row) for row in cursor.fetchall()]
                 _upsert(connection, values)

@@ -17,9 +17,8 @@ Both paths write database values, so the PII trio is computed here: the Fernet t
 computed once per person and reused for that person's punches (their ``id_number`` is the same
 number, encrypted under the same key, which Fernet allows: every token decrypts to the number).
 
-Daily summaries: on PostgreSQL one ``INSERT … SELECT … GROUP BY`` per project, computing exactly what
-``attendance.summaries`` computes (the smoke test compares the two); elsewhere
-``rebuild_daily_summaries`` itself.
+Daily summaries: ``attendance.summaries.rebuild_daily_summaries`` itself (on PostgreSQL one
+``INSERT … SELECT … GROUP BY`` per project-month).
 
 A finished build writes a marker row into ``bench_meta`` (a table of the benchmark's own, not a
 Django model); a later run with the same scale finds it and skips the build.
@@ -36,10 +35,9 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.management.color import no_style
 from django.db import connection as default_connection
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from jmzhgd.core import pii
@@ -692,46 +690,14 @@ def _project_sizes(scale: Scale, rng: random.Random) -> list[int]:
 
 # --- Daily summaries ------------------------------------------------------------------------
 
-SUMMARY_SQL = """
-INSERT INTO attendance_dailysummary
-    (project_id, person_id, work_date, first_in, last_out, punch_count, hours, is_present)
-SELECT project_id, person_id, work_date, first_in, last_out, punch_count, hours,
-       punch_count >= %(min_punches)s AND hours >= %(min_hours)s
-FROM (
-    SELECT project_id, person_id, work_date, first_in, last_out, punch_count,
-           CASE WHEN last_out > first_in
-                THEN LEAST(ROUND((EXTRACT(EPOCH FROM (last_out - first_in)) / 3600)::numeric, 2), 999.99)
-                ELSE 0 END AS hours
-    FROM (
-        SELECT project_id, person_id, work_date,
-               COALESCE(MIN(punched_at) FILTER (WHERE direction = '01'), MIN(punched_at)) AS first_in,
-               COALESCE(MAX(punched_at) FILTER (WHERE direction = '02'), MAX(punched_at)) AS last_out,
-               COUNT(*) AS punch_count
-        FROM attendance_punch
-        WHERE project_id = %(project_id)s AND person_id IS NOT NULL
-          AND (NOT is_anomaly OR anomaly_status = 'resolved')
-        GROUP BY project_id, person_id, work_date
-    ) grouped
-) computed
-"""
-
 
 def build_summaries(project_ids: list[int], connection=default_connection) -> int:
-    """Daily summaries of these projects from their punches (what attendance.summaries computes)."""
-    if connection.vendor != "postgresql":
-        from attendance.summaries import rebuild_daily_summaries
+    """Daily summaries of these projects from their punches: attendance.summaries' own rebuild
+    (on PostgreSQL one INSERT … SELECT per project-month)."""
+    from attendance.summaries import rebuild_daily_summaries
 
-        return sum(rebuild_daily_summaries(project=pid) for pid in project_ids)
-    written = 0
-    params = {
-        "min_punches": settings.ATTENDANCE_MIN_PUNCHES,
-        "min_hours": Decimal(str(settings.ATTENDANCE_MIN_HOURS)),
-    }
-    with connection.cursor() as cursor:
-        for project_id in project_ids:
-            with transaction.atomic(using=connection.alias):
-                cursor.execute("DELETE FROM attendance_dailysummary WHERE project_id = %s", [project_id])
-                cursor.execute(SUMMARY_SQL, {**params, "project_id": project_id})
-                written += cursor.rowcount
-        cursor.execute("ANALYZE")
+    written = sum(rebuild_daily_summaries(project=pid) for pid in project_ids)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return written

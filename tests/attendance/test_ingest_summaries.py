@@ -73,3 +73,91 @@ def test_a_punch_of_someone_not_on_the_roster_that_day_does_not_count(site):
     ingest_punches(Actor.system(), site.project, [item(entry, "2026-04-05 08:00:00")])
     assert Punch.objects.get(person=entry.person, work_date=datetime.date(2026, 4, 5)).is_anomaly
     assert not DailySummary.objects.filter(person=entry.person, work_date=datetime.date(2026, 4, 5)).exists()
+
+
+def test_summaries_counted_batch_by_batch_equal_a_rebuild_from_the_punches(site):
+    """On PostgreSQL each upload merges its punches into the summaries (earliest of the earliest,
+    sum of the counts); whatever order the punches arrive in, the rows must equal a recomputation
+    from all the punches."""
+    from attendance.summaries import rebuild_daily_summaries
+
+    entry, other = site.mid_month, site.whole_month
+    batches = [
+        # an exit first, then an entry earlier that day, then a later exit and a late entry
+        [item(entry, "2026-04-21 17:30:00", "02"), item(other, "2026-04-21 12:00:00", "01")],
+        [item(entry, "2026-04-21 07:55:00", "01"), item(other, "2026-04-21 06:00:00", "02")],
+        [item(entry, "2026-04-21 19:10:00", "02"), item(entry, "2026-04-21 20:00:00", "01")],
+        # a resend changes nothing; a new day for one of them; seconds that round half up
+        [item(entry, "2026-04-21 17:30:00", "02"), item(other, "2026-04-22 08:00:00", "01")],
+        [item(other, "2026-04-22 16:00:18", "02"), item(other, "2026-04-21 12:00:01", "01")],
+    ]
+    for batch in batches:
+        ingest_punches(Actor.system(), site.project, batch)
+
+    fields = (
+        "person_id",
+        "work_date",
+        "earliest_entry",
+        "earliest_punch",
+        "latest_exit",
+        "latest_punch",
+        "first_in",
+        "last_out",
+        "punch_count",
+        "hours",
+        "is_present",
+    )
+    days = [datetime.date(2026, 4, 21), datetime.date(2026, 4, 22)]
+    counted = sorted(DailySummary.objects.filter(work_date__in=days).values_list(*fields))
+    rebuild_daily_summaries(project=site.project, date_from=days[0], date_to=days[-1])
+    assert sorted(DailySummary.objects.filter(work_date__in=days).values_list(*fields)) == counted
+    mine = DailySummary.objects.get(person=entry.person, work_date=days[0])
+    assert (mine.punch_count, mine.hours) == (4, Decimal("11.25"))  # 07:55 in → 19:10 out
+    theirs = DailySummary.objects.get(person=other.person, work_date=days[1])
+    assert theirs.hours == Decimal("8.01")  # 8 h 0 min 18 s
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_uploads_for_the_same_person_day_at_once_both_count(site, monkeypatch):
+    """Upload A has counted its punch into the summary and not yet committed when upload B counts
+    another punch of the same person-day. A recomputation in B (from the punches B can see, not A's)
+    would overwrite A's count once A commits; merging both into the row counts both."""
+    import threading
+
+    from django.db import connection
+
+    from attendance import ingest
+
+    entry = site.mid_month
+    reached, proceed = threading.Event(), threading.Event()
+    record = ingest.audit.record
+
+    def hold_upload_a(*args, **kwargs):
+        if threading.current_thread().name == "upload-a":
+            reached.set()
+            proceed.wait(10)
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(ingest.audit, "record", hold_upload_a)
+    errors = []
+
+    def upload(punch):
+        try:
+            ingest_punches(Actor.system(), site.project, [punch])
+        except Exception as exc:  # reported below; a thread's exception would be lost
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    a = threading.Thread(target=upload, args=(item(entry, "2026-04-23 07:50:00"),), name="upload-a")
+    b = threading.Thread(target=upload, args=(item(entry, "2026-04-23 17:40:00", "02"),), name="upload-b")
+    a.start()
+    assert reached.wait(10)
+    b.start()
+    b.join(0.5)  # B now waits for A (PostgreSQL: the summary row; SQLite: the write lock)
+    proceed.set()
+    a.join(10)
+    b.join(10)
+    assert not errors, errors
+    summary = DailySummary.objects.get(person=entry.person, work_date=datetime.date(2026, 4, 23))
+    assert (summary.punch_count, summary.hours) == (2, Decimal("9.83"))

@@ -176,13 +176,13 @@ def test_a_fault_in_the_summary_refresh_leaves_no_punch_or_photo(project, gate, 
     device, records = gate
     refreshed = []
 
-    def refresh_then_fail(project_id, keys):
-        ingest_refresh(project_id, keys)  # the summaries are written, then the fault strikes
-        refreshed.append(len(keys))
+    def refresh_then_fail(project_id, punches):
+        ingest_refresh(project_id, punches)  # the summaries are written, then the fault strikes
+        refreshed.append(len({(person_id, day) for person_id, day, _at, _way in punches}))
         raise InjectedFault("injected after the summary refresh")
 
-    ingest_refresh = ingest.refresh_daily_summaries
-    monkeypatch.setattr(ingest, "refresh_daily_summaries", refresh_then_fail)
+    ingest_refresh = ingest.add_to_daily_summaries
+    monkeypatch.setattr(ingest, "add_to_daily_summaries", refresh_then_fail)
     before = State.now()
 
     with pytest.raises(InjectedFault):
@@ -191,6 +191,6 @@ def test_a_fault_in_the_summary_refresh_leaves_no_punch_or_photo(project, gate, 
     assert refreshed == [3]
     before.assert_unchanged()
     _device_untouched(device)()
-    monkeypatch.setattr(ingest, "refresh_daily_summaries", ingest_refresh)
+    monkeypatch.setattr(ingest, "add_to_daily_summaries", ingest_refresh)
     outcome = ingest.ingest_punches(ACTOR, project, records, device=device)
     assert [r.status for r in outcome.results] == ["created"] * 6
