@@ -190,8 +190,8 @@ class DailySummary(models.Model):
     # as for Punch, the references are not database constraints: the checks ran at COMMIT, locked
     # the same project row from every concurrent upload and took a fifth of the database's time
     # per batch. The rows are derived (rebuild_attendance_summaries recreates them) and written
-    # from ids read in the same transaction; CASCADE still applies to ORM deletes. The project's
-    # own index would only repeat the unique one below, which leads with the project.
+    # from ids read in the same transaction; CASCADE still applies to ORM deletes. Every read
+    # starts from the project, which leads the unique index below: neither reference needs its own.
     project = models.ForeignKey(
         "projects.Project",
         verbose_name="项目",
@@ -205,6 +205,7 @@ class DailySummary(models.Model):
         verbose_name="人员",
         on_delete=models.CASCADE,
         related_name="daily_summaries",
+        db_index=False,  # every read is by project first; only an admin's person delete scans
         db_constraint=False,
     )
     work_date = models.DateField("考勤日期")
