@@ -189,6 +189,7 @@ def _parse_item(index: int, item: dict, context: _ParseContext) -> PunchRow:
         id_number_masked=masked,
         name_as_sent=str(item.get("name") or "").strip()[:50],
         punched_at=punched_at,
+        epoch=int(punched_at.timestamp()),
         work_date=shanghai_work_date(punched_at),
         direction=direction,
         attend_type=attend_type,
@@ -357,9 +358,7 @@ def ingest_punches(
             else:
                 results[row.index] = ItemResult(row.index, CREATED, "created", "已保存。")
         counted = [
-            (row.person_id, row.work_date, row.punched_at, row.direction)
-            for row in stored
-            if not row.is_anomaly
+            (row.person_id, row.work_date, row.epoch, row.direction) for row in stored if not row.is_anomaly
         ]
         if counted:
             add_to_daily_summaries(project_id, counted)

@@ -76,6 +76,7 @@ class PunchRow:
     id_number_masked: str
     name_as_sent: str
     punched_at: datetime.datetime
+    epoch: int  # punched_at in Unix seconds (whole seconds): how stored rows and summaries refer to it
     work_date: datetime.date
     direction: str
     attend_type: str
@@ -155,9 +156,7 @@ def insert_new(rows: list[PunchRow], batch: BatchContext) -> set[tuple]:
     if connection.vendor == "postgresql":
         # Stored rows come back as (digest, unix seconds, direction): loading an integer is far
         # cheaper than a timestamp, and punch times are whole seconds.
-        by_epoch = {
-            (r.id_number_digest, int(r.punched_at.timestamp()), r.direction): r.fact_key for r in rows
-        }
+        by_epoch = {(r.id_number_digest, r.epoch, r.direction): r.fact_key for r in rows}
         return {by_epoch[tuple(key)] for key in _insert_by_copy(connection, values)}
     source, params = rawsql.rows_source(connection, Punch, COLUMNS, values)
     sql = (

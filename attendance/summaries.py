@@ -194,8 +194,8 @@ def _refresh_in_postgresql(connection, project_id: int, wanted: set) -> set:
 
 
 def add_to_daily_summaries(project_id: int, punches: Iterable[tuple]) -> None:
-    """Count newly stored punches, (person_id, work_date, punched_at, direction) each, times in whole
-    seconds, into their person-days' summaries: the ingest's path. Runs in the caller's transaction.
+    """Count newly stored punches, (person_id, work_date, Unix seconds, direction) each, into their
+    person-days' summaries: the ingest's path. Runs in the caller's transaction.
 
     On PostgreSQL the batch's own extremes and counts are merged into the rows (earliest of the
     earliest entries, sum of the counts, …) by one upsert, without reading the day's earlier punches
@@ -205,14 +205,14 @@ def add_to_daily_summaries(project_id: int, punches: Iterable[tuple]) -> None:
     (every path that counts punches keeps them; `rebuild_attendance_summaries` restores them).
     Elsewhere the person-days are recomputed (`refresh_daily_summaries`)."""
     days: dict[tuple[int, datetime.date], list] = {}
-    for person_id, day, punched_at, direction in punches:
-        extremes = days.setdefault((person_id, day), [None, punched_at, None, punched_at, 0])
-        if direction == Direction.IN and (extremes[0] is None or punched_at < extremes[0]):
-            extremes[0] = punched_at
-        if direction == Direction.OUT and (extremes[2] is None or punched_at > extremes[2]):
-            extremes[2] = punched_at
-        extremes[1] = min(extremes[1], punched_at)
-        extremes[3] = max(extremes[3], punched_at)
+    for person_id, day, seconds, direction in punches:
+        extremes = days.setdefault((person_id, day), [None, seconds, None, seconds, 0])
+        if direction == Direction.IN and (extremes[0] is None or seconds < extremes[0]):
+            extremes[0] = seconds
+        if direction == Direction.OUT and (extremes[2] is None or seconds > extremes[2]):
+            extremes[2] = seconds
+        extremes[1] = min(extremes[1], seconds)
+        extremes[3] = max(extremes[3], seconds)
         extremes[4] += 1
     if not days:
         return
@@ -220,17 +220,14 @@ def add_to_daily_summaries(project_id: int, punches: Iterable[tuple]) -> None:
     if connection.vendor != "postgresql":
         refresh_daily_summaries(project_id, days)
         return
-    # The extremes travel as Unix seconds in comma-joined texts (ingested punch times are whole
-    # seconds): psycopg would convert an array of timestamps element by element in Python.
+    # The extremes travel as Unix seconds in comma-joined texts: psycopg would convert an array
+    # of timestamps element by element in Python.
     rows = sorted([person_id, day, *extremes] for (person_id, day), extremes in days.items())
     columns = list(zip(*rows, strict=True))
     params = [
         ",".join(map(str, columns[0])),
         ",".join(map(str, columns[1])),
-        *(
-            ",".join("" if at is None else str(int(at.timestamp())) for at in column)
-            for column in columns[2:6]
-        ),
+        *(",".join("" if at is None else str(at) for at in column) for column in columns[2:6]),
         ",".join(map(str, columns[6])),
     ]
     epoch = "string_to_array(%s, ',', '')::bigint[]"
