@@ -60,8 +60,10 @@ class Punch(models.Model):
 
     # This table takes tens of thousands of rows a second (issue 7 item 8), so what each row costs
     # on insert is kept small:
-    # - Indexes are few: project and person lead composite indexes below (their own foreign-key
-    #   indexes would only duplicate them); nothing looks punches up by roster entry or device.
+    # - Indexes are few: every page, export and recomputation reads a project's punches by day or
+    #   time (the two indexes that lead with the project serve them); nothing looks punches up by
+    #   person, roster entry or device alone. (Deleting a person in the admin scans the table for
+    #   PROTECT's check: a rare, deliberate act.)
     # - The four references are not foreign-key constraints in the database (db_constraint=False).
     #   A constraint check locks the referenced row for every punch: 400 lookups per batch of 100,
     #   a third of the INSERT's time, and every batch of a project locking the same project and
@@ -165,8 +167,6 @@ class Punch(models.Model):
         indexes = [
             # Project pages, exports and the project's side of every foreign-key check.
             models.Index(fields=["project", "work_date"]),
-            # Summary refresh, person detail, and the person's side of foreign-key checks.
-            models.Index(fields=["person", "work_date"]),
             # 异常考勤 lists: partial, so the matched punches (nearly all) are not in it.
             models.Index(
                 fields=["project", "anomaly_status"],

@@ -137,11 +137,19 @@ def _upsert(connection, values: list[tuple]) -> None:
 
 
 def _keys_condition(connection, model, keys: set[tuple[int, datetime.date]]) -> tuple[str, list]:
-    """(person, day) pairs as a condition on `model` (Punch or DailySummary), which the
-    (person, work_date) indexes serve."""
+    """(person, day) pairs as a condition on `model` (Punch or DailySummary). The day range comes
+    first, for the (project, work_date) index; the pairs then pick the rows out of that range."""
     person, work_date = rawsql.columns(connection, model, "person", "work_date")
     source, params = rawsql.rows_source(connection, model, ("person", "work_date"), sorted(keys))
-    return f"({person}, {work_date}) IN ({source})", params
+    days = [day for _person, day in keys]
+    return (
+        f"{work_date} BETWEEN %s AND %s AND ({person}, {work_date}) IN ({source})",
+        [
+            connection.ops.adapt_datefield_value(min(days)),
+            connection.ops.adapt_datefield_value(max(days)),
+            *params,
+        ],
+    )
 
 
 def refresh_daily_summaries(project_id: int, keys: Iterable[tuple[int, datetime.date]]) -> None:
