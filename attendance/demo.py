@@ -77,12 +77,17 @@ def _seed_project(demo, project, now: datetime.datetime) -> None:
         if when > now:
             return
         person = entry.person if entry is not None else None
+        if person is not None:
+            # As the ingest stores a matched punch: the person's digest and mask, no second copy of
+            # the number (Punch.id_number).
+            fields.setdefault("id_number_digest", person.id_number_digest)
+            fields.setdefault("id_number_masked", person.id_number_masked)
         punches.append(
             Punch(
                 project=project,
                 person=person,
                 roster_entry=entry,
-                id_number=fields.pop("id_number", person.id_number if person else ""),
+                id_number=fields.pop("id_number", ""),
                 name_as_sent=fields.pop("name_as_sent", person.name if person else ""),
                 punched_at=when,
                 work_date=when.date(),

@@ -32,7 +32,7 @@ from jmzhgd.api.schemas import parse_client_datetime
 from jmzhgd.core import audit, rawsql
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import AttendType, Direction, IdCardType
-from jmzhgd.core.pii import encrypt, id_digest, mask_id
+from jmzhgd.core.pii import id_digest, mask_id
 from jmzhgd.core.validators import normalise_document_number
 from workforce.models import Person, RosterEntry
 
@@ -122,14 +122,10 @@ def _normalised_number(id_type: str, raw: str, today: datetime.date) -> str:
 
 
 @lru_cache(maxsize=20_000)
-def _stored_identity(number: str, keys: tuple, digest_key: str) -> tuple[str, str, str]:
-    """(Fernet token, digest, mask) of a normalised number, memoised per worker process.
-
-    Encryption is the costliest step per punch (a fresh IV and an HMAC each time), and the same
-    workers punch twice a day. Reusing a token reveals only that two punches carry the same number,
-    which the digest column states anyway. The keys are part of the cache key, so a key change
-    (rotation, tests) never reuses a token made with another key."""
-    return encrypt(number), id_digest(number), mask_id(number)
+def _digest_and_mask(number: str, digest_key: str) -> tuple[str, str]:
+    """Digest and mask of a normalised number, memoised per worker process (the same workers punch
+    day after day). The key is part of the cache key, so a changed key is never answered from it."""
+    return id_digest(number), mask_id(number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +135,6 @@ class _ParseContext:
     latest: datetime.datetime  # now + the tolerated clock skew
     today: datetime.date
     device_sn: str
-    pii_keys: tuple
     digest_key: str
 
     @classmethod
@@ -148,7 +143,6 @@ class _ParseContext:
             latest=now + datetime.timedelta(seconds=settings.API_PUNCH_FUTURE_TOLERANCE_SECONDS),
             today=now.astimezone(SHANGHAI).date(),
             device_sn=device_sn,
-            pii_keys=tuple(settings.PII_ENCRYPTION_KEYS),
             digest_key=settings.PII_DIGEST_KEY,
         )
 
@@ -180,11 +174,11 @@ def _parse_item(index: int, item: dict, context: _ParseContext) -> PunchRow:
         # A record id is unique only within its device (unique_device_record is on serial + record
         # id); without a device two clients' ids would collide, so only the fact key applies.
         record_id = ""
-    token, digest, masked = _stored_identity(number, context.pii_keys, context.digest_key)
+    digest, masked = _digest_and_mask(number, context.digest_key)
     row = PunchRow(
         index=index,
         id_type=id_type,
-        id_number_token=token,
+        id_number=number,
         id_number_digest=digest,
         id_number_masked=masked,
         name_as_sent=str(item.get("name") or "").strip()[:50],

@@ -99,10 +99,13 @@ class Punch(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    id_number = EncryptedTextField("证件号码", blank=True)  # as sent; kept for anomalies
+    # The number as sent, kept for anomalies only (resolving one needs it). A matched punch's number
+    # is its person's (same digest), so it is not stored a second time: fewer copies of ID numbers,
+    # and a third less to write per punch. Digest and mask are kept for every punch.
+    id_number = EncryptedTextField("证件号码", blank=True)
     # Looked up with the project and time (unique_punch_fact_by_time), never alone: no index of its own.
-    id_number_digest = DigestField(source="id_number", db_index=False)
-    id_number_masked = MaskedIdField(source="id_number")
+    id_number_digest = DigestField(source="id_number", db_index=False, keep_when_source_blank=True)
+    id_number_masked = MaskedIdField(source="id_number", keep_when_source_blank=True)
     name_as_sent = models.CharField("上报姓名", max_length=50, blank=True)
     punched_at = models.DateTimeField("打卡时间")
     work_date = models.DateField("考勤日期")  # punched_at's date in Asia/Shanghai

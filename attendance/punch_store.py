@@ -29,7 +29,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from jmzhgd.core import rawsql
+from jmzhgd.core import pii, rawsql
 
 from .models import AnomalyStatus, Punch
 
@@ -71,7 +71,7 @@ class PunchRow:
 
     index: int  # position in the client's batch
     id_type: str
-    id_number_token: str  # the number as sent, encrypted (jmzhgd.core.pii)
+    id_number: str  # normalised; stored (encrypted) only if the punch turns out to be an anomaly
     id_number_digest: str
     id_number_masked: str
     name_as_sent: str
@@ -120,7 +120,7 @@ def _values(row: PunchRow, batch: BatchContext) -> list:
         batch.project_id,
         row.person_id,
         row.roster_entry_id,
-        row.id_number_token,
+        pii.encrypt(row.id_number) if anomaly else "",  # see Punch.id_number
         row.id_number_digest,
         row.id_number_masked,
         row.name_as_sent,

@@ -13,9 +13,9 @@ Rows are written without the ORM's per-object work:
 - SQLite (the smoke test's second engine): ``executemany`` of the same rows.
 
 Both paths write database values, so the PII trio is computed here: the Fernet token
-(``pii.encrypt``), the digest (``pii.id_digest``) and the mask (``pii.mask_id``). The token is
-computed once per person and reused for that person's punches (their ``id_number`` is the same
-number, encrypted under the same key, which Fernet allows: every token decrypts to the number).
+(``pii.encrypt``), the digest (``pii.id_digest``) and the mask (``pii.mask_id``), once per person.
+The punches, all matched, carry the person's digest and mask and no copy of the number, as the
+platform stores a matched punch (``Punch.id_number``).
 
 Daily summaries: ``attendance.summaries.rebuild_daily_summaries`` itself (on PostgreSQL one
 ``INSERT … SELECT … GROUP BY`` per project-month).
@@ -541,7 +541,7 @@ def build(
                         "project_id": entry["project_id"],
                         "person_id": person["id"],
                         "roster_entry_id": entry["id"],
-                        "id_number": person["id_number"],
+                        "id_number": "",  # a matched punch keeps no copy of the number (Punch.id_number)
                         "id_number_digest": person["id_number_digest"],
                         "id_number_masked": person["id_number_masked"],
                         "name_as_sent": person["name"],

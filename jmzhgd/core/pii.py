@@ -98,14 +98,20 @@ class EncryptedTextField(models.TextField):
 class _DerivedField(models.CharField):
     """A char field computed from another field of the same model in pre_save."""
 
-    def __init__(self, *args, source: str, **kwargs):
+    def __init__(self, *args, source: str, keep_when_source_blank: bool = False, **kwargs):
         self.source = source
+        # True where the clear value is deliberately not stored for some rows while their digest and
+        # mask are (a matched punch: its number is its person's). A blank source then leaves the
+        # value alone instead of clearing it. Elsewhere blanking the source clears the value.
+        self.keep_when_source_blank = keep_when_source_blank
         kwargs.setdefault("editable", False)
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
+        if self.keep_when_source_blank:
+            kwargs["keep_when_source_blank"] = True
         kwargs.pop("editable", None)
         return name, path, args, kwargs
 
@@ -113,7 +119,12 @@ class _DerivedField(models.CharField):
 
     def pre_save(self, model_instance, add):
         clear = getattr(model_instance, self.source) or ""
-        value = self.derive(clear) if clear else ""
+        if clear:
+            value = self.derive(clear)
+        elif self.keep_when_source_blank:
+            value = getattr(model_instance, self.attname) or ""
+        else:
+            value = ""
         setattr(model_instance, self.attname, value)
         return value
 

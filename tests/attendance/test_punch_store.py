@@ -70,7 +70,7 @@ def test_a_stored_punch_reads_back_through_the_orm_with_every_value(site):
     matched = Punch.objects.get(record_id="R-1")
     assert matched.project_id == project.pk and matched.person_id == entry.person_id
     assert matched.roster_entry_id == entry.pk and not matched.is_anomaly
-    assert matched.id_number == number  # decrypts with the platform's key
+    assert matched.id_number == ""  # the person carries the number: no second copy
     assert matched.id_number_digest == id_digest(number) and matched.id_number_masked == mask_id(number)
     assert matched.name_as_sent == "张三"
     assert matched.punched_at == datetime(day.year, day.month, day.day, 7, 58, 9, tzinfo=SHANGHAI)
@@ -91,7 +91,8 @@ def test_a_stored_punch_reads_back_through_the_orm_with_every_value(site):
     assert anomaly.is_anomaly and anomaly.anomaly_status == AnomalyStatus.OPEN
     assert anomaly.person_id is None and anomaly.roster_entry_id is None
     assert anomaly.anomaly_reason == ingest.UNKNOWN_PERSON
-    assert anomaly.id_number == "11010519491231002X" and anomaly.lat is None
+    assert anomaly.id_number == "11010519491231002X"  # as sent, decrypted with the platform's key
+    assert anomaly.lat is None
 
 
 def test_repeats_inside_one_batch_are_duplicates_of_their_first_occurrence(site):
@@ -193,3 +194,35 @@ def test_rows_that_punches_refer_to_cannot_be_deleted_through_the_orm(site):
         # Refused because of the punch itself (a person or project is protected by other rows too).
         assert punch in set(refused.value.protected_objects), referent
     assert Punch.objects.filter(pk=punch.pk).exists()
+
+
+def test_saving_a_matched_punch_through_the_orm_keeps_its_digest_and_mask(site):
+    # Its clear number is not stored (see Punch.id_number); a save must not derive a blank digest
+    # from that blank, or the punch would drop out of its fact key and the 异常考勤 matching.
+    project, device, entry = site
+    day = timezone.localdate() - timedelta(days=1)
+    number = entry.person.id_number
+    ingest.ingest_punches(
+        ACTOR,
+        project,
+        [{"recordId": "S", "idCardNumber": number, "time": f"{day} 07:00:00", "direction": "01"}],
+        device=device,
+    )
+    punch = Punch.objects.get(record_id="S")
+    punch.name_as_sent = "改名"
+    punch.save()
+    punch.refresh_from_db()
+    assert (punch.id_number, punch.id_number_digest, punch.id_number_masked) == (
+        "",
+        id_digest(number),
+        mask_id(number),
+    )
+
+
+def test_other_models_still_clear_the_digest_when_the_number_is_cleared():
+    from enterprises.models import Team
+
+    field = Team._meta.get_field("leader_id_number_digest")
+    assert not field.keep_when_source_blank
+    team = Team(leader_id_number="", leader_id_number_digest="stale")
+    assert field.pre_save(team, add=False) == ""
