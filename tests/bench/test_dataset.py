@@ -64,7 +64,12 @@ def test_every_person_on_site_punches_in_and_out_on_every_day(built):
             assert per_day[(entry.person_id, work_date, Direction.IN)] == 1
             assert per_day[(entry.person_id, work_date, Direction.OUT)] == 1
     punch = Punch.objects.select_related("person", "roster_entry").first()
-    assert punch.id_number == punch.person.id_number
+    # As the platform stores a matched punch: the person's digest and mask, no copy of the number.
+    assert punch.id_number == ""
+    assert (punch.id_number_digest, punch.id_number_masked) == (
+        punch.person.id_number_digest,
+        punch.person.id_number_masked,
+    )
     assert punch.roster_entry.person_id == punch.person_id
     assert not Punch.objects.filter(is_anomaly=True).exists()
 
