@@ -208,7 +208,9 @@ def _insert_by_copy(connection, values: list[list]) -> list[tuple]:
             transaction.on_commit(lambda: _staged.__setitem__(raw, True), using=connection.alias)
         copy_sql = f"COPY {STAGING} ({', '.join(names)}) FROM STDIN (FORMAT BINARY)"
         started = time.monotonic()
-        with cursor.cursor.copy(copy_sql) as copy:
+        # Past Django's cursor wrapper, so its error translation is applied here: a lost connection
+        # must reach the API as Django's OperationalError (a JSON 503 the client retries), not a 500.
+        with connection.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
             copy.set_types(types)
             for row in values:
                 copy.write_row(row)

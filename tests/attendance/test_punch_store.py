@@ -226,3 +226,39 @@ def test_other_models_still_clear_the_digest_when_the_number_is_cleared():
     assert not field.keep_when_source_blank
     team = Team(leader_id_number="", leader_id_number_digest="stale")
     assert field.pre_save(team, add=False) == ""
+
+
+def test_a_driver_error_while_storing_a_batch_reaches_the_caller_as_djangos_error(site, monkeypatch):
+    # The API answers Django's OperationalError with a JSON 503 the device retries; an untranslated
+    # driver error would be a 500. The COPY goes past Django's cursor wrapper, so it is checked here.
+    from django.db import OperationalError
+
+    project, device, entry = site
+    day = timezone.localdate() - timedelta(days=1)
+    batch = [
+        {
+            "recordId": "X",
+            "idCardNumber": entry.person.id_number,
+            "time": f"{day} 07:00:00",
+            "direction": "01",
+        }
+    ]
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        def lost(*args, **kwargs):
+            raise psycopg.OperationalError(
+                "consuming input failed: server closed the connection unexpectedly"
+            )
+
+        monkeypatch.setattr(psycopg.Cursor, "copy", lost)
+    else:  # SQLite stores with a VALUES insert through Django's cursor: a failure there
+
+        def lost(rows, batch_context):
+            with connection.wrap_database_errors:
+                raise connection.Database.OperationalError("disk I/O error")
+
+        monkeypatch.setattr(ingest, "insert_new", lost)
+    with pytest.raises(OperationalError):
+        ingest.ingest_punches(ACTOR, project, batch, device=device)
+    assert not Punch.objects.filter(record_id="X").exists()
