@@ -2,17 +2,17 @@
 
 The API's hot path (issue 7 item 8: tens of thousands of punches a second). The ORM's bulk_create
 spent more time compiling 100 rows × 26 parameters than the database spent storing them, and it
-cannot say which rows a conflict skipped. This writes the rows as one
+cannot say which rows a conflict skipped. Here the batch is stored with one
 
-    INSERT INTO attendance_punch (…) VALUES (…), (…) ON CONFLICT DO NOTHING
-    RETURNING id_number_digest, punched_at, direction
+    INSERT INTO attendance_punch (…) … ON CONFLICT DO NOTHING RETURNING <fact key>
 
-which PostgreSQL and SQLite (≥ 3.35) both understand. `ON CONFLICT DO NOTHING` without a target
-covers both idempotency constraints of `Punch` (a device's record id, and person + time +
-direction), including a row a concurrent batch inserted a moment earlier: PostgreSQL waits for that
-transaction and then skips the row, so "duplicate" stays exact without a check-then-insert retry.
-The rows it returns carry the fact key (unique per project), which tells the caller which of its
-rows were stored.
+On PostgreSQL the rows first travel by binary COPY into a staging table of the session and the
+INSERT selects them from there (`_insert_by_copy`); on SQLite (≥ 3.35) they are a multi-row VALUES.
+`ON CONFLICT DO NOTHING` without a target covers both idempotency constraints of `Punch` (a
+device's record id, and person + time + direction), including a row a concurrent batch inserted a
+moment earlier: PostgreSQL waits for that transaction and then skips the row, so "duplicate" stays
+exact without a check-then-insert retry. The rows it returns carry the fact key (unique per
+project), which tells the caller which of its rows were stored.
 
 The column list is `COLUMNS` below, checked against the model by a test: a field added to `Punch`
 must be added here too, or that test fails (rather than the INSERT failing on a NOT NULL column).
