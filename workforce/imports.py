@@ -728,19 +728,49 @@ def commit_batch(actor: Actor, batch: ImportBatch, *, confirm_warnings: bool = F
 
 
 @transaction.atomic
-def abandon_batch(actor: Actor, batch: ImportBatch) -> ImportBatch:
-    """【放弃】: the preview is closed without writing anything to the roster."""
+def abandon_batch(actor: Actor, batch: ImportBatch, *, summary: str = "") -> ImportBatch:
+    """【放弃】: the preview is closed without writing anything to the roster.
+
+    The uploaded file (full ID numbers as typed) has no use any more and is deleted once the
+    abandonment commits; the batch keeps its masked report in the import history."""
     batch = _locked_preview(batch)
     batch.status = ImportBatchStatus.ABANDONED
-    batch.save(update_fields=["status"])
+    stored = batch.original_file.name
+    batch.original_file = ""
+    batch.save(update_fields=["status", "original_file"])
     audit.record(
         actor,
         "roster.import_abandon",
         batch,
         project=batch.project,
-        summary=f"放弃批量人员进场：{batch.file_name}",
+        summary=summary or f"放弃批量人员进场：{batch.file_name}",
     )
+    if stored:
+        storage = ImportBatch._meta.get_field("original_file").storage
+        transaction.on_commit(lambda: storage.delete(stored))
     return batch
+
+
+# An upload that is neither imported nor abandoned after this long is abandoned by
+# `manage.py purge_import_previews`, so that its file of full ID numbers does not linger.
+PREVIEW_RETENTION_DAYS = 7
+
+
+def purge_stale_previews(now: datetime.datetime | None = None, days: int = PREVIEW_RETENTION_DAYS) -> int:
+    """Abandon every preview older than `days` (its file deleted, audited as the system); returns
+    how many. Run daily (docs/deploy.md)."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    actor = Actor.system("预览保留期限")
+    purged = 0
+    for batch in ImportBatch.objects.filter(status=ImportBatchStatus.PREVIEW, created_at__lt=cutoff):
+        try:
+            abandon_batch(
+                actor, batch, summary=f"预览超过 {days} 天未导入，自动放弃并删除原始文件：{batch.file_name}"
+            )
+        except ValidationError:
+            continue  # imported or abandoned meanwhile
+        purged += 1
+    return purged
 
 
 # --- downloads ---------------------------------------------------------------------------------

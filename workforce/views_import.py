@@ -15,7 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -204,6 +204,7 @@ def import_abandon(request, project_id: int, batch_id: int):
 def import_errors(request, project_id: int, batch_id: int):
     """The failed rows as typed (full ID numbers): the project's own account only."""
     _, batch = _batch(request, project_id, batch_id, write=True)
+    _require_original(batch)
     stem = batch.file_name.rsplit(".", 1)[0] or "导入"
     return xlsx_response(f"{stem}-失败记录.xlsx", [imports.failed_rows_sheet(batch)])
 
@@ -220,4 +221,11 @@ def import_report(request, project_id: int, batch_id: int):
 def import_file(request, project_id: int, batch_id: int):
     """The original upload (full ID numbers): the project's own account only."""
     _, batch = _batch(request, project_id, batch_id, write=True)
+    _require_original(batch)
     return serve_private_file(batch.original_file, download_name=batch.file_name, inline=False)
+
+
+def _require_original(batch) -> None:
+    # An abandoned upload's file (full ID numbers) is deleted (imports.abandon_batch).
+    if not batch.original_file:
+        raise Http404("该批次已放弃，原始文件已按规定删除。")

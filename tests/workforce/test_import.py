@@ -446,6 +446,46 @@ def test_abandoning_the_preview_writes_nothing(project, site):
     assert not RosterEntry.objects.exists()
 
 
+def test_abandoning_deletes_the_uploaded_file_and_keeps_the_masked_report(
+    project, site, django_capture_on_commit_callbacks
+):
+    batch = preview(project, [row("李建国", PERSONS["李建国"])])
+    stored = batch.original_file.name
+    storage = batch.original_file.storage
+    assert storage.exists(stored)
+    with django_capture_on_commit_callbacks(execute=True):
+        imports.abandon_batch(ACTOR, batch)
+    batch.refresh_from_db()
+    assert not batch.original_file and not storage.exists(stored)  # the full ID numbers are gone
+    assert batch.report and batch.report[0]["name"] == "李建国"  # the history keeps the masked report
+    assert PERSONS["李建国"] not in str(batch.report)
+
+
+def test_previews_left_open_past_the_retention_are_abandoned_and_their_files_deleted(
+    project, site, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    old = preview(project, [row("李建国", PERSONS["李建国"])])
+    fresh = preview(project, [row("李建国", PERSONS["李建国"])])
+    imported = imports.commit_batch(ACTOR, preview(project, [row("王秀英", PERSONS["王秀英"])]))
+    eight_days_ago = timezone.now() - timedelta(days=8)
+    ImportBatch.objects.filter(pk__in=[old.pk, imported.pk]).update(created_at=eight_days_ago)
+    old_file, storage = old.original_file.name, old.original_file.storage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_import_previews", stdout=io.StringIO())
+
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    imported.refresh_from_db()
+    assert old.status == ImportBatchStatus.ABANDONED and not storage.exists(old_file)
+    assert fresh.status == ImportBatchStatus.PREVIEW and fresh.original_file  # within the 7 days
+    assert imported.status == ImportBatchStatus.IMPORTED and imported.original_file  # the record of an import
+    audit = AuditLog.objects.get(action="roster.import_abandon", object_id=str(old.pk))
+    assert "自动放弃" in audit.summary and audit.actor is None
+
+
 def test_a_batch_is_imported_once(project, site):
     batch = imports.commit_batch(ACTOR, preview(project, [row("李建国", PERSONS["李建国"])]))
     with pytest.raises(ValidationError, match="已导入"):

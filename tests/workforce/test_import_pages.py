@@ -108,6 +108,20 @@ def test_abandon_leaves_the_roster_untouched(project_client, project, site):
     assert 'data-testid="commit"' not in page
 
 
+def test_an_abandoned_uploads_file_is_gone_and_its_page_says_so(
+    project_client, project, site, django_capture_on_commit_callbacks
+):
+    post_file(project_client, project, workbook_bytes([row("李建国", "440703198003158500")]))
+    batch = ImportBatch.objects.get()
+    assert project_client.get(url("import_file", project, batch)).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        project_client.post(url("import_abandon", project, batch))
+    page = project_client.get(url("import_detail", project, batch)).content.decode()
+    assert 'data-testid="file-deleted"' in page and url("import_file", project, batch) not in page
+    assert project_client.get(url("import_file", project, batch)).status_code == 404
+    assert project_client.get(url("import_errors", project, batch)).status_code == 404
+
+
 @pytest.fixture
 def supervisor_browser(supervisor):
     """The supervisor in a client of their own (project_client and supervisor_client share one)."""
