@@ -77,9 +77,6 @@ class ItemResult:
 class BatchOutcome:
     results: list[ItemResult] = field(default_factory=list)
 
-    def count(self, status: str) -> int:
-        return self.summary[status]
-
     @property
     def summary(self) -> dict:
         counts = dict.fromkeys((CREATED, DUPLICATE, ANOMALY, ERROR), 0)

@@ -212,6 +212,10 @@ def add_to_daily_summaries(project_id: int, punches: Iterable[tuple]) -> None:
     earlier one's punches. This relies on every person-day with counted punches having its summary
     (every path that counts punches keeps them; `rebuild_attendance_summaries` restores them).
     Elsewhere the person-days are recomputed (`refresh_daily_summaries`)."""
+    connection = rawsql.connection_for(DailySummary)
+    if connection.vendor != "postgresql":
+        refresh_daily_summaries(project_id, {(person_id, day) for person_id, day, _at, _way in punches})
+        return
     days: dict[tuple[int, datetime.date], list] = {}
     for person_id, day, seconds, direction in punches:
         extremes = days.setdefault((person_id, day), [None, seconds, None, seconds, 0])
@@ -223,10 +227,6 @@ def add_to_daily_summaries(project_id: int, punches: Iterable[tuple]) -> None:
         extremes[3] = max(extremes[3], seconds)
         extremes[4] += 1
     if not days:
-        return
-    connection = rawsql.connection_for(DailySummary)
-    if connection.vendor != "postgresql":
-        refresh_daily_summaries(project_id, days)
         return
     # The extremes travel as Unix seconds in comma-joined texts: psycopg would convert an array
     # of timestamps element by element in Python.

@@ -231,6 +231,38 @@ def _bare_insert_rate(api: ApiTarget, records: list[dict]) -> float:
     return len(rows) / elapsed
 
 
+def _measure(
+    bench: Bench, api: ApiTarget, scenario: str, *, total: int, per_request: int, target, note, extra
+):
+    """Send `total` punches in requests of `per_request` from CLIENT_THREADS threads on fresh time
+    slots, add the row and return the rate (punches a second; with one punch a request, that is
+    requests a second)."""
+    base = api.slots(total)
+    bodies = [api.body(api.records(i * per_request, per_request, base)) for i in range(total // per_request)]
+    timings, problems, wall = _send(bench, api, bodies, CLIENT_THREADS)
+    rate = total / wall
+    probe = api.slots(2 * per_request)
+    queries = _api_queries(
+        api, api.records(0, per_request, probe), api.records(per_request, per_request, probe)
+    )
+    label, minimum = target
+    unit = "punches" if per_request > 1 else "requests"
+    bench.rows.append(
+        Row(
+            scenario,
+            f"{total:,} {unit}, {CLIENT_THREADS} client threads",
+            label,
+            not problems and rate >= minimum,
+            _ms(statistics.median(timings)),
+            _ms(percentile(timings, 0.95)),
+            queries,
+            note=note(rate) + (f"; {len(problems)} problems: {problems[0]}" if problems else ""),
+            extra=extra(rate),
+        )
+    )
+    return rate
+
+
 def ingest(bench: Bench) -> None:
     api = ApiTarget(bench)
     try:
@@ -239,54 +271,35 @@ def ingest(bench: Bench) -> None:
         # few minutes in production); then the measured runs on fresh time slots.
         warm_count = min(len(api.numbers), bench.sizes.batched_punches)
         warm = api.slots(warm_count)
-        warm_bodies = [api.body(api.records(i, BATCH, warm)) for i in range(0, warm_count, BATCH)]
+        warm_bodies = [
+            api.body(api.records(i, min(BATCH, warm_count - i), warm)) for i in range(0, warm_count, BATCH)
+        ]
         _send(bench, api, warm_bodies, CLIENT_THREADS)
         batched, single = bench.sizes.batched_punches, bench.sizes.single_requests
-        base = api.slots(batched)
-        bodies = [api.body(api.records(i * BATCH, BATCH, base)) for i in range(batched // BATCH)]
-        timings, problems, wall = _send(bench, api, bodies, CLIENT_THREADS)
-        rate = batched / wall
-        probe = api.slots(2 * BATCH)
-        queries = _api_queries(api, api.records(0, BATCH, probe), api.records(BATCH, BATCH, probe))
         bare = _bare_insert_rate(api, api.records(0, batched, api.slots(batched)))
-        bench.rows.append(
-            Row(
-                "punch ingestion, batches of 100",
-                f"{batched:,} punches, {CLIENT_THREADS} client threads",
-                "≥ 20,000 punches/s",
-                not problems and rate >= 20_000,
-                _ms(statistics.median(timings)),
-                _ms(percentile(timings, 0.95)),
-                queries,
-                note=(
-                    f"{rate:,.0f} punches/s; bare bulk_create of the same rows {bare:,.0f}/s "
-                    f"(API = {rate / bare:.2f}× bare)"
-                    + (f"; {len(problems)} problems: {problems[0]}" if problems else "")
-                ),
-                extra={"punches_per_second": round(rate), "bare_insert_per_second": round(bare)},
-            )
+        rate = _measure(
+            bench,
+            api,
+            "punch ingestion, batches of 100",
+            total=batched,
+            per_request=BATCH,
+            target=("≥ 20,000 punches/s", 20_000),
+            note=lambda rate: (
+                f"{rate:,.0f} punches/s; bare bulk_create of the same rows {bare:,.0f}/s "
+                f"(API = {rate / bare:.2f}× bare)"
+            ),
+            extra=lambda rate: {"punches_per_second": round(rate), "bare_insert_per_second": round(bare)},
         )
         bench.log(f"  ingestion batched: {rate:,.0f} punches/s (bare {bare:,.0f}/s)")
-
-        base = api.slots(single)
-        bodies = [api.body(api.records(i, 1, base)) for i in range(single)]
-        timings, problems, wall = _send(bench, api, bodies, CLIENT_THREADS)
-        rate = single / wall
-        probe = api.slots(2)
-        queries = _api_queries(api, api.records(0, 1, probe), api.records(1, 1, probe))
-        bench.rows.append(
-            Row(
-                "punch ingestion, single requests",
-                f"{single:,} requests, {CLIENT_THREADS} client threads",
-                "≥ 300 requests/s",
-                not problems and rate >= 300,
-                _ms(statistics.median(timings)),
-                _ms(percentile(timings, 0.95)),
-                queries,
-                note=f"{rate:,.0f} requests/s"
-                + (f"; {len(problems)} problems: {problems[0]}" if problems else ""),
-                extra={"requests_per_second": round(rate)},
-            )
+        rate = _measure(
+            bench,
+            api,
+            "punch ingestion, single requests",
+            total=single,
+            per_request=1,
+            target=("≥ 300 requests/s", 300),
+            note=lambda rate: f"{rate:,.0f} requests/s",
+            extra=lambda rate: {"requests_per_second": round(rate)},
         )
         bench.log(f"  ingestion single: {rate:,.0f} requests/s")
     finally:

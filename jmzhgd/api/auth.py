@@ -193,11 +193,12 @@ def _active_credential(app_key: str) -> ActiveCredential | None:
 def _use_nonce(app_key: str, nonce: str, timestamp: int) -> bool:
     """Record the nonce; False when this key has used it before (one statement, no savepoint).
 
-    On PostgreSQL, run as its own transaction (as the API runs it), the statement commits
-    without waiting for the WAL flush (synchronous_commit off for it alone): one fsync fewer per API request. Nothing a replay could
-    exploit is lost by it: a request that then writes anything commits synchronously, which
-    flushes the WAL up to and including its nonce; only the nonces of requests that wrote nothing
-    could vanish in a database crash, and replaying those writes nothing either."""
+    On PostgreSQL, run as its own transaction (as the API runs it), the statement commits without
+    waiting for the WAL flush (synchronous_commit off for it alone): one fsync fewer per API
+    request. Nothing a replay could exploit is lost by it: a request that then writes anything
+    commits synchronously, which flushes the WAL up to and including its nonce; only the nonces of
+    requests that wrote nothing could vanish in a database crash, and replaying those writes
+    nothing either."""
     connection = rawsql.connection_for(ApiNonce)
     names = rawsql.columns(connection, ApiNonce, "app_key", "nonce", "timestamp", "created_at")
     id_column = rawsql.columns(connection, ApiNonce, "id")[0]

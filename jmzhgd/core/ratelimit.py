@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connections, router
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
@@ -71,11 +70,8 @@ PURGE_PROBABILITY = 0.01
 def _upsert_sql(connection) -> str:
     """One statement that counts a request and returns the window's count (PostgreSQL and SQLite
     ≥ 3.35 both have INSERT … ON CONFLICT … RETURNING): no read-modify-write race, one round trip."""
-    quote = connection.ops.quote_name
-    table = quote(RateCounter._meta.db_table)
-    key, window, count = (
-        quote(RateCounter._meta.get_field(f).column) for f in ("key", "window_start", "count")
-    )
+    table = rawsql.table(connection, RateCounter)
+    key, window, count = rawsql.columns(connection, RateCounter, "key", "window_start", "count")
     return (
         f"INSERT INTO {table} ({key}, {window}, {count}) VALUES (%s, %s, 1) "
         f"ON CONFLICT ({key}, {window}) DO UPDATE SET {count} = {table}.{count} + 1 RETURNING {count}"
@@ -87,7 +83,7 @@ def hit(key: str, rule: Rule, now: datetime | None = None) -> int:
     now = now or timezone.now()
     window = _window_start(now, rule.seconds)
     full_key = f"{rule.name}|{key}"[:200]
-    connection = connections[router.db_for_write(RateCounter)]
+    connection = rawsql.connection_for(RateCounter)
     with rawsql.cursor(connection) as cursor:
         cursor.execute(_upsert_sql(connection), [full_key, connection.ops.adapt_datetimefield_value(window)])
         (count,) = cursor.fetchone()

@@ -79,7 +79,7 @@ def test_summaries_counted_batch_by_batch_equal_a_rebuild_from_the_punches(site)
     """On PostgreSQL each upload merges its punches into the summaries (earliest of the earliest,
     sum of the counts); whatever order the punches arrive in, the rows must equal a recomputation
     from all the punches."""
-    from attendance.summaries import rebuild_daily_summaries
+    from attendance.summaries import SUMMARY_FIELDS, rebuild_daily_summaries
 
     entry, other = site.mid_month, site.whole_month
     batches = [
@@ -94,19 +94,7 @@ def test_summaries_counted_batch_by_batch_equal_a_rebuild_from_the_punches(site)
     for batch in batches:
         ingest_punches(Actor.system(), site.project, batch)
 
-    fields = (
-        "person_id",
-        "work_date",
-        "earliest_entry",
-        "earliest_punch",
-        "latest_exit",
-        "latest_punch",
-        "first_in",
-        "last_out",
-        "punch_count",
-        "hours",
-        "is_present",
-    )
+    fields = ("person_id", "work_date", *SUMMARY_FIELDS)
     days = [datetime.date(2026, 4, 21), datetime.date(2026, 4, 22)]
     counted = sorted(DailySummary.objects.filter(work_date__in=days).values_list(*fields))
     rebuild_daily_summaries(project=site.project, date_from=days[0], date_to=days[-1])

@@ -214,7 +214,9 @@ def test_the_database_and_python_computations_of_a_summary_agree(entry, settings
         return list(
             DailySummary.objects.filter(project=entry.project)
             .order_by("work_date")
-            .values_list("work_date", "first_in", "last_out", "punch_count", "hours", "is_present")
+            .values_list(
+                "work_date", "first_in", "last_out", "punch_count", "hours", "is_present", *summaries.EXTREMES
+            )
         )
 
     refresh_daily_summaries(entry.project_id, keys)
