@@ -6,8 +6,9 @@ cannot say which rows a conflict skipped. Here the batch is stored with one
 
     INSERT INTO attendance_punch (…) … ON CONFLICT DO NOTHING RETURNING <fact key>
 
-On PostgreSQL the rows first travel by binary COPY into a staging table of the session and the
-INSERT selects them from there (`_insert_by_copy`); on SQLite (≥ 3.35) they are a multi-row VALUES.
+On PostgreSQL a batch of COPY_FROM_ROWS rows or more first travels by binary COPY into a staging
+table of the session and the INSERT selects them from there (`_insert_by_copy`); smaller batches
+are unnested arrays (`rawsql.rows_source`), and on SQLite (≥ 3.35) a multi-row VALUES.
 `ON CONFLICT DO NOTHING` without a target covers both idempotency constraints of `Punch` (a
 device's record id, and person + time + direction), including a row a concurrent batch inserted a
 moment earlier: PostgreSQL waits for that transaction and then skips the row, so "duplicate" stays
@@ -63,6 +64,10 @@ COLUMNS = (
     "received_at",
 )
 RETURNED = ("id_number_digest", "punched_at", "direction")
+# On PostgreSQL, a batch of at least this many rows travels by COPY; below it COPY's own setup (a
+# formatter and two more round trips) costs more than it saves, and the rows go as one INSERT of
+# unnested arrays, as on SQLite (a device's single punch is the common small request).
+COPY_FROM_ROWS = 10
 
 
 @dataclass(slots=True)
@@ -153,7 +158,7 @@ def insert_new(rows: list[PunchRow], batch: BatchContext) -> set[tuple]:
         return set()
     connection = rawsql.connection_for(Punch)
     values = [_values(row, batch) for row in rows]
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and len(rows) >= COPY_FROM_ROWS:
         # Stored rows come back as (digest, unix seconds, direction): loading an integer is far
         # cheaper than a timestamp, and punch times are whole seconds.
         by_epoch = {(r.id_number_digest, r.epoch, r.direction): r.fact_key for r in rows}

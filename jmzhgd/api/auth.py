@@ -14,6 +14,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -159,7 +160,16 @@ class ActiveCredential:
 
     @property
     def secret(self) -> str:
-        return pii.decrypt(self.secret_encrypted)
+        return _decrypted_secret(self.secret_encrypted, tuple(settings.PII_ENCRYPTION_KEYS))
+
+
+@lru_cache(maxsize=1024)
+def _decrypted_secret(secret_encrypted: str, keys: tuple[str, ...]) -> str:
+    """A credential's secret, decrypted once per worker: a device signs every request with it, and
+    Fernet's decryption was a visible share of a small request. Keyed by the ciphertext (a new secret
+    is a new ciphertext) and the keys; whether the credential is still active is read from the
+    database on every request, never from here."""
+    return pii.decrypt(secret_encrypted)
 
 
 def _active_credential(app_key: str) -> ActiveCredential | None:
