@@ -99,6 +99,44 @@ def parse_punch_time(value) -> datetime.datetime:
     return parsed.replace(microsecond=0)
 
 
+# 2000-01-01 00:00 Beijing time in Unix seconds: no punch is older (a device whose clock was reset).
+EARLIEST_EPOCH = 946_656_000
+BEIJING_OFFSET_SECONDS = 8 * 3600
+UNIX_EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
+
+
+@lru_cache(maxsize=1024)
+def _beijing_day(text: str) -> tuple[datetime.date, int]:
+    """A "YYYY-MM-DD" day and the Unix time of its midnight in Beijing (ValueError if no date)."""
+    day = datetime.date.fromisoformat(text)
+    return day, (day.toordinal() - UNIX_EPOCH_ORDINAL) * 86400 - BEIJING_OFFSET_SECONDS
+
+
+def punch_time(value) -> tuple[datetime.datetime, int, datetime.date]:
+    """A punch's time, its Unix seconds and its attendance day (the date in Beijing).
+
+    Devices send "YYYY-MM-DD HH:MM:SS" in Beijing time: that form is taken apart by position, with
+    the day's midnight memoised, so a batch does no time-zone arithmetic per item (it showed in the
+    API's profile). Any other form goes through parse_punch_time; both give the same values (tested).
+    China has kept UTC+8 without daylight saving since 1991, and punches before 2000 are refused."""
+    if type(value) is str and len(value) == 19 and value[10] == " " and value[13] == ":" and value[16] == ":":
+        clock = value[11:13] + value[14:16] + value[17:19]
+        if clock.isascii() and clock.isdigit():
+            hour, minute, second = int(clock[:2]), int(clock[2:4]), int(clock[4:])
+            try:
+                day, midnight = _beijing_day(value[:10])
+            except ValueError:
+                day = None
+            if day is not None and hour < 24 and minute < 60 and second < 60:
+                return (
+                    datetime.datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=SHANGHAI),
+                    midnight + hour * 3600 + minute * 60 + second,
+                    day,
+                )
+    punched_at = parse_punch_time(value)
+    return punched_at, int(punched_at.timestamp()), shanghai_work_date(punched_at)
+
+
 def _decimal(value, code: str, label: str, limit: int, field_name: str) -> Decimal | None:
     if value is None or value == "":
         return None
@@ -129,7 +167,7 @@ def _digest_and_mask(number: str, digest_key: str) -> tuple[str, str]:
 class _ParseContext:
     """What checking every item of one batch needs, looked up once per batch."""
 
-    latest: datetime.datetime  # now + the tolerated clock skew
+    latest: int  # Unix seconds: now + the tolerated clock skew
     today: datetime.date
     device_sn: str
     digest_key: str
@@ -137,7 +175,7 @@ class _ParseContext:
     @classmethod
     def at(cls, now: datetime.datetime, device_sn: str) -> _ParseContext:
         return cls(
-            latest=now + datetime.timedelta(seconds=settings.API_PUNCH_FUTURE_TOLERANCE_SECONDS),
+            latest=int(now.timestamp()) + settings.API_PUNCH_FUTURE_TOLERANCE_SECONDS,
             today=now.astimezone(SHANGHAI).date(),
             device_sn=device_sn,
             digest_key=settings.PII_DIGEST_KEY,
@@ -153,10 +191,10 @@ def _parse_item(index: int, item: dict, context: _ParseContext) -> PunchRow:
         number = _normalised_number(id_type, str(item.get("idCardNumber") or ""), context.today)
     except ValidationError as exc:
         raise ItemError("bad_id_number", exc.messages[0], "idCardNumber") from None
-    punched_at = parse_punch_time(item.get("time"))
-    if punched_at > context.latest:
+    punched_at, epoch, work_date = punch_time(item.get("time"))
+    if epoch > context.latest:
         raise ItemError("future_time", "打卡时间晚于服务器当前时间，请校准设备时钟。", "time")
-    if punched_at.year < 2000:
+    if epoch < EARLIEST_EPOCH:
         raise ItemError("bad_time", "打卡时间不能早于 2000 年。", "time")
     direction = str(item.get("direction") or "")
     if direction not in DIRECTIONS:
@@ -180,8 +218,8 @@ def _parse_item(index: int, item: dict, context: _ParseContext) -> PunchRow:
         id_number_masked=masked,
         name_as_sent=str(item.get("name") or "").strip()[:50],
         punched_at=punched_at,
-        epoch=int(punched_at.timestamp()),
-        work_date=shanghai_work_date(punched_at),
+        epoch=epoch,
+        work_date=work_date,
         direction=direction,
         attend_type=attend_type,
         record_id=record_id,

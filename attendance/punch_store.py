@@ -101,9 +101,10 @@ class PunchRow:
 
     @property
     def fact_key(self) -> tuple:
-        # Asked several times per row per batch: built once.
+        # Asked several times per row per batch: built once, with the time as Unix seconds (punch
+        # times are whole seconds; an aware datetime is slow to hash).
         if self._fact_key is None:
-            self._fact_key = (self.id_number_digest, self.punched_at, self.direction)
+            self._fact_key = (self.id_number_digest, self.epoch, self.direction)
         return self._fact_key
 
 
@@ -159,10 +160,9 @@ def insert_new(rows: list[PunchRow], batch: BatchContext) -> set[tuple]:
     connection = rawsql.connection_for(Punch)
     values = [_values(row, batch) for row in rows]
     if connection.vendor == "postgresql" and len(rows) >= COPY_FROM_ROWS:
-        # Stored rows come back as (digest, unix seconds, direction): loading an integer is far
-        # cheaper than a timestamp, and punch times are whole seconds.
-        by_epoch = {(r.id_number_digest, r.epoch, r.direction): r.fact_key for r in rows}
-        return {by_epoch[tuple(key)] for key in _insert_by_copy(connection, values)}
+        # Stored rows come back as fact keys, (digest, unix seconds, direction): loading an integer
+        # is far cheaper than a timestamp.
+        return set(_insert_by_copy(connection, values))
     source, params = rawsql.rows_source(connection, Punch, COLUMNS, values)
     sql = (
         f"INSERT INTO {rawsql.table(connection, Punch)} ({', '.join(rawsql.columns(connection, Punch, *COLUMNS))}) "
@@ -171,7 +171,10 @@ def insert_new(rows: list[PunchRow], batch: BatchContext) -> set[tuple]:
     with rawsql.cursor(connection) as cursor:
         cursor.execute(sql, params)
         stored = cursor.fetchall()
-    return {(digest, rawsql.aware(punched_at), direction) for digest, punched_at, direction in stored}
+    return {
+        (digest, int(rawsql.aware(punched_at).timestamp()), direction)
+        for digest, punched_at, direction in stored
+    }
 
 
 # --- PostgreSQL: COPY into a staging table, then one INSERT … SELECT ----------------------------
