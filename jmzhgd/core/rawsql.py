@@ -10,6 +10,8 @@ a renamed field breaks these statements loudly instead of silently.
 from __future__ import annotations
 
 import datetime
+import functools
+import weakref
 
 from django.db import connections, router
 
@@ -33,18 +35,38 @@ def cursor(connection):
     not run in transaction mode (docs/deploy.md)."""
     if connection.vendor != "postgresql":
         return connection.cursor()
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
     connection.ensure_connection()
     raw = connection.connection
-    if raw.prepare_threshold is None:
-        raw.prepare_threshold = PREPARE_THRESHOLD
-    server_cursor = ServerBindingCursor(raw)
+    server_cursor = _kept_cursors.get(raw)
+    if server_cursor is None or server_cursor.closed:
+        if raw.prepare_threshold is None:
+            raw.prepare_threshold = PREPARE_THRESHOLD
+        server_cursor = _kept_cursors[raw] = _kept_cursor_class()(raw)
     return (
         connection.make_debug_cursor(server_cursor)
         if connection.queries_logged
         else connection.make_cursor(server_cursor)
     )
+
+
+# One server-binding cursor per database connection, used again by every hot-path statement: a
+# new psycopg cursor (with its own copy of the adapters map) per statement was a visible share of a
+# small API request. Every caller reads its results inside its `with` block, before the next
+# statement runs on the same cursor.
+_kept_cursors = weakref.WeakKeyDictionary()
+
+
+@functools.cache
+def _kept_cursor_class():
+    """ServerBindingCursor whose close() leaves it open (Django's wrapper closes the cursor when
+    its `with` block ends); it goes with its connection."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class KeptCursor(ServerBindingCursor):
+        def close(self) -> None:
+            pass
+
+    return KeptCursor
 
 
 def table(connection, model) -> str:

@@ -45,3 +45,21 @@ def test_a_row_source_reads_back_as_the_rows_it_was_given():
     assert got == rows
     if connection.vendor == "postgresql":
         assert "string_to_array" in source and "::timestamp with time zone[]" in source
+
+
+@pytest.mark.django_db(transaction=True)  # closes the connection
+def test_the_hot_path_cursor_is_kept_with_its_connection():
+    def select(value):
+        with rawsql.cursor(connection) as cursor:
+            cursor.execute("SELECT %s", [value])
+            return cursor.fetchone()[0], cursor.cursor
+
+    first, kept = select(1)
+    second, again = select(2)
+    assert (first, second) == (1, 2)
+    if connection.vendor == "postgresql":
+        # The same psycopg cursor serves both statements and survives the end of each block.
+        assert again is kept and not kept.closed
+        connection.close()
+        third, fresh = select(3)
+        assert third == 3 and fresh is not kept
