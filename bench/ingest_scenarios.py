@@ -12,17 +12,17 @@ from __future__ import annotations
 import datetime
 import json
 import secrets
-import statistics
+import signal
 import subprocess
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
-from bench.scenarios import API_DEVICE, ROOT, WORK, Bench, Row, _ms, json_dumps, percentile, request, wrk_path
+from bench.scenarios import API_DEVICE, ROOT, WORK, Bench, Row, json_dumps, wrk_path
 from jmzhgd.core.codes import Direction
 
 BATCH = 100
-CLIENT_THREADS = 6
+# wrk threads and connections: six uploads in flight at once, as six devices pushing together.
+CLIENT_THREADS = 2
+CLIENT_CONNECTIONS = 6
 TIMES_PER_DAY = 9  # 06:00:07, 08:00:07, … 22:00:07
 
 
@@ -135,30 +135,69 @@ class ApiTarget:
                 cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")
 
 
-def _send(
-    bench: Bench, api: ApiTarget, bodies: list[bytes], threads: int
-) -> tuple[list[float], list[str], float]:
-    """POST every body from `threads` client threads; (per-request seconds, problems, wall seconds)."""
-    timings: list[float] = []
-    problems: list[str] = []
-    lock = threading.Lock()
+def write_signed_requests(out, api: ApiTarget, bodies: list[bytes]) -> None:
+    """One pre-signed upload per line (fresh nonce each) for the wrk scripts, which cannot sign."""
+    for body in bodies:
+        headers = api.headers(body)
+        out.write(
+            f"A\t{api.path}\t{headers['X-Timestamp']}\t{headers['X-Nonce']}\t{headers['X-Sign']}\t"
+            f"{body.decode('utf-8')}\n"
+        )
 
-    def one(body: bytes) -> None:
-        status, data, elapsed = request(bench.port, "POST", api.path, api.headers(body), body)
-        with lock:
-            timings.append(elapsed)
-            if status != 200:
-                problems.append(f"HTTP {status}: {data[:200].decode('utf-8', 'replace')}")
-                return
-            results = json.loads(data).get("results", [])
-            bad = [r for r in results if r.get("status") not in ("created", "duplicate")]
-            if bad:
-                problems.append(f"item {bad[0]}")
 
+def _send(bench: Bench, api: ApiTarget, bodies: list[bytes]) -> tuple[dict, list[str], float]:
+    """POST every body once with wrk (bench/ingest.lua) over CLIENT_CONNECTIONS connections;
+    returns (wrk's summary, problems, wall seconds up to the last answer)."""
+    wrk = wrk_path()
+    if wrk is None:
+        raise RuntimeError("missing: wrk (apt-get install wrk)")
+    WORK.mkdir(parents=True, exist_ok=True)
+    requests_path, summary_path = WORK / "ingest.tsv", WORK / "ingest-summary.json"
+    with requests_path.open("w", encoding="utf-8") as out:
+        out.write(f"K\t{api.app_key}\n")
+        write_signed_requests(out, api, bodies)
+    summary_path.unlink(missing_ok=True)
+    threads = min(CLIENT_THREADS, len(bodies))
+    command = [
+        wrk,
+        f"-t{threads}",
+        f"-c{max(threads, CLIENT_CONNECTIONS)}",
+        "-d120s",  # stopped by the harness once every thread has its last answer
+        "--timeout",
+        "60s",
+        "-s",
+        str(ROOT / "bench/ingest.lua"),
+        f"http://127.0.0.1:{bench.port}",
+        "--",
+        str(requests_path),
+        str(summary_path),
+        str(threads),
+    ]
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        list(pool.map(one, bodies))
-    return timings, problems, time.perf_counter() - started
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    finished = 0
+    for line in process.stdout:
+        finished += line.strip() == "done"
+        if finished == threads:
+            break
+    wall = time.perf_counter() - started
+    process.send_signal(signal.SIGINT)  # wrk then reports and runs the script's done()
+    _, errors = process.communicate(timeout=60)
+    problems = []
+    if finished < threads:
+        problems.append(f"wrk ended before every answer: {errors[-300:]}")
+    summary = (
+        json.loads(summary_path.read_text(encoding="utf-8", errors="replace"))
+        if summary_path.exists()
+        else {}
+    )
+    if not summary:
+        problems.append(f"wrk wrote no summary: {errors[-300:]}")
+    elif summary["answered"] != len(bodies) or summary["bad"]:
+        problems.append(
+            f"{summary['answered']} of {len(bodies)} answered, {summary['bad']} bad: {summary['first_bad']}"
+        )
+    return summary, problems, wall
 
 
 def _api_queries(api: ApiTarget, records: list[dict], warm_up: list[dict]) -> int:
@@ -239,7 +278,7 @@ def _measure(
     requests a second)."""
     base = api.slots(total)
     bodies = [api.body(api.records(i * per_request, per_request, base)) for i in range(total // per_request)]
-    timings, problems, wall = _send(bench, api, bodies, CLIENT_THREADS)
+    summary, problems, wall = _send(bench, api, bodies)
     rate = total / wall
     probe = api.slots(2 * per_request)
     queries = _api_queries(
@@ -250,11 +289,11 @@ def _measure(
     bench.rows.append(
         Row(
             scenario,
-            f"{total:,} {unit}, {CLIENT_THREADS} client threads",
+            f"{total:,} {unit}, wrk with {CLIENT_CONNECTIONS} connections",
             label,
             not problems and rate >= minimum,
-            _ms(statistics.median(timings)),
-            _ms(percentile(timings, 0.95)),
+            summary.get("latency_p50_ms"),
+            summary.get("latency_p95_ms"),
             queries,
             note=note(rate) + (f"; {len(problems)} problems: {problems[0]}" if problems else ""),
             extra=extra(rate),
@@ -274,7 +313,7 @@ def ingest(bench: Bench) -> None:
         warm_bodies = [
             api.body(api.records(i, min(BATCH, warm_count - i), warm)) for i in range(0, warm_count, BATCH)
         ]
-        _send(bench, api, warm_bodies, CLIENT_THREADS)
+        _send(bench, api, warm_bodies)
         batched, single = bench.sizes.batched_punches, bench.sizes.single_requests
         bare = _bare_insert_rate(api, api.records(0, batched, api.slots(batched)))
         rate = _measure(
@@ -351,13 +390,9 @@ def load_run(bench: Bench) -> None:
             out.write(f"K\t{api.app_key}\n")
             for cookie, path in pages:
                 out.write(f"P\t{cookie[0]}={cookie[1]}\t{path}\n")
-            for i in range(n_api):
-                body = api.body(api.records(i * LOAD_BATCH, LOAD_BATCH, base))
-                headers = api.headers(body)
-                out.write(
-                    f"A\t{api.path}\t{headers['X-Timestamp']}\t{headers['X-Nonce']}\t{headers['X-Sign']}\t"
-                    f"{body.decode('utf-8')}\n"
-                )
+            write_signed_requests(
+                out, api, [api.body(api.records(i * LOAD_BATCH, LOAD_BATCH, base)) for i in range(n_api)]
+            )
         summary_path = WORK / "load-summary.json"
         summary_path.unlink(missing_ok=True)
         command = [

@@ -1,0 +1,104 @@
+-- wrk script for the ingestion rows of `make bench`: replays pre-signed punch uploads, each exactly
+-- once, and stops. Signing needs HMAC-SHA256, which wrk's LuaJIT lacks, so the harness signs every
+-- request beforehand (fresh nonce each) and writes them to a file; each thread takes every Nth.
+-- A C client instead of Python threads: the client shares the server's two cores, and Python's
+-- http.client spent about a twentieth of them.
+-- When a thread has its last answer it prints "done" and stops; the harness times the run up to the
+-- last "done" and then interrupts wrk, whose done() writes the summary (latency, errors).
+-- Arguments: <requests.tsv> <summary.json> <threads>
+local threads = {}
+local next_id = 0
+FILLER = "/static/img/favicon.svg"
+
+function setup(thread)
+  thread:set("tid", next_id)
+  next_id = next_id + 1
+  table.insert(threads, thread)
+end
+
+local function split(line)
+  local out = {}
+  for field in (line .. "\t"):gmatch("(.-)\t") do table.insert(out, field) end
+  return out
+end
+
+function init(args)
+  local path, thread_count = args[1], tonumber(args[3])
+  summary_path = args[2]
+  pushes, app_key = {}, ""
+  sent, answered, bad, first_bad = 0, 0, 0, ""
+  local index = 0
+  for line in io.lines(path) do
+    local f = split(line)
+    if f[1] == "K" then
+      app_key = f[2]
+    elseif f[1] == "A" then
+      if index % thread_count == tid then
+        table.insert(pushes, { path = f[2], ts = f[3], nonce = f[4], sign = f[5], body = f[6] })
+      end
+      index = index + 1
+    end
+  end
+end
+
+function request()
+  if tid == 0 and not verified then
+    -- wrk calls request() once on the first thread to inspect the script, and sends nothing.
+    verified = true
+    return wrk.format("GET", FILLER, { ["Host"] = "127.0.0.1" })
+  end
+  sent = sent + 1
+  local r = pushes[sent]
+  if r == nil then
+    -- This thread's share is all sent, but a connection that gunicorn closed after its answer asks
+    -- for another request: a static file (WhiteNoise, no database) until the last answer arrives.
+    -- An empty request would hold a sync worker on an idle connection.
+    return wrk.format("GET", FILLER, { ["Host"] = "127.0.0.1" })
+  end
+  return wrk.format("POST", r.path, {
+    ["Host"] = "127.0.0.1",
+    ["Content-Type"] = "application/json; charset=utf-8",
+    ["X-App-Key"] = app_key,
+    ["X-Timestamp"] = r.ts,
+    ["X-Nonce"] = r.nonce,
+    ["X-Sign"] = r.sign,
+  }, r.body)
+end
+
+-- Every push must answer 200 with nothing refused or stored as an anomaly (each punch is for a
+-- person on the roster, on a fresh time).
+function response(status, headers, body)
+  body = body or ""
+  if status == 200 and not string.find(body, '"results"', 1, true) then
+    return -- the filler's answer
+  end
+  answered = answered + 1
+  if status ~= 200 or not string.find(body, '"anomaly": 0, "error": 0,', 1, true) then
+    bad = bad + 1
+    if first_bad == "" then
+      first_bad = "HTTP " .. status .. ": " .. string.gsub(string.sub(body, 1, 200), '[%c"\\]', " ")
+    end
+  end
+  if answered == #pushes then
+    io.write("done\n")
+    io.flush()
+    wrk.thread:stop()
+  end
+end
+
+function done(summary, latency, requests)
+  local total_bad, total_answered, first = 0, 0, ""
+  for _, thread in ipairs(threads) do
+    total_bad = total_bad + thread:get("bad")
+    total_answered = total_answered + thread:get("answered")
+    if first == "" then first = thread:get("first_bad") end
+  end
+  local e = summary.errors
+  local out = io.open(threads[1]:get("summary_path"), "w")
+  out:write(string.format(
+    '{"answered": %d, "bad": %d, "first_bad": "%s", "connect": %d, "read": %d, "write": %d, "status": %d, ' ..
+    '"timeout": %d, "latency_p50_ms": %.2f, "latency_p95_ms": %.2f}',
+    total_answered, total_bad, first, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000))
+  out:close()
+end
