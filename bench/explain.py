@@ -1,6 +1,6 @@
 """Why is a page slow? Every SQL query of one GET, timed, and EXPLAIN ANALYZE of the slowest ones.
 
-    .venv/bin/python -m bench.explain /projects/1/roster/ [--user bench_jgf] [--top 3]
+    .venv-bench/bin/python -m bench.explain /projects/1/roster/ [--user bench_jgf] [--top 3]
 
 With --profile the request runs once more under cProfile (where the Python time goes).
 Runs against the bench database (BENCH_DATABASE_URL) with its keys, through Django's test Client

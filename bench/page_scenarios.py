@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
+import sys
 import time
 
 from bench.scenarios import ROOT, Bench, Row, _ms, percentile, request
@@ -172,7 +173,7 @@ def _export_memory(bench: Bench, path: str) -> dict:
 
     completed = subprocess.run(
         [
-            str(ROOT / ".venv/bin/python"),
+            sys.executable,
             "-m",
             "bench.export_memory",
             path,

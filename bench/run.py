@@ -1,8 +1,8 @@
 """`make bench`: build (or reuse) the city-scale dataset, run every scenario, print one table.
 
-    .venv/bin/python -m bench.run               # everything (what `make bench` runs)
-    .venv/bin/python -m bench.run --build-only  # just the dataset
-    .venv/bin/python -m bench.run --only roster,person_detail --no-load
+    .venv-bench/bin/python -m bench.run         # everything (what `make bench` runs)
+    .venv-bench/bin/python -m bench.run --build-only  # just the dataset
+    .venv-bench/bin/python -m bench.run --only roster,person_detail --no-load
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/jmzhgd_bench),
 BENCH_REBUILD=1 to drop and rebuild the dataset, BENCH_LOAD_SECONDS (default 60).

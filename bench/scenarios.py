@@ -29,6 +29,7 @@ import shutil
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -36,6 +37,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The virtualenv the harness runs in (`make bench` makes it from the deployment's interpreter, see the
+# Makefile); gunicorn and the harness's subprocesses run from the same one.
+VENV_BIN = Path(sys.executable).parent
 WORK = Path(os.environ.get("BENCH_WORK_DIR") or Path(tempfile.gettempdir()) / "jmzhgd-bench")
 API_DEVICE = "BENCH-API-GATE"
 
@@ -111,7 +115,7 @@ class Server:
     def __enter__(self) -> Server:
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "deploy/gunicorn.conf.py"), "jmzhgd.wsgi"],
+            [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "deploy/gunicorn.conf.py"), "jmzhgd.wsgi"],
             cwd=ROOT,
             env=self.env,
             stdout=log,
