@@ -150,17 +150,13 @@ def _decimal(value, code: str, label: str, limit: int, field_name: str) -> Decim
 
 
 @lru_cache(maxsize=100_000)
-def _normalised_number(id_type: str, raw: str, today: datetime.date) -> str:
-    """The shared validator, memoised: the same workers punch day after day. `today` is part of the
-    key because the validator refuses birth dates after today."""
-    return normalise_document_number(id_type, raw)
-
-
-@lru_cache(maxsize=20_000)
-def _digest_and_mask(number: str, digest_key: str) -> tuple[str, str]:
-    """Digest and mask of a normalised number, memoised per worker process (the same workers punch
-    day after day). The key is part of the cache key, so a changed key is never answered from it."""
-    return id_digest(number), mask_id(number)
+def _identity(id_type: str, raw: str, today: datetime.date, digest_key: str) -> tuple[str, str, str]:
+    """(normalised number, digest, mask) of a sent ID number, memoised per worker process: the same
+    workers punch day after day. `today` is part of the key because the shared validator refuses
+    birth dates after today, the digest key so that a changed key is never answered from here. An
+    invalid number raises ValidationError (not memoised)."""
+    number = normalise_document_number(id_type, raw)
+    return number, id_digest(number), mask_id(number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +184,9 @@ def _parse_item(index: int, item: dict, context: _ParseContext) -> PunchRow:
     if id_type not in ID_TYPES:
         raise ItemError("bad_id_type", f"证件类型“{id_type}”不在代码表中。", "idCardType")
     try:
-        number = _normalised_number(id_type, str(item.get("idCardNumber") or ""), context.today)
+        number, digest, masked = _identity(
+            id_type, str(item.get("idCardNumber") or ""), context.today, context.digest_key
+        )
     except ValidationError as exc:
         raise ItemError("bad_id_number", exc.messages[0], "idCardNumber") from None
     punched_at, epoch, work_date = punch_time(item.get("time"))
@@ -209,7 +207,6 @@ def _parse_item(index: int, item: dict, context: _ParseContext) -> PunchRow:
         # A record id is unique only within its device (unique_device_record is on serial + record
         # id); without a device two clients' ids would collide, so only the fact key applies.
         record_id = ""
-    digest, masked = _digest_and_mask(number, context.digest_key)
     row = PunchRow(
         index=index,
         id_type=id_type,
@@ -223,8 +220,8 @@ def _parse_item(index: int, item: dict, context: _ParseContext) -> PunchRow:
         direction=direction,
         attend_type=attend_type,
         record_id=record_id,
-        lat=_decimal(item.get("lat"), "bad_lat", "纬度", 90, "lat"),
-        lng=_decimal(item.get("lng"), "bad_lng", "经度", 180, "lng"),
+        lat=None if (lat := item.get("lat")) is None else _decimal(lat, "bad_lat", "纬度", 90, "lat"),
+        lng=None if (lng := item.get("lng")) is None else _decimal(lng, "bad_lng", "经度", 180, "lng"),
     )
     image = item.get("image")
     if image:
