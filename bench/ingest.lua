@@ -1,44 +1,17 @@
 -- wrk script for the ingestion rows of `make bench`: replays pre-signed punch uploads, each exactly
--- once, and stops. Signing needs HMAC-SHA256, which wrk's LuaJIT lacks, so the harness signs every
--- request beforehand (fresh nonce each) and writes them to a file; each thread takes every Nth.
+-- once, and stops (signed beforehand by the harness, see wrk_signed.lua; each thread takes every Nth).
 -- A C client instead of Python threads: the client shares the server's two cores, and Python's
 -- http.client spent about a twentieth of them.
 -- When a thread has its last answer it prints "done" and stops; the harness times the run up to the
 -- last "done" and then interrupts wrk, whose done() writes the summary (latency, errors).
 -- Arguments: <requests.tsv> <summary.json> <threads>
-local threads = {}
-local next_id = 0
+local signed = require "wrk_signed"
 FILLER = "/static/img/favicon.svg"
 
-function setup(thread)
-  thread:set("tid", next_id)
-  next_id = next_id + 1
-  table.insert(threads, thread)
-end
-
-local function split(line)
-  local out = {}
-  for field in (line .. "\t"):gmatch("(.-)\t") do table.insert(out, field) end
-  return out
-end
-
 function init(args)
-  local path, thread_count = args[1], tonumber(args[3])
   summary_path = args[2]
-  pushes, app_key = {}, ""
+  app_key, pushes = signed.read(args[1], tid, tonumber(args[3]))
   sent, answered, bad, first_bad = 0, 0, 0, ""
-  local index = 0
-  for line in io.lines(path) do
-    local f = split(line)
-    if f[1] == "K" then
-      app_key = f[2]
-    elseif f[1] == "A" then
-      if index % thread_count == tid then
-        table.insert(pushes, { path = f[2], ts = f[3], nonce = f[4], sign = f[5], body = f[6] })
-      end
-      index = index + 1
-    end
-  end
 end
 
 function request()
@@ -55,14 +28,7 @@ function request()
     -- An empty request would hold a sync worker on an idle connection.
     return wrk.format("GET", FILLER, { ["Host"] = "127.0.0.1" })
   end
-  return wrk.format("POST", r.path, {
-    ["Host"] = "127.0.0.1",
-    ["Content-Type"] = "application/json; charset=utf-8",
-    ["X-App-Key"] = app_key,
-    ["X-Timestamp"] = r.ts,
-    ["X-Nonce"] = r.nonce,
-    ["X-Sign"] = r.sign,
-  }, r.body)
+  return signed.push(r, app_key)
 end
 
 -- Every push must answer 200 with nothing refused or stored as an anomaly (each punch is for a
@@ -88,13 +54,13 @@ end
 
 function done(summary, latency, requests)
   local total_bad, total_answered, first = 0, 0, ""
-  for _, thread in ipairs(threads) do
+  for _, thread in ipairs(signed.threads) do
     total_bad = total_bad + thread:get("bad")
     total_answered = total_answered + thread:get("answered")
     if first == "" then first = thread:get("first_bad") end
   end
   local e = summary.errors
-  local out = io.open(threads[1]:get("summary_path"), "w")
+  local out = io.open(signed.threads[1]:get("summary_path"), "w")
   out:write(string.format(
     '{"answered": %d, "bad": %d, "first_bad": "%s", "connect": %d, "read": %d, "write": %d, "status": %d, ' ..
     '"timeout": %d, "latency_p50_ms": %.2f, "latency_p95_ms": %.2f}',

@@ -174,7 +174,10 @@ def _send(bench: Bench, api: ApiTarget, bodies: list[bytes]) -> tuple[dict, list
         str(threads),
     ]
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # From bench/, where the scripts find their shared module (require "wrk_signed").
+    process = subprocess.Popen(
+        command, cwd=ROOT / "bench", stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     finished = 0
     for line in process.stdout:
         finished += line.strip() == "done"
@@ -411,7 +414,9 @@ def load_run(bench: Bench) -> None:
             str(summary_path),
         ]
         bench.log(f"  load run: wrk {seconds} s against gunicorn …")
-        completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
+        completed = subprocess.run(
+            command, cwd=ROOT / "bench", capture_output=True, text=True, timeout=seconds + 120
+        )
         (WORK / "wrk.out").write_text(completed.stdout + completed.stderr, encoding="utf-8")
         summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
         errors = (

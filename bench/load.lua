@@ -1,41 +1,15 @@
 -- wrk script for the bench load run: page views with a session cookie, mixed with signed API pushes.
--- Signing needs HMAC-SHA256, which wrk's LuaJIT lacks, so the harness pre-signs the API requests
--- (fresh nonce each, timestamps valid for the run) and this script replays each one exactly once,
--- every thread taking its own share. Arguments: <config.tsv> <api every Nth request> <summary.json>
-local threads = {}
-local next_id = 0
-
-function setup(thread)
-  thread:set("tid", next_id)
-  next_id = next_id + 1
-  table.insert(threads, thread)
-end
-
-local function split(line)
-  local out = {}
-  for field in (line .. "\t"):gmatch("(.-)\t") do table.insert(out, field) end
-  return out
-end
+-- The API requests are pre-signed by the harness (fresh nonce each, timestamps valid for the run;
+-- see wrk_signed.lua) and replayed exactly once, every thread taking its own share.
+-- Arguments: <config.tsv> <api every Nth request> <summary.json>
+local signed = require "wrk_signed"
+local THREADS = 2 -- as the harness starts wrk (-t2)
 
 function init(args)
   config, api_every, summary_path = args[1], tonumber(args[2]), args[3]
   -- done() runs in the main Lua state, which never sees the script arguments: it asks a thread.
-  pages, pushes, app_key = {}, {}, ""
+  app_key, pushes, pages = signed.read(config, tid, THREADS)
   bad, api, exhausted, counter, push_index = 0, 0, false, 0, 1
-  local index = 0
-  for line in io.lines(config) do
-    local f = split(line)
-    if f[1] == "K" then
-      app_key = f[2]
-    elseif f[1] == "P" then
-      table.insert(pages, { cookie = f[2], path = f[3] })
-    elseif f[1] == "A" then
-      if index % 2 == tid then
-        table.insert(pushes, { path = f[2], ts = f[3], nonce = f[4], sign = f[5], body = f[6] })
-      end
-      index = index + 1
-    end
-  end
 end
 
 function request()
@@ -45,14 +19,7 @@ function request()
     if r then
       push_index = push_index + 1
       api = api + 1
-      return wrk.format("POST", r.path, {
-        ["Host"] = "127.0.0.1",
-        ["Content-Type"] = "application/json; charset=utf-8",
-        ["X-App-Key"] = app_key,
-        ["X-Timestamp"] = r.ts,
-        ["X-Nonce"] = r.nonce,
-        ["X-Sign"] = r.sign,
-      }, r.body)
+      return signed.push(r, app_key)
     end
     exhausted = true
   end
@@ -70,13 +37,13 @@ end
 
 function done(summary, latency, requests)
   local total_bad, total_api, any_exhausted = 0, 0, false
-  for _, thread in ipairs(threads) do
+  for _, thread in ipairs(signed.threads) do
     total_bad = total_bad + thread:get("bad")
     total_api = total_api + thread:get("api")
     any_exhausted = any_exhausted or thread:get("exhausted")
   end
   local e = summary.errors
-  local out = io.open(threads[1]:get("summary_path"), "w")
+  local out = io.open(signed.threads[1]:get("summary_path"), "w")
   out:write(string.format(
     '{"requests": %d, "duration_us": %d, "bytes": %d, "connect": %d, "read": %d, "write": %d, "status": %d, ' ..
     '"timeout": %d, "bad": %d, "api": %d, "api_exhausted": %s, "latency_p50_ms": %.1f, "latency_p95_ms": %.1f, ' ..
