@@ -134,17 +134,24 @@ def _detail_filter(request, project):
     """The 考勤明细 filter with its range: a day (default today) or a date range."""
     data = request.GET.copy()
     date_from, date_to = data.get("date_from", "").strip(), data.get("date_to", "").strip()
+    copied = None  # a date filled in from the other one: its errors would repeat the other's
     if not date_from and not date_to:
         data["date_from"] = data["date_to"] = f"{timezone.localdate():%Y-%m-%d}"
     elif not date_to:
-        data["date_to"] = date_from
+        data["date_to"], copied = date_from, "date_to"
     elif not date_from:
-        data["date_from"] = date_to
+        data["date_from"], copied = date_to, "date_from"
     base = Punch.objects.filter(project=project).order_by("punched_at", "id")
     filterset = PunchFilter(data, queryset=base, project=project)
     error = None
-    if not filterset.form.is_valid():
-        error = "；".join(str(e) for errors in filterset.form.errors.values() for e in errors)
+    form = filterset.form
+    if not form.is_valid():
+        error = "；".join(
+            f"{form.fields[name].label}：{message}" if name in form.fields else str(message)
+            for name, messages_ in form.errors.items()
+            if name != copied
+            for message in messages_
+        )
     else:
         error = filterset.clean_range()
     return filterset, error

@@ -74,6 +74,15 @@ def test_another_projects_punches_never_show(project_client, site):
     assert "孙别处" not in names(response)
 
 
+def test_an_impossible_date_is_named_once(project_client, site):
+    response = project_client.get(details_url(site.project, date_from="2026-02-30"))
+    page = response.content.decode()
+    assert response.context["rows"] == []
+    assert page.count("开始日期：") == 1 and "结束日期：" not in page  # the end date was copied from it
+    both = project_client.get(details_url(site.project, date_from="2026-02-30", date_to="x")).content.decode()
+    assert both.count("开始日期：") == 1 and both.count("结束日期：") == 1
+
+
 def test_a_backwards_range_is_explained(project_client, site):
     response = project_client.get(details_url(site.project, date_from="2026-04-10", date_to="2026-04-01"))
     assert response.context["rows"] == []
