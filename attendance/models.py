@@ -54,6 +54,24 @@ class AnomalyStatus(models.TextChoices):
     DISMISSED = "dismissed", "已忽略"
 
 
+def unconstrained_reference(
+    to, verbose_name: str, related_name: str, *, optional=False, on_delete=models.PROTECT
+):
+    """A reference without a foreign-key constraint or an index of its own in the database: the
+    punch and summary tables take tens of thousands of rows a second (see Punch for why, and what
+    keeps the references sound). on_delete still guards every ORM delete."""
+    return models.ForeignKey(
+        to,
+        verbose_name=verbose_name,
+        null=optional,
+        blank=optional,
+        on_delete=on_delete,
+        related_name=related_name,
+        db_index=False,
+        db_constraint=False,
+    )
+
+
 class Punch(models.Model):
     """One raw punch. Matched to a roster entry when the person is on the project's roster that day;
     otherwise kept as 异常考勤 (never dropped)."""
@@ -71,34 +89,9 @@ class Punch(models.Model):
     #   the same transaction, the platform never deletes a project, person, roster entry or device
     #   (it deactivates or exits them), and on_delete=PROTECT still refuses any ORM delete (the
     #   Django admin's included) of a row that punches refer to (tests/attendance/test_punch_store.py).
-    project = models.ForeignKey(
-        "projects.Project",
-        verbose_name="项目",
-        on_delete=models.PROTECT,
-        related_name="punches",
-        db_index=False,
-        db_constraint=False,
-    )
-    person = models.ForeignKey(
-        "workforce.Person",
-        verbose_name="人员",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="punches",
-        db_index=False,
-        db_constraint=False,
-    )
-    roster_entry = models.ForeignKey(
-        "workforce.RosterEntry",
-        verbose_name="花名册记录",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="punches",
-        db_index=False,
-        db_constraint=False,
-    )
+    project = unconstrained_reference("projects.Project", "项目", "punches")
+    person = unconstrained_reference("workforce.Person", "人员", "punches", optional=True)
+    roster_entry = unconstrained_reference("workforce.RosterEntry", "花名册记录", "punches", optional=True)
     # The number as sent, kept for anomalies only (resolving one needs it). A matched punch's number
     # is its person's (same digest), so it is not stored a second time: fewer copies of ID numbers,
     # and a third less to write per punch. Digest and mask are kept for every punch.
@@ -113,16 +106,7 @@ class Punch(models.Model):
     attend_type = models.CharField(
         "通行方式", max_length=3, choices=AttendType.choices, default=AttendType.FACE
     )
-    device = models.ForeignKey(
-        Device,
-        verbose_name="设备",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="punches",
-        db_index=False,
-        db_constraint=False,
-    )
+    device = unconstrained_reference(Device, "设备", "punches", optional=True)
     device_sn = models.CharField("设备序列号", max_length=64, blank=True)
     record_id = models.CharField("设备记录号", max_length=64, blank=True)
     source = models.CharField("来源", max_length=8, choices=PunchSource.choices, default=PunchSource.DEVICE)
@@ -198,22 +182,10 @@ class DailySummary(models.Model):
     # per batch. The rows are derived (rebuild_attendance_summaries recreates them) and written
     # from ids read in the same transaction; CASCADE still applies to ORM deletes. Every read
     # starts from the project, which leads the unique index below: neither reference needs its own.
-    project = models.ForeignKey(
-        "projects.Project",
-        verbose_name="项目",
-        on_delete=models.CASCADE,
-        related_name="daily_summaries",
-        db_index=False,
-        db_constraint=False,
-    )
-    person = models.ForeignKey(
-        "workforce.Person",
-        verbose_name="人员",
-        on_delete=models.CASCADE,
-        related_name="daily_summaries",
-        db_index=False,  # every read is by project first; only an admin's person delete scans
-        db_constraint=False,
-    )
+    # Every read is by project first; only an admin's person delete scans. Derived data: a summary
+    # goes with its project or person.
+    project = unconstrained_reference("projects.Project", "项目", "daily_summaries", on_delete=models.CASCADE)
+    person = unconstrained_reference("workforce.Person", "人员", "daily_summaries", on_delete=models.CASCADE)
     work_date = models.DateField("考勤日期")
     # The four extremes of the day's counted punches. first_in and last_out are derived from them,
     # and keeping them lets an upload merge its punches into the row (earliest of the earliest,

@@ -50,7 +50,6 @@ def _aggregate_sql(connection, condition: str) -> str:
     """Per (person, work_date) of one project's counted punches (see the module docstring) that meet
     `condition`: earliest 入场, earliest, latest 出场, latest, count. Plain SQL (jmzhgd.core.rawsql):
     this runs inside every punch upload. Parameters: see `_aggregate_params`."""
-    quote = connection.ops.quote_name
     c = dict(
         zip(
             ("project", "person", "day", "at", "way", "anomaly", "status"),
@@ -72,7 +71,7 @@ def _aggregate_sql(connection, condition: str) -> str:
         f"SELECT {c['person']}, {c['day']}, "
         f"MIN(CASE WHEN {c['way']} = %s THEN {c['at']} END), MIN({c['at']}), "
         f"MAX(CASE WHEN {c['way']} = %s THEN {c['at']} END), MAX({c['at']}), COUNT(*) "
-        f"FROM {quote(Punch._meta.db_table)} "
+        f"FROM {rawsql.table(connection, Punch)} "
         f"WHERE {c['project']} = %s AND {c['person']} IS NOT NULL "
         f"AND ({c['anomaly']} = %s OR {c['status']} = %s) AND ({condition}) "
         f"GROUP BY {c['person']}, {c['day']}"
