@@ -144,9 +144,10 @@ def test_a_batch_takes_a_constant_number_of_statements(site):
     for sqls in (one, ten):
         inserts = [sql for sql in sqls if 'INSERT INTO "attendance_punch"' in sql]
         assert len(inserts) == 1 and "ON CONFLICT DO NOTHING" in inserts[0]
+    assert " VALUES (" in next(sql for sql in two if 'INSERT INTO "attendance_punch"' in sql)
     if connection.vendor == "postgresql":
         # From COPY_FROM_ROWS rows on, the rows travel by COPY into the staging table (one more
-        # statement); a smaller batch is one INSERT of unnested arrays.
+        # statement); a smaller batch is one INSERT … VALUES.
         assert sum(sql.startswith("COPY ") for sql in ten) == 1
         assert not any(sql.startswith("COPY ") for sql in one)
         assert len(ten) == len(one) + 1
