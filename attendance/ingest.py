@@ -37,8 +37,8 @@ from jmzhgd.core.validators import normalise_document_number
 from workforce.models import Person, RosterEntry
 
 from .models import Device, Punch, PunchSource
-from .punch_store import BatchContext, PunchRow, insert_new
-from .summaries import SHANGHAI, add_to_daily_summaries, shanghai_work_date
+from .punch_store import BatchContext, PunchRow, store_batch
+from .summaries import SHANGHAI, shanghai_work_date
 
 if TYPE_CHECKING:
     from projects.models import Project
@@ -366,41 +366,35 @@ def ingest_punches(
         received_at=now,
     )
     firsts, repeats = _first_occurrences(rows)
+    errors = sum(result is not None for result in results)
+    audit_row = audit.build(
+        actor,
+        "punch.ingest",
+        device,
+        project=project_id,
+        # The numbers stored, stored as anomalies and skipped as duplicates are filled in as the
+        # batch is stored (store_batch); a % in the serial number must stay itself.
+        summary=f"接收考勤 {len(items)} 条：新增 %s，异常 %s，重复 %s，错误 {errors}"
+        + (f"（设备 {device_sn.replace('%', '%%')}）" if device_sn else ""),
+    )
     with _PhotoFiles(firsts) as photos, transaction.atomic():
         if firsts:
             _match(project_id, firsts)
         photos.save()
-        stored_keys = insert_new(firsts, batch)
+        stored_keys = store_batch(firsts, batch, audit_row, repeats=len(repeats))
         skipped = [row for row in firsts if row.fact_key not in stored_keys]
         photos.discard(skipped)
         for row in repeats + skipped:
             results[row.index] = ItemResult(row.index, DUPLICATE, "duplicate", "重复上传，已存在，无需重发。")
-        stored = [row for row in firsts if row.fact_key in stored_keys]
-        for row in stored:
+        for row in firsts:
+            if row.fact_key not in stored_keys:
+                continue
             if row.is_anomaly:
                 results[row.index] = ItemResult(
                     row.index, ANOMALY, "anomaly", f"已保存为异常考勤：{row.anomaly_reason}。"
                 )
             else:
                 results[row.index] = ItemResult(row.index, CREATED, "created", "已保存。")
-        counted = [
-            (row.person_id, row.work_date, row.epoch, row.direction) for row in stored if not row.is_anomaly
-        ]
-        if counted:
-            add_to_daily_summaries(project_id, counted)
         _touch_device(device, now)
-        outcome = BatchOutcome(results=results)
-        counts = outcome.summary
-        audit.record(
-            actor,
-            "punch.ingest",
-            device,
-            project=project_id,
-            summary=(
-                f"接收考勤 {len(items)} 条：新增 {counts[CREATED]}，异常 {counts[ANOMALY]}，"
-                f"重复 {counts[DUPLICATE]}，错误 {counts[ERROR]}"
-                + (f"（设备 {device_sn}）" if device_sn else "")
-            ),
-        )
         photos.body_finished = True
-    return outcome
+    return BatchOutcome(results=results)

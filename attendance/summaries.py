@@ -249,6 +249,24 @@ def add_to_daily_summaries(project_id: int, punches: Iterable[tuple]) -> None:
         cursor.execute(sql, before(project_id) + params + after())
 
 
+def merge_stored_punches_sql(connection, project_id: int, stored: str) -> tuple[str, list]:
+    """PostgreSQL: the statement (for a WITH clause) that counts the matched punches among the rows
+    of `stored`, a CTE of punches just inserted (their person, work_date, punched_at, direction
+    and is_anomaly, named as in the table), into their person-days' summaries: what
+    add_to_daily_summaries does with the same punches, in the statement that stores them. The
+    person-days go in key order, as there, so concurrent batches lock summaries in one order."""
+    person, day, at, direction, anomaly = rawsql.columns(
+        connection, Punch, "person", "work_date", "punched_at", "direction", "is_anomaly"
+    )
+    source = (
+        f"SELECT {person}, {day}, MIN({at}) FILTER (WHERE {direction} = %s), MIN({at}), "
+        f"MAX({at}) FILTER (WHERE {direction} = %s), MAX({at}), COUNT(*) "
+        f"FROM {stored} WHERE NOT {anomaly} GROUP BY 1, 2 ORDER BY 1, 2"
+    )
+    sql, before, after = _postgresql_upsert(connection, source, merge=True)
+    return sql, before(project_id) + [Direction.IN.value, Direction.OUT.value] + after()
+
+
 def _postgresql_upsert(connection, source: str, *, merge: bool):
     """INSERT … SELECT from `source`, whose rows are (person, day, earliest entry, earliest punch,
     latest exit, latest punch, count), computing first_in, last_out, hours and attendance as

@@ -104,19 +104,15 @@ def build(
 def record(actor: Actor, action: str, obj: models.Model | None = None, **details) -> AuditLog:
     """Write one audit row. `action` is a stable code such as "declaration.approve"."""
     row = build(actor, action, obj, **details)
-    _insert(row)
+    insert(row)
     return row
 
 
-def _insert(row: AuditLog) -> None:
+def insert(row: AuditLog) -> None:
     """`row.save()` as one prepared INSERT: every punch upload writes an audit row, and the ORM's
-    save path cost as much as the rest of a small upload's statements. Values go through each
-    field's own pre_save and database preparation, exactly as save() would (AuditLog has no
-    save() override or signal receivers)."""
+    save path cost as much as the rest of a small upload's statements."""
     connection = rawsql.connection_for(AuditLog)
-    fields = [field for field in AuditLog._meta.concrete_fields if not field.primary_key]
-    values = [field.get_db_prep_save(field.pre_save(row, add=True), connection) for field in fields]
-    names = rawsql.columns(connection, AuditLog, *(field.name for field in fields))
+    names, _kinds, values = zip(*insert_values(row, connection), strict=True)
     pk = rawsql.columns(connection, AuditLog, AuditLog._meta.pk.name)[0]
     with rawsql.cursor(connection) as cursor:
         cursor.execute(
@@ -127,6 +123,23 @@ def _insert(row: AuditLog) -> None:
         row.pk = cursor.fetchone()[0]
     row._state.adding = False
     row._state.db = connection.alias
+
+
+def insert_values(row: AuditLog, connection) -> list[tuple[str, str, Any]]:
+    """(quoted column, database type, value) for each column of an unsaved audit row, for an
+    INSERT written by hand (`insert`, or a statement that writes the row along with what it
+    records). Values go through each field's own pre_save and database preparation, exactly as
+    save() would (AuditLog has no save() override or signal receivers)."""
+    fields = [field for field in AuditLog._meta.concrete_fields if not field.primary_key]
+    names = rawsql.columns(connection, AuditLog, *(field.name for field in fields))
+    return [
+        (
+            name,
+            field.cast_db_type(connection),
+            field.get_db_prep_save(field.pre_save(row, add=True), connection),
+        )
+        for name, field in zip(names, fields, strict=True)
+    ]
 
 
 def record_many(rows: list[AuditLog]) -> list[AuditLog]:

@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 
 from .actor import Actor
 
-SEEDER_ORDER = ["jmzhgd.accounts", "projects", "enterprises", "workforce", "contracts", "jmzhgd.api", "attendance"]
+SEEDER_ORDER = [
+    "jmzhgd.accounts",
+    "projects",
+    "enterprises",
+    "workforce",
+    "contracts",
+    "jmzhgd.api",
+    "attendance",
+]
 
 
 @dataclass

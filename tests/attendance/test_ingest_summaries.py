@@ -118,15 +118,16 @@ def test_two_uploads_for_the_same_person_day_at_once_both_count(site, monkeypatc
 
     entry = site.mid_month
     reached, proceed = threading.Event(), threading.Event()
-    record = ingest.audit.record
+    touch_device = ingest._touch_device
 
     def hold_upload_a(*args, **kwargs):
+        # Called once the batch is stored and counted (store_batch), before the commit.
         if threading.current_thread().name == "upload-a":
             reached.set()
             proceed.wait(10)
-        return record(*args, **kwargs)
+        return touch_device(*args, **kwargs)
 
-    monkeypatch.setattr(ingest.audit, "record", hold_upload_a)
+    monkeypatch.setattr(ingest, "_touch_device", hold_upload_a)
     errors = []
 
     def upload(punch):

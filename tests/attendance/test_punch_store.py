@@ -11,10 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from attendance import ingest, punch_store
-from attendance.models import AnomalyStatus, Punch, PunchSource
+from attendance.models import AnomalyStatus, DailySummary, Punch, PunchSource
 from attendance.punch_store import COLUMNS
 from attendance.summaries import SHANGHAI
 from jmzhgd.core.actor import Actor
+from jmzhgd.core.models import AuditLog
 from jmzhgd.core.pii import id_digest, mask_id
 from tests import factories
 
@@ -273,7 +274,34 @@ def test_a_driver_error_while_storing_a_batch_reaches_the_caller_as_djangos_erro
             with connection.wrap_database_errors:
                 raise connection.Database.OperationalError("disk I/O error")
 
-        monkeypatch.setattr(ingest, "insert_new", lost)
+        monkeypatch.setattr(punch_store, "insert_new", lost)
     with pytest.raises(OperationalError):
         ingest.ingest_punches(ACTOR, project, batch, device=device)
     assert not Punch.objects.filter(record_id__startswith="X").exists()
+
+
+@pytest.mark.parametrize("size", [1, punch_store.COPY_FROM_ROWS])  # VALUES, and COPY on PostgreSQL
+def test_the_batchs_audit_row_counts_what_was_stored_skipped_and_refused(site, size):
+    project, _device, entry = site
+    device = factories.DeviceFactory(project=project, serial_number="JM-100%-A")  # a % stays itself
+    day = timezone.localdate() - timedelta(days=1)
+
+    def item(minute, number=entry.person.id_number, direction="01"):
+        return {"idCardNumber": number, "time": f"{day} 06:{minute:02d}:00", "direction": direction}
+
+    ingest.ingest_punches(ACTOR, project, [item(0)], device=device)  # stored before: a duplicate below
+    fresh = [item(minute) for minute in range(1, size + 1)]
+    batch = [
+        *fresh,
+        fresh[0],  # a repeat within the batch: a duplicate never sent to the database
+        item(0),
+        item(59, number="11010519491231002X"),  # nobody on the roster: an anomaly
+        item(58, direction="09"),  # an error
+    ]
+    outcome = ingest.ingest_punches(ACTOR, project, batch, device=device)
+    assert outcome.summary == {"created": size, "duplicate": 2, "anomaly": 1, "error": 1}
+    row = AuditLog.objects.filter(action="punch.ingest").latest("id")
+    assert row.summary == (f"接收考勤 {size + 4} 条：新增 {size}，异常 1，重复 2，错误 1（设备 JM-100%-A）")
+    assert (row.project_id, row.object_id, row.actor_label) == (project.pk, str(device.pk), ACTOR.display)
+    summary = DailySummary.objects.get(person=entry.person, work_date=day)
+    assert summary.punch_count == size + 1

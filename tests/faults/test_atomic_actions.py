@@ -1,8 +1,8 @@
 """An exception in the middle of an action leaves nothing half-written (issue 11, item 4).
 
 Each action is failed at every one of its audit writes in turn (an audit row is written right after
-the rows it describes, so each point has real writes before it), and once more inside the punch
-ingest's summary refresh. After each failure every table has the row count it had before, no file
+the rows it describes, so each point has real writes before it); the punch ingest, whose audit row
+is written with its punches, is failed right after it stores a batch and between its own writes. After each failure every table has the row count it had before, no file
 is left in the media directory that no row refers to, and the rows an action updates are unchanged.
 Finally the same action runs through, which proves the failed attempts left nothing in its way.
 """
@@ -15,14 +15,16 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
-from attendance import ingest
+from attendance import ingest, punch_store
 from attendance.models import DailySummary, Punch
 from jmzhgd.accounts.models import User
 from jmzhgd.core.actor import Actor
-from jmzhgd.core.models import WorkType
+from jmzhgd.core.models import AuditLog, WorkType
 from projects import services as project_services
 from projects.models import DeclarationStatus
 from tests import factories
@@ -158,39 +160,60 @@ def _device_untouched(device):
     return check
 
 
-def test_a_fault_at_the_ingest_audit_row_leaves_no_punch_summary_or_photo(project, gate):
+def _fail_once_after(module, name: str, project, gate, monkeypatch) -> list:
+    """Make `module.name` fail with InjectedFault right after it has done its work, ingest the
+    gate's batch (which must fail and leave everything as it was), then ingest it again unpatched
+    (which must store it all). Returns the first arguments the patched function was given."""
     device, records = gate
+    given = []
 
-    actions = fail_at_each_audit_write(
-        lambda: ingest.ingest_punches(ACTOR, project, records, device=device),
-        after_failure=_device_untouched(device),
-    )
+    def work_then_fail(first, *args, **kwargs):
+        original(first, *args, **kwargs)
+        given.append(first)
+        raise InjectedFault(f"injected after {name}")
 
-    assert actions == ["punch.ingest"]
+    original = getattr(module, name)
+    monkeypatch.setattr(module, name, work_then_fail)
+    before = State.now()
+    with pytest.raises(InjectedFault):
+        ingest.ingest_punches(ACTOR, project, records, device=device)
+    before.assert_unchanged()
+    _device_untouched(device)()
+    monkeypatch.setattr(module, name, original)
+    outcome = ingest.ingest_punches(ACTOR, project, records, device=device)
+    assert [r.status for r in outcome.results] == ["created"] * 6
+    return given
+
+
+def test_a_fault_after_the_batch_is_stored_leaves_no_punch_summary_audit_row_or_photo(
+    project, gate, monkeypatch
+):
+    # store_batch has written the punches, their summaries and the audit row; the fault strikes
+    # before the commit.
+    given = _fail_once_after(ingest, "store_batch", project, gate, monkeypatch)
+    assert [len(rows) for rows in given] == [6]
     assert Punch.objects.filter(project=project).count() == 6
     assert DailySummary.objects.filter(project=project).count() == 3
+    assert AuditLog.objects.filter(action="punch.ingest").count() == 1
     assert all(punch.photo.storage.exists(punch.photo.name) for punch in Punch.objects.all())
 
 
-def test_a_fault_in_the_summary_refresh_leaves_no_punch_or_photo(project, gate, monkeypatch):
-    device, records = gate
-    refreshed = []
-
-    def refresh_then_fail(project_id, punches):
-        ingest_refresh(project_id, punches)  # the summaries are written, then the fault strikes
-        refreshed.append(len({(person_id, day) for person_id, day, _at, _way in punches}))
-        raise InjectedFault("injected after the summary refresh")
-
-    ingest_refresh = ingest.add_to_daily_summaries
-    monkeypatch.setattr(ingest, "add_to_daily_summaries", refresh_then_fail)
-    before = State.now()
-
-    with pytest.raises(InjectedFault):
-        ingest.ingest_punches(ACTOR, project, records, device=device)
-
-    assert refreshed == [3]
-    before.assert_unchanged()
-    _device_untouched(device)()
-    monkeypatch.setattr(ingest, "add_to_daily_summaries", ingest_refresh)
-    outcome = ingest.ingest_punches(ACTOR, project, records, device=device)
-    assert [r.status for r in outcome.results] == ["created"] * 6
+def test_a_fault_between_the_batchs_own_writes_leaves_no_punch_or_photo(project, gate, monkeypatch):
+    if connection.vendor == "postgresql":
+        # There is no "between" to fail in: the punches, their summaries and the audit row are
+        # written by one statement.
+        device, records = gate
+        with CaptureQueriesContext(connection) as queries:
+            outcome = ingest.ingest_punches(ACTOR, project, records, device=device)
+        writes = [q["sql"] for q in queries.captured_queries if "INSERT INTO" in q["sql"]]
+        assert len(writes) == 1
+        assert all(
+            table in writes[0]
+            for table in ('"attendance_punch"', '"attendance_dailysummary"', '"core_auditlog"')
+        )
+        assert [r.status for r in outcome.results] == ["created"] * 6
+        assert DailySummary.objects.filter(project=project).count() == 3
+        return
+    # SQLite: the punches and their summaries are written, then the fault strikes.
+    given = _fail_once_after(punch_store, "add_to_daily_summaries", project, gate, monkeypatch)
+    assert given == [project.pk]

@@ -141,19 +141,20 @@ def terminate_other_connections(wait_ms: int = 5000) -> int:
 
 
 def postgresql_outage(site: Site, monkeypatch) -> None:
-    # 1. The connection is dropped in the middle of a request: after the INSERT, before the refresh.
-    refresh = ingest.add_to_daily_summaries
+    # 1. The connection is dropped in the middle of a request: the batch is stored, not committed.
+    store = ingest.store_batch
     dropped = []
 
-    def drop_connections_then_refresh(project_id, punches):
+    def store_then_drop_connections(*args, **kwargs):
+        stored = store(*args, **kwargs)
         if not dropped:
             dropped.append(terminate_other_connections())
-        return refresh(project_id, punches)
+        return stored
 
-    monkeypatch.setattr(ingest, "add_to_daily_summaries", drop_connections_then_refresh)
+    monkeypatch.setattr(ingest, "store_batch", store_then_drop_connections)
     with pytest.raises(ApiError) as first:
         site.push(0)
-    monkeypatch.setattr(ingest, "add_to_daily_summaries", refresh)
+    monkeypatch.setattr(ingest, "store_batch", store)
     assert dropped and dropped[0] >= 1
     assert_retryable(first.value)
     connection.close()  # the test's own connection was dropped too
@@ -290,10 +291,10 @@ def test_a_lost_connection_inside_the_api_is_a_json_503_with_retry_after(project
         team=factories.TeamFactory(unit=factories.UnitFactory(project=project))
     )
 
-    def connection_lost(project_id, punches):
+    def connection_lost(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(ingest, "add_to_daily_summaries", connection_lost)
+    monkeypatch.setattr(ingest, "store_batch", connection_lost)
     day = timezone.localdate() - timedelta(days=1)
     record = {"idCardNumber": worker.person.id_number, "time": f"{day} 08:00:00", "direction": "01"}
     response = signed.post(
