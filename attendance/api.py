@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -116,8 +117,25 @@ def upload_punches(request, project_id: int, payload: PunchBatchIn):
     )
     # Written out directly rather than validated against PunchBatchOut (which still documents it):
     # checking 500 results we have just built ourselves cost about a millisecond per batch.
-    body = {**outcome.summary, "results": [r.as_dict() for r in outcome.results]}
-    return HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/json; charset=utf-8")
+    return HttpResponse(batch_json(outcome), content_type="application/json; charset=utf-8")
+
+
+def batch_json(outcome) -> str:
+    """The PunchBatchOut JSON of an outcome. A batch's results repeat a handful of answers ("已保存。"
+    nearly every time), so each answer is encoded once per worker and only the index is written
+    per item: encoding 100 result objects was a visible share of an upload."""
+    items = ",".join(
+        f'{{"index":{r.index},{_answer_json(r.status, r.code, r.message, r.field)}' for r in outcome.results
+    )
+    return f'{json.dumps(outcome.summary)[:-1]}, "results": [{items}]}}'
+
+
+@lru_cache(maxsize=1024)
+def _answer_json(status: str, code: str, message: str, field: str | None) -> str:
+    """`"status": …, "code": …, "message": …, "field": …}`: an item's answer after its index."""
+    return json.dumps(
+        {"status": status, "code": code, "message": message, "field": field}, ensure_ascii=False
+    )[1:]
 
 
 @router.post(

@@ -130,16 +130,26 @@ def insert_values(row: AuditLog, connection) -> list[tuple[str, str, Any]]:
     INSERT written by hand (`insert`, or a statement that writes the row along with what it
     records). Values go through each field's own pre_save and database preparation, exactly as
     save() would (AuditLog has no save() override or signal receivers)."""
-    fields = [field for field in AuditLog._meta.concrete_fields if not field.primary_key]
-    names = rawsql.columns(connection, AuditLog, *(field.name for field in fields))
     return [
-        (
-            name,
-            field.cast_db_type(connection),
-            field.get_db_prep_save(field.pre_save(row, add=True), connection),
-        )
-        for name, field in zip(names, fields, strict=True)
+        (name, kind, field.get_db_prep_save(field.pre_save(row, add=True), connection))
+        for field, name, kind in _insert_columns(connection)
     ]
+
+
+def _insert_columns(connection) -> list[tuple[Any, str, str]]:
+    """(field, quoted column, database type) of every audit column but the key, per backend: they
+    do not change at run time, and working them out again was a visible share of a punch upload."""
+    columns = _insert_columns_memo.get(connection.vendor)
+    if columns is None:
+        fields = [field for field in AuditLog._meta.concrete_fields if not field.primary_key]
+        names = rawsql.columns(connection, AuditLog, *(field.name for field in fields))
+        columns = _insert_columns_memo[connection.vendor] = [
+            (field, name, field.cast_db_type(connection)) for field, name in zip(fields, names, strict=True)
+        ]
+    return columns
+
+
+_insert_columns_memo: dict[str, list[tuple[Any, str, str]]] = {}
 
 
 def record_many(rows: list[AuditLog]) -> list[AuditLog]:

@@ -301,3 +301,30 @@ def test_record_ids_without_a_device_do_not_collide_between_clients(
     assert signed.post(url(project), {"records": [mine]}).json()["created"] == 1
     assert other.post(url(other_project), {"records": [theirs]}).json()["created"] == 1
     assert Punch.objects.count() == 2
+
+
+def test_the_batch_answer_is_the_json_of_every_result_with_its_answer_escaped():
+    # The answers are encoded once and reused; what a client reads must be exactly the results.
+    import json
+
+    from attendance.api import batch_json
+    from attendance.ingest import BatchOutcome, ItemResult
+
+    results = [
+        ItemResult(0, "created", "created", "已保存。"),
+        ItemResult(1, "error", "bad_id_type", '证件类型“"\\\n”不在代码表中。', "idCardType"),
+        ItemResult(2, "created", "created", "已保存。"),
+        ItemResult(3, "duplicate", "duplicate", "重复上传，已存在，无需重发。"),
+    ]
+    outcome = BatchOutcome(results=results)
+    assert json.loads(batch_json(outcome)) == {
+        **outcome.summary,
+        "results": [result.as_dict() for result in results],
+    }
+    assert json.loads(batch_json(BatchOutcome(results=[]))) == {
+        "created": 0,
+        "duplicate": 0,
+        "anomaly": 0,
+        "error": 0,
+        "results": [],
+    }
