@@ -2,8 +2,10 @@
 -- once, and stops (signed beforehand by the harness, see wrk_signed.lua; each thread takes every Nth).
 -- A C client instead of Python threads: the client shares the server's two cores, and Python's
 -- http.client spent about a twentieth of them.
--- When a thread has its last answer it prints "done" and stops; the harness times the run up to the
--- last "done" and then interrupts wrk, whose done() writes the summary (latency, errors).
+-- Each thread prints "ready" once it has read its share of the uploads (wrk then starts it), and
+-- "done" when it has its last answer; the harness times the run from the first "ready" to the last
+-- "done" (reading and splitting the file, ~0.1 s, is the client's setup, not the server's time) and
+-- then interrupts wrk, whose done() writes the summary (latency, errors).
 -- Arguments: <requests.tsv> <summary.json> <threads>
 local signed = require "wrk_signed"
 FILLER = "/static/img/favicon.svg"
@@ -12,6 +14,8 @@ function init(args)
   summary_path = args[2]
   app_key, pushes = signed.read(args[1], tid, tonumber(args[3]))
   sent, answered, bad, first_bad = 0, 0, 0, ""
+  io.write("ready\n")
+  io.flush()
 end
 
 function request()

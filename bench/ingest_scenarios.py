@@ -147,7 +147,7 @@ def write_signed_requests(out, api: ApiTarget, bodies: list[bytes]) -> None:
 
 def _send(bench: Bench, api: ApiTarget, bodies: list[bytes]) -> tuple[dict, list[str], float]:
     """POST every body once with wrk (bench/ingest.lua) over CLIENT_CONNECTIONS connections;
-    returns (wrk's summary, problems, wall seconds up to the last answer)."""
+    returns (wrk's summary, problems, wall seconds from the client's start up to the last answer)."""
     wrk = wrk_path()
     if wrk is None:
         raise RuntimeError("missing: wrk (apt-get install wrk)")
@@ -173,17 +173,21 @@ def _send(bench: Bench, api: ApiTarget, bodies: list[bytes]) -> tuple[dict, list
         str(summary_path),
         str(threads),
     ]
-    started = time.perf_counter()
+    launched = time.perf_counter()
     # From bench/, where the scripts find their shared module (require "wrk_signed").
     process = subprocess.Popen(
         command, cwd=ROOT / "bench", stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    finished = 0
+    # Timed from the first thread's "ready" (its share read, about to send) to the last "done":
+    # wrk starts each thread as soon as it is ready, and reading the file is the client's setup.
+    started, finished = None, 0
     for line in process.stdout:
+        if line.strip() == "ready" and started is None:
+            started = time.perf_counter()
         finished += line.strip() == "done"
         if finished == threads:
             break
-    wall = time.perf_counter() - started
+    wall = time.perf_counter() - (started or launched)  # a wrk that never got ready is reported below
     process.send_signal(signal.SIGINT)  # wrk then reports and runs the script's done()
     _, errors = process.communicate(timeout=60)
     problems = []
