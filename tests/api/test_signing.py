@@ -108,7 +108,8 @@ def test_outside_a_transaction_the_nonce_is_recorded_and_a_replay_refused(signed
 
     with CaptureQueriesContext(connection) as queries:
         assert signed.get(roster_url(project), nonce="replay-me-5678").status_code == 200
-    recorded = [q["sql"] for q in queries.captured_queries if "api_apinonce" in q["sql"]]
+    # The insert only: one request in a hundred also purges expired nonces.
+    recorded = [q["sql"] for q in queries.captured_queries if 'INSERT INTO "api_apinonce"' in q["sql"]]
     assert len(recorded) == 1
     assert ("set_config('synchronous_commit', 'off', true)" in recorded[0]) == (
         connection.vendor == "postgresql"
