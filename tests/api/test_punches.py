@@ -328,3 +328,25 @@ def test_the_batch_answer_is_the_json_of_every_result_with_its_answer_escaped():
         "error": 0,
         "results": [],
     }
+
+
+def test_the_items_handed_to_the_ingest_are_exactly_what_validation_produced():
+    # upload_punches passes each validated item's __dict__ rather than a model_dump() copy; that is
+    # only right while PunchIn has plain fields (no aliases, nested models or computed fields).
+    from attendance.api import PunchBatchIn
+
+    item = {
+        "recordId": "R-1",
+        "idCardType": "01",
+        "idCardNumber": "11010519491231002X",
+        "name": "张三",
+        "time": "2026-11-02 08:00:00",
+        "direction": "01",
+        "attendType": "001",
+        "image": None,
+        "lat": 22.5,
+        "lng": 113,
+    }
+    payload = PunchBatchIn.model_validate({"records": [item, {**item, "recordId": None}]})
+    assert [validated.__dict__ for validated in payload.records] == payload.model_dump()["records"]
+    assert payload.records[0].__dict__["lng"] == 113.0
