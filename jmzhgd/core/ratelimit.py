@@ -69,14 +69,11 @@ PURGE_PROBABILITY = 0.01
 
 def _upsert_sql(connection) -> str:
     """One statement that counts a request and returns the window's count (PostgreSQL and SQLite
-    ≥ 3.35 both have INSERT … ON CONFLICT … RETURNING): no read-modify-write race, one round trip.
-    A count lost in a database crash only lets a client a few requests more, so the statement's
-    own commit does not wait for the WAL flush (rawsql.row_without_flush_wait)."""
+    ≥ 3.35 both have INSERT … ON CONFLICT … RETURNING): no read-modify-write race, one round trip."""
     table = rawsql.table(connection, RateCounter)
     key, window, count = rawsql.columns(connection, RateCounter, "key", "window_start", "count")
-    prefix, source = rawsql.row_without_flush_wait(connection, "%s, %s, 1")
     return (
-        f"{prefix}INSERT INTO {table} ({key}, {window}, {count}) {source} "
+        f"INSERT INTO {table} ({key}, {window}, {count}) VALUES (%s, %s, 1) "
         f"ON CONFLICT ({key}, {window}) DO UPDATE SET {count} = {table}.{count} + 1 RETURNING {count}"
     )
 

@@ -125,7 +125,8 @@ def day(value) -> datetime.date:
 
 def row_without_flush_wait(connection, placeholders: str) -> tuple[str, str]:
     """(prefix, source) for `{prefix}INSERT INTO … (…) {source} …` of one row of bookkeeping whose
-    loss in a database crash harms nothing (a nonce, a rate count).
+    loss in a database crash harms nothing (a nonce; the rate counts need nothing of the kind: their
+    table is UNLOGGED, and a transaction that wrote only such tables never waits for a flush).
 
     On PostgreSQL, when the statement runs as its own transaction (outside atomic blocks), its
     commit then does not wait for the WAL flush (synchronous_commit off for that transaction
