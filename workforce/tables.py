@@ -14,6 +14,12 @@ CONTRACT_BADGES = {
 }
 
 
+# Cells of the 花名册 that may wrap (long enterprise names, team and post names, the name with its
+# 班组长 badge): with every cell on one line the table was ~230 px wider than
+# the page at 1366 px, so 合同状态 and 操作 sat behind a horizontal scrollbar at the table's foot.
+WRAP = {"td": {"class": "cell-wrap"}, "th": {"class": "cell-wrap"}}
+
+
 class RosterTable(tables.Table):
     """花名册. Expects entries with person, unit__enterprise, team, work_type and post selected, and
     annotated with contract_status."""
@@ -30,13 +36,14 @@ class RosterTable(tables.Table):
         '{% if record.is_team_leader %} <span class="badge text-bg-info">班组长</span>{% endif %}',
         verbose_name="姓名",
         order_by="person__name",
+        attrs=WRAP,
     )
     id_number = tables.Column(accessor="person__id_number_masked", verbose_name="证件号码", orderable=False)
     age = tables.Column(accessor="person__age", verbose_name="年龄", orderable=False)
-    unit = tables.Column(accessor="unit__enterprise__name", verbose_name="所属企业")
-    team = tables.Column(accessor="team__name", verbose_name="所属班组")
+    unit = tables.Column(accessor="unit__enterprise__name", verbose_name="所属企业", attrs=WRAP)
+    team = tables.Column(accessor="team__name", verbose_name="所属班组", attrs=WRAP)
     category = tables.Column(verbose_name="人员类别")
-    role = tables.Column(accessor="role_label", verbose_name="工种/岗位", orderable=False)
+    role = tables.Column(accessor="role_label", verbose_name="工种/岗位", orderable=False, attrs=WRAP)
     entry_date = tables.DateColumn(verbose_name="进场日期", format="Y-m-d")
     status = tables.TemplateColumn(
         '<span class="badge text-bg-{% if record.is_on_site %}success{% else %}secondary{% endif %}">'

@@ -30,15 +30,19 @@ def adult(name):
     return PersonFactory(name=name, id_number=id_number(birth=date(1988, 6, 1)))
 
 
-@pytest.fixture
-def site(project):
-    labour = enter_unit(
+def labour_unit(project, enterprise_name: str):
+    return enter_unit(
         Actor.system(),
         project,
-        EnterpriseFactory(name="五邑劳务有限公司"),
+        EnterpriseFactory(name=enterprise_name),
         CorpType.LABOUR_SUB,
         date(2026, 3, 1),
     )
+
+
+@pytest.fixture
+def site(project):
+    labour = labour_unit(project, "五邑劳务有限公司")
     team = TeamFactory(unit=labour, name="钢筋一班", team_type=TeamType.WORKER, entry_date=date(2026, 3, 2))
     return labour, team
 
@@ -145,3 +149,18 @@ def test_a_refusal_names_the_person_and_enters_nobody(page, project, project_use
     expect(refusal).to_contain_text("本次未办理任何人的进场")
     expect(refusal).not_to_contain_text("新来的")
     assert list(RosterEntry.objects.all()) == [on_site]
+
+
+def test_the_roster_fits_a_1366_pixel_screen_with_long_enterprise_names(page, project, project_user):
+    # Office screens of 1366 px: every column, 操作 included, without a horizontal scrollbar.
+    unit = labour_unit(project, "广东省江门市新会区某某建筑劳务分包工程有限责任公司")
+    team = TeamFactory(unit=unit, name="钢筋混凝土结构施工第一班组", team_type=TeamType.WORKER)
+    RosterEntryFactory(team=team, entry_date=date(2026, 3, 3), is_team_leader=True)
+    login(page, project_user.username, TEST_PASSWORD)
+    page.goto(f"/projects/{project.pk}/roster/")
+    table = page.get_by_test_id("roster-table")
+    expect(table.get_by_role("link", name="详细")).to_be_visible()
+    container = table.locator("xpath=..")
+    assert container.evaluate("e => e.scrollWidth <= e.clientWidth"), "the roster scrolls sideways"
+    details = table.get_by_role("link", name="详细").bounding_box()
+    assert details["x"] + details["width"] <= 1366
