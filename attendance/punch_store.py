@@ -232,10 +232,9 @@ def _store_in_one_statement(connection, rows, batch, audit_row, repeats) -> set[
         source, params = rawsql.values_source(connection, Punch, COLUMNS, values)
     summed, summed_params = merge_stored_punches_sql(connection, batch.project_id, "stored")
     audit_columns = audit.insert_values(audit_row, connection)
+    (summary,) = rawsql.columns(connection, AuditLog, "summary")
     audit_select = [
-        f"format(%s::{kind}, c.created, c.anomalies, c.duplicates)"
-        if name == _audit_summary(connection)
-        else f"%s::{kind}"
+        f"format(%s::{kind}, c.created, c.anomalies, c.duplicates)" if name == summary else f"%s::{kind}"
         for name, kind, _value in audit_columns
     ]
     sql = (
@@ -254,10 +253,6 @@ def _store_in_one_statement(connection, rows, batch, audit_row, repeats) -> set[
     with rawsql.cursor(connection) as cursor:
         cursor.execute(sql, params)
         return set(cursor.fetchall())
-
-
-def _audit_summary(connection) -> str:
-    return rawsql.columns(connection, AuditLog, "summary")[0]
 
 
 # --- PostgreSQL: COPY into a staging table, which the storing statement empties ------------------

@@ -204,7 +204,8 @@ def import_abandon(request, project_id: int, batch_id: int):
 def import_errors(request, project_id: int, batch_id: int):
     """The failed rows as typed (full ID numbers): the project's own account only."""
     _, batch = _batch(request, project_id, batch_id, write=True)
-    _require_original(batch)
+    if not batch.original_file:  # deleted with the abandonment (imports.abandon_batch)
+        raise Http404("该批次已放弃，原始文件已按规定删除。")
     stem = batch.file_name.rsplit(".", 1)[0] or "导入"
     return xlsx_response(f"{stem}-失败记录.xlsx", [imports.failed_rows_sheet(batch)])
 
@@ -221,11 +222,5 @@ def import_report(request, project_id: int, batch_id: int):
 def import_file(request, project_id: int, batch_id: int):
     """The original upload (full ID numbers): the project's own account only."""
     _, batch = _batch(request, project_id, batch_id, write=True)
-    _require_original(batch)
+    # A 404 once the file is gone with an abandonment: serve_private_file answers it.
     return serve_private_file(batch.original_file, download_name=batch.file_name, inline=False)
-
-
-def _require_original(batch) -> None:
-    # An abandoned upload's file (full ID numbers) is deleted (imports.abandon_batch).
-    if not batch.original_file:
-        raise Http404("该批次已放弃，原始文件已按规定删除。")

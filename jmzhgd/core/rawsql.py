@@ -123,23 +123,6 @@ def day(value) -> datetime.date:
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def row_without_flush_wait(connection, placeholders: str) -> tuple[str, str]:
-    """(prefix, source) for `{prefix}INSERT INTO … (…) {source} …` of one row of bookkeeping whose
-    loss in a database crash harms nothing (a nonce; the rate counts need nothing of the kind: their
-    table is UNLOGGED, and a transaction that wrote only such tables never waits for a flush).
-
-    On PostgreSQL, when the statement runs as its own transaction (outside atomic blocks), its
-    commit then does not wait for the WAL flush (synchronous_commit off for that transaction
-    alone): one flush fewer per API request. Inside a caller's transaction the setting would cover
-    the caller's writes too, so there, as on other databases, it is a plain VALUES."""
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        return (
-            "WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true)) ",
-            f"SELECT {placeholders} FROM relaxed",
-        )
-    return "", f"VALUES ({placeholders})"
-
-
 def rows_source(connection, model, names: tuple[str, ...], rows: list[list]) -> tuple[str, list]:
     """A row source for `INSERT INTO … {source}` or `… IN ({source})`: `rows` (values in the order
     of `model`'s fields `names`) as SQL and parameters.
@@ -156,7 +139,7 @@ def rows_source(connection, model, names: tuple[str, ...], rows: list[list]) -> 
         return values_source(connection, model, names, rows)
     sources, params = [], []
     for kind, column in zip(
-        _cast_types(connection, model, names),
+        _field_facts(connection, model, names)[0],
         zip(*rows, strict=True) if rows else [()] * len(names),
         strict=True,
     ):
@@ -174,7 +157,7 @@ def values_source(connection, model, names: tuple[str, ...], rows: list[list]) -
     """`VALUES (%s, …), (…)`: a parameter per value, adapted as Django adapts them. The statement
     text changes with the number of rows; on PostgreSQL that suits a few rows, whose values then
     bind one by one in C rather than as arrays built in Python (a device's single punch)."""
-    adapters = _adapters(connection, model, names)
+    _kinds, adapters = _field_facts(connection, model, names)
     params = []
     for row in rows:
         params += [
@@ -185,27 +168,21 @@ def values_source(connection, model, names: tuple[str, ...], rows: list[list]) -
     return "VALUES " + ", ".join([placeholders] * len(rows)), params
 
 
-def _cast_types(connection, model, names: tuple[str, ...]) -> list[str]:
+def _field_facts(connection, model, names: tuple[str, ...]) -> tuple[list[str], list]:
+    """The database types and value adapters of `model`'s fields `names`, per backend: they do not
+    change at run time, and working them out for every batch was a visible share of an upload."""
     key = (connection.vendor, model, names)
-    kinds = _cast_types_memo.get(key)
-    if kinds is None:
-        kinds = _cast_types_memo[key] = [
-            model._meta.get_field(name).cast_db_type(connection) for name in names
-        ]
-    return kinds
+    facts = _field_facts_memo.get(key)
+    if facts is None:
+        fields = [model._meta.get_field(name) for name in names]
+        facts = _field_facts_memo[key] = (
+            [field.cast_db_type(connection) for field in fields],
+            [_adapter(connection, field) for field in fields],
+        )
+    return facts
 
 
-def _adapters(connection, model, names: tuple[str, ...]) -> list:
-    key = (connection.vendor, model, names)
-    adapters = _adapters_memo.get(key)
-    if adapters is None:
-        adapters = _adapters_memo[key] = [_adapter(connection, model._meta.get_field(name)) for name in names]
-    return adapters
-
-
-# Per backend, model and column list: fields' database types and adapters do not change at run time.
-_cast_types_memo: dict[tuple, list[str]] = {}
-_adapters_memo: dict[tuple, list] = {}
+_field_facts_memo: dict[tuple, tuple[list[str], list]] = {}
 
 
 def _joined(column: tuple) -> str | None:
