@@ -47,7 +47,7 @@ check-deploy: install
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 # City-scale benchmark (issue 10, bench/README.md): builds the Jiangmen-sized dataset once in
-# BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/jmzhgd_bench), then runs every
+# BENCH_DATABASE_URL (default postgres://postgres@/jmzhgd_bench), then runs every
 # scenario against gunicorn on it and prints one table (also written to bench/results/). Needs
 # PostgreSQL; installs Debian's wrk (the API scenarios' client) when it is missing.
 #

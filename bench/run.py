@@ -4,7 +4,7 @@
     .venv-bench/bin/python -m bench.run --build-only  # just the dataset
     .venv-bench/bin/python -m bench.run --only roster,person_detail --no-load
 
-Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/jmzhgd_bench),
+Environment: BENCH_DATABASE_URL (default postgres://postgres@/jmzhgd_bench),
 BENCH_REBUILD=1 to drop and rebuild the dataset, BENCH_LOAD_SECONDS (default 60).
 """
 

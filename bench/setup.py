@@ -1,6 +1,6 @@
 """The benchmark database and the process environment, prepared before Django starts.
 
-The bench database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/jmzhgd_bench) is
+The bench database (BENCH_DATABASE_URL, default postgres://postgres@/jmzhgd_bench) is
 the harness's own: created when missing, dropped and created again when it holds no complete dataset
 (an interrupted build leaves no marker) or when BENCH_REBUILD=1.
 
@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from cryptography.fernet import Fernet
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jmzhgd_bench"
+DEFAULT_URL = "postgres://postgres@/jmzhgd_bench"
 META_TABLE = "bench_meta"
 KEY_NAMES = ("DJANGO_SECRET_KEY", "PII_ENCRYPTION_KEYS", "PII_DIGEST_KEY")
 
