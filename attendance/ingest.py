@@ -3,12 +3,12 @@
 One batch, one transaction:
 1. every item is checked on its own (ID number, time not in the future, direction, 通行方式, photo);
    a bad item gets an "error" result and is not stored, the others go on;
-2. persons and their stays in this project are looked up with one query; a punch for somebody on
-   the roster that day is matched, anybody else's is stored as 异常考勤 (never dropped);
-3. a punch twice in the same batch (same record id, or same person, time and direction) is a
+2. a punch twice in the same batch (same record id, or same person, time and direction) is a
    duplicate of its first occurrence; the rest goes to the database in one INSERT that skips what a
    unique constraint refuses (`punch_store`): stored earlier, or by a concurrent batch a moment ago.
    Whatever it skipped is answered "duplicate", exactly;
+3. the same INSERT matches every punch to its person and the person's stay in this project that
+   day; a punch for anybody not on the roster that day is stored as 异常考勤 (never dropped);
 4. the stored punches are counted into their person-days' summaries, and one audit row is written.
 
 This runs tens of thousands of times a minute in a city (issue 7 item 8), so it works with plain
@@ -29,12 +29,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from jmzhgd.api.schemas import parse_client_datetime
-from jmzhgd.core import audit, rawsql
+from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import AttendType, Direction, IdCardType
 from jmzhgd.core.pii import id_digest, mask_id
 from jmzhgd.core.validators import normalise_document_number
-from workforce.models import Person, RosterEntry
 
 from .models import Device, Punch, PunchSource
 from .punch_store import BatchContext, PunchRow, store_batch
@@ -44,8 +43,6 @@ if TYPE_CHECKING:
     from projects.models import Project
 
 CREATED, DUPLICATE, ANOMALY, ERROR = "created", "duplicate", "anomaly", "error"
-NOT_ON_ROSTER = "该人员当日不在本项目花名册（未进场或已退场）"
-UNKNOWN_PERSON = "人员库中没有该证件号码的人员"
 # last_seen_at is written at most this often per device, so busy devices do not queue on one row.
 LAST_SEEN_RESOLUTION = datetime.timedelta(seconds=60)
 # Code-table values as sets: TextChoices.values builds a new list on every call, which adds up at
@@ -234,54 +231,6 @@ def _parse_item(index: int, item: dict, context: _ParseContext) -> PunchRow:
     return row
 
 
-def _match(project_id: int, rows: list[PunchRow]) -> None:
-    """Set person and roster entry (or the anomaly reason) on every row, with one statement: the
-    persons with these digests, each joined to its stays in this project."""
-    stays: dict[tuple[str, str], list] = {}
-    for person_id, id_type, digest, entry_id, entered, exited in _persons_and_stays(project_id, rows):
-        person_stays = stays.setdefault((id_type, digest), [person_id])
-        if entry_id is not None:
-            person_stays.append((entry_id, rawsql.day(entered), rawsql.day(exited) if exited else None))
-    for row in rows:
-        known = stays.get((row.id_type, row.id_number_digest))
-        if known is None:
-            row.anomaly_reason = UNKNOWN_PERSON
-            continue
-        row.person_id = known[0]
-        day = row.work_date
-        row.roster_entry_id = next(
-            (pk for pk, entered, exited in known[1:] if entered <= day and (exited is None or exited >= day)),
-            None,
-        )
-        if row.roster_entry_id is None:
-            row.anomaly_reason = NOT_ON_ROSTER
-
-
-def _persons_and_stays(project_id: int, rows: list[PunchRow]) -> list[tuple]:
-    """(person id, 证件类型, digest, entry id, entry date, exit date) per stay in the project, or
-    with None for the stay of a person who has none (plain SQL: see jmzhgd.core.rawsql)."""
-    connection = rawsql.connection_for(Person)
-    p_id, p_type, p_digest = rawsql.columns(connection, Person, "id", "id_type", "id_number_digest")
-    r_id, r_person, r_project, r_in, r_out = rawsql.columns(
-        connection, RosterEntry, "id", "person", "project", "entry_date", "exit_date"
-    )
-    digests, params = rawsql.rows_source(
-        connection,
-        Person,
-        ("id_number_digest",),
-        [[digest] for digest in {row.id_number_digest for row in rows}],
-    )
-    sql = (
-        f"SELECT p.{p_id}, p.{p_type}, p.{p_digest}, r.{r_id}, r.{r_in}, r.{r_out} "
-        f"FROM {rawsql.table(connection, Person)} p LEFT JOIN {rawsql.table(connection, RosterEntry)} r "
-        f"ON r.{r_person} = p.{p_id} AND r.{r_project} = %s "
-        f"WHERE p.{p_digest} IN ({digests})"
-    )
-    with rawsql.cursor(connection) as cursor:
-        cursor.execute(sql, [project_id, *params])
-        return cursor.fetchall()
-
-
 def _first_occurrences(rows: list[PunchRow]) -> tuple[list[PunchRow], list[PunchRow]]:
     """The rows to send to the database, and the repeats of an earlier row of the same batch (same
     record id of the device, or same person, time and direction): those are duplicates already."""
@@ -378,8 +327,6 @@ def ingest_punches(
         + (f"（设备 {device_sn.replace('%', '%%')}）" if device_sn else ""),
     )
     with _PhotoFiles(firsts) as photos, transaction.atomic():
-        if firsts:
-            _match(project_id, firsts)
         photos.save()
         stored_keys = store_batch(firsts, batch, audit_row, repeats=len(repeats))
         skipped = [row for row in firsts if row.fact_key not in stored_keys]

@@ -1,22 +1,31 @@
-"""Storing a batch of punches: one INSERT that skips what is already stored and says what it stored.
+"""Storing a batch of punches: one INSERT that matches, skips what is already stored and says what it stored.
 
 The API's hot path (issue 7 item 8: tens of thousands of punches a second). The ORM's bulk_create
 spent more time compiling 100 rows × 26 parameters than the database spent storing them, and it
 cannot say which rows a conflict skipped. Here the batch is stored with one
 
-    INSERT INTO attendance_punch (…) … ON CONFLICT DO NOTHING RETURNING <fact key>
+    INSERT INTO attendance_punch (…) SELECT … ON CONFLICT DO NOTHING RETURNING <fact key>, <match>
+
+Each punch brings only its own values (ROW_COLUMNS: identity, time, direction, …); what the whole
+batch shares (project, device, source, time received) is a parameter of the statement, and the
+statement itself matches every punch (`_matched_insert_sql`): the person with its 证件类型 and digest, then that
+person's stay in the project on the punch's day. A punch without one is stored as 异常考勤, with the
+reason. Matching in the statement replaced a query for the persons and their stays, its round trip
+and the Python that paired them up.
 
 `ON CONFLICT DO NOTHING` without a target covers both idempotency constraints of `Punch` (a
 device's record id, and person + time + direction), including a row a concurrent batch inserted a
 moment earlier: PostgreSQL waits for that transaction and then skips the row, so "duplicate" stays
 exact without a check-then-insert retry. The rows it returns carry the fact key (unique per
-project), which tells the caller which of its rows were stored.
+project), which tells the caller which of its rows were stored, and the anomaly reason.
 
 `store_batch` also counts the stored punches into their daily summaries and writes the batch's
 audit row. On PostgreSQL the three are parts of one statement, and a batch of COPY_FROM_ROWS rows
 or more first travels by binary COPY into a staging table of the session, which the statement
 empties as it reads; smaller batches, and every batch on SQLite (≥ 3.35), are a multi-row VALUES
-(`rawsql.values_source`), and SQLite runs the three statements one after another.
+(`rawsql.values_source`), and SQLite runs the three statements one after another. An anomaly
+keeps the ID number as sent, encrypted (a matched punch's person holds it): Fernet encryption costs
+more than the rest of a row, so it is done after the INSERT, for the anomalies it stored only.
 
 The column list is `COLUMNS` below, checked against the model by a test: a field added to `Punch`
 must be added here too, or that test fails (rather than the INSERT failing on a NOT NULL column).
@@ -25,6 +34,7 @@ must be added here too, or that test fails (rather than the INSERT failing on a 
 from __future__ import annotations
 
 import datetime
+import operator
 import re
 import time
 import weakref
@@ -35,6 +45,7 @@ from django.db import transaction
 
 from jmzhgd.core import audit, pii, rawsql
 from jmzhgd.core.models import AuditLog
+from workforce.models import Person, RosterEntry
 
 from .models import AnomalyStatus, Punch
 from .summaries import add_to_daily_summaries, merge_stored_punches_sql
@@ -68,17 +79,41 @@ COLUMNS = (
     "resolved_at",
     "received_at",
 )
-RETURNED = ("id_number_digest", "punched_at", "direction")
+# Filled in by the storing statement itself (see _matched_insert_sql): the batch's values, the
+# match, and constants. The rest of COLUMNS is what each punch brings (ROW_COLUMNS).
+SET_BY_STATEMENT = frozenset(
+    {
+        "project",
+        "person",
+        "roster_entry",
+        "id_number",
+        "device",
+        "device_sn",
+        "source",
+        "source_label",
+        "is_anomaly",
+        "anomaly_reason",
+        "anomaly_status",
+        "resolution_note",
+        "resolved_by",
+        "resolved_at",
+        "received_at",
+    }
+)
+ROW_COLUMNS = tuple(name for name in COLUMNS if name not in SET_BY_STATEMENT)
+ROW_FIELDS = rawsql.fields(Person, "id_type") + rawsql.fields(Punch, *ROW_COLUMNS)
+ROW_NAMES = ("id_type", *ROW_COLUMNS)  # the row source's column names, after its 证件类型 (the match's)
 # On PostgreSQL, a batch of at least this many rows travels by COPY; below it COPY's own setup (a
-# formatter and two more round trips) costs more than it saves, and the rows go as one INSERT …
-# VALUES with a parameter per value, as on SQLite (a device's single punch is the common small
-# request: binding its 26 values in C took half the time psycopg spent building 26 arrays).
+# formatter and two more round trips) costs more than it saves, and the rows go as one VALUES
+# with a parameter per value, as on SQLite (a device's single punch is the common small request).
 COPY_FROM_ROWS = 10
+UNKNOWN_PERSON = "人员库中没有该证件号码的人员"
+NOT_ON_ROSTER = "该人员当日不在本项目花名册（未进场或已退场）"
 
 
 @dataclass(slots=True)
 class PunchRow:
-    """A punch ready to store: database values of every column but the key (see COLUMNS)."""
+    """A punch ready to store: its own values (see ROW_COLUMNS), and what storing it found."""
 
     index: int  # position in the client's batch
     id_type: str
@@ -96,14 +131,12 @@ class PunchRow:
     lng: Decimal | None
     photo: object | None = None  # an uploaded image to store with the row
     photo_name: str = ""
-    person_id: int | None = None
-    roster_entry_id: int | None = None
-    anomaly_reason: str = ""
+    anomaly_reason: str = ""  # set by store_batch for a row stored as 异常考勤
     _fact_key: tuple | None = None
 
     @property
     def is_anomaly(self) -> bool:
-        return self.roster_entry_id is None
+        return bool(self.anomaly_reason)
 
     @property
     def fact_key(self) -> tuple:
@@ -126,110 +159,208 @@ class BatchContext:
     received_at: datetime.datetime
 
 
-def _values(row: PunchRow, batch: BatchContext) -> list:
-    anomaly = row.is_anomaly
-    return [
-        batch.project_id,
-        row.person_id,
-        row.roster_entry_id,
-        pii.encrypt(row.id_number) if anomaly else "",  # see Punch.id_number
-        row.id_number_digest,
-        row.id_number_masked,
-        row.name_as_sent,
-        row.punched_at,
-        row.work_date,
-        row.direction,
-        row.attend_type,
-        batch.device_id,
-        batch.device_sn,
-        row.record_id,
-        batch.source,
-        batch.source_label,
-        row.photo_name,
-        row.lat,
-        row.lng,
-        anomaly,
-        row.anomaly_reason if anomaly else "",
-        AnomalyStatus.OPEN.value if anomaly else "",
-        "",
-        None,
-        None,
-        batch.received_at,
-    ]
+# A row's values in ROW_NAMES order (the stored file's name for `photo`), read in C.
+_values = operator.attrgetter(*("photo_name" if name == "photo" else name for name in ROW_NAMES))
 
 
-def insert_new(rows: list[PunchRow], batch: BatchContext) -> set[tuple]:
-    """Insert `rows` (no two sharing a fact key or a record id) with one INSERT … VALUES, skipping
-    those a unique constraint refuses; returns the fact keys of the rows stored. (store_batch's
-    way on SQLite; on PostgreSQL it stores, counts and audits in one statement.)"""
-    if not rows:
-        return set()
-    connection = rawsql.connection_for(Punch)
-    source, params = rawsql.values_source(connection, Punch, COLUMNS, [_values(row, batch) for row in rows])
-    sql = (
-        f"INSERT INTO {rawsql.table(connection, Punch)} ({', '.join(rawsql.columns(connection, Punch, *COLUMNS))}) "
-        f"{source} ON CONFLICT DO NOTHING RETURNING {', '.join(rawsql.columns(connection, Punch, *RETURNED))}"
+def _matched_insert(connection, batch: BatchContext) -> tuple[str, str, list]:
+    """The statement parts that match the rows of the CTE `src` (the ROW_NAMES columns) and store
+    them: `ctes` (to follow `src` in a WITH list) and `insert`, an INSERT … SELECT … ON CONFLICT
+    DO NOTHING returning each stored row's id, fact key columns, person, day, anomaly flag and
+    reason; with their parameters, in that order."""
+    ctes, insert = _matched_insert_sql(connection)
+    ops = connection.ops
+    return (
+        ctes,
+        insert,
+        [
+            batch.project_id,  # the stays looked at
+            batch.project_id,
+            batch.device_id,
+            batch.device_sn,
+            batch.source,
+            batch.source_label,
+            UNKNOWN_PERSON,
+            NOT_ON_ROSTER,
+            AnomalyStatus.OPEN.value,
+            batch.received_at
+            if connection.vendor == "postgresql"
+            else ops.adapt_datetimefield_value(batch.received_at),
+        ],
     )
-    with rawsql.cursor(connection) as cursor:
-        cursor.execute(sql, params)
-        stored = cursor.fetchall()
-    return {
-        (digest, int(rawsql.aware(punched_at).timestamp()), direction)
-        for digest, punched_at, direction in stored
+
+
+_matched_insert_memo: dict[str, tuple[str, str]] = {}
+
+
+def _matched_insert_sql(connection) -> tuple[str, str]:
+    """The text of `_matched_insert`, once per database vendor (it depends on nothing else).
+
+    Each punch's person is found by 证件类型 and digest (the unique identity), then the person's
+    stay in the project that covers the punch's day; on a day with an exit and a re-entry, the
+    later stay. Both are scalar subqueries, run per row through the indexes on the person's
+    identity and on the stay's person, whatever the planner thinks of the row source's size (a
+    join could be planned as a scan of every person). The CTEs are MATERIALIZED so that each
+    subquery runs once per row, not once per reference."""
+    vendor = connection.vendor
+    if vendor in _matched_insert_memo:
+        return _matched_insert_memo[vendor]
+
+    def cast(name: str) -> str:  # PostgreSQL binds on the server: a SELECT's parameter needs a type
+        return f"::{Punch._meta.get_field(name).cast_db_type(connection)}" if vendor == "postgresql" else ""
+
+    p_id, p_type, p_digest = rawsql.columns(connection, Person, "id", "id_type", "id_number_digest")
+    r_id, r_person, r_project, r_in, r_out = rawsql.columns(
+        connection, RosterEntry, "id", "person", "project", "entry_date", "exit_date"
+    )
+    ctes = (
+        f"persons AS MATERIALIZED (SELECT s.*, (SELECT p.{p_id} FROM {rawsql.table(connection, Person)} p "
+        f"WHERE p.{p_type} = s.id_type AND p.{p_digest} = s.id_number_digest) AS person_id FROM src s), "
+        f"matched AS MATERIALIZED (SELECT m.*, (SELECT r.{r_id} FROM {rawsql.table(connection, RosterEntry)} r "
+        f"WHERE r.{r_person} = m.person_id AND r.{r_project} = %s{cast('project')} "
+        f"AND r.{r_in} <= m.work_date AND (r.{r_out} IS NULL OR r.{r_out} >= m.work_date) "
+        f"ORDER BY r.{r_in} DESC, r.{r_id} DESC LIMIT 1) AS entry_id FROM persons m)"
+    )
+    selected = {
+        "project": f"%s{cast('project')}",
+        "person": "m.person_id",
+        "roster_entry": "m.entry_id",
+        "id_number": "''",  # an anomaly's is written after the INSERT (_keep_anomaly_numbers)
+        "device": f"%s{cast('device')}",
+        "device_sn": f"%s{cast('device_sn')}",
+        "source": f"%s{cast('source')}",
+        "source_label": f"%s{cast('source_label')}",
+        "is_anomaly": "m.entry_id IS NULL",
+        "anomaly_reason": (
+            "CASE WHEN m.entry_id IS NOT NULL THEN '' "
+            f"WHEN m.person_id IS NULL THEN %s{cast('anomaly_reason')} ELSE %s{cast('anomaly_reason')} END"
+        ),
+        "anomaly_status": f"CASE WHEN m.entry_id IS NULL THEN %s{cast('anomaly_status')} ELSE '' END",
+        "resolution_note": "''",
+        "resolved_by": "NULL",
+        "resolved_at": "NULL",
+        "received_at": f"%s{cast('received_at')}",
     }
+    assert selected.keys() == SET_BY_STATEMENT
+    returned = rawsql.columns(
+        connection,
+        Punch,
+        "id",
+        "id_number_digest",
+        "punched_at",
+        "direction",
+        "person",
+        "work_date",
+        "is_anomaly",
+        "anomaly_reason",
+    )
+    insert = (
+        f"INSERT INTO {rawsql.table(connection, Punch)} ({', '.join(rawsql.columns(connection, Punch, *COLUMNS))}) "
+        f"SELECT {', '.join(selected.get(name, f'm.{name}') for name in COLUMNS)} FROM matched m "
+        # WHERE true: SQLite reads ON CONFLICT after a bare FROM as a join's constraint.
+        f"WHERE true ON CONFLICT DO NOTHING RETURNING {', '.join(returned)}"
+    )
+    _matched_insert_memo[vendor] = ctes, insert
+    return ctes, insert
 
 
 def store_batch(
     rows: list[PunchRow], batch: BatchContext, audit_row: AuditLog, *, repeats: int
 ) -> set[tuple]:
-    """Insert `rows` (as insert_new), count the stored matched punches into their daily summaries
-    and write `audit_row`, in the caller's transaction. The audit row's summary is a template with
-    three %s for the numbers of punches stored, anomalies stored and duplicates (rows the database
+    """Match and insert `rows` (no two sharing a fact key or a record id), skipping those a unique
+    constraint refuses; count the stored matched punches into their daily summaries and write
+    `audit_row`, in the caller's transaction. Sets `anomaly_reason` on every row stored as an
+    anomaly, and keeps its ID number (encrypted). The audit row's summary is a template with three
+    %s for the numbers of punches stored, anomalies stored and duplicates (rows the database
     skipped, plus `repeats`: the batch's repeats of its own items, never sent). Returns the fact
     keys of the rows stored.
 
-    On PostgreSQL the three are one statement (`_store_in_one_statement`); elsewhere three."""
+    On PostgreSQL the three writes are one statement (`_store_in_one_statement`); elsewhere three."""
+    if not rows:
+        audit_row.summary = audit_row.summary % (0, 0, repeats)
+        audit.insert(audit_row)
+        return set()
     connection = rawsql.connection_for(Punch)
-    if connection.vendor == "postgresql" and rows:
-        return _store_in_one_statement(connection, rows, batch, audit_row, repeats)
-    stored_keys = insert_new(rows, batch)
-    stored = [row for row in rows if row.fact_key in stored_keys]
-    counted = [
-        (row.person_id, row.work_date, row.epoch, row.direction) for row in stored if not row.is_anomaly
-    ]
+    if connection.vendor == "postgresql":
+        stored = _store_in_one_statement(connection, rows, batch, audit_row, repeats)
+    else:
+        stored = _store_in_three_statements(connection, rows, batch, audit_row, repeats)
+    # stored: fact key -> (punch id, anomaly reason)
+    anomalies = []
+    for row in rows:
+        found = stored.get(row.fact_key)
+        if found is not None and found[1]:
+            row.anomaly_reason = found[1]
+            anomalies.append((found[0], row))
+    if anomalies:
+        _keep_anomaly_numbers(connection, anomalies)
+    return set(stored)
+
+
+def _keep_anomaly_numbers(connection, anomalies: list[tuple[int, PunchRow]]) -> None:
+    """An anomaly keeps the ID number as sent, encrypted (see Punch.id_number): written after the
+    INSERT, for the rows it stored as anomalies only (rare; Fernet costs more than a row)."""
+    (id_number,) = rawsql.columns(connection, Punch, "id_number")
+    (pk,) = rawsql.columns(connection, Punch, "id")
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {rawsql.table(connection, Punch)} SET {id_number} = %s WHERE {pk} = %s",
+            [(pii.encrypt(row.id_number), punch_id) for punch_id, row in anomalies],
+        )
+
+
+def _store_in_three_statements(connection, rows, batch, audit_row, repeats) -> dict[tuple, tuple]:
+    """SQLite: the matched INSERT from a VALUES source, then the summaries, then the audit row."""
+    source, params = rawsql.values_source(connection, ROW_FIELDS, [_values(row) for row in rows])
+    ctes, insert, insert_params = _matched_insert(connection, batch)
+    sql = f"WITH src ({', '.join(ROW_NAMES)}) AS ({source}), {ctes} {insert}"
+    with rawsql.cursor(connection) as cursor:
+        cursor.execute(sql, params + insert_params)
+        returned = cursor.fetchall()
+    stored, counted = {}, []
+    for punch_id, digest, punched_at, direction, person_id, work_date, anomaly, reason in returned:
+        epoch = int(rawsql.aware(punched_at).timestamp())
+        stored[(digest, epoch, direction)] = (punch_id, reason)
+        if not anomaly:
+            counted.append((person_id, rawsql.day(work_date), epoch, direction))
     if counted:
         add_to_daily_summaries(batch.project_id, counted)
-    anomalies = sum(row.is_anomaly for row in stored)
+    anomalies = len(returned) - len(counted)
     audit_row.summary = audit_row.summary % (
-        len(stored) - anomalies,
+        len(counted),
         anomalies,
-        len(rows) - len(stored) + repeats,
+        len(rows) - len(returned) + repeats,
     )
     audit.insert(audit_row)
-    return stored_keys
+    return stored
 
 
-def _store_in_one_statement(connection, rows, batch, audit_row, repeats) -> set[tuple]:
-    """PostgreSQL: the INSERT of the punches, the summaries' upsert fed by what it stored, and the
-    audit row counting it, as data-modifying parts of one statement. Every upload used to spend a
-    round trip on each, with their Python: about a tenth of a batch's time."""
-    names = rawsql.columns(connection, Punch, *COLUMNS)
-    digest, punched_at, direction, person, work_date, anomaly = rawsql.columns(
-        connection, Punch, *RETURNED, "person", "work_date", "is_anomaly"
+def _store_in_one_statement(connection, rows, batch, audit_row, repeats) -> dict[tuple, tuple]:
+    """PostgreSQL: the matched INSERT of the punches, the summaries' upsert fed by what it stored,
+    and the audit row counting it, as data-modifying parts of one statement. Every upload used to
+    spend a round trip on each, with their Python: about a tenth of a batch's time."""
+    digest, punched_at, direction, person, work_date, anomaly, reason, pk = rawsql.columns(
+        connection,
+        Punch,
+        "id_number_digest",
+        "punched_at",
+        "direction",
+        "person",
+        "work_date",
+        "is_anomaly",
+        "anomaly_reason",
+        "id",
     )
-    values = [_values(row, batch) for row in rows]
+    values = [_values(row) for row in rows]
     if len(rows) >= COPY_FROM_ROWS:
         _copy_to_staging(connection, values)
         # The CTE empties the staging table as it reads it, so a second batch in the same
         # transaction (a test's, or a caller's) starts from nothing; COMMIT empties it anyway.
-        staged, source, params = (
-            f"staged AS (DELETE FROM {STAGING} RETURNING *), ",
-            f"SELECT {', '.join(names)} FROM staged",
-            [],
-        )
+        source, params = f"src AS (DELETE FROM {STAGING} RETURNING *)", []
     else:
-        staged = ""
-        source, params = rawsql.values_source(connection, Punch, COLUMNS, values)
+        rows_sql, params = rawsql.values_source(connection, ROW_FIELDS, values, typed=True)
+        source = f"src ({', '.join(ROW_NAMES)}) AS ({rows_sql})"
+    ctes, insert, insert_params = _matched_insert(connection, batch)
     summed, summed_params = merge_stored_punches_sql(connection, batch.project_id, "stored")
     audit_columns = audit.insert_values(audit_row, connection)
     (summary,) = rawsql.columns(connection, AuditLog, "summary")
@@ -238,21 +369,24 @@ def _store_in_one_statement(connection, rows, batch, audit_row, repeats) -> set[
         for name, kind, _value in audit_columns
     ]
     sql = (
-        f"WITH {staged}stored AS ("
-        f"INSERT INTO {rawsql.table(connection, Punch)} ({', '.join(names)}) {source} ON CONFLICT DO NOTHING "
-        f"RETURNING {digest}, {punched_at}, {direction}, {person}, {work_date}, {anomaly}), "
+        f"WITH {source}, {ctes}, stored AS ({insert}), "
         f"summed AS ({summed}), "
         f"counts AS (SELECT COUNT(*) FILTER (WHERE NOT {anomaly}) AS created, "
         f"COUNT(*) FILTER (WHERE {anomaly}) AS anomalies, %s - COUNT(*) AS duplicates FROM stored), "
         f"audited AS (INSERT INTO {rawsql.table(connection, AuditLog)} "
         f"({', '.join(name for name, _kind, _value in audit_columns)}) SELECT {', '.join(audit_select)} FROM counts c) "
         # Fact keys with the time as Unix seconds: loading an integer is far cheaper than a timestamp.
-        f"SELECT {digest}, EXTRACT(EPOCH FROM {punched_at})::bigint, {direction} FROM stored"
+        f"SELECT {pk}, {digest}, EXTRACT(EPOCH FROM {punched_at})::bigint, {direction}, {reason} FROM stored"
     )
-    params += summed_params + [len(rows) + repeats] + [value for _name, _kind, value in audit_columns]
+    params += (
+        insert_params
+        + summed_params
+        + [len(rows) + repeats]
+        + [value for _name, _kind, value in audit_columns]
+    )
     with rawsql.cursor(connection) as cursor:
         cursor.execute(sql, params)
-        return set(cursor.fetchall())
+        return {(d, epoch, way): (punch_id, why) for punch_id, d, epoch, way, why in cursor.fetchall()}
 
 
 # --- PostgreSQL: COPY into a staging table, which the storing statement empties ------------------
@@ -263,34 +397,32 @@ STAGING = "attendance_punch_staging"
 _staged = weakref.WeakKeyDictionary()
 
 
-def _column_types(connection) -> list[str]:
-    """The staging table's column types (and COPY's), without length or precision."""
+def _column_types(connection) -> tuple[list[str], list[str]]:
+    """The staging table's column types, and COPY's (the same without length or precision)."""
     if connection.vendor not in _types:
-        _types[connection.vendor] = [
-            re.sub(r"\(.*\)", "", Punch._meta.get_field(name).cast_db_type(connection)) for name in COLUMNS
-        ]
+        declared = [field.cast_db_type(connection) for field in ROW_FIELDS]
+        _types[connection.vendor] = declared, [re.sub(r"\(.*\)", "", kind) for kind in declared]
     return _types[connection.vendor]
 
 
-_types: dict[str, list[str]] = {}
+_types: dict[str, tuple[list[str], list[str]]] = {}
 
 
-def _copy_to_staging(connection, values: list[list]) -> None:
-    """COPY the rows (binary) into this session's staging table, created on first use. Binary COPY
-    formats 100 rows in C in a fraction of what binding 2,600 parameters costs."""
-    types = _column_types(connection)
-    names = rawsql.columns(connection, Punch, *COLUMNS)
+def _copy_to_staging(connection, values: list[tuple]) -> None:
+    """COPY the rows (binary; ROW_NAMES) into this session's staging table, created on first use.
+    Binary COPY formats 100 rows in C in a fraction of what binding 1,200 parameters costs."""
+    declared, types = _column_types(connection)
     raw = connection.connection
     with rawsql.cursor(connection) as cursor:
         if raw not in _staged:
             # Created inside the caller's transaction; remembered only once that commits (a rollback
             # takes the table with it).
-            definition = ", ".join(f"{name} {kind}" for name, kind in zip(names, types, strict=True))
+            definition = ", ".join(f"{name} {kind}" for name, kind in zip(ROW_NAMES, types, strict=True))
             cursor.execute(
                 f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} ({definition}) ON COMMIT DELETE ROWS"
             )
             transaction.on_commit(lambda: _staged.__setitem__(raw, True), using=connection.alias)
-        copy_sql = f"COPY {STAGING} ({', '.join(names)}) FROM STDIN (FORMAT BINARY)"
+        copy_sql = f"COPY {STAGING} ({', '.join(ROW_NAMES)}) FROM STDIN (FORMAT BINARY)"
         started = time.monotonic()
         # Past Django's cursor wrapper, so its error translation is applied here: a lost connection
         # must reach the API as Django's OperationalError (a JSON 503 the client retries), not a 500.

@@ -123,6 +123,12 @@ def day(value) -> datetime.date:
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
+@functools.cache
+def fields(model, *names: str) -> tuple:
+    """`model`'s fields `names`, for the row sources below (which may mix models' fields)."""
+    return tuple(model._meta.get_field(name) for name in names)
+
+
 def rows_source(connection, model, names: tuple[str, ...], rows: list[list]) -> tuple[str, list]:
     """A row source for `INSERT INTO … {source}` or `… IN ({source})`: `rows` (values in the order
     of `model`'s fields `names`) as SQL and parameters.
@@ -135,11 +141,12 @@ def rows_source(connection, model, names: tuple[str, ...], rows: list[list]) -> 
     element by element in Python. Other columns travel as arrays. Other databases get
     `values_source`.
     """
+    row_fields = fields(model, *names)
     if connection.vendor != "postgresql":
-        return values_source(connection, model, names, rows)
+        return values_source(connection, row_fields, rows)
     sources, params = [], []
     for kind, column in zip(
-        _field_facts(connection, model, names)[0],
+        _field_facts(connection, row_fields)[0],
         zip(*rows, strict=True) if rows else [()] * len(names),
         strict=True,
     ):
@@ -153,31 +160,37 @@ def rows_source(connection, model, names: tuple[str, ...], rows: list[list]) -> 
     return f"SELECT * FROM unnest({', '.join(sources)})", params
 
 
-def values_source(connection, model, names: tuple[str, ...], rows: list[list]) -> tuple[str, list]:
-    """`VALUES (%s, …), (…)`: a parameter per value, adapted as Django adapts them. The statement
-    text changes with the number of rows; on PostgreSQL that suits a few rows, whose values then
-    bind one by one in C rather than as arrays built in Python (a device's single punch)."""
-    _kinds, adapters = _field_facts(connection, model, names)
+def values_source(
+    connection, row_fields: tuple, rows: list[list], *, typed: bool = False
+) -> tuple[str, list]:
+    """`VALUES (%s, …), (…)`: a parameter per value of the fields `row_fields`, adapted as Django
+    adapts them. The statement text changes with the number of rows; on PostgreSQL that suits a
+    few rows, whose values then bind one by one in C rather than as arrays built in Python (a
+    device's single punch). `typed`: each placeholder cast to its column's type on PostgreSQL, for
+    VALUES read as a table (`WITH v (…) AS (VALUES …)`), whose untyped parameters would be text."""
+    kinds, adapters = _field_facts(connection, row_fields)
     params = []
     for row in rows:
         params += [
             value if adapt is None or value is None else adapt(value)
             for adapt, value in zip(adapters, row, strict=True)
         ]
-    placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
+    if typed and connection.vendor == "postgresql":
+        placeholders = "(" + ", ".join(f"%s::{kind}" for kind in kinds) + ")"
+    else:
+        placeholders = "(" + ", ".join(["%s"] * len(row_fields)) + ")"
     return "VALUES " + ", ".join([placeholders] * len(rows)), params
 
 
-def _field_facts(connection, model, names: tuple[str, ...]) -> tuple[list[str], list]:
-    """The database types and value adapters of `model`'s fields `names`, per backend: they do not
+def _field_facts(connection, row_fields: tuple) -> tuple[list[str], list]:
+    """The database types and value adapters of the fields `row_fields`, per backend: they do not
     change at run time, and working them out for every batch was a visible share of an upload."""
-    key = (connection.vendor, model, names)
+    key = (connection.vendor, row_fields)
     facts = _field_facts_memo.get(key)
     if facts is None:
-        fields = [model._meta.get_field(name) for name in names]
         facts = _field_facts_memo[key] = (
-            [field.cast_db_type(connection) for field in fields],
-            [_adapter(connection, field) for field in fields],
+            [field.cast_db_type(connection) for field in row_fields],
+            [_adapter(connection, field) for field in row_fields],
         )
     return facts
 

@@ -15,6 +15,7 @@ from attendance.models import AnomalyStatus, DailySummary, Punch, PunchSource
 from attendance.punch_store import COLUMNS
 from attendance.summaries import SHANGHAI
 from jmzhgd.core.actor import Actor
+from jmzhgd.core.codes import IdCardType
 from jmzhgd.core.models import AuditLog
 from jmzhgd.core.pii import id_digest, mask_id
 from tests import factories
@@ -91,9 +92,65 @@ def test_a_stored_punch_reads_back_through_the_orm_with_every_value(site):
     anomaly = Punch.objects.get(record_id="R-2")
     assert anomaly.is_anomaly and anomaly.anomaly_status == AnomalyStatus.OPEN
     assert anomaly.person_id is None and anomaly.roster_entry_id is None
-    assert anomaly.anomaly_reason == ingest.UNKNOWN_PERSON
+    assert anomaly.anomaly_reason == punch_store.UNKNOWN_PERSON
     assert anomaly.id_number == "11010519491231002X"  # as sent, decrypted with the platform's key
     assert anomaly.lat is None
+
+
+@pytest.mark.parametrize("size", [1, punch_store.COPY_FROM_ROWS])  # VALUES, and COPY on PostgreSQL
+def test_the_insert_matches_each_punch_to_the_stay_covering_its_day(site, size):
+    project, device, first_stay = site
+    person, team = first_stay.person, first_stay.team
+    exit_day = timezone.localdate() - timedelta(days=2)
+    first_stay.exit_date = exit_day
+    first_stay.save()
+    # Exit and re-entry on the same day: both stays cover it, and the later one takes its punches.
+    second_stay = factories.RosterEntryFactory(team=team, person=person, entry_date=exit_day)
+    elsewhere = factories.RosterEntryFactory(  # a stay in another project counts for nothing here
+        team=factories.TeamFactory(entry_date=date(2026, 3, 2)), entry_date=date(2026, 3, 3)
+    )
+    passport_holder = factories.PersonFactory(
+        id_type=IdCardType.PASSPORT, id_number="E12345678", gender="1", birth_date=date(1990, 1, 1)
+    )
+
+    def item(number, day, minute, id_type=IdCardType.RESIDENT_ID):
+        return {
+            "idCardType": id_type,
+            "idCardNumber": number,
+            "time": f"{day} 07:{minute:02d}:00",
+            "direction": "01",
+        }
+
+    before, after = exit_day - timedelta(days=1), exit_day + timedelta(days=1)
+    items = [
+        item(person.id_number, before, 0),
+        item(person.id_number, exit_day, 0),
+        item(elsewhere.person.id_number, after, 0),
+        # The passport's number under another 证件类型: somebody else, unknown here.
+        item("E12345678", after, 0, id_type=IdCardType.OFFICER),
+        item("E12345678", after, 1, id_type=IdCardType.PASSPORT),
+    ]
+    # Filler to reach the COPY path: more of the same person on the later stay.
+    items += [item(person.id_number, after, 10 + minute) for minute in range(size - 1)]
+    outcome = ingest.ingest_punches(ACTOR, project, items, device=device)
+    assert [r.status for r in outcome.results] == ["created", "created", "anomaly", "anomaly", "anomaly"] + [
+        "created"
+    ] * (size - 1)
+    stored = {
+        (p.person_id, p.work_date, p.punched_at.minute): p for p in Punch.objects.filter(project=project)
+    }
+    assert stored[(person.pk, before, 0)].roster_entry_id == first_stay.pk
+    assert stored[(person.pk, exit_day, 0)].roster_entry_id == second_stay.pk
+    not_here = stored[(elsewhere.person_id, after, 0)]
+    assert not_here.roster_entry_id is None and not_here.anomaly_reason == punch_store.NOT_ON_ROSTER
+    assert not_here.id_number == elsewhere.person.id_number  # an anomaly keeps the number as sent
+    assert outcome.results[2].message == f"已保存为异常考勤：{punch_store.NOT_ON_ROSTER}。"
+    unknown = stored[(None, after, 0)]
+    assert unknown.anomaly_reason == punch_store.UNKNOWN_PERSON and unknown.id_number == "E12345678"
+    holder = stored[(passport_holder.pk, after, 1)]
+    assert holder.anomaly_reason == punch_store.NOT_ON_ROSTER and holder.anomaly_status == AnomalyStatus.OPEN
+    assert DailySummary.objects.get(person=person, work_date=exit_day).punch_count == 1
+    assert not DailySummary.objects.filter(person__in=[elsewhere.person, passport_holder]).exists()
 
 
 def test_repeats_inside_one_batch_are_duplicates_of_their_first_occurrence(site):
@@ -145,10 +202,12 @@ def test_a_batch_takes_a_constant_number_of_statements(site):
     for sqls in (one, ten):
         inserts = [sql for sql in sqls if 'INSERT INTO "attendance_punch"' in sql]
         assert len(inserts) == 1 and "ON CONFLICT DO NOTHING" in inserts[0]
-    assert " VALUES (" in next(sql for sql in two if 'INSERT INTO "attendance_punch"' in sql)
+    assert " AS (VALUES (" in next(sql for sql in two if 'INSERT INTO "attendance_punch"' in sql)
+    # Persons and stays are matched by the INSERT itself: no statement of their own.
+    assert not any(sql.startswith("SELECT") and "workforce_person" in sql for sql in one + ten)
     if connection.vendor == "postgresql":
         # From COPY_FROM_ROWS rows on, the rows travel by COPY into the staging table (one more
-        # statement); a smaller batch is one INSERT … VALUES.
+        # statement); a smaller batch is one INSERT from VALUES.
         assert sum(sql.startswith("COPY ") for sql in ten) == 1
         assert not any(sql.startswith("COPY ") for sql in one)
         assert len(ten) == len(one) + 1
@@ -270,11 +329,11 @@ def test_a_driver_error_while_storing_a_batch_reaches_the_caller_as_djangos_erro
         monkeypatch.setattr(psycopg.Cursor, "copy", lost)
     else:  # SQLite stores with a VALUES insert through Django's cursor: a failure there
 
-        def lost(rows, batch_context):
+        def lost(*args):
             with connection.wrap_database_errors:
                 raise connection.Database.OperationalError("disk I/O error")
 
-        monkeypatch.setattr(punch_store, "insert_new", lost)
+        monkeypatch.setattr(punch_store, "_store_in_three_statements", lost)
     with pytest.raises(OperationalError):
         ingest.ingest_punches(ACTOR, project, batch, device=device)
     assert not Punch.objects.filter(record_id__startswith="X").exists()
