@@ -215,6 +215,29 @@ def test_a_batch_takes_a_constant_number_of_statements(site):
         assert len(ten) == len(one)
 
 
+def test_a_large_batch_travels_through_a_staging_table_without_a_toast_table(site):
+    project, device, entry = site
+    day = timezone.localdate() - timedelta(days=1)
+    items = [
+        {"idCardNumber": entry.person.id_number, "time": f"{day} 05:{minute:02d}:00", "direction": "01"}
+        for minute in range(punch_store.COPY_FROM_ROWS)
+    ]
+    ingest.ingest_punches(ACTOR, project, items, device=device)
+    assert Punch.objects.filter(work_date=day).count() == punch_store.COPY_FROM_ROWS
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The table is emptied at every commit; a TOAST table would have its index rebuilt each
+            # time (its columns keep their lengths so that PostgreSQL makes none).
+            cursor.execute(
+                "SELECT reltoastrelid FROM pg_class WHERE oid = to_regclass(%s)",
+                [f"pg_temp.{punch_store.STAGING}"],
+            )
+            assert cursor.fetchone() == (0,)
+        else:  # SQLite inserts from VALUES: no staging table at all
+            cursor.execute("SELECT count(*) FROM sqlite_temp_master WHERE name = %s", [punch_store.STAGING])
+            assert cursor.fetchone() == (0,)
+
+
 def test_the_device_last_seen_time_is_written_at_most_once_a_minute(site):
     project, device, entry = site
     day = timezone.localdate() - timedelta(days=1)
