@@ -1,6 +1,6 @@
 """Punch ingestion (SPEC §8, §10): the one action behind the API's punch batch and the simulator.
 
-One batch, one transaction:
+One batch, stored whole or not at all:
 1. every item is checked on its own (ID number, time not in the future, direction, 通行方式, photo);
    a bad item gets an "error" result and is not stored, the others go on;
 2. a punch twice in the same batch (same record id, or same person, time and direction) is a
@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from jmzhgd.api.schemas import parse_client_datetime
-from jmzhgd.core import audit
+from jmzhgd.core import audit, pii
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import AttendType, Direction, IdCardType
 from jmzhgd.core.pii import id_digest, mask_id
@@ -147,13 +147,20 @@ def _decimal(value, code: str, label: str, limit: int, field_name: str) -> Decim
 
 
 @lru_cache(maxsize=100_000)
-def _identity(id_type: str, raw: str, today: datetime.date, digest_key: str) -> tuple[str, str, str]:
-    """(normalised number, digest, mask) of a sent ID number, memoised per worker process: the same
-    workers punch day after day. `today` is part of the key because the shared validator refuses
-    birth dates after today, the digest key so that a changed key is never answered from here. An
-    invalid number raises ValidationError (not memoised)."""
+def _identity(
+    id_type: str, raw: str, today: datetime.date, digest_key: str, encryption_keys: tuple[str, ...]
+) -> tuple[str, str, str, str]:
+    """(normalised number, digest, mask, encrypted number) of a sent ID number, memoised per worker
+    process: the same workers punch day after day. `today` is part of the key because the shared
+    validator refuses birth dates after today, the keys so that a changed key is never answered
+    from here. An invalid number raises ValidationError (not memoised).
+
+    The encrypted number is stored only if the punch turns out to be an anomaly, which the storing
+    statement finds out; every row therefore carries it, and encrypting each time would cost more
+    than the rest of the row. Memoised, a worker reuses one ciphertext per number: that tells no
+    more than the digest next to it, which is the same for every punch of a number anyway."""
     number = normalise_document_number(id_type, raw)
-    return number, id_digest(number), mask_id(number)
+    return number, id_digest(number), mask_id(number), pii.encrypt(number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +171,7 @@ class _ParseContext:
     today: datetime.date
     device_sn: str
     digest_key: str
+    encryption_keys: tuple[str, ...]
 
     @classmethod
     def at(cls, now: datetime.datetime, device_sn: str) -> _ParseContext:
@@ -172,6 +180,7 @@ class _ParseContext:
             today=now.astimezone(SHANGHAI).date(),
             device_sn=device_sn,
             digest_key=settings.PII_DIGEST_KEY,
+            encryption_keys=tuple(settings.PII_ENCRYPTION_KEYS),
         )
 
 
@@ -181,8 +190,12 @@ def _parse_item(index: int, item: dict, context: _ParseContext) -> PunchRow:
     if id_type not in ID_TYPES:
         raise ItemError("bad_id_type", f"证件类型“{id_type}”不在代码表中。", "idCardType")
     try:
-        number, digest, masked = _identity(
-            id_type, str(item.get("idCardNumber") or ""), context.today, context.digest_key
+        number, digest, masked, encrypted = _identity(
+            id_type,
+            str(item.get("idCardNumber") or ""),
+            context.today,
+            context.digest_key,
+            context.encryption_keys,
         )
     except ValidationError as exc:
         raise ItemError("bad_id_number", exc.messages[0], "idCardNumber") from None
@@ -208,6 +221,7 @@ def _parse_item(index: int, item: dict, context: _ParseContext) -> PunchRow:
         index=index,
         id_type=id_type,
         id_number=number,
+        id_number_encrypted=encrypted,
         id_number_digest=digest,
         id_number_masked=masked,
         name_as_sent=str(item.get("name") or "").strip()[:50],
@@ -248,9 +262,10 @@ def _first_occurrences(rows: list[PunchRow]) -> tuple[list[PunchRow], list[Punch
 
 class _PhotoFiles:
     """The snapshots of a batch: written to storage before the INSERT (the row carries the file name)
-    and deleted again for every row the INSERT skipped as a duplicate, or for all of them when the
-    block fails before its end. A failed COMMIT leaves them, since whether the rows were stored is
-    then unknown (the client's retry is answered "duplicate" or stores the batch again)."""
+    and deleted again for every row the INSERT skipped as a duplicate, or for all of them when
+    storing fails. A lost connection leaves them, since whether the rows were stored is then
+    unknown (the client's retry is answered "duplicate" or stores the batch again): a file nobody
+    refers to costs disk space, a row whose photo was deleted loses the photo."""
 
     def __init__(self, rows: list[PunchRow]):
         self.rows = [row for row in rows if row.photo is not None]
@@ -272,7 +287,8 @@ class _PhotoFiles:
         return self
 
     def __exit__(self, exc_type, exc, tb):
-        if exc_type is not None and not self.body_finished:
+        outcome_unknown = isinstance(exc, OperationalError | InterfaceError)
+        if exc_type is not None and not self.body_finished and not outcome_unknown:
             self.discard(self.rows)
         return False
 
@@ -326,22 +342,25 @@ def ingest_punches(
         summary=f"接收考勤 {len(items)} 条：新增 %s，异常 %s，重复 %s，错误 {errors}"
         + (f"（设备 {device_sn.replace('%', '%%')}）" if device_sn else ""),
     )
-    with _PhotoFiles(firsts) as photos, transaction.atomic():
+    # store_batch is atomic by itself (one statement, or a transaction of its own): the batch is
+    # stored whole or not at all, and once stored it stays so even if what follows fails (the
+    # client's retry is then answered "duplicate").
+    with _PhotoFiles(firsts) as photos:
         photos.save()
         stored_keys = store_batch(firsts, batch, audit_row, repeats=len(repeats))
-        skipped = [row for row in firsts if row.fact_key not in stored_keys]
-        photos.discard(skipped)
-        for row in repeats + skipped:
-            results[row.index] = ItemResult(row.index, DUPLICATE, "duplicate", "重复上传，已存在，无需重发。")
-        for row in firsts:
-            if row.fact_key not in stored_keys:
-                continue
-            if row.is_anomaly:
-                results[row.index] = ItemResult(
-                    row.index, ANOMALY, "anomaly", f"已保存为异常考勤：{row.anomaly_reason}。"
-                )
-            else:
-                results[row.index] = ItemResult(row.index, CREATED, "created", "已保存。")
-        _touch_device(device, now)
         photos.body_finished = True
+    skipped = [row for row in firsts if row.fact_key not in stored_keys]
+    photos.discard(skipped)
+    for row in repeats + skipped:
+        results[row.index] = ItemResult(row.index, DUPLICATE, "duplicate", "重复上传，已存在，无需重发。")
+    for row in firsts:
+        if row.fact_key not in stored_keys:
+            continue
+        if row.is_anomaly:
+            results[row.index] = ItemResult(
+                row.index, ANOMALY, "anomaly", f"已保存为异常考勤：{row.anomaly_reason}。"
+            )
+        else:
+            results[row.index] = ItemResult(row.index, CREATED, "created", "已保存。")
+    _touch_device(device, now)
     return BatchOutcome(results=results)

@@ -6,12 +6,12 @@ cannot say which rows a conflict skipped. Here the batch is stored with one
 
     INSERT INTO attendance_punch (…) SELECT … ON CONFLICT DO NOTHING RETURNING <fact key>, <match>
 
-Each punch brings only its own values (ROW_COLUMNS: identity, time, direction, …); what the whole
-batch shares (project, device, source, time received) is a parameter of the statement, and the
-statement itself matches every punch (`_matched_insert_sql`): the person with its 证件类型 and digest, then that
-person's stay in the project on the punch's day. A punch without one is stored as 异常考勤, with the
-reason. Matching in the statement replaced a query for the persons and their stays, its round trip
-and the Python that paired them up.
+Each punch brings only its own values (ROW_NAMES: 证件类型, identity, time, direction, …); what
+the whole batch shares (project, device, source, time received) is a parameter of the statement,
+and the statement itself matches every punch (`_matched_insert_sql`): the person with its 证件类型
+and digest, then that person's stay in the project on the punch's day. A punch without one is
+stored as 异常考勤, with the reason and the ID number as sent (encrypted; every row carries it,
+memoised per worker by the ingest, and the statement keeps it for anomalies only).
 
 `ON CONFLICT DO NOTHING` without a target covers both idempotency constraints of `Punch` (a
 device's record id, and person + time + direction), including a row a concurrent batch inserted a
@@ -20,12 +20,10 @@ exact without a check-then-insert retry. The rows it returns carry the fact key 
 project), which tells the caller which of its rows were stored, and the anomaly reason.
 
 `store_batch` also counts the stored punches into their daily summaries and writes the batch's
-audit row. On PostgreSQL the three are parts of one statement, and a batch of COPY_FROM_ROWS rows
-or more first travels by binary COPY into a staging table of the session, which the statement
-empties as it reads; smaller batches, and every batch on SQLite (≥ 3.35), are a multi-row VALUES
-(`rawsql.values_source`), and SQLite runs the three statements one after another. An anomaly
-keeps the ID number as sent, encrypted (a matched punch's person holds it): Fernet encryption costs
-more than the rest of a row, so it is done after the INSERT, for the anomalies it stored only.
+audit row. On PostgreSQL the three are parts of one statement, atomic by itself, and the rows
+travel as one array per column, mostly as joined texts (`rawsql.rows_source`): one round trip
+stores a batch. On SQLite (≥ 3.35) the rows are a multi-row VALUES and the three statements run
+one after another in a transaction.
 
 The column list is `COLUMNS` below, checked against the model by a test: a field added to `Punch`
 must be added here too, or that test fails (rather than the INSERT failing on a NOT NULL column).
@@ -35,15 +33,12 @@ from __future__ import annotations
 
 import datetime
 import operator
-import re
-import time
-import weakref
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 
-from jmzhgd.core import audit, pii, rawsql
+from jmzhgd.core import audit, rawsql
 from jmzhgd.core.models import AuditLog
 from workforce.models import Person, RosterEntry
 
@@ -101,12 +96,10 @@ SET_BY_STATEMENT = frozenset(
     }
 )
 ROW_COLUMNS = tuple(name for name in COLUMNS if name not in SET_BY_STATEMENT)
-ROW_FIELDS = rawsql.fields(Person, "id_type") + rawsql.fields(Punch, *ROW_COLUMNS)
-ROW_NAMES = ("id_type", *ROW_COLUMNS)  # the row source's column names, after its 证件类型 (the match's)
-# On PostgreSQL, a batch of at least this many rows travels by COPY; below it COPY's own setup (a
-# formatter and two more round trips) costs more than it saves, and the rows go as one VALUES
-# with a parameter per value, as on SQLite (a device's single punch is the common small request).
-COPY_FROM_ROWS = 10
+# The row source's columns: the 证件类型 (for the match) and the encrypted ID number (stored for
+# an anomaly only), then ROW_COLUMNS.
+ROW_NAMES = ("id_type", "id_number", *ROW_COLUMNS)
+ROW_FIELDS = rawsql.fields(Person, "id_type") + rawsql.fields(Punch, "id_number", *ROW_COLUMNS)
 UNKNOWN_PERSON = "人员库中没有该证件号码的人员"
 NOT_ON_ROSTER = "该人员当日不在本项目花名册（未进场或已退场）"
 
@@ -117,7 +110,8 @@ class PunchRow:
 
     index: int  # position in the client's batch
     id_type: str
-    id_number: str  # normalised; stored (encrypted) only if the punch turns out to be an anomaly
+    id_number: str  # normalised
+    id_number_encrypted: str  # stored only if the punch turns out to be an anomaly
     id_number_digest: str
     id_number_masked: str
     name_as_sent: str
@@ -159,8 +153,10 @@ class BatchContext:
     received_at: datetime.datetime
 
 
-# A row's values in ROW_NAMES order (the stored file's name for `photo`), read in C.
-_values = operator.attrgetter(*("photo_name" if name == "photo" else name for name in ROW_NAMES))
+# A row's values in ROW_NAMES order, read in C.
+_values = operator.attrgetter(
+    *({"id_number": "id_number_encrypted", "photo": "photo_name"}.get(name, name) for name in ROW_NAMES)
+)
 
 
 def _matched_insert(connection, batch: BatchContext) -> tuple[str, str, list]:
@@ -225,7 +221,7 @@ def _matched_insert_sql(connection) -> tuple[str, str]:
         "project": f"%s{cast('project')}",
         "person": "m.person_id",
         "roster_entry": "m.entry_id",
-        "id_number": "''",  # an anomaly's is written after the INSERT (_keep_anomaly_numbers)
+        "id_number": "CASE WHEN m.entry_id IS NULL THEN m.id_number ELSE '' END",  # see Punch.id_number
         "device": f"%s{cast('device')}",
         "device_sn": f"%s{cast('device_sn')}",
         "source": f"%s{cast('source')}",
@@ -245,7 +241,6 @@ def _matched_insert_sql(connection) -> tuple[str, str]:
     returned = rawsql.columns(
         connection,
         Punch,
-        "id",
         "id_number_digest",
         "punched_at",
         "direction",
@@ -269,13 +264,11 @@ def store_batch(
 ) -> set[tuple]:
     """Match and insert `rows` (no two sharing a fact key or a record id), skipping those a unique
     constraint refuses; count the stored matched punches into their daily summaries and write
-    `audit_row`, in the caller's transaction. Sets `anomaly_reason` on every row stored as an
-    anomaly, and keeps its ID number (encrypted). The audit row's summary is a template with three
-    %s for the numbers of punches stored, anomalies stored and duplicates (rows the database
-    skipped, plus `repeats`: the batch's repeats of its own items, never sent). Returns the fact
-    keys of the rows stored.
-
-    On PostgreSQL the three writes are one statement (`_store_in_one_statement`); elsewhere three."""
+    `audit_row`, all or nothing: on PostgreSQL as one statement (`_store_in_one_statement`), on
+    SQLite as three in a transaction. Sets `anomaly_reason` on every row stored as an anomaly. The
+    audit row's summary is a template with three %s for the numbers of punches stored, anomalies
+    stored and duplicates (rows the database skipped, plus `repeats`: the batch's repeats of its
+    own items, never sent). Returns the fact keys of the rows stored."""
     if not rows:
         audit_row.summary = audit_row.summary % (0, 0, repeats)
         audit.insert(audit_row)
@@ -284,43 +277,35 @@ def store_batch(
     if connection.vendor == "postgresql":
         stored = _store_in_one_statement(connection, rows, batch, audit_row, repeats)
     else:
-        stored = _store_in_three_statements(connection, rows, batch, audit_row, repeats)
-    # stored: fact key -> (punch id, anomaly reason)
-    anomalies = []
+        with transaction.atomic(using=connection.alias):
+            stored = _store_in_three_statements(connection, rows, batch, audit_row, repeats)
     for row in rows:
-        found = stored.get(row.fact_key)
-        if found is not None and found[1]:
-            row.anomaly_reason = found[1]
-            anomalies.append((found[0], row))
-    if anomalies:
-        _keep_anomaly_numbers(connection, anomalies)
+        reason = stored.get(row.fact_key)
+        if reason:
+            row.anomaly_reason = reason
     return set(stored)
 
 
-def _keep_anomaly_numbers(connection, anomalies: list[tuple[int, PunchRow]]) -> None:
-    """An anomaly keeps the ID number as sent, encrypted (see Punch.id_number): written after the
-    INSERT, for the rows it stored as anomalies only (rare; Fernet costs more than a row)."""
-    (id_number,) = rawsql.columns(connection, Punch, "id_number")
-    (pk,) = rawsql.columns(connection, Punch, "id")
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {rawsql.table(connection, Punch)} SET {id_number} = %s WHERE {pk} = %s",
-            [(pii.encrypt(row.id_number), punch_id) for punch_id, row in anomalies],
-        )
+def _source(connection, rows: list[PunchRow]) -> tuple[str, list]:
+    """The CTE `src` of the rows' own values (ROW_NAMES): on PostgreSQL one array per column,
+    whatever the number of rows; elsewhere VALUES (`rawsql.rows_source`)."""
+    rows_sql, params = rawsql.rows_source(connection, ROW_FIELDS, [_values(row) for row in rows])
+    return f"src ({', '.join(ROW_NAMES)}) AS ({rows_sql})", params
 
 
-def _store_in_three_statements(connection, rows, batch, audit_row, repeats) -> dict[tuple, tuple]:
-    """SQLite: the matched INSERT from a VALUES source, then the summaries, then the audit row."""
-    source, params = rawsql.values_source(connection, ROW_FIELDS, [_values(row) for row in rows])
+def _store_in_three_statements(connection, rows, batch, audit_row, repeats) -> dict[tuple, str]:
+    """SQLite: the matched INSERT, then the summaries, then the audit row (store_batch runs them in
+    a transaction). Returns the anomaly reason ('' when matched) of each stored row's fact key."""
+    source, params = _source(connection, rows)
     ctes, insert, insert_params = _matched_insert(connection, batch)
-    sql = f"WITH src ({', '.join(ROW_NAMES)}) AS ({source}), {ctes} {insert}"
+    sql = f"WITH {source}, {ctes} {insert}"
     with rawsql.cursor(connection) as cursor:
         cursor.execute(sql, params + insert_params)
         returned = cursor.fetchall()
     stored, counted = {}, []
-    for punch_id, digest, punched_at, direction, person_id, work_date, anomaly, reason in returned:
+    for digest, punched_at, direction, person_id, work_date, anomaly, reason in returned:
         epoch = int(rawsql.aware(punched_at).timestamp())
-        stored[(digest, epoch, direction)] = (punch_id, reason)
+        stored[(digest, epoch, direction)] = reason
         if not anomaly:
             counted.append((person_id, rawsql.day(work_date), epoch, direction))
     if counted:
@@ -335,31 +320,15 @@ def _store_in_three_statements(connection, rows, batch, audit_row, repeats) -> d
     return stored
 
 
-def _store_in_one_statement(connection, rows, batch, audit_row, repeats) -> dict[tuple, tuple]:
+def _store_in_one_statement(connection, rows, batch, audit_row, repeats) -> dict[tuple, str]:
     """PostgreSQL: the matched INSERT of the punches, the summaries' upsert fed by what it stored,
-    and the audit row counting it, as data-modifying parts of one statement. Every upload used to
-    spend a round trip on each, with their Python: about a tenth of a batch's time."""
-    digest, punched_at, direction, person, work_date, anomaly, reason, pk = rawsql.columns(
-        connection,
-        Punch,
-        "id_number_digest",
-        "punched_at",
-        "direction",
-        "person",
-        "work_date",
-        "is_anomaly",
-        "anomaly_reason",
-        "id",
+    and the audit row counting it, as data-modifying parts of one statement, atomic by itself: no
+    transaction around it, so BEGIN and COMMIT cost no round trips. Returns the anomaly reason
+    ('' when matched) of each stored row's fact key."""
+    digest, punched_at, direction, anomaly, reason = rawsql.columns(
+        connection, Punch, "id_number_digest", "punched_at", "direction", "is_anomaly", "anomaly_reason"
     )
-    values = [_values(row) for row in rows]
-    if len(rows) >= COPY_FROM_ROWS:
-        _copy_to_staging(connection, values)
-        # The CTE empties the staging table as it reads it, so a second batch in the same
-        # transaction (a test's, or a caller's) starts from nothing; COMMIT empties it anyway.
-        source, params = f"src AS (DELETE FROM {STAGING} RETURNING *)", []
-    else:
-        rows_sql, params = rawsql.values_source(connection, ROW_FIELDS, values, typed=True)
-        source = f"src ({', '.join(ROW_NAMES)}) AS ({rows_sql})"
+    source, params = _source(connection, rows)
     ctes, insert, insert_params = _matched_insert(connection, batch)
     summed, summed_params = merge_stored_punches_sql(connection, batch.project_id, "stored")
     audit_columns = audit.insert_values(audit_row, connection)
@@ -376,7 +345,7 @@ def _store_in_one_statement(connection, rows, batch, audit_row, repeats) -> dict
         f"audited AS (INSERT INTO {rawsql.table(connection, AuditLog)} "
         f"({', '.join(name for name, _kind, _value in audit_columns)}) SELECT {', '.join(audit_select)} FROM counts c) "
         # Fact keys with the time as Unix seconds: loading an integer is far cheaper than a timestamp.
-        f"SELECT {pk}, {digest}, EXTRACT(EPOCH FROM {punched_at})::bigint, {direction}, {reason} FROM stored"
+        f"SELECT {digest}, EXTRACT(EPOCH FROM {punched_at})::bigint, {direction}, {reason} FROM stored"
     )
     params += (
         insert_params
@@ -386,54 +355,4 @@ def _store_in_one_statement(connection, rows, batch, audit_row, repeats) -> dict
     )
     with rawsql.cursor(connection) as cursor:
         cursor.execute(sql, params)
-        return {(d, epoch, way): (punch_id, why) for punch_id, d, epoch, way, why in cursor.fetchall()}
-
-
-# --- PostgreSQL: COPY into a staging table, which the storing statement empties ------------------
-
-STAGING = "attendance_punch_staging"
-# Raw connections whose session has the staging table (a temporary table lives as long as its
-# connection; Django keeps connections for CONN_MAX_AGE).
-_staged = weakref.WeakKeyDictionary()
-
-
-def _column_types(connection) -> tuple[list[str], list[str]]:
-    """The staging table's column types, and COPY's (the same without length or precision)."""
-    if connection.vendor not in _types:
-        declared = [field.cast_db_type(connection) for field in ROW_FIELDS]
-        _types[connection.vendor] = declared, [re.sub(r"\(.*\)", "", kind) for kind in declared]
-    return _types[connection.vendor]
-
-
-_types: dict[str, tuple[list[str], list[str]]] = {}
-
-
-def _copy_to_staging(connection, values: list[tuple]) -> None:
-    """COPY the rows (binary; ROW_NAMES) into this session's staging table, created on first use.
-    Binary COPY formats 100 rows in C in a fraction of what binding 1,200 parameters costs."""
-    declared, types = _column_types(connection)
-    raw = connection.connection
-    with rawsql.cursor(connection) as cursor:
-        if raw not in _staged:
-            # Created inside the caller's transaction; remembered only once that commits (a rollback
-            # takes the table with it). The columns keep their lengths: a row's widest form then
-            # fits a page, and PostgreSQL gives the table no TOAST table, whose index it would
-            # otherwise rebuild at every commit as it empties the table (ON COMMIT DELETE ROWS):
-            # about a twentieth of the database's time per batch.
-            definition = ", ".join(f"{name} {kind}" for name, kind in zip(ROW_NAMES, declared, strict=True))
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} ({definition}) ON COMMIT DELETE ROWS"
-            )
-            transaction.on_commit(lambda: _staged.__setitem__(raw, True), using=connection.alias)
-        copy_sql = f"COPY {STAGING} ({', '.join(ROW_NAMES)}) FROM STDIN (FORMAT BINARY)"
-        started = time.monotonic()
-        # Past Django's cursor wrapper, so its error translation is applied here: a lost connection
-        # must reach the API as Django's OperationalError (a JSON 503 the client retries), not a 500.
-        with connection.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
-            copy.set_types(types)
-            for row in values:
-                copy.write_row(row)
-        if connection.queries_logged:
-            # COPY goes past Django's cursor wrapper; log it like a query so that query counts
-            # (tests, `make bench`) include it.
-            connection.queries_log.append({"sql": copy_sql, "time": f"{time.monotonic() - started:.3f}"})
+        return {(d, epoch, way): why for d, epoch, way, why in cursor.fetchall()}

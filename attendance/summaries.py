@@ -125,7 +125,7 @@ def _upsert(connection, values: list[tuple]) -> None:
     updates = ", ".join(f"{name} = excluded.{name}" for name in names[3:])
     for start in range(0, len(values), BATCH_SIZE):
         source, params = rawsql.rows_source(
-            connection, DailySummary, SUMMARY_COLUMNS, values[start : start + BATCH_SIZE]
+            connection, rawsql.fields(DailySummary, *SUMMARY_COLUMNS), values[start : start + BATCH_SIZE]
         )
         with rawsql.cursor(connection) as cursor:
             cursor.execute(
@@ -139,7 +139,7 @@ def _keys_condition(connection, model, keys: set[tuple[int, datetime.date]]) -> 
     """(person, day) pairs as a condition on `model` (Punch or DailySummary). The day range comes
     first, for the (project, work_date) index; the pairs then pick the rows out of that range."""
     person, work_date = rawsql.columns(connection, model, "person", "work_date")
-    source, params = rawsql.rows_source(connection, model, ("person", "work_date"), sorted(keys))
+    source, params = rawsql.rows_source(connection, rawsql.fields(model, "person", "work_date"), sorted(keys))
     days = [day for _person, day in keys]
     return (
         f"{work_date} BETWEEN %s AND %s AND ({person}, {work_date}) IN ({source})",

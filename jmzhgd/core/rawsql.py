@@ -10,6 +10,7 @@ a renamed field breaks these statements loudly instead of silently.
 from __future__ import annotations
 
 import datetime
+import decimal
 import functools
 import weakref
 
@@ -129,30 +130,29 @@ def fields(model, *names: str) -> tuple:
     return tuple(model._meta.get_field(name) for name in names)
 
 
-def rows_source(connection, model, names: tuple[str, ...], rows: list[list]) -> tuple[str, list]:
-    """A row source for `INSERT INTO … {source}` or `… IN ({source})`: `rows` (values in the order
-    of `model`'s fields `names`) as SQL and parameters.
+def rows_source(connection, row_fields: tuple, rows: list) -> tuple[str, list]:
+    """A row source for `INSERT INTO … {source}`, `… IN ({source})` or a CTE: `rows` (values in the
+    order of the fields `row_fields`, see `fields`) as SQL and parameters.
 
     PostgreSQL gets one parameter per column, `SELECT * FROM unnest(…)`: the statement text stays
     the same whatever the number of rows, so it is parsed once and prepared (`cursor`), instead of
-    scanning thousands of placeholders on every batch. A column of plain values (integers, dates,
-    words without separators: ids, digests) travels as one comma-joined text that the database
-    splits, `string_to_array(%s, ',')::bigint[]`; psycopg would otherwise convert an array
-    element by element in Python. Other columns travel as arrays. Other databases get
+    scanning thousands of placeholders on every batch. A column of plain values (numbers, dates,
+    times, texts; NULLs among them) travels as one text joined by SEPARATOR, which the database
+    splits, `string_to_array(%s, E'\\x1f', E'\\x1e')::bigint[]`; psycopg would otherwise convert
+    an array element by element in Python. Other columns travel as arrays. Other databases get
     `values_source`.
     """
-    row_fields = fields(model, *names)
     if connection.vendor != "postgresql":
         return values_source(connection, row_fields, rows)
     sources, params = [], []
     for kind, column in zip(
         _field_facts(connection, row_fields)[0],
-        zip(*rows, strict=True) if rows else [()] * len(names),
+        zip(*rows, strict=True) if rows else [()] * len(row_fields),
         strict=True,
     ):
         joined = _joined(column)
         if joined is not None:
-            sources.append(f"string_to_array(%s, ',')::{kind}[]")
+            sources.append(f"string_to_array(%s, E'\\x1f', E'\\x1e')::{kind}[]")
             params.append(joined)
         else:
             sources.append(f"%s::{kind}[]")
@@ -160,25 +160,18 @@ def rows_source(connection, model, names: tuple[str, ...], rows: list[list]) -> 
     return f"SELECT * FROM unnest({', '.join(sources)})", params
 
 
-def values_source(
-    connection, row_fields: tuple, rows: list[list], *, typed: bool = False
-) -> tuple[str, list]:
+def values_source(connection, row_fields: tuple, rows: list[list]) -> tuple[str, list]:
     """`VALUES (%s, …), (…)`: a parameter per value of the fields `row_fields`, adapted as Django
-    adapts them. The statement text changes with the number of rows; on PostgreSQL that suits a
-    few rows, whose values then bind one by one in C rather than as arrays built in Python (a
-    device's single punch). `typed`: each placeholder cast to its column's type on PostgreSQL, for
-    VALUES read as a table (`WITH v (…) AS (VALUES …)`), whose untyped parameters would be text."""
-    kinds, adapters = _field_facts(connection, row_fields)
+    adapts them (SQLite stores datetimes, dates and decimals as text); `rows_source` elsewhere
+    than on PostgreSQL."""
+    _kinds, adapters = _field_facts(connection, row_fields)
     params = []
     for row in rows:
         params += [
             value if adapt is None or value is None else adapt(value)
             for adapt, value in zip(adapters, row, strict=True)
         ]
-    if typed and connection.vendor == "postgresql":
-        placeholders = "(" + ", ".join(f"%s::{kind}" for kind in kinds) + ")"
-    else:
-        placeholders = "(" + ", ".join(["%s"] * len(row_fields)) + ")"
+    placeholders = "(" + ", ".join(["%s"] * len(row_fields)) + ")"
     return "VALUES " + ", ".join([placeholders] * len(rows)), params
 
 
@@ -198,20 +191,32 @@ def _field_facts(connection, row_fields: tuple) -> tuple[list[str], list]:
 _field_facts_memo: dict[tuple, tuple[list[str], list]] = {}
 
 
+# A column sent as one text (rows_source): its values joined by the ASCII unit separator, NULL
+# written as the record separator. Neither is in any value the platform stores; a column whose
+# values contain one travels as an array instead.
+SEPARATOR, NULL = "\x1f", "\x1e"
+_AS_TEXT = {
+    int: str,
+    str: str,
+    decimal.Decimal: str,
+    datetime.date: datetime.date.isoformat,
+    datetime.datetime: datetime.datetime.isoformat,  # with its offset: exact in any session time zone
+}
+
+
 def _joined(column: tuple) -> str | None:
-    """The column as one comma-joined text, when splitting it again gives back exactly its
-    values: all integers, all dates, or all non-empty texts without a comma. None otherwise
-    (NULLs, decimals, timestamps, free text), and the column travels as an array."""
-    if not column:
+    """The column as one text that splits back into exactly its values, or None (booleans, other
+    or mixed types, a single empty text, which would split into no element at all)."""
+    kind = next((type(value) for value in column if value is not None), None)
+    as_text = _AS_TEXT.get(kind)
+    if as_text is None or any(value is not None and type(value) is not kind for value in column):
         return None
-    kind = type(column[0])
-    if kind not in (int, str, datetime.date) or any(type(value) is not kind for value in column):
+    joined = SEPARATOR.join([NULL if value is None else as_text(value) for value in column])
+    if kind is str and (
+        joined.count(SEPARATOR) != len(column) - 1 or joined.count(NULL) != column.count(None) or joined == ""
+    ):
         return None
-    if kind is str:
-        joined = ",".join(column)
-        # An empty text would split into no element at all; a comma into two.
-        return joined if "" not in column and joined.count(",") == len(column) - 1 else None
-    return ",".join(map(str, column))
+    return joined
 
 
 def _adapter(connection, field):

@@ -69,4 +69,3 @@ def test_counting_is_one_statement_that_returns_the_running_count(settings):
     counting = [q for q in queries.captured_queries if "ON CONFLICT" in q["sql"]]
     assert len(counting) == 3
     assert RateCounter.objects.get(key="/api/|10.0.0.1").count == 3
-

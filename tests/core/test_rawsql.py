@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -10,41 +11,54 @@ from django.db import connection
 from attendance.models import DailySummary
 from jmzhgd.core import rawsql
 
+US, RS = rawsql.SEPARATOR, rawsql.NULL
+
 
 @pytest.mark.parametrize(
     "column,joined",
     [
-        ((12, 7), "12,7"),
-        ((datetime.date(2026, 11, 1), datetime.date(2026, 11, 2)), "2026-11-01,2026-11-02"),
-        (("3e86_02-AB", "ff"), "3e86_02-AB,ff"),
-        (("a", ""), None),  # an empty text would split into no element at all
-        (("a,b", "c"), None),  # a comma into two
-        ((1, None), None),
+        ((12, 7), f"12{US}7"),
+        ((datetime.date(2026, 11, 1), datetime.date(2026, 11, 2)), f"2026-11-01{US}2026-11-02"),
+        (("3e86_02-AB", "ff"), f"3e86_02-AB{US}ff"),
+        (("a,b", "", "张三"), f"a,b{US}{US}张三"),  # commas and empty texts are values like any other
+        ((1, None), f"1{US}{RS}"),  # NULL
+        ((Decimal("22.579123"), None), f"22.579123{US}{RS}"),
+        (
+            (datetime.datetime(2026, 11, 1, 8, 0, tzinfo=datetime.UTC),),
+            "2026-11-01T08:00:00+00:00",
+        ),
+        (("",), None),  # a single empty text would split into no element at all
+        ((f"a{US}b", "c"), None),  # a separator inside a value
+        ((f"a{RS}", "c"), None),
         ((True, False), None),
         ((1, "1"), None),
-        ((datetime.datetime(2026, 11, 1, 8, 0),), None),
+        ((None, None), None),
         ((), None),
     ],
 )
-def test_only_plain_columns_travel_comma_joined(column, joined):
+def test_only_columns_that_split_back_into_their_values_travel_joined(column, joined):
     assert rawsql._joined(column) == joined
 
 
 @pytest.mark.django_db
 def test_a_row_source_reads_back_as_the_rows_it_was_given():
     rows = [
-        [7, datetime.date(2026, 11, 1), datetime.datetime(2026, 11, 1, 8, 0, tzinfo=datetime.UTC), 3],
-        [8, datetime.date(2026, 11, 2), None, 0],  # a NULL sends that column as an array instead
+        [7, datetime.date(2026, 11, 1), datetime.datetime(2026, 11, 1, 8, 0, tzinfo=datetime.UTC), 3, True],
+        [8, datetime.date(2026, 11, 2), None, 0, False],  # booleans travel as an array
     ]
-    names = ("person", "work_date", "first_in", "punch_count")
-    source, params = rawsql.rows_source(connection, DailySummary, names, rows)
+    names = ("person", "work_date", "first_in", "punch_count", "is_present")
+    source, params = rawsql.rows_source(connection, rawsql.fields(DailySummary, *names), rows)
     with rawsql.cursor(connection) as cursor:
         cursor.execute(f"SELECT * FROM ({source}) AS given", params)
         got = [list(row) for row in cursor.fetchall()]
-    got = [[person, rawsql.day(day), rawsql.aware(at), count] for person, day, at, count in got]
+    got = [
+        [person, rawsql.day(day), rawsql.aware(at), count, bool(present)]
+        for person, day, at, count, present in got
+    ]
     assert got == rows
     if connection.vendor == "postgresql":
-        assert "string_to_array" in source and "::timestamp with time zone[]" in source
+        assert "string_to_array(%s, E'\\x1f', E'\\x1e')::timestamp with time zone[]" in source
+        assert "%s::boolean[]" in source
 
 
 @pytest.mark.django_db(transaction=True)  # closes the connection

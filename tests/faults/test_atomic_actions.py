@@ -24,7 +24,7 @@ from attendance import ingest, punch_store
 from attendance.models import DailySummary, Punch
 from jmzhgd.accounts.models import User
 from jmzhgd.core.actor import Actor
-from jmzhgd.core.models import AuditLog, WorkType
+from jmzhgd.core.models import WorkType
 from projects import services as project_services
 from projects.models import DeclarationStatus
 from tests import factories
@@ -185,17 +185,36 @@ def _fail_once_after(module, name: str, project, gate, monkeypatch) -> list:
     return given
 
 
-def test_a_fault_after_the_batch_is_stored_leaves_no_punch_summary_audit_row_or_photo(
+def test_a_fault_after_the_batch_is_stored_leaves_it_whole_and_its_retry_is_a_duplicate(
     project, gate, monkeypatch
 ):
-    # store_batch has written the punches, their summaries and the audit row; the fault strikes
-    # before the commit.
-    given = _fail_once_after(ingest, "store_batch", project, gate, monkeypatch)
-    assert [len(rows) for rows in given] == [6]
-    assert Punch.objects.filter(project=project).count() == 6
-    assert DailySummary.objects.filter(project=project).count() == 3
-    assert AuditLog.objects.filter(action="punch.ingest").count() == 1
+    # Storing a batch is atomic by itself (one statement on PostgreSQL, a transaction of its own on
+    # SQLite). A fault after it (here while the device's last-seen time is written) fails the
+    # request; what was stored stays, photos included, and the client's retry is told so.
+    device, records = gate
+    before = State.now()
+
+    def fail(*args):
+        raise InjectedFault("injected after the batch was stored")
+
+    monkeypatch.setattr(ingest, "_touch_device", fail)
+    with pytest.raises(InjectedFault):
+        ingest.ingest_punches(ACTOR, project, records, device=device)
+    monkeypatch.undo()
+    stored = State.now()
+    assert before.grown_tables(stored) == {
+        "attendance.Punch": (0, 6),
+        "attendance.DailySummary": (0, 3),
+        "core.AuditLog": (0, 1),
+    }
     assert all(punch.photo.storage.exists(punch.photo.name) for punch in Punch.objects.all())
+    assert len(stored.files - before.files) == 6
+
+    outcome = ingest.ingest_punches(ACTOR, project, records, device=device)
+    assert [r.status for r in outcome.results] == ["duplicate"] * 6
+    after = State.now()
+    assert stored.grown_tables(after) == {"core.AuditLog": (1, 2)}  # the retry's own audit row
+    assert after.files == stored.files  # the retry's photos were discarded
 
 
 def test_a_fault_between_the_batchs_own_writes_leaves_no_punch_or_photo(project, gate, monkeypatch):
