@@ -59,7 +59,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "captcha",
-    "axes",
+    "jmzhgd.core.axes_app.AxesConfig",  # django-axes, named in Chinese
     "django_tables2",
     "django_filters",
     "rules",
@@ -198,6 +198,8 @@ CAPTCHA_FONT_SIZE = 28
 
 # --- I18N -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
+# The platform's own translations come first (locale/zh_Hans: corrections to installed apps' wording).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
