@@ -72,7 +72,11 @@ def test_a_password_change_logs_out_every_other_session_but_keeps_this_one(proje
 
     response = here.post(
         reverse("accounts:password_change"),
-        {"old_password": TEST_PASSWORD, "new_password1": "Jiangmen#2027x", "new_password2": "Jiangmen#2027x"},
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": "Wuyi-Bridge#2027",
+            "new_password2": "Wuyi-Bridge#2027",
+        },
     )
     assert response.status_code == 302
     assert here.get(overview(project_user)).status_code == 200
@@ -85,7 +89,7 @@ def test_password_change_needs_the_current_password(client, project_user):
     client.force_login(project_user)
     response = client.post(
         reverse("accounts:password_change"),
-        {"old_password": "not-it", "new_password1": "Jiangmen#2027x", "new_password2": "Jiangmen#2027x"},
+        {"old_password": "not-it", "new_password1": "Wuyi-Bridge#2027", "new_password2": "Wuyi-Bridge#2027"},
     )
     assert response.status_code == 200 and "原密码不正确" in response.content.decode()
     project_user.refresh_from_db()
