@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from jmzhgd.core.models import AuditLog
 from tests.factories import TEST_PASSWORD, ProjectUserFactory
@@ -130,3 +131,21 @@ def test_no_setting_switches_the_captcha_off():
     assert "CAPTCHA_TEST_MODE" not in settings_source
     test_settings = (Path(__file__).parents[2] / "jmzhgd" / "settings_test.py").read_text()
     assert "CAPTCHA_TEST_MODE" not in test_settings.split('"""')[-1]
+
+
+@pytest.mark.django_db
+def test_logging_in_tells_when_the_last_login_was_and_how_many_attempts_failed_since(client, project_user):
+    # ASVS 6.3.5: a user learns of attempts on the account at the next login.
+    first = client.post(LOGIN, login_data(project_user.username), follow=True).content.decode()
+    assert "上次登录" not in first  # nothing before the first login
+    client.logout()
+    for _ in range(2):
+        client.post(LOGIN, login_data(project_user.username, password="wrong-password"))
+    client.post(LOGIN, login_data("somebody-else", password="wrong-password"))  # not this account
+    page = client.post(LOGIN, login_data(project_user.username), follow=True).content.decode()
+    previous = AuditLog.objects.filter(action="auth.login", actor=project_user).earliest("created_at")
+    assert f"上次登录：{timezone.localtime(previous.created_at):%Y-%m-%d %H:%M}（IP 127.0.0.1）" in page
+    assert "此后本账号有 2 次登录失败" in page and "alert-warning" in page
+    client.logout()
+    again = client.post(LOGIN, login_data(project_user.username), follow=True).content.decode()
+    assert "上次登录：" in again and "登录失败" not in again
