@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .pdf_safety import UnreadablePdf, active_content
+
 IMAGE_FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png")}
 
 
@@ -75,15 +77,21 @@ def clean_image(upload, *, label: str = "图片", max_bytes: int | None = None) 
 
 
 def clean_pdf(upload, *, label: str = "PDF 文件", max_bytes: int | None = None) -> SimpleUploadedFile:
-    """A PDF checked by signature and size, refusing active content (JavaScript, launch actions, embedded files)."""
+    """A PDF checked by signature and size, refusing active content (JavaScript, launch actions,
+    embedded files: `pdf_safety`) and PDFs that cannot be read."""
     data = _read(upload, max_bytes or settings.UPLOAD_DOCUMENT_MAX_BYTES, label)
     if not data.startswith(b"%PDF-"):
         raise ValidationError(f"{label}不是有效的 PDF 文件。", code="not_pdf")
     if b"%%EOF" not in data[-2048:]:
         raise ValidationError(f"{label}不完整或已损坏。", code="bad_pdf")
-    for marker in (b"/JavaScript", b"/JS ", b"/JS(", b"/Launch", b"/EmbeddedFile"):
-        if marker in data:
-            raise ValidationError(f"{label}包含脚本或嵌入文件，出于安全原因不能上传。", code="active_pdf")
+    try:
+        active = active_content(data)
+    except UnreadablePdf:
+        raise ValidationError(
+            f"{label}无法读取（已损坏，或设置了打开密码），请重新扫描或导出后上传。", code="bad_pdf"
+        ) from None
+    if active is not None:
+        raise ValidationError(f"{label}包含脚本或嵌入文件，出于安全原因不能上传。", code="active_pdf")
     return SimpleUploadedFile(f"{uuid.uuid4().hex}.pdf", data, content_type="application/pdf")
 
 

@@ -18,7 +18,10 @@ def png_bytes(size=(120, 160)) -> bytes:
 
 
 def pdf_bytes() -> bytes:
-    return b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    """A one-page PDF, as a scanner's software writes one (an image on a page)."""
+    out = io.BytesIO()
+    Image.new("RGB", (210, 297), (250, 250, 250)).save(out, "PDF")
+    return out.getvalue()
 
 
 def upload(data: bytes, name: str) -> SimpleUploadedFile:

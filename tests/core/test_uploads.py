@@ -1,4 +1,5 @@
 import io
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -6,6 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from jmzhgd.core.uploads import clean_image, clean_image_or_pdf, clean_pdf
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def make_image(fmt="JPEG", size=(60, 80), exif=False):
@@ -63,14 +66,71 @@ def test_a_file_over_the_size_cap_is_refused(settings):
     assert "不能超过" in caught.value.messages[0]
 
 
-def test_pdfs_are_checked_by_signature_and_active_content():
-    good = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    assert clean_pdf(upload(good, "c.pdf")).name.endswith(".pdf")
-    with pytest.raises(ValidationError):
-        clean_pdf(upload(b"MZ\x90\x00 not a pdf %%EOF", "c.pdf"))
-    with pytest.raises(ValidationError) as caught:
-        clean_pdf(
-            upload(b"%PDF-1.4\n<< /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>\n%%EOF", "c.pdf")
+def make_pdf(open_action=None, attachment=False, password=None, escaped_name=False) -> bytes:
+    """A one-page PDF written by pypdf, with what a test asks for."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    if open_action is not None:
+        writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+            {NameObject("/S"): NameObject(open_action), NameObject("/JS"): TextStringObject("app.alert(1)")}
+            if open_action == "/JavaScript"
+            else {NameObject("/S"): NameObject(open_action), NameObject("/F"): TextStringObject("cmd.exe")}
         )
-    assert "脚本" in caught.value.messages[0]
-    assert clean_image_or_pdf(upload(good, "scan.jpg")).name.endswith(".pdf")
+    if attachment:
+        writer.add_attachment("readme.txt", b"hello")
+    if password:
+        writer.encrypt(password, algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    data = out.getvalue()
+    if escaped_name:  # the same name written with a #xx escape, which a byte search does not match
+        data = data.replace(b"/JS ", b"/J#53 ").replace(b"/JavaScript", b"/J#61vaScript")
+    return data
+
+
+def test_a_real_pdf_and_a_scanners_image_pdf_are_accepted():
+    assert clean_pdf(upload(make_pdf(), "c.pdf")).name.endswith(".pdf")
+    scan = io.BytesIO()
+    Image.new("RGB", (200, 280), "white").save(scan, "PDF")
+    assert clean_pdf(upload(scan.getvalue(), "扫描件.pdf")).name.endswith(".pdf")
+    assert clean_image_or_pdf(upload(make_pdf(), "scan.jpg")).name.endswith(".pdf")  # by content
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        make_pdf(open_action="/JavaScript"),
+        make_pdf(open_action="/Launch"),
+        make_pdf(attachment=True),
+        make_pdf(open_action="/JavaScript", escaped_name=True),
+        # The script's dictionary inside a compressed object stream (written by qpdf): no byte of
+        # the file spells /JavaScript or /JS, which the earlier byte scan relied on.
+        (FIXTURES / "javascript_in_object_stream.pdf").read_bytes(),
+    ],
+    ids=["javascript", "launch", "embedded-file", "escaped-name", "object-stream"],
+)
+def test_a_pdf_with_active_content_is_refused(data):
+    if b"ObjStm" in data:
+        assert b"/JavaScript" not in data and b"/JS" not in data
+    with pytest.raises(ValidationError) as caught:
+        clean_pdf(upload(data, "c.pdf"))
+    assert caught.value.code == "active_pdf" and "脚本" in caught.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"MZ\x90\x00 not a pdf %%EOF",
+        b"%PDF-1.4 cut off in the middle, without an end marker",
+        b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",  # no catalogue, no cross-reference
+        make_pdf(password="only-the-sender-knows"),
+    ],
+    ids=["not-a-pdf", "truncated", "unreadable", "password"],
+)
+def test_a_pdf_that_cannot_be_read_is_refused(data):
+    with pytest.raises(ValidationError) as caught:
+        clean_pdf(upload(data, "c.pdf"))
+    assert caught.value.code in ("not_pdf", "bad_pdf")
