@@ -294,5 +294,9 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_pii"], "formatter": "plain"},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # pypdf reports each oddity of a damaged but readable upload (jmzhgd/core/pdf_safety.py).
+        "pypdf": {"level": "ERROR"},
+    },
 }

@@ -10,7 +10,6 @@ trailer is looked at, so a name hidden in a compressed object stream, or written
 from __future__ import annotations
 
 import io
-import logging
 
 # Names that only active content uses: scripts, launching programs, embedded files, rich media and
 # XML forms. A scan has none of them.
@@ -31,8 +30,6 @@ def active_content(data: bytes) -> str | None:
     from pypdf import PdfReader
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
-    # pypdf reports each oddity of a damaged but readable file as a warning in the log.
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
