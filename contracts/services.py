@@ -24,6 +24,7 @@ from PIL import Image
 
 from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
+from jmzhgd.core.pdf_pages import first_page_image
 
 from .models import Contract, ContractScan
 
@@ -160,8 +161,12 @@ def renew_contract(actor: Actor, previous: Contract, values: dict, scans: Iterab
     return _create(actor, previous.roster_entry, values, scans, unit=previous.unit, renewal_of=previous)
 
 
-def _thumbnail(data: bytes) -> ContentFile:
-    image = Image.open(io.BytesIO(data))
+def _thumbnail(data: bytes, *, pdf: bool = False) -> ContentFile | None:
+    """A small JPEG of a scan page: the image itself, or a scanned PDF's first-page image (None for
+    a PDF without one, which the page list shows as a PDF icon)."""
+    image = first_page_image(data) if pdf else Image.open(io.BytesIO(data))
+    if image is None:
+        return None
     image.thumbnail(THUMBNAIL_SIZE)
     out = io.BytesIO()
     image.convert("RGB").save(out, "JPEG", quality=80)
@@ -191,8 +196,8 @@ def add_scans(actor: Actor, contract: Contract, files: Iterable) -> list[Contrac
             upload.seek(0)
             data = upload.read()
             scan.file.save(upload.name, ContentFile(data), save=False)
-            if scan.content_type != "application/pdf":
-                thumb = _thumbnail(data)
+            thumb = _thumbnail(data, pdf=scan.is_pdf)
+            if thumb is not None:
                 scan.thumbnail.save(thumb.name, thumb, save=False)
             scan.save()
             added.append(scan)

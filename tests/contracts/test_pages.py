@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
+from PIL import Image
 
 from contracts import services
 from contracts.models import Contract, ContractScan
@@ -51,7 +52,7 @@ def test_submitting_the_form_signs_a_contract_with_its_scan_pages(project_client
         (1, "第一页.png", "image/png"),
         (2, "第二页.pdf", "application/pdf"),
     ]
-    assert scans[0].thumbnail and not scans[1].thumbnail
+    assert scans[0].thumbnail and scans[1].thumbnail  # the PDF is a scan: its page image
     assert scans[0].project == entry.project
     assert AuditLog.objects.filter(action="contract.scan_add", object_id=str(contract.pk)).exists()
 
@@ -273,3 +274,36 @@ def test_the_page_lists_the_same_persons_contracts_of_other_stays_in_the_project
     page = project_client.get(entry_url(entry)).content.decode()
     other = page.split('data-testid="other-stays"', 1)[1]
     assert "2025-05-01 至 2025-12-31" in other and "已过期" in other
+
+
+def test_a_scanned_pdf_page_shows_its_picture_and_a_drawn_one_a_pdf_icon(project_client, actor, scan):
+    # A scanner's PDF holds one image per page: the list shows it, marked PDF. A PDF drawn from
+    # text and lines has no image to show and keeps the icon.
+    from pypdf import PdfWriter
+
+    drawn = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.write(drawn)
+    scanned, blank = services.add_scans(
+        actor,
+        scan.contract,
+        [
+            SimpleUploadedFile("扫描.pdf", pdf_bytes(), content_type="application/pdf"),
+            SimpleUploadedFile("导出.pdf", drawn.getvalue(), content_type="application/pdf"),
+        ],
+    )
+    assert scanned.thumbnail and not blank.thumbnail
+    response = project_client.get(scan_url("contracts:scan_thumbnail", scanned))
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    thumbnail = Image.open(io.BytesIO(b"".join(response.streaming_content)))
+    assert thumbnail.format == "JPEG" and max(thumbnail.size) <= services.THUMBNAIL_SIZE[0]
+    assert project_client.get(scan_url("contracts:scan_thumbnail", blank)).status_code == 404
+
+    page = project_client.get(entry_url(scan.contract.roster_entry)).content.decode()
+    cards = page.split('data-testid="scan"')[1:]
+    assert len(cards) == 3
+    shown = {card.split("第 ", 1)[1].split(" 页", 1)[0]: card for card in cards}
+    assert "/thumbnail/" in shown["1"] and "PDF</span>" not in shown["1"]  # the PNG page
+    assert "/thumbnail/" in shown["2"] and "PDF</span>" in shown["2"]
+    assert "/thumbnail/" not in shown["3"] and "bi-file-earmark-pdf" in shown["3"]
