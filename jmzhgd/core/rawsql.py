@@ -197,7 +197,6 @@ _field_facts_memo: dict[tuple, tuple[list[str], list]] = {}
 SEPARATOR, NULL = "\x1f", "\x1e"
 _AS_TEXT = {
     int: str,
-    str: str,
     decimal.Decimal: str,
     datetime.date: datetime.date.isoformat,
     datetime.datetime: datetime.datetime.isoformat,  # with its offset: exact in any session time zone
@@ -206,17 +205,28 @@ _AS_TEXT = {
 
 def _joined(column: tuple) -> str | None:
     """The column as one text that splits back into exactly its values, or None (booleans, other
-    or mixed types, a single empty text, which would split into no element at all)."""
-    kind = next((type(value) for value in column if value is not None), None)
+    or mixed types, a single empty text, which would split into no element at all). Written for
+    speed: it runs for every column of every punch batch, and joins in C wherever it can."""
+    kinds = set(map(type, column))
+    nulls = column.count(None) if _NONE in kinds else 0
+    kinds.discard(_NONE)
+    if len(kinds) != 1:
+        return None
+    (kind,) = kinds
+    if issubclass(kind, str):  # text, code-table members included
+        joined = SEPARATOR.join([NULL if value is None else value for value in column] if nulls else column)
+        if joined.count(SEPARATOR) != len(column) - 1 or joined.count(NULL) != nulls or joined == "":
+            return None
+        return joined
     as_text = _AS_TEXT.get(kind)
-    if as_text is None or any(value is not None and type(value) is not kind for value in column):
+    if as_text is None:
         return None
-    joined = SEPARATOR.join([NULL if value is None else as_text(value) for value in column])
-    if kind is str and (
-        joined.count(SEPARATOR) != len(column) - 1 or joined.count(NULL) != column.count(None) or joined == ""
-    ):
-        return None
-    return joined
+    if nulls:
+        return SEPARATOR.join([NULL if value is None else as_text(value) for value in column])
+    return SEPARATOR.join(map(as_text, column))
+
+
+_NONE = type(None)
 
 
 def _adapter(connection, field):

@@ -10,6 +10,7 @@ from django.db import connection
 
 from attendance.models import DailySummary
 from jmzhgd.core import rawsql
+from jmzhgd.core.codes import Direction
 
 US, RS = rawsql.SEPARATOR, rawsql.NULL
 
@@ -21,6 +22,8 @@ US, RS = rawsql.SEPARATOR, rawsql.NULL
         ((datetime.date(2026, 11, 1), datetime.date(2026, 11, 2)), f"2026-11-01{US}2026-11-02"),
         (("3e86_02-AB", "ff"), f"3e86_02-AB{US}ff"),
         (("a,b", "", "张三"), f"a,b{US}{US}张三"),  # commas and empty texts are values like any other
+        ((Direction.IN, Direction.OUT), f"01{US}02"),  # code-table members are their texts
+        (("a", None), f"a{US}{RS}"),
         ((1, None), f"1{US}{RS}"),  # NULL
         ((Decimal("22.579123"), None), f"22.579123{US}{RS}"),
         (
