@@ -18,10 +18,13 @@ def previous_login_notice(user) -> tuple[str, bool] | None:
     """(message, whether it is a warning) about the account's last login before this one, or None
     on its first login. Called before this login is recorded."""
     previous = AuditLog.objects.filter(action="auth.login", actor=user).order_by("-created_at", "-id").first()
-    failed = AuditLog.objects.filter(action="auth.login_failed", summary=failed_login_summary(user.username))
     if previous is None:
         return None
-    failed = failed.filter(created_at__gt=previous.created_at).count()
+    failed = AuditLog.objects.filter(
+        action="auth.login_failed",
+        summary=failed_login_summary(user.username),
+        created_at__gt=previous.created_at,
+    ).count()
     message = f"上次登录：{timezone.localtime(previous.created_at):%Y-%m-%d %H:%M}" + (
         f"（IP {previous.ip}）。" if previous.ip else "。"
     )
