@@ -60,15 +60,6 @@ class ItemResult:
     message: str = ""
     field: str | None = None
 
-    def as_dict(self) -> dict:
-        return {
-            "index": self.index,
-            "status": self.status,
-            "code": self.code,
-            "message": self.message,
-            "field": self.field,
-        }
-
 
 @dataclass
 class BatchOutcome:

@@ -45,12 +45,8 @@ from workforce.models import Person, RosterEntry
 from .models import AnomalyStatus, Punch
 from .summaries import add_to_daily_summaries, merge_stored_punches_sql
 
-# Every concrete field of Punch except the primary key, in INSERT order.
-COLUMNS = (
-    "project",
-    "person",
-    "roster_entry",
-    "id_number",
+# What each punch of a batch brings (with its 证件类型 and encrypted number, see ROW_NAMES).
+ROW_COLUMNS = (
     "id_number_digest",
     "id_number_masked",
     "name_as_sent",
@@ -58,14 +54,22 @@ COLUMNS = (
     "work_date",
     "direction",
     "attend_type",
-    "device",
-    "device_sn",
     "record_id",
-    "source",
-    "source_label",
     "photo",
     "lat",
     "lng",
+)
+# Filled in by the storing statement itself (see _matched_insert_sql): the batch's values, the
+# match, and constants.
+SET_BY_STATEMENT = (
+    "project",
+    "person",
+    "roster_entry",
+    "id_number",
+    "device",
+    "device_sn",
+    "source",
+    "source_label",
     "is_anomaly",
     "anomaly_reason",
     "anomaly_status",
@@ -74,28 +78,8 @@ COLUMNS = (
     "resolved_at",
     "received_at",
 )
-# Filled in by the storing statement itself (see _matched_insert_sql): the batch's values, the
-# match, and constants. The rest of COLUMNS is what each punch brings (ROW_COLUMNS).
-SET_BY_STATEMENT = frozenset(
-    {
-        "project",
-        "person",
-        "roster_entry",
-        "id_number",
-        "device",
-        "device_sn",
-        "source",
-        "source_label",
-        "is_anomaly",
-        "anomaly_reason",
-        "anomaly_status",
-        "resolution_note",
-        "resolved_by",
-        "resolved_at",
-        "received_at",
-    }
-)
-ROW_COLUMNS = tuple(name for name in COLUMNS if name not in SET_BY_STATEMENT)
+# Every concrete field of Punch except the primary key, in INSERT order.
+COLUMNS = (*ROW_COLUMNS, *SET_BY_STATEMENT)
 # The row source's columns: the 证件类型 (for the match) and the encrypted ID number (stored for
 # an anomaly only), then ROW_COLUMNS.
 ROW_NAMES = ("id_type", "id_number", *ROW_COLUMNS)
@@ -162,10 +146,9 @@ _values = operator.attrgetter(
 def _matched_insert(connection, batch: BatchContext) -> tuple[str, str, list]:
     """The statement parts that match the rows of the CTE `src` (the ROW_NAMES columns) and store
     them: `ctes` (to follow `src` in a WITH list) and `insert`, an INSERT … SELECT … ON CONFLICT
-    DO NOTHING returning each stored row's id, fact key columns, person, day, anomaly flag and
-    reason; with their parameters, in that order."""
+    DO NOTHING returning each stored row's fact key columns, person, day, anomaly flag and reason;
+    with their parameters, in that order."""
     ctes, insert = _matched_insert_sql(connection)
-    ops = connection.ops
     return (
         ctes,
         insert,
@@ -179,9 +162,7 @@ def _matched_insert(connection, batch: BatchContext) -> tuple[str, str, list]:
             UNKNOWN_PERSON,
             NOT_ON_ROSTER,
             AnomalyStatus.OPEN.value,
-            batch.received_at
-            if connection.vendor == "postgresql"
-            else ops.adapt_datetimefield_value(batch.received_at),
+            connection.ops.adapt_datetimefield_value(batch.received_at),  # SQLite: naive UTC text
         ],
     )
 
@@ -237,7 +218,7 @@ def _matched_insert_sql(connection) -> tuple[str, str]:
         "resolved_at": "NULL",
         "received_at": f"%s{cast('received_at')}",
     }
-    assert selected.keys() == SET_BY_STATEMENT
+    assert tuple(selected) == SET_BY_STATEMENT
     returned = rawsql.columns(
         connection,
         Punch,

@@ -281,8 +281,8 @@ def _measure(
     bench: Bench, api: ApiTarget, scenario: str, *, total: int, per_request: int, target, note, extra
 ):
     """Send `total` punches in requests of `per_request` with wrk (CLIENT_CONNECTIONS uploads in
-    flight) on fresh time slots, add the row and return the rate (punches a second; with one punch a request, that is
-    requests a second)."""
+    flight) on fresh time slots, add the row and return the rate (punches a second; with one punch
+    a request, that is requests a second)."""
     base = api.slots(total)
     bodies = [api.body(api.records(i * per_request, per_request, base)) for i in range(total // per_request)]
     summary, problems, wall = _send(bench, api, bodies)

@@ -306,6 +306,7 @@ def test_record_ids_without_a_device_do_not_collide_between_clients(
 def test_the_batch_answer_is_the_json_of_every_result_with_its_answer_escaped():
     # The answers are encoded once and reused; what a client reads must be exactly the results.
     import json
+    from dataclasses import asdict
 
     from attendance.api import batch_json
     from attendance.ingest import BatchOutcome, ItemResult
@@ -319,7 +320,7 @@ def test_the_batch_answer_is_the_json_of_every_result_with_its_answer_escaped():
     outcome = BatchOutcome(results=results)
     assert json.loads(batch_json(outcome)) == {
         **outcome.summary,
-        "results": [result.as_dict() for result in results],
+        "results": [asdict(result) for result in results],
     }
     assert json.loads(batch_json(BatchOutcome(results=[]))) == {
         "created": 0,
