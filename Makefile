@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test migrate demo lint bench check-deploy
+.PHONY: run test install install-test migrate demo lint bench check-deploy system-packages-test system-packages-bench
 
 $(VENV)/bin/activate:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
@@ -26,18 +26,25 @@ install-test: $(VENV)/.installed-test
 
 # Sets up and starts the platform: virtualenv, dependencies, migrations, demo data, server.
 # Without DATABASE_URL it uses an SQLite file (db.sqlite3); DJANGO_DEBUG=1 serves static files and
-# allows the development keys, so a fresh machine needs no configuration.
+# allows the development keys, so a fresh machine needs no configuration. A second start skips what
+# is done: the install by its stamp file, migrate when `migrate --check` finds nothing to apply, and
+# the slow part of seeding (hashing the demo passwords again) with --keep-passwords.
+DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 run: install
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py seed_demo
+	@$(DEV) $(PY) manage.py migrate --check >/dev/null 2>&1 || $(DEV) $(PY) manage.py migrate --noinput
+	@$(DEV) $(PY) manage.py seed_demo --keep-passwords --url http://$(HOST):$(PORT)
 	@echo ""
-	@echo "平台地址： http://$(HOST):$(PORT)/  （登录页 http://$(HOST):$(PORT)/accounts/login/）"
+	@echo "平台地址： http://$(HOST):$(PORT)/  （登录页 http://$(HOST):$(PORT)/login/）"
 	@echo "系统管理： http://$(HOST):$(PORT)/admin/"
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+	@$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
-# Installs what the tests need and runs the whole suite (browser tests included) on the database
+# Installs what the tests need (system packages: scripts/system-packages.sh, first, so a machine
+# that lacks them stops at once) and runs the whole suite (browser tests included) on the database
 # DATABASE_URL names, or on SQLite when it is unset.
-test: install-test
+system-packages-test:
+	@scripts/system-packages.sh test
+
+test: system-packages-test install-test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-test
@@ -46,10 +53,10 @@ lint: install-test
 check-deploy: install
 	$(PY) manage.py check --deploy --fail-level WARNING
 
-# City-scale benchmark (issue 10, bench/README.md): builds the Jiangmen-sized dataset once in
+# City-scale benchmark (bench/README.md): builds the Jiangmen-sized dataset once in
 # BENCH_DATABASE_URL (default postgres://postgres@/jmzhgd_bench), then runs every
 # scenario against gunicorn on it and prints one table (also written to bench/results/). Needs
-# PostgreSQL; installs Debian's wrk (the API scenarios' client) when it is missing.
+# PostgreSQL and wrk (the API scenarios' client): scripts/system-packages.sh installs them when missing.
 #
 # It measures the platform as deployed: in a virtualenv of its own made from Debian's python3.11,
 # which docs/deploy.md installs (built with profile-guided optimisation; a plain source build such
@@ -65,8 +72,10 @@ $(BENCH_VENV)/.installed: pyproject.toml
 	$(BENCH_VENV)/bin/pip install -q -e .
 	@touch $@
 
-bench: $(BENCH_VENV)/.installed
-	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+system-packages-bench:
+	@scripts/system-packages.sh bench
+
+bench: system-packages-bench $(BENCH_VENV)/.installed
 	@pg_isready -h 127.0.0.1 -p 5432 -q || { pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -n1)" main start; \
 	  for _ in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; }
 	$(BENCH_VENV)/bin/python -m bench.run $(BENCH_ARGS)

@@ -1,6 +1,6 @@
 """The benchmark harness end to end at a tiny scale: gunicorn on the test database, every scenario
-but the 60-second load run. The API uploads go through wrk, as in `make bench` (a system package:
-`.ci/run` and `make bench` install it).
+but the 60-second load run. The API uploads go through wrk, as in `make bench` (a system package
+that `make test` and `make bench` install: scripts/system-packages.sh).
 
 Timings are not asserted (DESIGN.md: they live in `make bench`); what is asserted is that every
 scenario reached its page or API, got a good answer and produced its figures, so the harness cannot

@@ -29,7 +29,10 @@ CHROMIUM_ARGS = [
 def chromium_path() -> str:
     path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
     if not os.path.exists(path):
-        pytest.fail(f"Chromium not found at {path}: install Debian's chromium package (.ci/run does)")
+        pytest.fail(
+            f"Chromium not found at {path}: "
+            "install Debian's chromium package (make test does: scripts/system-packages.sh)"
+        )
     return path
 
 
