@@ -1,7 +1,8 @@
 """Root URLs. Every project page is under /projects/<project_id>/ (DESIGN.md pattern 1)."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from jmzhgd.api.endpoints import api
 from jmzhgd.core import health
@@ -17,6 +18,12 @@ urlpatterns = [
     path("api/v1/", api.urls),  # the signed JSON API and its 接口文档 (namespace api-1)
     path("", core_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    # The address people type: /login/ and /login (no slash) go straight to the login page.
+    re_path(
+        r"^login/?$",
+        RedirectView.as_view(pattern_name="accounts:login", query_string=True),
+        name="login_shortcut",
+    ),
     path("accounts/", include("jmzhgd.accounts.urls")),
     path("", include("jmzhgd.core.urls")),
     path("", include("projects.urls")),

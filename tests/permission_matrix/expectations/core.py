@@ -7,6 +7,7 @@ EXPECTATIONS = {
     "core:audit_log": SUPERVISOR_PAGE,
     "core:project_audit_log": Expect(),
     "accounts:login": Expect(anonymous=OK, other=302, supervisor=302, own=302),
+    "login_shortcut": Expect(anonymous=302, other=302, supervisor=302, own=302),
     # Logout is POST only: a GET is refused for everyone (405), a POST logs out and redirects.
     "accounts:logout": Expect(method="POST", anonymous=302, other=302, supervisor=302, own=302),
     "accounts:password_change": Expect(anonymous=LOGIN, other=OK, supervisor=OK, own=OK),
