@@ -295,6 +295,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own console handler (DEBUG only, no PII mask) would print each of its records a
+        # second time beside the root handler: its records go through the root handler alone.
+        "django": {"handlers": [], "level": "INFO"},
         "django.db.backends": {"level": "WARNING"},
         # pypdf reports each oddity of a damaged but readable upload (jmzhgd/core/pdf_safety.py).
         "pypdf": {"level": "ERROR"},

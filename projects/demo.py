@@ -83,12 +83,14 @@ def seed(demo) -> None:
                 description=f"{name}，江门市智慧工地实名制演示项目。",
             )
         account = User.objects.filter(project=project).first()
+        existing = account is not None
         if account is None:
             from .services import issue_project_account
 
             account, _ = issue_project_account(demo.actor, project)
         # Demo accounts get a known password (an issued account would have a one-time one).
-        account.set_password(DEMO_PROJECT_PASSWORD)
+        if not (existing and demo.keep_passwords):
+            account.set_password(DEMO_PROJECT_PASSWORD)
         account.must_change_password = False
         account.save()
         demo.logins.append(("项目账号", account.username, DEMO_PROJECT_PASSWORD))

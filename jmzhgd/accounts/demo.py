@@ -24,7 +24,9 @@ def seed(demo) -> None:
                 is_superuser=superuser,
                 is_staff=superuser,
             )
-        # The printed password must work on every run, even after someone changed it.
-        user.set_password(password)
+        # The printed password must work on every run, even after someone changed it (unless the
+        # caller asked to keep existing passwords: `make run`'s second start).
+        if user.pk is None or not demo.keep_passwords:
+            user.set_password(password)
         user.save()
         demo.logins.append(("管理员" if superuser else "监管方", username, password))

@@ -23,6 +23,6 @@ def seed(demo) -> None:
     first = projects[0]
     demo.write(f"演示接口凭证：App Key {credential.app_key}  App Secret {secret}（授权全部演示项目）")
     demo.write(
-        "  模拟考勤设备：.venv/bin/python manage.py simulate_devices --url http://127.0.0.1:8000 "
+        f"  模拟考勤设备：.venv/bin/python manage.py simulate_devices --url {demo.base_url} "
         f"--project {first.pk} --app-key {credential.app_key} --app-secret {secret} --days 1"
     )

@@ -30,3 +30,6 @@ class DemoContext:
     actor: Actor = field(default_factory=lambda: Actor.system("演示数据"))
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role, username, password)
     shared: dict = field(default_factory=dict)  # what one seeder leaves for the next (e.g. demo projects)
+    base_url: str = "http://127.0.0.1:8000"  # where the platform serves, for the printed hints
+    # Hashing a password takes half a second; `make run` keeps the existing demo accounts' ones.
+    keep_passwords: bool = False
