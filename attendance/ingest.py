@@ -11,7 +11,7 @@ One batch, stored whole or not at all:
    day; a punch for anybody not on the roster that day is stored as 异常考勤 (never dropped);
 4. the stored punches are counted into their person-days' summaries, and one audit row is written.
 
-This runs tens of thousands of times a minute in a city (issue 7 item 8), so it works with plain
+This runs tens of thousands of times a minute in a city (bench/README.md), so it works with plain
 rows and a handful of statements, not model instances (see punch_store for why).
 """
 

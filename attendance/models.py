@@ -76,7 +76,7 @@ class Punch(models.Model):
     """One raw punch. Matched to a roster entry when the person is on the project's roster that day;
     otherwise kept as 异常考勤 (never dropped)."""
 
-    # This table takes tens of thousands of rows a second (issue 7 item 8), so what each row costs
+    # This table takes tens of thousands of rows a second (bench/README.md), so what each row costs
     # on insert is kept small:
     # - Indexes are few: every page, export and recomputation reads a project's punches by day or
     #   time (the two indexes that lead with the project serve them); nothing looks punches up by

@@ -1,6 +1,6 @@
 """Storing a batch of punches: one INSERT that matches, skips what is already stored and says what it stored.
 
-The API's hot path (issue 7 item 8: tens of thousands of punches a second). The ORM's bulk_create
+The API's hot path (bench/README.md: tens of thousands of punches a second). The ORM's bulk_create
 spent more time compiling 100 rows × 26 parameters than the database spent storing them, and it
 cannot say which rows a conflict skipped. Here the batch is stored with one
 

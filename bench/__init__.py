@@ -1,1 +1,1 @@
-"""City-scale benchmark (issue 10): dataset builder, scenarios and the `make bench` harness."""
+"""City-scale benchmark (bench/README.md): dataset builder, scenarios and the `make bench` harness."""

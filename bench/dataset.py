@@ -1,4 +1,4 @@
-"""A Jiangmen-sized dataset built with bulk paths (issue 10, item 1).
+"""A Jiangmen-sized dataset built with bulk paths (bench/README.md, "The dataset").
 
 Full scale: 200 projects, 100,000 persons, 60,000 of them on site, two punches a day for 31 days for
 everybody on site (~3.7 million punches), contracts for 80 % of the stays on site, and the daily

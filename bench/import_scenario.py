@@ -1,4 +1,4 @@
-"""Import of 5,000 rows (issue 10 item 3) through the real 批量人员进场 pages over HTTP.
+"""Import of 5,000 rows (a row of `make bench`) through the real 批量人员进场 pages over HTTP.
 
 The file is the project's own template (workforce.imports.build_template) filled with 5,000 persons
 from the library who are not on site anywhere; it goes through the upload form (preview: every row

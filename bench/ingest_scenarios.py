@@ -1,4 +1,4 @@
-"""Punch ingestion through the signed API, and the load run with wrk (issue 10 item 3, issue 11 item 5).
+"""Punch ingestion through the signed API, and the load run with wrk (bench/README.md).
 
 The punches sent here go to the big project's on-site persons on the days after the dataset's month
 (`ingest_days`), a few per person-day as on a real site, from a device of the benchmark's own

@@ -1,4 +1,4 @@
-"""Page, export and import scenarios (issue 10 item 3), all against the big project of the dataset."""
+"""Page, export and import scenarios, all against the big project of the dataset."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The scenarios of `make bench` (issue 10 item 3, issue 11 item 5) and the results table.
+"""The scenarios of `make bench` (bench/README.md) and the results table.
 
 How each figure is taken:
 

@@ -79,7 +79,7 @@ DATA_SHEET = "人员进场"
 HELP_SHEET = "说明"
 LIST_SHEET = "lists"
 
-# Upload limits (issue 6): the file, the rows, and what the zip container may expand to.
+# Upload limits (ASVS 5.2.1, 5.2.3): the file, the rows, and what the zip container may expand to.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024

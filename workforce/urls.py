@@ -22,7 +22,7 @@ urlpatterns = [
     path(P + "collect/", views_persons.collect, name="collect"),
 ]
 
-# 批量人员进场 (issue 6)
+# 批量人员进场 (SPEC §7)
 from .urls_import import urlpatterns as import_urlpatterns  # noqa: E402
 
 urlpatterns += import_urlpatterns

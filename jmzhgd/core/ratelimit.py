@@ -1,4 +1,4 @@
-"""Rate limits on the public and authentication endpoints (issue 11): declaration, status lookup, login, API.
+"""Rate limits on the public and authentication endpoints (ASVS 6.1.1): declaration, status lookup, login, API.
 
 Fixed windows counted in the database (RateCounter), so all gunicorn workers and all application servers
 share the count. Rules are keyed by URL name (or a path prefix for the API) in settings.RATE_LIMITS, and

@@ -1,6 +1,6 @@
 """Helpers for the few statements written by hand on the API's hot path.
 
-A signed punch upload runs a dozen statements, hundreds of times a second (issue 7 item 8). Through
+A signed punch upload runs a dozen statements, hundreds of times a second (bench/README.md). Through
 the ORM, compiling each one cost more CPU than the database spent running it, so the statements on
 that path (rate counter, nonce, credential lookup, punch insert, summary refresh) are plain SQL
 that works on PostgreSQL and SQLite alike. Table and column names still come from the models, so

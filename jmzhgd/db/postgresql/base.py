@@ -2,7 +2,7 @@
 
 CONN_HEALTH_CHECKS makes Django test a kept connection at the start of every request before using
 it; the stock check is a `SELECT 1` on the server, one of the dozen round trips of a signed punch
-upload (issue 7 item 8), hundreds of times a second. A connection that sits idle between requests
+upload (bench/README.md), hundreds of times a second. A connection that sits idle between requests
 has nothing to read: the server writes to it only when it goes away (the FATAL message of a
 terminated backend, then the end of the stream) or for a notice nobody asked for. So the check
 here asks the socket, without waiting, whether anything arrived; only if something did (or the

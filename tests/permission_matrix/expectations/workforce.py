@@ -1,4 +1,4 @@
-"""人员库 and 花名册 URLs (issue 5). Builders create an on-site roster entry, and a person with a photo
+"""人员库 and 花名册 URLs (SPEC §7). Builders create an on-site roster entry, and a person with a photo
 who is on the roster of the given project."""
 
 from __future__ import annotations
