@@ -20,20 +20,25 @@ from jmzhgd.core.demo import DemoContext
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_a_django_log_record_is_printed_once_in_development():
+def test_a_django_log_record_is_printed_once_in_development_with_id_numbers_masked():
     """runserver's "Watching for file changes with StatReloader" came out twice: once from Django's
-    own DEBUG console handler and once from the platform's root handler."""
+    own DEBUG console handler, which does not mask ID numbers, and once from the platform's root
+    handler. The development server's request lines (a search may carry an ID number) go through
+    the root handler's mask too (SPEC §11 PII)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PII_"))}
     env.update(DJANGO_SETTINGS_MODULE="jmzhgd.settings", DJANGO_DEBUG="1")
     probe = (
         "import django, logging; django.setup(); "
-        "logging.getLogger('django.utils.autoreload').info('Watching for file changes with StatReloader')"
+        "logging.getLogger('django.utils.autoreload').info('Watching for file changes with StatReloader'); "
+        "logging.getLogger('django.server').info('\"GET /persons/?q=11010519491231002X HTTP/1.1\" 200')"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
-    assert (result.stdout + result.stderr).count("Watching for file changes with StatReloader") == 1
+    output = result.stdout + result.stderr
+    assert output.count("Watching for file changes with StatReloader") == 1
+    assert output.count("GET /persons/?q=110105********002X") == 1 and "11010519491231002X" not in output
 
 
 def test_make_run_hands_its_port_to_the_demo_hints_and_skips_what_is_done():
