@@ -8,11 +8,9 @@ requests and the collection app's bearer token are both accepted here.
 from __future__ import annotations
 
 import datetime
-from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -29,8 +27,10 @@ from jmzhgd.core.codes import TEAM_TYPE_FOR_CATEGORY, PersonCategory
 from jmzhgd.core.files import serve_private_file
 from jmzhgd.core.models import ManagementPost, WorkType
 
+from .collection import upsert_and_enter
 from .models import Person, PersonSource, RosterEntry
-from .services import EntryRefused, EntryRequest, discard_stored_files, enter_persons, upsert_person
+from .person_rights import PersonChangeRefused
+from .services import EntryRefused, EntryRequest
 
 router = Router(tags=["人员"])
 
@@ -222,18 +222,6 @@ def _entry_request(project, person: Person, entry: EntryIn) -> EntryRequest:
     )
 
 
-@contextmanager
-def _files_discarded_on_rollback(data: dict):
-    """The person's new photos are removed if the upload's transaction (e.g. its entry) rolls back."""
-    stored: list[Person] = []
-    try:
-        yield stored
-    except BaseException:
-        for person in stored:
-            discard_stored_files(person, data)
-        raise
-
-
 @router.post(
     "/projects/{int:project_id}/persons",
     auth=SIGNED_OR_TOKEN,
@@ -248,29 +236,35 @@ def upload_person(request, project_id: int, payload: PersonIn):
     project = client_project(request, project_id)
     data = _person_data(payload)
     actor = request.auth.actor
-    with _files_discarded_on_rollback(data) as stored, transaction.atomic():
-        try:
-            person, created = upsert_person(actor, data, source=PersonSource.API, project=project)
-        except ValidationError as exc:
-            raise _refuse(exc) from None
-        stored.append(person)
-        entry_id = None
-        if payload.entry is not None:
-            entry_request = _entry_request(project, person, payload.entry)
-            try:
-                entries = enter_persons(
-                    actor, project, [entry_request], confirm_warnings=payload.entry.confirmWarnings
-                )
-            except EntryRefused as exc:
-                if exc.check.errors:
-                    raise ApiError(422, "entry_refused", exc.messages[0], "entry") from None
-                raise ApiError(
-                    422,
-                    "entry_needs_confirmation",
-                    exc.messages[0] + "（确认后请设置 confirmWarnings=true）",
-                    "entry.confirmWarnings",
-                ) from None
-            entry_id = entries[0].pk
+
+    def requests_for(person: Person) -> list[EntryRequest]:
+        return [_entry_request(project, person, payload.entry)]
+
+    try:
+        person, created, entries = upsert_and_enter(
+            actor,
+            project,
+            data,
+            source=PersonSource.API,
+            requests_for=requests_for if payload.entry is not None else None,
+            confirm_warnings=bool(payload.entry and payload.entry.confirmWarnings),
+        )
+    except EntryRefused as exc:
+        if exc.check.errors:
+            raise ApiError(422, "entry_refused", exc.messages[0], "entry") from None
+        raise ApiError(
+            422,
+            "entry_needs_confirmation",
+            exc.messages[0] + "（确认后请设置 confirmWarnings=true）",
+            "entry.confirmWarnings",
+        ) from None
+    except PersonChangeRefused as exc:
+        # A person on another project's roster: his details are that project's (SPEC §7).
+        field, messages = next(iter(exc.message_dict.items()))
+        raise ApiError(403, "person_not_on_roster", messages[0], API_FIELD.get(field)) from None
+    except ValidationError as exc:
+        raise _refuse(exc) from None
+    entry_id = entries[0].pk if entries else None
     return {
         "personId": person.pk,
         "created": created,
