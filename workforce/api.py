@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -22,7 +23,7 @@ from enterprises.models import Team
 from jmzhgd.api.auth import SIGNED_OR_TOKEN, client_project
 from jmzhgd.api.errors import ApiError, not_found
 from jmzhgd.api.images import decode_base64_image
-from jmzhgd.api.schemas import ERRORS, parse_client_datetime
+from jmzhgd.api.schemas import ERRORS, name_text, parse_client_datetime
 from jmzhgd.core.codes import TEAM_TYPE_FOR_CATEGORY, PersonCategory
 from jmzhgd.core.files import serve_private_file
 from jmzhgd.core.models import ManagementPost, WorkType
@@ -68,7 +69,9 @@ IMAGE_LABELS = {
 class EntryIn(Schema):
     teamId: int | None = Field(None, description="班组ID（与 corpCode + teamName 二选一）")
     corpCode: str | None = Field(None, max_length=18, description="参建单位统一社会信用代码")
-    teamName: str | None = Field(None, max_length=100, description="班组名称")
+    teamName: Annotated[str | None, name_text("班组名称")] = Field(
+        None, max_length=100, description="班组名称"
+    )
     category: str | None = Field(
         None,
         max_length=16,
@@ -82,7 +85,9 @@ class EntryIn(Schema):
 
 
 class PersonIn(Schema):
-    workerName: str | None = Field(None, max_length=50, description="姓名（新人员必填）")
+    workerName: Annotated[str | None, name_text("姓名")] = Field(
+        None, max_length=50, description="姓名（新人员必填）"
+    )
     idCardType: str | None = Field(None, max_length=2, description="证件类型代码，默认 01 居民身份证")
     idCardNumber: str = Field(..., max_length=30, description="证件号码（按证件号码新增或更新）")
     nation: str | None = Field(None, max_length=10, description="民族代码或名称，如 01 或 汉族")
@@ -95,9 +100,13 @@ class PersonIn(Schema):
     politicsType: str | None = Field(None, max_length=10, description="政治面貌代码")
     maritalStatus: str | None = Field(None, max_length=10, description="婚姻状况代码")
     hasBadMedicalHistory: bool | None = Field(None, description="是否有重大病史")
-    urgentLinkMan: str | None = Field(None, max_length=50, description="紧急联系人")
+    urgentLinkMan: Annotated[str | None, name_text("紧急联系人")] = Field(
+        None, max_length=50, description="紧急联系人"
+    )
     urgentLinkManPhone: str | None = Field(None, max_length=20, description="紧急联系人电话")
-    payRollBankName: str | None = Field(None, max_length=100, description="工资卡开户行")
+    payRollBankName: Annotated[str | None, name_text("工资卡开户行")] = Field(
+        None, max_length=100, description="工资卡开户行"
+    )
     payRollBankCardNumber: str | None = Field(None, max_length=30, description="工资卡号")
     headImage: str | None = Field(None, description="头像，JPG/PNG 的 base64")
     positiveIDCardImage: str | None = Field(None, description="身份证正面照，JPG/PNG 的 base64")

@@ -41,6 +41,7 @@ from jmzhgd.core.validators import (
     normalise_text,
     parse_id_number,
     validate_mobile,
+    validate_name,
     validate_phone,
 )
 
@@ -119,6 +120,12 @@ def _clean_person_data(data: dict) -> tuple[str, str, dict]:
 
     for key, max_length in _TEXT_FIELDS.items():
         if not _blank(data.get(key)):
+            try:
+                # Before the spaces are folded: str.split() would silently drop \x1c–\x1f.
+                validate_name(data[key], Person._meta.get_field(key).verbose_name)
+            except ValidationError as exc:
+                errors[key].extend(exc.messages)
+                continue
             text = " ".join(str(data[key]).split())
             if len(text) > max_length:
                 errors[key].append(f"{Person._meta.get_field(key).verbose_name}不能超过{max_length}个字。")
