@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from jmzhgd.core.codes import CorpType, TeamType
 from jmzhgd.core.uploads import clean_image_or_pdf
-from jmzhgd.core.validators import validate_credit_code, validate_id_number, validate_phone
+from jmzhgd.core.validators import NameFieldsMixin, validate_credit_code, validate_id_number, validate_phone
 
 from .models import Enterprise, ParticipatingUnit, Team
 from .services import check_not_future
@@ -15,7 +15,7 @@ from .services import check_not_future
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CheckedFieldsMixin:
+class CheckedFieldsMixin(NameFieldsMixin):
     """Runs the platform validators on the ID-number and phone fields a form has (blank = not given).
 
     `id_fields` / `phone_fields` name them; an ID field left blank on an edit form keeps the stored
@@ -60,6 +60,7 @@ class EnterpriseForm(CheckedFieldsMixin, forms.ModelForm):
     """企业注册 and 企业信息完善 (the credit code is editable only where the view leaves it in)."""
 
     phone_fields = ("contact_phone",)
+    name_fields = ("name", "legal_rep", "contact_name")
 
     class Meta:
         model = Enterprise
@@ -129,6 +130,7 @@ class UnitDetailsForm(CheckedFieldsMixin, forms.ModelForm):
 
     id_fields = ("pm_id_number",)
     phone_fields = ("pm_phone",)
+    name_fields = ("pm_name", "wage_bank_name")
 
     pm_id_number = forms.CharField(label="项目负责人身份证号", required=False, max_length=30)
 
@@ -206,6 +208,7 @@ class TeamForm(CheckedFieldsMixin, forms.ModelForm):
 
     id_fields = ("leader_id_number", "responsible_id_number")
     phone_fields = ("leader_phone", "responsible_phone")
+    name_fields = ("name", "leader_name", "responsible_name")
 
     leader_id_number = forms.CharField(label="班组长身份证号", required=False, max_length=30)
     responsible_id_number = forms.CharField(label="责任人身份证号", required=False, max_length=30)

@@ -10,7 +10,13 @@ from django.forms import inlineformset_factory
 
 from jmzhgd.core.captcha import captcha_field
 from jmzhgd.core.uploads import clean_image, clean_image_or_pdf
-from jmzhgd.core.validators import normalise_text, validate_credit_code, validate_mobile, validate_phone
+from jmzhgd.core.validators import (
+    NameFieldsMixin,
+    normalise_text,
+    validate_credit_code,
+    validate_mobile,
+    validate_phone,
+)
 
 from .models import ConstructionPermit, Declaration, Project
 from .services import DECLARATION_MAX_ATTACHMENTS, DECLARED_PROJECT_FIELDS
@@ -36,8 +42,10 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ProjectFieldsMixin:
+class ProjectFieldsMixin(NameFieldsMixin):
     """Normalisation and checks shared by every form that carries the declaration's fields."""
+
+    name_fields = ("name", "builder_name", "contractor_name", "contact_name", "labour_manager_name")
 
     def clean_name(self):
         name = " ".join((self.cleaned_data.get("name") or "").split())
@@ -223,7 +231,9 @@ class ProjectEditForm(ProjectFieldsMixin, forms.ModelForm):
         return cleaned
 
 
-class PermitForm(forms.ModelForm):
+class PermitForm(NameFieldsMixin, forms.ModelForm):
+    name_fields = ("scope_name",)
+
     class Meta:
         model = ConstructionPermit
         fields = ["number", "scope_name", "issued_on"]

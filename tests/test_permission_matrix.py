@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests import factories
 from tests.permission_matrix.expectations import load
+from tests.permission_matrix.expectations.workforce import FOREIGN_PERSON
 from tests.permission_matrix.spec import LOGIN
 from tests.permission_matrix.world import build_world
 
@@ -129,3 +131,21 @@ def test_url_answers_each_persona_as_expected(client, name):
         )
 
     _check(ask(world.own), expect.own, f"{name} own account")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", sorted(FOREIGN_PERSON))
+def test_another_projects_account_changes_no_person_on_this_projects_roster(client, path):
+    from jmzhgd.core import audit
+    from jmzhgd.core.models import AuditLog
+    from workforce.models import Person
+
+    attempt, expected = FOREIGN_PERSON[path]
+    world = build_world()
+    person = factories.RosterEntryFactory(team__unit__project=world.project_a).person
+    before = audit.snapshot(Person.objects.get(pk=person.pk))
+    client.force_login(world.other)
+    response = attempt(client, world.project_b, person)
+    assert response.status_code == expected, f"{path}: expected {expected}, got {response.status_code}"
+    assert audit.snapshot(Person.objects.get(pk=person.pk)) == before, f"{path} changed project A's worker"
+    assert not AuditLog.objects.filter(action="person.update").exists()

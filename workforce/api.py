@@ -8,11 +8,10 @@ requests and the collection app's bearer token are both accepted here.
 from __future__ import annotations
 
 import datetime
-from contextlib import contextmanager
 from pathlib import Path
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -24,13 +23,15 @@ from enterprises.models import Team
 from jmzhgd.api.auth import SIGNED_OR_TOKEN, client_project
 from jmzhgd.api.errors import ApiError, not_found
 from jmzhgd.api.images import decode_base64_image
-from jmzhgd.api.schemas import ERRORS, parse_client_datetime
+from jmzhgd.api.schemas import ERRORS, name_text, parse_client_datetime
 from jmzhgd.core.codes import TEAM_TYPE_FOR_CATEGORY, PersonCategory
 from jmzhgd.core.files import serve_private_file
 from jmzhgd.core.models import ManagementPost, WorkType
 
+from .collection import upsert_and_enter
 from .models import Person, PersonSource, RosterEntry
-from .services import EntryRefused, EntryRequest, discard_stored_files, enter_persons, upsert_person
+from .person_rights import PersonChangeRefused
+from .services import EntryRefused, EntryRequest
 
 router = Router(tags=["人员"])
 
@@ -68,7 +69,9 @@ IMAGE_LABELS = {
 class EntryIn(Schema):
     teamId: int | None = Field(None, description="班组ID（与 corpCode + teamName 二选一）")
     corpCode: str | None = Field(None, max_length=18, description="参建单位统一社会信用代码")
-    teamName: str | None = Field(None, max_length=100, description="班组名称")
+    teamName: Annotated[str | None, name_text("班组名称")] = Field(
+        None, max_length=100, description="班组名称"
+    )
     category: str | None = Field(
         None,
         max_length=16,
@@ -82,7 +85,9 @@ class EntryIn(Schema):
 
 
 class PersonIn(Schema):
-    workerName: str | None = Field(None, max_length=50, description="姓名（新人员必填）")
+    workerName: Annotated[str | None, name_text("姓名")] = Field(
+        None, max_length=50, description="姓名（新人员必填）"
+    )
     idCardType: str | None = Field(None, max_length=2, description="证件类型代码，默认 01 居民身份证")
     idCardNumber: str = Field(..., max_length=30, description="证件号码（按证件号码新增或更新）")
     nation: str | None = Field(None, max_length=10, description="民族代码或名称，如 01 或 汉族")
@@ -95,9 +100,13 @@ class PersonIn(Schema):
     politicsType: str | None = Field(None, max_length=10, description="政治面貌代码")
     maritalStatus: str | None = Field(None, max_length=10, description="婚姻状况代码")
     hasBadMedicalHistory: bool | None = Field(None, description="是否有重大病史")
-    urgentLinkMan: str | None = Field(None, max_length=50, description="紧急联系人")
+    urgentLinkMan: Annotated[str | None, name_text("紧急联系人")] = Field(
+        None, max_length=50, description="紧急联系人"
+    )
     urgentLinkManPhone: str | None = Field(None, max_length=20, description="紧急联系人电话")
-    payRollBankName: str | None = Field(None, max_length=100, description="工资卡开户行")
+    payRollBankName: Annotated[str | None, name_text("工资卡开户行")] = Field(
+        None, max_length=100, description="工资卡开户行"
+    )
     payRollBankCardNumber: str | None = Field(None, max_length=30, description="工资卡号")
     headImage: str | None = Field(None, description="头像，JPG/PNG 的 base64")
     positiveIDCardImage: str | None = Field(None, description="身份证正面照，JPG/PNG 的 base64")
@@ -222,18 +231,6 @@ def _entry_request(project, person: Person, entry: EntryIn) -> EntryRequest:
     )
 
 
-@contextmanager
-def _files_discarded_on_rollback(data: dict):
-    """The person's new photos are removed if the upload's transaction (e.g. its entry) rolls back."""
-    stored: list[Person] = []
-    try:
-        yield stored
-    except BaseException:
-        for person in stored:
-            discard_stored_files(person, data)
-        raise
-
-
 @router.post(
     "/projects/{int:project_id}/persons",
     auth=SIGNED_OR_TOKEN,
@@ -248,29 +245,35 @@ def upload_person(request, project_id: int, payload: PersonIn):
     project = client_project(request, project_id)
     data = _person_data(payload)
     actor = request.auth.actor
-    with _files_discarded_on_rollback(data) as stored, transaction.atomic():
-        try:
-            person, created = upsert_person(actor, data, source=PersonSource.API, project=project)
-        except ValidationError as exc:
-            raise _refuse(exc) from None
-        stored.append(person)
-        entry_id = None
-        if payload.entry is not None:
-            entry_request = _entry_request(project, person, payload.entry)
-            try:
-                entries = enter_persons(
-                    actor, project, [entry_request], confirm_warnings=payload.entry.confirmWarnings
-                )
-            except EntryRefused as exc:
-                if exc.check.errors:
-                    raise ApiError(422, "entry_refused", exc.messages[0], "entry") from None
-                raise ApiError(
-                    422,
-                    "entry_needs_confirmation",
-                    exc.messages[0] + "（确认后请设置 confirmWarnings=true）",
-                    "entry.confirmWarnings",
-                ) from None
-            entry_id = entries[0].pk
+
+    def requests_for(person: Person) -> list[EntryRequest]:
+        return [_entry_request(project, person, payload.entry)]
+
+    try:
+        person, created, entries = upsert_and_enter(
+            actor,
+            project,
+            data,
+            source=PersonSource.API,
+            requests_for=requests_for if payload.entry is not None else None,
+            confirm_warnings=bool(payload.entry and payload.entry.confirmWarnings),
+        )
+    except EntryRefused as exc:
+        if exc.check.errors:
+            raise ApiError(422, "entry_refused", exc.messages[0], "entry") from None
+        raise ApiError(
+            422,
+            "entry_needs_confirmation",
+            exc.messages[0] + "（确认后请设置 confirmWarnings=true）",
+            "entry.confirmWarnings",
+        ) from None
+    except PersonChangeRefused as exc:
+        # A person on another project's roster: his details are that project's (SPEC §7).
+        field, messages = next(iter(exc.message_dict.items()))
+        raise ApiError(403, "person_not_on_roster", messages[0], API_FIELD.get(field)) from None
+    except ValidationError as exc:
+        raise _refuse(exc) from None
+    entry_id = entries[0].pk if entries else None
     return {
         "personId": person.pk,
         "created": created,

@@ -11,6 +11,7 @@ from enterprises.models import ParticipatingUnit, Team
 from jmzhgd.core.codes import PersonCategory, TeamType
 from jmzhgd.core.models import ManagementPost, WorkType
 from jmzhgd.core.uploads import clean_image
+from jmzhgd.core.validators import guard_name_fields
 
 from .models import Person
 from .services import EntryRequest
@@ -35,6 +36,7 @@ PERSON_FIELDS = [
     "urgent_contact_phone",
     "bank_name",
 ]
+NAME_FIELDS = ("name", "urgent_contact_name", "bank_name")
 IMAGE_FIELDS = {"photo": "头像", "id_front_image": "身份证正面照", "id_back_image": "身份证反面照"}
 
 
@@ -83,6 +85,7 @@ class PersonForm(forms.Form):
             fields["id_number"].widget.attrs.update({"autocomplete": "off", "inputmode": "text"})
         if "phone" in fields:
             fields["phone"].widget.attrs.update({"inputmode": "tel"})
+        guard_name_fields(fields, NAME_FIELDS)
         self.fields = fields
 
     def _clean_upload(self, name):

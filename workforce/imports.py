@@ -41,7 +41,7 @@ from jmzhgd.core.codes import IdCardType, PersonCategory, TeamType
 from jmzhgd.core.excel import Sheet
 from jmzhgd.core.models import ManagementPost, WorkType
 from jmzhgd.core.pii import id_digest, mask_id
-from jmzhgd.core.validators import normalise_document_number, normalise_text
+from jmzhgd.core.validators import normalise_document_number, normalise_text, validate_name
 
 from .models import ImportBatch, ImportBatchStatus, Person
 from .services import EntryRequest, check_entries, enter_persons
@@ -577,6 +577,7 @@ def validate_rows(project, raw_rows: list[RawRow], *, today: date | None = None)
         row = RowResult(number=raw.number, name=normalise_text(raw.values[COL_NAME]))
         if not row.name:
             row.fail(COL_NAME, "请填写姓名")
+        _guard(row, COL_NAME, validate_name, raw.values[COL_NAME], COL_NAME)
         id_type = _guard(row, COL_ID_TYPE, read_id_type, raw.values[COL_ID_TYPE])
         if id_type is not None:
             if _blank(raw.values[COL_ID_NUMBER]):

@@ -41,10 +41,12 @@ from jmzhgd.core.validators import (
     normalise_text,
     parse_id_number,
     validate_mobile,
+    validate_name,
     validate_phone,
 )
 
 from .models import Person, PersonSource, RosterEntry
+from .person_rights import changed_fields, check_person_change
 
 # --- 人员库 ------------------------------------------------------------------------------------
 
@@ -118,6 +120,12 @@ def _clean_person_data(data: dict) -> tuple[str, str, dict]:
 
     for key, max_length in _TEXT_FIELDS.items():
         if not _blank(data.get(key)):
+            try:
+                # Before the spaces are folded: str.split() would silently drop \x1c–\x1f.
+                validate_name(data[key], Person._meta.get_field(key).verbose_name)
+            except ValidationError as exc:
+                errors[key].extend(exc.messages)
+                continue
             text = " ".join(str(data[key]).split())
             if len(text) > max_length:
                 errors[key].append(f"{Person._meta.get_field(key).verbose_name}不能超过{max_length}个字。")
@@ -171,7 +179,9 @@ def upsert_person(actor: Actor, data: dict, *, source: str, project=None) -> tup
     `data` keys are Person field names; image values are files already checked by
     jmzhgd.core.uploads.clean_image. Blank values never erase what is stored. For a 居民身份证 the
     gender and birth date come from the number. `project` (optional) files the audit row under the
-    project the person was collected for.
+    project the person was collected for. A stored person is changed only as
+    workforce.person_rights allows (PersonChangeRefused otherwise, before anything is written), and
+    the change is audited in every project where he is on site.
     """
     if source not in PersonSource.values:
         raise ValueError(f"upsert_person: unknown source {source!r}")
@@ -183,8 +193,9 @@ def upsert_person(actor: Actor, data: dict, *, source: str, project=None) -> tup
         if not values.get("name"):
             raise ValidationError({"name": ["请填写姓名。"]})
         person = Person(id_type=id_type, id_number=number, source=source)
-        before = {}
+        before, on_site = {}, []
     else:
+        on_site = check_person_change(person, project, changed_fields(person, values, _FILE_FIELDS))
         before = audit.snapshot(person)
     for key, value in values.items():
         if key in _FILE_FIELDS:
@@ -192,13 +203,15 @@ def upsert_person(actor: Actor, data: dict, *, source: str, project=None) -> tup
         else:
             setattr(person, key, value)
     try:
-        return _save_person(actor, person, created, before, data, source=source, project=project)
+        return _save_person(
+            actor, person, created, before, data, source=source, project=project, on_site=on_site
+        )
     except BaseException:
         discard_stored_files(person, data)
         raise
 
 
-def _save_person(actor, person, created, before, data, *, source, project) -> tuple[Person, bool]:
+def _save_person(actor, person, created, before, data, *, source, project, on_site=()) -> tuple[Person, bool]:
     if created:
         try:
             with transaction.atomic():
@@ -219,14 +232,22 @@ def _save_person(actor, person, created, before, data, *, source, project) -> tu
     old, new = audit.changed(before, audit.snapshot(person))
     if new:
         person.save()
-        audit.record(
-            actor,
-            "person.update",
-            person,
-            project=project,
-            summary=f"人员信息更新：{person}",
-            before=old,
-            after=new,
+        # One row per project that has him on site, so each sees every change to its worker
+        # (SPEC §11; DESIGN.md pattern 10), plus the acting project's own.
+        projects = list(dict.fromkeys([*([project.pk] if project else []), *on_site])) or [None]
+        audit.record_many(
+            [
+                audit.build(
+                    actor,
+                    "person.update",
+                    person,
+                    project=project_id,
+                    summary=f"人员信息更新：{person}",
+                    before=old,
+                    after=new,
+                )
+                for project_id in projects
+            ]
         )
     return person, False
 

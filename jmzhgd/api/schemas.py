@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 from ninja import Schema
-from pydantic import Field
+from pydantic import AfterValidator, Field
+
+from jmzhgd.core.validators import validate_name
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -19,6 +22,20 @@ class ErrorOut(Schema):
 
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+
+
+def name_text(label: str) -> AfterValidator:
+    """A name field checked by validate_name; its message becomes the 422's (value_error)."""
+
+    def check(value):
+        if value is not None:
+            try:
+                validate_name(value, label)
+            except ValidationError as exc:
+                raise ValueError(exc.messages[0]) from None
+        return value
+
+    return AfterValidator(check)
 
 
 def parse_client_datetime(value) -> datetime.datetime | None:

@@ -62,7 +62,10 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
             continue
         if field.name.endswith("_digest") or field.name.endswith("_masked"):
             continue
-        data[field.name] = getattr(obj, field.attname)
+        value = getattr(obj, field.attname)
+        # A FieldFile is changed in place when a new file is saved to it: keep its name, or the
+        # "before" would follow the change and a new photo would compare equal to the old one.
+        data[field.name] = value.name if isinstance(value, FieldFile) else value
     return data
 
 

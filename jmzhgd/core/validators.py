@@ -156,3 +156,71 @@ def validate_phone(value: object) -> str:
     if re.fullmatch(r"0\d{2,3}-?\d{7,8}(-\d{1,6})?", phone):
         return phone
     raise ValidationError("联系电话应为11位手机号码或带区号的固定电话（如 0750-8270518）。", code="phone")
+
+
+# --- 名称（姓名、企业名称、班组名称、项目名称、联系人） -----------------------------------------
+
+# Invisible characters that change how a name reads or compares: controls (NUL, BEL, ESC…),
+# format characters (the bidirectional overrides U+202A–202E and isolates U+2066–2069, the marks
+# U+200E/F, zero-width spaces and joiners, the BOM), surrogates and line/paragraph separators.
+# Private-use and unassigned code points are allowed: rare name characters (生僻字) may be typed
+# through private-use fonts or be newer than this interpreter's Unicode tables.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+# Emoji and pictographs: the blocks they live in, the emoji variation selector and the keycap.
+_EMOJI_RANGES = (
+    (0x1F000, 0x1FAFF),
+    (0x2600, 0x27BF),
+    (0x2300, 0x23FF),
+    (0x2B00, 0x2BFF),
+    (0xFE0F, 0xFE0F),
+    (0x20E3, 0x20E3),
+)
+
+
+def _is_emoji(char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in _EMOJI_RANGES)
+
+
+def validate_name(value: object, label: str = "名称") -> None:
+    """Refuse a name (of a person, an enterprise, a team, a project, a contact) that carries control
+    or invisible direction characters, or emoji; surrounding whitespace is the caller's to strip.
+    The message names the field and what is wrong (ASVS 5.1.3, 5.1.4)."""
+    text = str(value or "").strip()
+    if any(unicodedata.category(char) in _INVISIBLE_CATEGORIES for char in text):
+        raise ValidationError(f"{label}不能包含控制字符或不可见的方向字符。", code="name_invisible")
+    if any(_is_emoji(char) for char in text):
+        raise ValidationError(f"{label}不能包含表情符号。", code="name_emoji")
+
+
+class NameValidator:
+    """validate_name as a form-field validator, labelled with the field's label."""
+
+    def __init__(self, label: str):
+        self.label = label
+
+    def __call__(self, value) -> None:
+        validate_name(value, self.label)
+
+
+def guard_name_fields(fields, names) -> None:
+    """Put validate_name on the form fields `names` (those present), in place of Django's own NUL
+    check, whose Chinese message (「不允许是用空字符串。」) says nothing useful."""
+    from django.core.validators import ProhibitNullCharactersValidator
+
+    for name in names:
+        field = fields.get(name)
+        if field is None:
+            continue
+        kept = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+        field.validators = [*kept, NameValidator(str(field.label or "名称"))]
+
+
+class NameFieldsMixin:
+    """Forms: `name_fields` are checked by validate_name."""
+
+    name_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        guard_name_fields(self.fields, self.name_fields)

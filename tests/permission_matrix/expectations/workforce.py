@@ -49,3 +49,56 @@ KWARGS = {
     "person_id": _person_with_photo,
     "image_kind": lambda project: "photo",
 }
+
+
+# The "foreign person" case (SPEC §7; DESIGN.md pattern 10): project B's account tries to change a
+# person on project A's roster through every path that writes the 人员库. Each entry: how to send
+# the attempt (client, project B, the person) and the answer expected. The person must not change.
+def _foreign_form(name):
+    def attempt(client, project, person):
+        from django.urls import reverse
+
+        data = {"id_type": "01", "id_number": person.id_number, "name": "冒名", "phone": "13900000000"}
+        return client.post(reverse(name, kwargs={"project_id": project.pk}), data)
+
+    return attempt
+
+
+def _foreign_edit(client, project, person):
+    from django.urls import reverse
+
+    url = reverse("workforce:person_edit", kwargs={"project_id": project.pk, "person_id": person.pk})
+    return client.post(url, {"name": "冒名", "address": "别处"})
+
+
+def _foreign_api(client, project, person):
+    from tests.api.conftest import make_signed
+
+    payload = {
+        "idCardNumber": person.id_number,
+        "workerName": "冒名",
+        "payRollBankCardNumber": "6222020000000000999",
+    }
+    return make_signed(client, project).post(f"/api/v1/projects/{project.pk}/persons", payload)
+
+
+def _foreign_import(client, project, person):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.workforce.fixtures.site import row, workbook_bytes
+
+    upload = SimpleUploadedFile("进场.xlsx", workbook_bytes([row("冒名", person.id_number)]))
+    return client.post(reverse("workforce:import", kwargs={"project_id": project.pk}), {"file": upload})
+
+
+FOREIGN_PERSON = {
+    # The person form refuses the change and offers him for entry.
+    "workforce:person_create": (_foreign_form("workforce:person_create"), 302),
+    "workforce:collect": (_foreign_form("workforce:collect"), 200),
+    # Not on B's roster: his page does not exist for B.
+    "workforce:person_edit": (_foreign_edit, 404),
+    "api: POST /api/v1/projects/{id}/persons": (_foreign_api, 403),
+    # The batch import only enters persons; the preview reports the name that does not match.
+    "workforce:import": (_foreign_import, 302),
+}
