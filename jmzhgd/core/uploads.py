@@ -77,8 +77,9 @@ def clean_image(upload, *, label: str = "图片", max_bytes: int | None = None) 
 
 
 def clean_pdf(upload, *, label: str = "PDF 文件", max_bytes: int | None = None) -> SimpleUploadedFile:
-    """A PDF checked by signature and size, refusing active content (JavaScript, launch actions,
-    embedded files: `pdf_safety`) and PDFs that cannot be read."""
+    """A PDF checked by signature and size, refusing active content (JavaScript, actions that run on
+    opening, launch/submit/import/remote actions, embedded files: `pdf_safety`), naming what was
+    found, and PDFs that cannot be read."""
     data = _read(upload, max_bytes or settings.UPLOAD_DOCUMENT_MAX_BYTES, label)
     if not data.startswith(b"%PDF-"):
         raise ValidationError(f"{label}不是有效的 PDF 文件。", code="not_pdf")
@@ -91,7 +92,9 @@ def clean_pdf(upload, *, label: str = "PDF 文件", max_bytes: int | None = None
             f"{label}无法读取（已损坏，或设置了打开密码），请重新扫描或导出后上传。", code="bad_pdf"
         ) from None
     if active is not None:
-        raise ValidationError(f"{label}包含脚本或嵌入文件，出于安全原因不能上传。", code="active_pdf")
+        raise ValidationError(
+            f"{label}包含脚本、自动动作或嵌入文件（{active}），出于安全原因不能上传。", code="active_pdf"
+        )
     return SimpleUploadedFile(f"{uuid.uuid4().hex}.pdf", data, content_type="application/pdf")
 
 
