@@ -18,6 +18,7 @@ from contracts.models import Contract, ContractScan
 from enterprises.models import Enterprise
 from jmzhgd.core.uploads import clean_pdf
 from projects.models import Declaration
+from tests.contracts.test_pages import form_data
 from tests.factories import RosterEntryFactory, credit_code
 from tests.projects.helpers import CAPTCHA, declaration_data
 
@@ -120,14 +121,7 @@ def test_the_enterprise_licence_scan_refuses_it(project_client):
 
 def test_the_contract_scans_refuse_it(project_client, project):
     entry = RosterEntryFactory(team__unit__project=project)
-    data = {
-        "unit": entry.unit_id,
-        "contract_type": "labour",
-        "period_type": "0",
-        "start_date": "2026-03-03",
-        "end_date": "2027-03-02",
-        "scans": [SimpleUploadedFile("合同.pdf", HOSTILE["javascript-link"][0])],
-    }
+    data = form_data(entry, scans=[SimpleUploadedFile("合同.pdf", HOSTILE["javascript-link"][0])])
     url = reverse("contracts:entry", kwargs={"project_id": project.pk, "entry_id": entry.pk})
     response = project_client.post(url, data)
     assert "javascript: 链接" in response.content.decode()
