@@ -48,7 +48,25 @@ def download_filename(label: str, stored_name: str) -> str:
     return base + suffix
 
 
-def serve_private_file(field_file, *, download_name: str | None = None, inline: bool = True) -> FileResponse:
+def pdf_refusal(field_file) -> str | None:
+    """Why a stored PDF must not be shown in the browser (pdf_safety's reason), or None.
+
+    Upload checks have grown since some files were stored; a PDF is checked again before it is
+    shown, so one stored before a rule existed is never rendered."""
+    from .pdf_safety import UnreadablePdf, active_content
+
+    try:
+        with field_file.open("rb") as handle:
+            return active_content(handle.read())
+    except FileNotFoundError:
+        raise Http404 from None
+    except UnreadablePdf:
+        return "无法读取"
+
+
+def serve_private_file(
+    field_file, *, download_name: str | None = None, inline: bool = True, frame_same_origin: bool = False
+) -> FileResponse:
     if not field_file:
         raise Http404
     try:
@@ -61,7 +79,10 @@ def serve_private_file(field_file, *, download_name: str | None = None, inline: 
     response = FileResponse(handle, content_type=content_type, as_attachment=as_attachment, filename=filename)
     response["Cache-Control"] = "private, max-age=300"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-    )
+    policy = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    if frame_same_origin and not as_attachment:
+        # The platform's own viewer page embeds this file; no other site may frame it.
+        policy += "; frame-ancestors 'self'"
+        response["X-Frame-Options"] = "SAMEORIGIN"
+    response["Content-Security-Policy"] = policy
     return response
