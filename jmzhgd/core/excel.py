@@ -145,3 +145,34 @@ def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> FileResponse:
 
 
 WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def without_formulas(data: bytes) -> bytes:
+    """The uploaded workbook `data` made safe to hand back (ASVS 1.2.10): every formula becomes its
+    own text in a string cell with the quote prefix, cell hyperlinks and external links are dropped.
+
+    A workbook with none of them is returned byte for byte, as it was uploaded. Raises whatever
+    openpyxl raises for a file it cannot read.
+    """
+    import io
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), keep_links=False)
+    changed = bool(workbook._external_links)
+    for sheet in workbook.worksheets:
+        # The cells that exist; iter_rows() would walk a declared 1,048,576 × 16,384 rectangle.
+        for cell in list(sheet._cells.values()):
+            if cell.hyperlink is not None:
+                cell.hyperlink = None
+                changed = True
+            if cell.data_type == "f":
+                cell.value = str(getattr(cell.value, "text", cell.value))
+                cell.data_type = "s"
+                cell.quotePrefix = True
+                changed = True
+    if not changed:
+        return data
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -163,3 +163,35 @@ def test_a_damaged_worksheet_is_a_clear_message_and_nothing_is_written(project_c
     assert response.status_code == 400
     assert "无法读取该 Excel 文件" in response.content.decode()
     assert not ImportBatch.objects.exists()
+
+
+def test_the_original_file_download_hands_formulas_back_as_text(project_client, project, site):
+    """下载原始文件 of an upload holding a formula and a hyperlink: the formula arrives as its text in a
+    string cell, never as a formula, and the link is gone."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = imports.DATA_SHEET
+    sheet.append(imports.COLUMNS)
+    sheet.append(row("李建国", PERSONS["李建国"]))
+    sheet["J2"] = '=HYPERLINK("http://198.51.100.7/x","点我")'
+    sheet["K2"] = "说明"
+    sheet["K2"].hyperlink = "file:///C:/Windows/System32/cmd.exe"
+    out = io.BytesIO()
+    workbook.save(out)
+    assert post(project_client, project, out.getvalue()).status_code == 302
+    batch = ImportBatch.objects.get()
+
+    url = reverse("workforce:import_file", kwargs={"project_id": project.pk, "batch_id": batch.pk})
+    response = project_client.get(url)
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
+    assert b"<f>" not in zipfile.ZipFile(io.BytesIO(response.content)).read("xl/worksheets/sheet1.xml")
+    served = load_workbook(io.BytesIO(response.content))[imports.DATA_SHEET]
+    cell = served["J2"]
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (
+        '=HYPERLINK("http://198.51.100.7/x","点我")',
+        "s",
+        True,
+    )
+    assert served["K2"].hyperlink is None and served["A2"].value == "李建国"
