@@ -18,7 +18,7 @@ from jmzhgd.core import audit
 from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.excel import xlsx_response
-from jmzhgd.core.files import serve_private_file
+from jmzhgd.core.files import pdf_refusal, serve_private_file
 from workforce.models import RosterEntry
 
 from . import services
@@ -211,9 +211,10 @@ def _scan(request, project_id, scan_id):
 def scan_file(request, project_id, scan_id):
     """A scan page, served only after the project check (another project's scan is 404)."""
     _, scan = _scan(request, project_id, scan_id)
-    download = request.GET.get("download") == "1"
+    # A PDF that fails the safety check (stored before a rule existed) is only ever downloaded.
+    inline = request.GET.get("download") != "1" and not (scan.is_pdf and pdf_refusal(scan.file))
     name = scan.original_name or scan.file.name.rsplit("/", 1)[-1]
-    return serve_private_file(scan.file, download_name=name, inline=not download)
+    return serve_private_file(scan.file, download_name=name, inline=inline, frame_same_origin=True)
 
 
 @login_required
@@ -236,6 +237,7 @@ def scan_viewer(request, project_id, scan_id):
         "pages": pages,
         "previous_id": ids[index - 1] if index else None,
         "next_id": ids[index + 1] if index is not None and index + 1 < len(ids) else None,
+        "pdf_refusal": pdf_refusal(scan.file) if scan.is_pdf else None,
     }
     return render(request, "contracts/scan_viewer.html", context)
 

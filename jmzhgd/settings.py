@@ -232,6 +232,9 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 UPLOAD_IMAGE_MAX_BYTES = env.int("UPLOAD_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
 UPLOAD_IMAGE_MAX_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=40_000_000)
+# Photos (faces, ID cards, punch photos, 场所码) need far fewer pixels than an A4 scan; decoding costs
+# about 10 bytes per pixel at its peak, so 16 MP keeps one photo under ~160 MB of a worker's memory.
+UPLOAD_PHOTO_MAX_PIXELS = env.int("UPLOAD_PHOTO_MAX_PIXELS", default=16_000_000)
 UPLOAD_DOCUMENT_MAX_BYTES = env.int("UPLOAD_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 # --- Forms and tables -----------------------------------------------------------------------

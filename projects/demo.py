@@ -55,13 +55,21 @@ DEMO_PROJECTS = [
 DEMO_PROJECT_PASSWORD = "Xm@2026demo"
 
 
+def demo_project_code(district: str) -> str:
+    """The demo project's fixed 项目编码 (its district's first of 2026): what seeding keys on, since a
+    name can be edited on the project page and the code never changes."""
+    return f"{district}20260001"
+
+
 def seed(demo) -> None:
     projects = []
     for name, district, category, address, builder, contractor, lat, lng in DEMO_PROJECTS:
-        project = Project.objects.filter(name=name).first()
+        code = demo_project_code(district)
+        project = Project.objects.filter(code=code).first()
         if project is None:
             project = create_project(
                 demo.actor,
+                code=code,
                 name=name,
                 district=district,
                 category=category,

@@ -35,11 +35,13 @@ def next_project_code(district: str, year: int) -> str:
     return f"{prefix}{sequence:04d}"
 
 
-def create_project(actor: Actor, **fields) -> Project:
-    """Create a project with the next project code; the code is retried if another request took it."""
+def create_project(actor: Actor, *, code: str | None = None, **fields) -> Project:
+    """Create a project with the next project code; the code is retried if another request took it.
+
+    `code` is given only by the demo data, which keys its projects on fixed codes."""
     year = timezone.localdate().year
     for _attempt in range(PROJECT_CODE_ATTEMPTS):
-        project = Project(code=next_project_code(fields["district"], year), **fields)
+        project = Project(code=code or next_project_code(fields["district"], year), **fields)
         try:
             with transaction.atomic():
                 project.save()
@@ -52,7 +54,7 @@ def create_project(actor: Actor, **fields) -> Project:
                 )
             return project
         except IntegrityError:
-            if Project.objects.filter(code=project.code).exists():
+            if code is None and Project.objects.filter(code=project.code).exists():
                 continue
             raise
     raise RuntimeError("无法生成唯一的项目编码，请重试。")

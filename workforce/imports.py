@@ -42,6 +42,7 @@ from jmzhgd.core.excel import Sheet
 from jmzhgd.core.models import ManagementPost, WorkType
 from jmzhgd.core.pii import id_digest, mask_id
 from jmzhgd.core.validators import normalise_document_number, normalise_text, validate_name
+from jmzhgd.core.xlsx_read import MAX_BLANK_RUN, bounded_rows, is_blank
 
 from .models import ImportBatch, ImportBatchStatus, Person
 from .services import EntryRequest, check_entries, enter_persons
@@ -268,16 +269,27 @@ class RawRow:
     values: dict[str, object]
 
 
+UNREADABLE = "无法读取该 Excel 文件，请用 Excel 或 WPS 另存为 .xlsx 后重新上传。"
+# Columns read from each row: the template's and the error file's, with room to name a few
+# unexpected ones in the header message. Cells further right are never looked at.
+READ_COLUMNS = 32
+
+
 def parse_workbook(data: bytes) -> list[RawRow]:
-    """The non-blank data rows of the upload, by column title; ValidationError for a bad file."""
+    """The non-blank data rows of the upload, by column title; ValidationError for a bad file.
+
+    Rows are read within fixed bounds (jmzhgd.core.xlsx_read): the template's columns, at most
+    MAX_ROWS data rows, and a sheet that goes blank for MAX_BLANK_RUN rows has ended."""
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a broken workbook; all mean the same to the user
-        raise ValidationError(
-            "无法读取该 Excel 文件，请用 Excel 或 WPS 另存为 .xlsx 后重新上传。", code="unreadable"
-        ) from None
+        raise ValidationError(UNREADABLE, code="unreadable") from None
     try:
         return _read_rows(_data_sheet(workbook))
+    except ValidationError:
+        raise
+    except Exception:  # noqa: BLE001 — a worksheet's XML is parsed only now: cut short, entities, ...
+        raise ValidationError(UNREADABLE, code="unreadable") from None
     finally:
         workbook.close()
 
@@ -291,28 +303,24 @@ def _data_sheet(workbook):
     raise ValidationError(f"文件中没有“{DATA_SHEET}”工作表，请使用下载的模板填写。", code="no_sheet")
 
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+_blank = is_blank
 
 
 def _read_rows(sheet) -> list[RawRow]:
-    rows = enumerate(sheet.iter_rows(values_only=True), start=1)
+    rows = bounded_rows(sheet, columns=READ_COLUMNS, last_row=1 + MAX_ROWS + MAX_BLANK_RUN)
     header: list[str] | None = None
     for _, cells in rows:
-        if any(not _blank(c) for c in cells):
-            header = [normalise_text(c) for c in cells]
-            break
+        header = [normalise_text(c) for c in cells]
+        break
     if header is None:
         raise ValidationError("文件中没有任何内容，请使用下载的模板填写。", code="empty_sheet")
     check_header(header)
     positions = {title: header.index(title) for title in COLUMNS}
     parsed: list[RawRow] = []
     for number, cells in rows:
-        if all(_blank(c) for c in cells):
-            continue
         if len(parsed) >= MAX_ROWS:
             raise ValidationError(f"每个文件最多{MAX_ROWS}行人员，请分成多个文件上传。", code="too_many_rows")
-        values = {title: (cells[i] if i < len(cells) else None) for title, i in positions.items()}
+        values = {title: cells[i] for title, i in positions.items()}
         parsed.append(RawRow(number=number, values=values))
     if not parsed:
         raise ValidationError("模板中没有填写任何人员。", code="no_rows")

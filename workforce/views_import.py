@@ -23,8 +23,8 @@ from django_tables2 import RequestConfig
 
 from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
-from jmzhgd.core.excel import XLSX_CONTENT_TYPE, xlsx_response
-from jmzhgd.core.files import serve_private_file
+from jmzhgd.core.excel import XLSX_CONTENT_TYPE, without_formulas, xlsx_response
+from jmzhgd.core.files import download_filename
 from jmzhgd.core.filters import BootstrapFilterSet
 
 from . import imports
@@ -220,7 +220,24 @@ def import_report(request, project_id: int, batch_id: int):
 
 @login_required
 def import_file(request, project_id: int, batch_id: int):
-    """The original upload (full ID numbers): the project's own account only."""
-    _, batch = _batch(request, project_id, batch_id, write=True)
-    # A 404 once the file is gone with an abandonment: serve_private_file answers it.
-    return serve_private_file(batch.original_file, download_name=batch.file_name, inline=False)
+    """The original upload (full ID numbers): the project's own account only.
+
+    Served as uploaded, except that formulas come back as their text and links are dropped
+    (core.excel.without_formulas): the download must not run what the upload carried."""
+    project, batch = _batch(request, project_id, batch_id, write=True)
+    if not batch.original_file:  # deleted with the abandonment (imports.abandon_batch)
+        raise Http404("该批次已放弃，原始文件已按规定删除。")
+    try:
+        with batch.original_file.open("rb") as handle:
+            data = without_formulas(handle.read())
+    except FileNotFoundError:
+        raise Http404 from None
+    except Exception:  # noqa: BLE001 — a stored file openpyxl cannot rewrite is not handed back
+        messages.error(request, "原始文件无法安全导出，请下载失败记录或校验报告。")
+        return redirect("workforce:import_detail", project_id=project.pk, batch_id=batch.pk)
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    name = download_filename(batch.file_name, batch.original_file.name)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private"
+    return response

@@ -4,6 +4,8 @@ from django import forms
 
 from projects.models import Project
 
+from .services import new_form_token
+
 
 class CredentialForm(forms.Form):
     name = forms.CharField(
@@ -23,8 +25,13 @@ class CredentialForm(forms.Form):
         },
     )
 
+    # One-time token against a double-posted form (api.services.new_form_token).
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, user=None, project=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["form_token"] = new_form_token()
         if project is not None:
             # A project account grants its own project only.
             del self.fields["projects"]

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import secrets
+import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core import signing
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
 
 from .auth import token_hash
-from .models import ApiCredential, ApiToken
+from .models import ApiCredential, ApiNonce, ApiToken
 
 
 def new_app_key() -> str:
@@ -43,12 +45,47 @@ def can_manage_credential(user, credential: ApiCredential) -> bool:
     return False
 
 
+# The 新建接口凭证 form carries a signed one-time token: a double click or a browser re-post of the
+# form creates one credential, not two. A used token is recorded as a nonce (the same unique table
+# as the API's, purged after twice the signature window), so a token is valid no longer than that.
+FORM_TOKEN_SALT = "jmzhgd.api.credential_form"
+FORM_TOKEN_NONCE_KEY = "form:api_credential"
+
+
+def new_form_token() -> str:
+    return signing.dumps(secrets.token_urlsafe(24), salt=FORM_TOKEN_SALT)
+
+
+def _claim_form_token(token: str) -> None:
+    max_age = 2 * settings.API_SIGNATURE_WINDOW_SECONDS
+    try:
+        nonce = signing.loads(token, salt=FORM_TOKEN_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        raise ValidationError(
+            {NON_FIELD_ERRORS: f"新建页面已打开超过 {max_age // 60} 分钟，请重新打开新建页面后提交。"}
+        ) from None
+    except signing.BadSignature:
+        raise ValidationError({NON_FIELD_ERRORS: "请从新建页面提交。"}) from None
+    try:
+        with transaction.atomic():
+            ApiNonce.objects.create(app_key=FORM_TOKEN_NONCE_KEY, nonce=nonce, timestamp=int(time.time()))
+    except IntegrityError:
+        raise ValidationError(
+            {NON_FIELD_ERRORS: "该表单已经提交过，凭证已创建，请勿重复提交；请在接口凭证列表中查看。"}
+        ) from None
+
+
 @transaction.atomic
-def create_credential(actor: Actor, *, name: str, projects) -> tuple[ApiCredential, str]:
+def create_credential(
+    actor: Actor, *, name: str, projects, form_token: str | None = None
+) -> tuple[ApiCredential, str]:
     """A new credential bound to `projects` (already checked as the actor's to grant).
 
-    Returns the credential and its secret, which is shown once and never again.
+    Returns the credential and its secret, which is shown once and never again. `form_token` is
+    the page form's one-time token (required from the page; the demo data passes none).
     """
+    if form_token is not None:
+        _claim_form_token(form_token)
     projects = list(projects)
     name = (name or "").strip()
     if not name:

@@ -39,7 +39,10 @@ def _create_page(request, form, project):
         projects = [project] if project is not None else form.cleaned_data["projects"]
         try:
             credential, secret = services.create_credential(
-                Actor.from_request(request), name=form.cleaned_data["name"], projects=projects
+                Actor.from_request(request),
+                name=form.cleaned_data["name"],
+                projects=projects,
+                form_token=form.cleaned_data["form_token"],
             )
         except ValidationError as exc:
             for field_name, errors in exc.message_dict.items():

@@ -2,8 +2,8 @@
 
 Export = one row generator: a report yields a header and rows once; the page and the .xlsx both render
 from it. `xlsx_response` writes with openpyxl's write_only mode (bounded memory) and forces every
-user-supplied text to be text, so `=HYPERLINK(...)` arrives in Excel as the characters typed, and ID
-numbers stay text (never 1.1E+17).
+user-supplied text to be text (a string cell, never a formula), so `=HYPERLINK(...)` arrives in Excel
+as the characters typed, and ID numbers stay text (never 1.1E+17).
 """
 
 from __future__ import annotations
@@ -26,9 +26,11 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 
 def safe_text(value: str) -> str:
-    """Text that Excel, LibreOffice and WPS will never evaluate (OWASP ASVS V1.2.10).
+    """Text that Excel, LibreOffice and WPS will never evaluate (OWASP ASVS V1.2.10), for plain-text
+    formats (CSV, a cell whose type cannot be set).
 
-    A leading quote is the documented neutraliser; the cell is also typed as a string below.
+    A leading quote is the documented neutraliser. Workbooks written here do not need it: `_cell`
+    types such cells as strings with Excel's quote prefix instead, so the apostrophe is not shown.
     Control characters that a worksheet cannot hold (NUL and the like, which openpyxl refuses with an
     error) are dropped, so one odd character in a name cannot break a whole export.
     """
@@ -58,15 +60,22 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _TITLE_FONT = Font(bold=True, size=14)
 
 
+def starts_like_a_formula(text: str) -> bool:
+    return text.startswith(FORMULA_TRIGGERS)
+
+
 def _cell(ws, value, *, force_text: bool = False, font=None, fill=None):
     """One cell value for a write-only row.
 
     Data cells are appended as plain values: a styled WriteOnlyCell per value made large exports
     several times slower (the benchmark's 124,000-row details export). That is enough because
-    - every string goes through safe_text, so none starts with "=" and openpyxl never writes a formula;
+    - text that starts like a formula ("=1+2", "@SUM(A1)", ASVS 1.2.10) becomes a cell object typed
+      as a string (data_type "s") with Excel's quote prefix: Excel shows it exactly as typed, never
+      evaluates it, and does not turn it into a formula when the cell is edited either (a leading
+      apostrophe in the value, safe_text's form, would be shown as part of the name);
     - forced-text columns (ID numbers) are converted to str, so Excel reads them as text, never 1.1E+17;
     - openpyxl gives plain date and datetime values a date number format itself.
-    Only headers and titles, which carry a font or fill, become cell objects.
+    Headers and titles, which carry a font or fill, are cell objects too.
     """
     if isinstance(value, bool):
         value = "是" if value else "否"
@@ -76,16 +85,23 @@ def _cell(ws, value, *, force_text: bool = False, font=None, fill=None):
         from django.utils import timezone
 
         value = timezone.localtime(value).replace(tzinfo=None)
+    formula_like = False
     if force_text or isinstance(value, str):
-        value = safe_text(str(value))
+        # Control characters a worksheet cannot hold are dropped, so one odd character in a name
+        # cannot break a whole export; a NUL before "=" cannot hide the formula either.
+        value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+        formula_like = starts_like_a_formula(value)
     elif isinstance(value, decimal.Decimal):
         value = float(value)
-    if font is None and fill is None:
+    if font is None and fill is None and not formula_like:
         return value
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
-    cell.font = font or cell.font
+    if formula_like:
+        cell.quotePrefix = True
+    if font is not None:
+        cell.font = font
     if fill is not None:
         cell.fill = fill
     return cell
@@ -129,3 +145,34 @@ def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> FileResponse:
 
 
 WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def without_formulas(data: bytes) -> bytes:
+    """The uploaded workbook `data` made safe to hand back (ASVS 1.2.10): every formula becomes its
+    own text in a string cell with the quote prefix, cell hyperlinks and external links are dropped.
+
+    A workbook with none of them is returned byte for byte, as it was uploaded. Raises whatever
+    openpyxl raises for a file it cannot read.
+    """
+    import io
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), keep_links=False)
+    changed = bool(workbook._external_links)
+    for sheet in workbook.worksheets:
+        # The cells that exist; iter_rows() would walk a declared 1,048,576 × 16,384 rectangle.
+        for cell in list(sheet._cells.values()):
+            if cell.hyperlink is not None:
+                cell.hyperlink = None
+                changed = True
+            if cell.data_type == "f":
+                cell.value = str(getattr(cell.value, "text", cell.value))
+                cell.data_type = "s"
+                cell.quotePrefix = True
+                changed = True
+    if not changed:
+        return data
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

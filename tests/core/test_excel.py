@@ -14,11 +14,12 @@ def test_formulas_stay_text_and_id_numbers_stay_text():
     assert ws["A1"].value == "标题"
     assert ws.freeze_panes == "A3"
     values = [c.value for c in ws[3]]
-    assert values[0] == '\'=HYPERLINK("http://x","点我")'
+    assert values[0] == '=HYPERLINK("http://x","点我")'  # as typed, a string cell: never evaluated
     assert all(c.data_type == "s" for c in ws[3])
     assert values[1] == "11010519491231002X"
     assert values[2] == "110105194912310021"  # forced to text: never 1.1E+17
-    assert values[3] == "'+1" and values[4] == "'@SUM(A1)"
+    assert values[3] == "+1" and values[4] == "@SUM(A1)"
+    assert [c.quotePrefix for c in ws[3]] == [True, False, False, True, True]
 
 
 def test_dates_and_times_arrive_as_dates_without_a_styled_cell_each():

@@ -37,8 +37,12 @@ def test_control_characters_never_break_an_export_and_a_leading_nul_is_neutralis
     rows = [["\x00=1+2", "张\x07三", "\x1b@SUM(A1)"]]
     write_workbook([Sheet("花名册", ["a", "b", "c"], rows)], buffer)
     buffer.seek(0)
-    values = [c.value for c in load_workbook(buffer).active[2]]
-    assert values == ["'=1+2", "张三", "'@SUM(A1)"]
+    cells = load_workbook(buffer).active[2]
+    assert [(c.value, c.data_type, c.quotePrefix) for c in cells] == [
+        ("=1+2", "s", True),
+        ("张三", "s", False),
+        ("@SUM(A1)", "s", True),
+    ]
 
 
 @pytest.mark.django_db
@@ -80,3 +84,20 @@ def test_every_export_module_uses_core_excel():
     assert exports
     for path in exports:
         assert "from jmzhgd.core.excel import" in path.read_text(encoding="utf-8"), path
+
+
+@pytest.mark.django_db
+def test_a_team_named_like_a_formula_exports_as_typed_in_a_text_cell(project_client, project):
+    """Excel shows "=1+2" (no visible apostrophe) and never evaluates it: the cell is a string cell
+    (data_type "s", no formula element in the sheet) with Excel's quote prefix."""
+    from django.urls import reverse
+
+    factories.RosterEntryFactory(team__unit__project=project, team__name="=1+2")
+    response = project_client.get(reverse("workforce:roster_export", kwargs={"project_id": project.pk}))
+    data = b"".join(response.streaming_content)
+    sheet_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet_xml
+    cells = [
+        c for row in load_workbook(io.BytesIO(data)).active.iter_rows() for c in row if c.value == "=1+2"
+    ]
+    assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)

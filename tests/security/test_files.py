@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from jmzhgd.core.files import serve_private_file
+from jmzhgd.core.files import download_filename, serve_private_file
 from projects.models import DeclarationAttachment
 from tests.projects.helpers import CAPTCHA, declaration_data, png_bytes
 
@@ -146,3 +146,34 @@ def test_no_template_links_a_stored_file_directly():
         p.relative_to(root).as_posix() for p in templates if pattern.search(p.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_a_download_is_named_by_the_detected_type_not_by_the_uploaders_extension(client, supervisor):
+    """A PNG uploaded as "a<RLO>gnp.exe" (shown by a file manager as "aexe.png") is offered as a
+    .png, without the override character."""
+    hostile = "a\u202egnp.exe"
+    data = {**declaration_data(), **CAPTCHA, "attachments": [SimpleUploadedFile(hostile, png_bytes())]}
+    client.post("/declare/", data, REMOTE_ADDR="10.9.9.7")
+    attachment = DeclarationAttachment.objects.get()
+    assert attachment.original_name.endswith(".exe")  # the uploader's name is kept, as a label only
+    client.force_login(supervisor)
+    url = reverse(
+        "projects:declaration_attachment",
+        kwargs={"declaration_id": attachment.declaration_id, "attachment_id": attachment.pk},
+    )
+    assert client.get(url)["Content-Disposition"] == 'inline; filename="agnp.png"'
+
+
+@pytest.mark.parametrize(
+    ("label", "stored", "offered"),
+    [
+        ("扫描件.exe", "contracts/scans/2026/03/0a.pdf", "扫描件.pdf"),
+        ("..\\..\\Windows\\合同.pdf", "contracts/scans/2026/03/0a.pdf", "合同.pdf"),
+        ("名单.xlsm", "imports/0a.xlsx", "名单.xlsx"),
+        ("a\u200bb\r\n<c>.jpg", "faces/0a.jpg", "ab_c.jpg"),
+        ("\u202e", "faces/0a.jpg", "文件.jpg"),
+        ("报告" * 80 + ".png", "faces/0a.png", "报告" * 50 + ".png"),
+    ],
+)
+def test_a_download_name_is_a_safe_base_name_with_the_detected_extension(label, stored, offered):
+    assert download_filename(label, stored) == offered

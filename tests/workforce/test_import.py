@@ -515,7 +515,8 @@ def test_failed_rows_download_keeps_the_text_as_typed_with_a_reason(project, sit
     assert len(rows) == 3
     assert rows[1][2] == NOT_IN_LIBRARY[1] and sheet["C2"].data_type == "s"
     assert rows[1][9:] == [3, "证件号码: 人员库中没有该人员，请先通过采集APP或采集接口采集"]
-    assert rows[2][2] == "'-123"  # text that Excel would evaluate stays text
+    # Text that Excel would evaluate comes back as typed, in a string cell with the quote prefix.
+    assert rows[2][2] == "-123" and sheet["C3"].data_type == "s" and sheet["C3"].quotePrefix
     # The corrected file can go straight back in: the report columns pass the header check.
     assert len(imports.parse_workbook(out.getvalue())) == 2
 
