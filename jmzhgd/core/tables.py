@@ -10,6 +10,7 @@ class AuditLogTable(tables.Table):
     created_at = tables.DateTimeColumn(verbose_name="时间", format="Y-m-d H:i:s")
     object_repr = tables.Column(verbose_name="对象", attrs={"td": {"class": "cell-wrap"}})
     summary = tables.Column(verbose_name="说明", attrs={"td": {"class": "cell-wrap"}})
+    action = tables.Column(verbose_name="操作", attrs={"td": {"class": "text-nowrap"}})
     # A supervisor's own login belongs to no project: an empty cell, not 「None」.
     project = tables.Column(verbose_name="项目", empty_values=(None, ""), default="")
     changes = tables.Column(verbose_name="修改内容", accessor="pk", orderable=False)
@@ -46,5 +47,5 @@ class AuditLogTable(tables.Table):
     def render_changes(self, record):
         table = changes_table(record)
         return (
-            format_html('<details><summary class="small">查看</summary>{}</details>', table) if table else ""
+            format_html('<details><summary class="small text-nowrap">查看</summary>{}</details>', table) if table else ""
         )
