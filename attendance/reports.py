@@ -26,7 +26,7 @@ from .models import AnomalyStatus, DailySummary, Punch, PunchSource
 PRESENT = "√"
 ABSENT = "×"
 OFF_ROSTER = "—"  # before entry or after exit: not an absence
-NOT_YET = ""  # a day still to come
+NOT_YET = ""  # a day still to come, or today: absence is known only once the day is over
 
 MONTH_FIXED_HEADER = ["序号", "姓名", "证件号码", "所属企业", "班组", "人员类别", "进场日期", "退场日期"]
 MONTH_TOTAL_HEADER = ["出勤天数", "工时合计"]
@@ -153,7 +153,7 @@ class MonthReport:
                 mark = PRESENT
                 days_present += 1
                 hours += day_hours
-            elif day > self.today:
+            elif day >= self.today:
                 mark = NOT_YET
             else:
                 mark = ABSENT

@@ -22,12 +22,15 @@ class LedgerValueColumn(tables.Column):
             orderable=bool(column.order_by),
             order_by=column.order_by or None,
             accessor="pk",
+            # A person's name is short: kept on one line instead of one character per line.
+            attrs={"td": {"class": "text-nowrap"}} if column.key == "name" else {},
         )
 
     def render(self, record):
         value = self.ledger_column.value(record)
         if isinstance(value, datetime.date):
-            return value.strftime("%Y-%m-%d")
+            # Chromium breaks a date after its hyphens when the column is squeezed.
+            return format_html('<span class="text-nowrap">{}</span>', value.strftime("%Y-%m-%d"))
         return "—" if value is None or value == "" else value
 
 
@@ -38,6 +41,22 @@ class StatusColumn(LedgerValueColumn):
             contract_status_badge_class(record.contract_status),
             self.ledger_column.value(record),
         )
+
+
+# The full ledger is wider than a 1366 px screen (the most common office screen here), which hid
+# 【合同】 to the right: the page shows the columns a clerk acts on, the .xlsx export every column.
+PAGE_COLUMNS = [
+    "name",
+    "id_number",
+    "status",
+    "team",
+    "role",
+    "signing_unit",
+    "contract_type",
+    "period_type",
+    "start_date",
+    "end_date",
+]
 
 
 class ContractLedgerTable(tables.Table):
@@ -51,13 +70,11 @@ class ContractLedgerTable(tables.Table):
     def __init__(self, *args, project, **kwargs):
         self.project = project
         extra = [
-            (c.key, (StatusColumn if c.key == "status" else LedgerValueColumn)(c)) for c in LEDGER_COLUMNS
+            (c.key, (StatusColumn if c.key == "status" else LedgerValueColumn)(c))
+            for c in LEDGER_COLUMNS
+            if c.key in PAGE_COLUMNS
         ]
-        # The ledger is wider than a 1366 px screen: status and 【合同】 come right after the worker, so
-        # they are never scrolled out of sight.
-        first = ["name", "id_number", "status", "actions"]
-        sequence = first + [c.key for c in LEDGER_COLUMNS if c.key not in first]
-        super().__init__(*args, extra_columns=extra, sequence=sequence, **kwargs)
+        super().__init__(*args, extra_columns=extra, sequence=[*PAGE_COLUMNS, "actions"], **kwargs)
 
     def render_actions(self, record):
         url = reverse("contracts:entry", kwargs={"project_id": self.project.pk, "entry_id": record.pk})

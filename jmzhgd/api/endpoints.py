@@ -44,7 +44,7 @@ api = NinjaAPI(
     version="1",
     description=DESCRIPTION,
     urls_namespace="api-1",
-    docs=Swagger(settings={"validatorUrl": None, "defaultModelsExpandDepth": 0}),
+    docs=Swagger(settings={"validatorUrl": None, "defaultModelsExpandDepth": -1}),
     docs_url="/docs",
 )
 

@@ -1,7 +1,10 @@
 import django_filters
 from django import forms
 
+from .audit_actions import ACTION_LABELS
 from .models import AuditLog
+
+ACTION_CHOICES = sorted(ACTION_LABELS.items(), key=lambda item: item[0])
 
 
 class BootstrapFilterSet(django_filters.FilterSet):
@@ -22,7 +25,10 @@ class AuditLogFilter(BootstrapFilterSet):
     q = django_filters.CharFilter(
         method="search", label="搜索", widget=forms.TextInput(attrs={"placeholder": "操作人/对象/说明"})
     )
-    action = django_filters.CharFilter(field_name="action", lookup_expr="startswith", label="操作代码")
+    # Chosen by its Chinese name: a supervisor looks for 「人员进场」, not for `roster.enter`.
+    action = django_filters.ChoiceFilter(
+        field_name="action", label="操作", empty_label="全部", choices=ACTION_CHOICES
+    )
     date_from = django_filters.DateFilter(
         field_name="created_at",
         lookup_expr="date__gte",

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.http import Http404
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
+
+from .views import error_404
 
 
 class MethodNotAllowedPageMiddleware:
@@ -20,3 +25,26 @@ class MethodNotAllowedPageMiddleware:
             page["Allow"] = response.get("Allow", "")
             return page
         return response
+
+
+class DebugNotFoundPageMiddleware:
+    """With DEBUG on (`make run`, the demo) Django answers a 404 with its technical page, which lists
+    every URL pattern in English; a mistyped address shows the platform's own 404 page there too.
+    Without DEBUG this does nothing: Django already uses handler404."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.DEBUG and not request.path_info.startswith("/api/"):
+            try:
+                resolve(request.path_info, getattr(request, "urlconf", None))
+            except Resolver404:
+                # CommonMiddleware, outside this one, still adds a missing trailing slash.
+                return error_404(request)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if settings.DEBUG and isinstance(exception, Http404) and not request.path_info.startswith("/api/"):
+            return error_404(request)
+        return None

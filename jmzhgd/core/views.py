@@ -38,7 +38,7 @@ def support(request):
 
 def _audit_page(request, queryset, context):
     filterset = AuditLogFilter(request.GET, queryset=queryset.select_related("project"))
-    table = AuditLogTable(filterset.qs)
+    table = AuditLogTable(filterset.qs, user=request.user)
     RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
     return render(request, "core/audit_log.html", {"filter": filterset, "table": table, **context})
 

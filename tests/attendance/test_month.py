@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from attendance.models import Punch
-from attendance.reports import ABSENT, OFF_ROSTER, PRESENT, MonthReport, entries_in_month
+from attendance.reports import ABSENT, NOT_YET, OFF_ROSTER, PRESENT, MonthReport, entries_in_month
 from attendance.summaries import refresh_daily_summaries
 from jmzhgd.core.models import AuditLog
 from tests import factories
@@ -237,3 +237,13 @@ def test_a_name_in_the_grid_links_to_that_persons_details_of_the_month(project_c
     assert link in content
     response = project_client.get(link.replace("&amp;", "&"))
     assert {row.cells[2] for row in response.context["rows"]} == {"李中途"}
+
+
+def test_today_stays_blank_until_the_day_is_over_instead_of_absent(site):
+    # The legend says days not reached yet are blank: before the day ends nobody is absent yet.
+    today = datetime.date(2026, 4, 20)
+    entries = entries_in_month(site.project, APRIL)
+    report = MonthReport(project=site.project, start=APRIL, entries=entries, today=today)
+    row = next(r for r in report.all_rows() if r.person.name == "李中途")
+    assert row.marks[today.day - 2] == ABSENT
+    assert row.marks[today.day - 1] == NOT_YET

@@ -63,3 +63,28 @@ def test_a_project_opens_the_month_filters_by_team_and_exports_the_grid(page, pr
     assert rows[-1][1] == "2人"
     assert by_name["钢筋工甲"][8:12] == ("√", "√", "√", "×")
     assert rows[-1][-3] == 4  # 合计 days: 3 + 1
+
+
+def test_the_name_and_totals_columns_stay_in_sight_while_the_days_scroll(page, project_user):
+    project = project_user.project
+    unit = factories.UnitFactory(
+        project=project, enterprise__name="广东省江门市新会区银洲湖建筑工程劳务分包有限责任公司"
+    )
+    factories.RosterEntryFactory(
+        team=factories.TeamFactory(unit=unit), person=factories.PersonFactory(name="钢筋工甲")
+    )
+    page.set_viewport_size({"width": 1366, "height": 768})
+    login(page, project_user.username, TEST_PASSWORD)
+    page.goto(f"/projects/{project.pk}/attendance/?month=2026-04")
+    box = page.locator(".att-grid-box")
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth")
+    row = page.get_by_test_id("month-grid").locator("tbody tr", has_text="钢筋工甲")
+    name, totals = row.locator("td").nth(1), row.locator("td").last
+
+    def inside(cell) -> bool:
+        outer, inner = box.bounding_box(), cell.bounding_box()
+        return outer["x"] <= inner["x"] and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + 0.5
+
+    assert inside(totals)  # before scrolling: the totals are pinned to the right edge
+    box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+    assert inside(name) and inside(totals)

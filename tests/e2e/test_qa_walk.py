@@ -25,5 +25,5 @@ def test_a_wide_audit_log_scrolls_inside_its_table_not_the_whole_page(page, proj
         )
     login(page, project_user.username, TEST_PASSWORD)
     page.goto(f"/projects/{project.pk}/audit/")
-    assert page.get_by_role("cell", name="contract.renew").first.is_visible()
+    assert page.get_by_role("cell", name="续签合同").first.is_visible()
     assert page.evaluate(PAGE_OVERFLOW) <= 0

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import template
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -13,3 +15,25 @@ def url_if_exists(name: str, *args) -> str:
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
+
+
+class PageTitleNode(template.Node):
+    child_nodelists = ("nodelist",)  # so that {% block title %} inside stays overridable
+
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context) -> str:
+        page = mark_safe(self.nodelist.render(context).strip())  # rendered (and escaped) by the block
+        platform = context.get("PLATFORM_NAME", "")
+        return format_html("{} - {}", page, platform) if page else conditional_escape(platform)
+
+
+@register.tag
+def page_title(parser, token):
+    """`{% page_title %}{% block title %}{% endblock %}{% endpage_title %}`: 「页面 - 平台名称」, or the
+    platform's name alone on a page without a title. A template cannot test whether a block is
+    empty (`self.title` does not exist in Django templates), so the tag renders it and decides."""
+    nodelist = parser.parse(("endpage_title",))
+    parser.delete_first_token()
+    return PageTitleNode(nodelist)
