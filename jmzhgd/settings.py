@@ -167,7 +167,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "jmzhgd.accounts.views.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
+# The address of the pair is the platform's own reading of the client (TRUSTED_PROXY_COUNT), the one
+# the rate limits and the audit log use. Without it axes falls back to REMOTE_ADDR (django-ipware is
+# not installed), which behind the proxy is the proxy for everyone: the pair would then be the
+# username alone, and anyone could lock any account (ASVS 6.1.1, no malicious account lockout).
+AXES_CLIENT_IP_CALLABLE = "jmzhgd.core.actor.client_ip"
 AXES_VERBOSE = False
 
 # --- Rate limits (jmzhgd.core.ratelimit): per client IP, counted in the database -------------
@@ -181,12 +185,19 @@ RATE_LIMITS = {
         600,
         ["GET", "POST"],
     ),
+    # The collection-app login has no captcha: one address may try few passwords, whatever the
+    # usernames (the longest matching path prefix applies, so the API's general limit does not).
+    "/api/v1/auth/token": (env.int("API_LOGIN_RATE_LIMIT_PER_MINUTE", default=20), 60, ["POST"]),
     "/api/": (
         env.int("API_RATE_LIMIT_PER_MINUTE", default=6000),
         60,
         ["GET", "POST", "PUT", "PATCH", "DELETE"],
     ),
 }
+
+# …and per username, across all addresses (jmzhgd.api.endpoints.login): a password guessed from
+# many addresses is slowed down without locking the owner out of the web login. (limit, seconds)
+API_LOGIN_USERNAME_RATE_LIMIT = (env.int("API_LOGIN_USERNAME_RATE_LIMIT_PER_10_MINUTES", default=10), 600)
 
 # --- Captcha --------------------------------------------------------------------------------
 # There is deliberately no setting here that switches the captcha off: the tests switch the

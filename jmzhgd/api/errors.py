@@ -6,8 +6,11 @@ from __future__ import annotations
 class ApiError(Exception):
     """Raised anywhere under the API; the handler turns it into a JSON answer with `status`."""
 
-    def __init__(self, status: int, code: str, message: str, field: str | None = None, **extra):
+    def __init__(
+        self, status: int, code: str, message: str, field: str | None = None, *, headers=None, **extra
+    ):
         super().__init__(message)
+        self.headers = headers or {}
         self.status = status
         self.code = code
         self.message = message
