@@ -24,7 +24,7 @@ def serve_private_file(field_file, *, download_name: str | None = None, inline: 
     response = FileResponse(
         handle, content_type=content_type, as_attachment=as_attachment, filename=download_name or ""
     )
-    response["Cache-Control"] = "private, max-age=300"
+    response["Cache-Control"] = "no-store, private"  # faces and ID cards: no cache keeps a copy
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = (
         "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"

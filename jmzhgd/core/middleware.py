@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 
 class MethodNotAllowedPageMiddleware:
@@ -19,4 +20,21 @@ class MethodNotAllowedPageMiddleware:
             page = render(request, "405.html", status=405)
             page["Allow"] = response.get("Allow", "")
             return page
+        return response
+
+
+class PrivateNoStoreMiddleware:
+    """Whatever a signed-in account is shown (pages, exports, ID-card images) carries personal
+    data: no browser, shared computer's cache or proxy may keep it (`Cache-Control: no-store,
+    private`). The API too, whole: its answers are for one client (a roster, a new app token) and
+    none is worth caching. After AuthenticationMiddleware, so `request.user` is known."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.path_info.startswith("/api/") or (user is not None and user.is_authenticated):
+            patch_cache_control(response, no_store=True, private=True)
         return response
