@@ -32,6 +32,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "jmzhgd.core.views.error_400"
 handler403 = "jmzhgd.core.views.error_403"
 handler404 = "jmzhgd.core.views.error_404"
 handler500 = "jmzhgd.core.views.error_500"

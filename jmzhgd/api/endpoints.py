@@ -136,7 +136,15 @@ class TokenOut(Schema):
 
 @api.post(
     "/auth/token",
-    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={
+        200: TokenOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        413: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
     tags=["采集APP登录"],
     summary="采集APP用项目账号登录，取得短期令牌",
     description=(

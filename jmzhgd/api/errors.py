@@ -109,6 +109,28 @@ def unavailable_response():
     return response
 
 
+# Answers Django gives outside the API's views (an unknown path, a method a path does not take, a
+# request it cannot parse), in the API's own JSON: a client never has to read an HTML page.
+STATUS_ERRORS = {
+    400: ("bad_request", "请求无法解析。"),
+    403: ("forbidden", "无权访问。"),
+    404: ("not_found", "资源不存在或无权访问。"),
+    405: ("method_not_allowed", "该接口不支持此请求方法。"),
+}
+
+
+def status_response(status: int):
+    """The API's JSON error for an HTTP status Django answered by itself."""
+    from django.http import JsonResponse
+
+    code, message = STATUS_ERRORS[status]
+    return JsonResponse(
+        {"code": code, "message": message, "field": None},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
 def uncaught_error_response(exc: BaseException | None):
     """The API's answer to an exception raised outside its views (e.g. in a middleware): JSON, never
     the HTML error page; 503 + Retry-After when the database was unreachable, else 500."""
