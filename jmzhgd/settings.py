@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: its `runserver` command takes precedence (jmzhgd/core/management). The
+    # app has no templates or static files whose order could matter.
+    "jmzhgd.core",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "crispy_forms",
@@ -64,7 +67,6 @@ INSTALLED_APPS = [
     "django_filters",
     "rules",
     "ninja",
-    "jmzhgd.core",
     "jmzhgd.accounts",
     "projects",
     "enterprises",
@@ -308,6 +310,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # runserver's request log (query strings included) had a handler of its own in Django's
+        # defaults, without the masking filter: it goes through the masking console instead.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # pypdf reports each oddity of a damaged but readable upload (jmzhgd/core/pdf_safety.py).
         "pypdf": {"level": "ERROR"},
     },
