@@ -302,7 +302,10 @@ if TRUSTED_PROXY_COUNT:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_pii": {"()": "jmzhgd.core.logging.MaskIdNumbersFilter"}},
+    "filters": {
+        "mask_pii": {"()": "jmzhgd.core.logging.MaskIdNumbersFilter"},
+        "forbidden_one_line": {"()": "jmzhgd.core.logging.ForbiddenOneLineFilter"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_pii"], "formatter": "plain"},
@@ -310,6 +313,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # A 403 is logged as one line (user, URL, reason), not with a traceback.
+        "django.request": {"filters": ["forbidden_one_line"]},
+        "django.security.csrf": {"filters": ["forbidden_one_line"]},
         # runserver's request log (query strings included) had a handler of its own in Django's
         # defaults, without the masking filter: it goes through the masking console instead.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
