@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: its `runserver` command takes precedence (jmzhgd/core/management). The
+    # app has no templates or static files whose order could matter.
+    "jmzhgd.core",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "crispy_forms",
@@ -64,7 +67,6 @@ INSTALLED_APPS = [
     "django_filters",
     "rules",
     "ninja",
-    "jmzhgd.core",
     "jmzhgd.accounts",
     "projects",
     "enterprises",
@@ -82,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "jmzhgd.core.middleware.PrivateNoStoreMiddleware",
     "jmzhgd.accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -168,7 +171,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "jmzhgd.accounts.views.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
+# The address of the pair is the platform's own reading of the client (TRUSTED_PROXY_COUNT), the one
+# the rate limits and the audit log use. Without it axes falls back to REMOTE_ADDR (django-ipware is
+# not installed), which behind the proxy is the proxy for everyone: the pair would then be the
+# username alone, and anyone could lock any account (ASVS 6.1.1, no malicious account lockout).
+AXES_CLIENT_IP_CALLABLE = "jmzhgd.core.actor.client_ip"
 AXES_VERBOSE = False
 
 # --- Rate limits (jmzhgd.core.ratelimit): per client IP, counted in the database -------------
@@ -182,12 +189,19 @@ RATE_LIMITS = {
         600,
         ["GET", "POST"],
     ),
+    # The collection-app login has no captcha: one address may try few passwords, whatever the
+    # usernames (the longest matching path prefix applies, so the API's general limit does not).
+    "/api/v1/auth/token": (env.int("API_LOGIN_RATE_LIMIT_PER_MINUTE", default=20), 60, ["POST"]),
     "/api/": (
         env.int("API_RATE_LIMIT_PER_MINUTE", default=6000),
         60,
         ["GET", "POST", "PUT", "PATCH", "DELETE"],
     ),
 }
+
+# …and per username, across all addresses (jmzhgd.api.endpoints.login): a password guessed from
+# many addresses is slowed down without locking the owner out of the web login. (limit, seconds)
+API_LOGIN_USERNAME_RATE_LIMIT = (env.int("API_LOGIN_USERNAME_RATE_LIMIT_PER_10_MINUTES", default=10), 600)
 
 # --- Captcha --------------------------------------------------------------------------------
 # There is deliberately no setting here that switches the captcha off: the tests switch the
@@ -292,7 +306,10 @@ if TRUSTED_PROXY_COUNT:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_pii": {"()": "jmzhgd.core.logging.MaskIdNumbersFilter"}},
+    "filters": {
+        "mask_pii": {"()": "jmzhgd.core.logging.MaskIdNumbersFilter"},
+        "forbidden_one_line": {"()": "jmzhgd.core.logging.ForbiddenOneLineFilter"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_pii"], "formatter": "plain"},
@@ -303,6 +320,12 @@ LOGGING = {
         # second time beside the root handler: its records go through the root handler alone.
         "django": {"handlers": [], "level": "INFO"},
         "django.db.backends": {"level": "WARNING"},
+        # A 403 is logged as one line (user, URL, reason), not with a traceback.
+        "django.request": {"filters": ["forbidden_one_line"]},
+        "django.security.csrf": {"filters": ["forbidden_one_line"]},
+        # runserver's request log (query strings included) had a handler of its own in Django's
+        # defaults, without the masking filter: it goes through the masking console instead.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # pypdf reports each oddity of a damaged but readable upload (jmzhgd/core/pdf_safety.py).
         "pypdf": {"level": "ERROR"},
     },

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from jmzhgd.accounts.views import admin_login
 from jmzhgd.api.endpoints import api
 from jmzhgd.core import health
 from jmzhgd.core import views as core_views
@@ -11,6 +12,8 @@ from jmzhgd.core import views as core_views
 admin.site.site_header = "江门市智慧工地实名制管理平台 · 系统管理"
 admin.site.site_title = "实名制平台管理"
 admin.site.index_title = "系统管理"
+# The admin has no login form of its own: /admin/login/ sends staff to the platform's login.
+admin.site.login = admin_login
 
 urlpatterns = [
     # First: devices call the API hundreds of times a second, and Django tries the patterns in
@@ -36,6 +39,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "jmzhgd.core.views.error_400"
 handler403 = "jmzhgd.core.views.error_403"
 handler404 = "jmzhgd.core.views.error_404"
 handler500 = "jmzhgd.core.views.error_500"

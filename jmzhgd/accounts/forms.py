@@ -9,10 +9,17 @@ from jmzhgd.core.captcha import captcha_field
 class LoginForm(AuthenticationForm):
     """账号, 密码, 验证码. The captcha is checked before the password is tried."""
 
+    # A username longer than any account's is refused here, before authenticate(): its failure
+    # would otherwise be recorded by axes in a 255-character column (a 500 on PostgreSQL).
     username = forms.CharField(
-        label="账号", max_length=150, widget=forms.TextInput(attrs={"autofocus": True})
+        label="账号",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True}),
+        error_messages={"required": "请填写账号。", "max_length": "账号不能超过 150 个字符。"},
     )
-    password = forms.CharField(label="密码", strip=False, widget=forms.PasswordInput)
+    password = forms.CharField(
+        label="密码", strip=False, widget=forms.PasswordInput, error_messages={"required": "请填写密码。"}
+    )
     captcha = captcha_field()
 
     error_messages = {

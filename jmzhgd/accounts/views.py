@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import REDIRECT_FIELD_NAME, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
@@ -16,6 +19,20 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+def admin_login(request, extra_context=None):
+    """The admin's login page (AdminSite.login, see jmzhgd/urls.py): staff sign in through the
+    platform's own login, with its captcha, lockout and rate limit; the admin's own form had none
+    of them. A signed-in account without admin rights is told so (no redirect loop back here)."""
+    next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = reverse("admin:index")
+    if not request.user.is_authenticated:
+        return redirect_to_login(next_url, reverse("accounts:login"))
+    if request.user.is_active and request.user.is_staff:
+        return redirect(next_url)
+    raise PermissionDenied("该账号没有系统管理权限。")
 
 
 class LogoutView(auth_views.LogoutView):

@@ -21,6 +21,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from pydantic import Field
 
+from jmzhgd.core import ratelimit
 from jmzhgd.core.actor import Actor, client_ip
 
 from . import services
@@ -55,7 +56,10 @@ def _json(request, status: int, payload: dict):
 
 @api.exception_handler(ApiError)
 def _api_error(request, exc: ApiError):
-    return _json(request, exc.status, exc.payload())
+    response = _json(request, exc.status, exc.payload())
+    for name, value in exc.headers.items():
+        response[name] = value
+    return response
 
 
 @api.exception_handler(NinjaValidationError)
@@ -132,13 +136,25 @@ class TokenOut(Schema):
 
 @api.post(
     "/auth/token",
-    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={
+        200: TokenOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        413: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
     tags=["采集APP登录"],
     summary="采集APP用项目账号登录，取得短期令牌",
-    description="与网页登录使用同一账号和同一锁定规则：连续输错密码后该账号在本机被暂时锁定（返回 429）。",
+    description=(
+        "与网页登录使用同一账号和同一锁定规则：连续输错密码后该账号在本机被暂时锁定（返回 429）。"
+        "同一地址或同一账号在短时间内登录次数过多时返回 429 和 Retry-After。"
+    ),
 )
 def login(request, payload: LoginIn):
     check_body_size(request)
+    _limit_attempts_per_username(payload.username)
     user = authenticate(request=request, username=payload.username, password=payload.password)
     if user is None:
         if getattr(request, "axes_locked_out", False):
@@ -164,6 +180,22 @@ def login(request, payload: LoginIn):
         "projectId": user.project_id,
         "projectName": user.project.name,
     }
+
+
+def _limit_attempts_per_username(username: str) -> None:
+    """Attempts on one username from all addresses together (the per-address limit is the rate-limit
+    middleware's): guessing one account's password from many addresses is slowed down, and only the
+    app login waits — the web login, with its captcha, stays open to the owner (ASVS 6.1.1)."""
+    limit, seconds = settings.API_LOGIN_USERNAME_RATE_LIMIT
+    rule = ratelimit.Rule("api-login-username", limit, seconds)
+    if ratelimit.over_limit(username.strip().lower(), rule):
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"该账号登录尝试过于频繁，{ratelimit.limited_message(rule)}",
+            "username",
+            headers={"Retry-After": str(seconds)},
+        )
 
 
 def _mount_routers() -> None:

@@ -6,8 +6,11 @@ from __future__ import annotations
 class ApiError(Exception):
     """Raised anywhere under the API; the handler turns it into a JSON answer with `status`."""
 
-    def __init__(self, status: int, code: str, message: str, field: str | None = None, **extra):
+    def __init__(
+        self, status: int, code: str, message: str, field: str | None = None, *, headers=None, **extra
+    ):
         super().__init__(message)
+        self.headers = headers or {}
         self.status = status
         self.code = code
         self.message = message
@@ -104,6 +107,28 @@ def unavailable_response():
     response = JsonResponse(SERVICE_UNAVAILABLE, status=503, json_dumps_params={"ensure_ascii": False})
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+# Answers Django gives outside the API's views (an unknown path, a method a path does not take, a
+# request it cannot parse), in the API's own JSON: a client never has to read an HTML page.
+STATUS_ERRORS = {
+    400: ("bad_request", "请求无法解析。"),
+    403: ("forbidden", "无权访问。"),
+    404: ("not_found", "资源不存在或无权访问。"),
+    405: ("method_not_allowed", "该接口不支持此请求方法。"),
+}
+
+
+def status_response(status: int):
+    """The API's JSON error for an HTTP status Django answered by itself."""
+    from django.http import JsonResponse
+
+    code, message = STATUS_ERRORS[status]
+    return JsonResponse(
+        {"code": code, "message": message, "field": None},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 def uncaught_error_response(exc: BaseException | None):

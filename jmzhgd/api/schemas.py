@@ -21,7 +21,8 @@ class ErrorOut(Schema):
     field: str | None = Field(None, description="出错的字段（请求头、路径参数或请求体字段），无则为 null")
 
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+# 400 is bad_json: a body that is not JSON (jmzhgd.api.endpoints._http_error).
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ErrorOut}
 
 
 def name_text(label: str) -> AfterValidator:

@@ -77,7 +77,7 @@ def serve_private_file(
     as_attachment = not inline or content_type not in SAFE_INLINE_TYPES
     filename = download_filename(download_name, field_file.name) if download_name else ""
     response = FileResponse(handle, content_type=content_type, as_attachment=as_attachment, filename=filename)
-    response["Cache-Control"] = "private, max-age=300"
+    response["Cache-Control"] = "no-store, private"  # faces and ID cards: no cache keeps a copy
     response["X-Content-Type-Options"] = "nosniff"
     policy = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
     if frame_same_origin and not as_attachment:

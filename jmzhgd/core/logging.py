@@ -20,3 +20,22 @@ class MaskIdNumbersFilter(logging.Filter):
         if masked != message:
             record.msg, record.args = masked, None
         return True
+
+
+class ForbiddenOneLineFilter(logging.Filter):
+    """On `django.request`: a 403 is an answer the platform meant to give (a supervisor pressing a
+    project's button, an expired form), not a fault; Django logged each with a full traceback.
+    Here it becomes one line: who, which URL, why."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) != 403:
+            return True
+        request = getattr(record, "request", None)
+        exception = record.exc_info[1] if record.exc_info else None
+        reason = str(exception) if exception is not None and str(exception) else record.getMessage()
+        user = getattr(request, "user", None)
+        who = user.get_username() if user is not None and user.is_authenticated else "anonymous"
+        url = f"{request.method} {request.get_full_path()}" if request is not None else "-"
+        record.msg, record.args = "Forbidden: user=%s url=%s reason=%s", (who, url, reason)
+        record.exc_info = record.exc_text = record.stack_info = None
+        return True

@@ -39,6 +39,8 @@ def _rules() -> tuple[dict[str, Rule], list[tuple[str, Rule]]]:
             by_prefix.append((target, rule))
         else:
             by_name[target] = rule
+    # The most specific prefix decides (the app login's own limit before the API's general one).
+    by_prefix.sort(key=lambda item: len(item[0]), reverse=True)
     return by_name, by_prefix
 
 
@@ -102,8 +104,17 @@ def purge_ended_windows(now: datetime | None = None) -> int:
     return deleted
 
 
+def over_limit(key: str, rule: Rule) -> bool:
+    """Count one request for `key`; True when it is past the rule's limit in this window."""
+    return hit(key, rule) > rule.limit
+
+
+def limited_message(rule: Rule) -> str:
+    return f"请求过于频繁，请 {max(rule.seconds // 60, 1)} 分钟后再试。"
+
+
 def too_many(request, rule: Rule) -> HttpResponse:
-    message = f"请求过于频繁，请 {max(rule.seconds // 60, 1)} 分钟后再试。"
+    message = limited_message(rule)
     if request.path_info.startswith("/api/"):
         response = JsonResponse({"code": "rate_limited", "message": message, "field": None}, status=429)
     else:
@@ -118,6 +129,6 @@ class RateLimitMiddleware:
 
     def __call__(self, request):
         rule = rule_for(request)
-        if rule is not None and hit(client_ip(request) or "unknown", rule) > rule.limit:
+        if rule is not None and over_limit(client_ip(request) or "unknown", rule):
             return too_many(request, rule)
         return self.get_response(request)
