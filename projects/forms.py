@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 
 from jmzhgd.core.captcha import captcha_field
+from jmzhgd.core.forms import PlatformFormMixin
 from jmzhgd.core.uploads import clean_image, clean_image_or_pdf
 from jmzhgd.core.validators import normalise_text, validate_credit_code, validate_mobile, validate_phone
 
@@ -73,7 +74,7 @@ DECLARATION_FIELDS = [
 ]
 
 
-class DeclarationForm(ProjectFieldsMixin, forms.ModelForm):
+class DeclarationForm(PlatformFormMixin, ProjectFieldsMixin, forms.ModelForm):
     """项目申报 (public): the fields of SPEC §3, attachments, captcha."""
 
     attachments = MultipleFileField(
@@ -119,7 +120,7 @@ class DeclarationForm(ProjectFieldsMixin, forms.ModelForm):
         return checked
 
 
-class DeclarationStatusForm(forms.Form):
+class DeclarationStatusForm(PlatformFormMixin, forms.Form):
     """申报进度查询: number + the contact phone given in the declaration."""
 
     number = forms.CharField(label="申报编号", max_length=20)
@@ -133,7 +134,7 @@ class DeclarationStatusForm(forms.Form):
         return normalise_text(self.cleaned_data.get("phone")).removeprefix("+86")
 
 
-class RejectForm(forms.Form):
+class RejectForm(PlatformFormMixin, forms.Form):
     reason = forms.CharField(
         label="驳回原因",
         max_length=500,
@@ -148,7 +149,7 @@ class RejectForm(forms.Form):
         return reason
 
 
-class DirectProjectForm(ProjectFieldsMixin, forms.ModelForm):
+class DirectProjectForm(PlatformFormMixin, ProjectFieldsMixin, forms.ModelForm):
     """A supervisor creates a project that existed on the old platform, and its account."""
 
     permit_number = forms.CharField(label="施工许可证号", max_length=50, required=False)
@@ -180,7 +181,7 @@ class DirectProjectForm(ProjectFieldsMixin, forms.ModelForm):
         return normalise_text(self.cleaned_data.get("permit_number"))
 
 
-class ProjectEditForm(ProjectFieldsMixin, forms.ModelForm):
+class ProjectEditForm(PlatformFormMixin, ProjectFieldsMixin, forms.ModelForm):
     """【编辑】: every field of SPEC §4 (the declaration's plus status, 竣工日期, 工资专户, 劳资专管员)."""
 
     class Meta:
@@ -223,7 +224,7 @@ class ProjectEditForm(ProjectFieldsMixin, forms.ModelForm):
         return cleaned
 
 
-class PermitForm(forms.ModelForm):
+class PermitForm(PlatformFormMixin, forms.ModelForm):
     class Meta:
         model = ConstructionPermit
         fields = ["number", "scope_name", "issued_on"]
@@ -261,7 +262,7 @@ PermitFormSet = inlineformset_factory(
 )
 
 
-class PlaceCodeForm(forms.Form):
+class PlaceCodeForm(PlatformFormMixin, forms.Form):
     """【场所码登记】: the 粤省事 场所码 ID (opaque) and optionally its QR image."""
 
     place_code = forms.CharField(
@@ -289,7 +290,7 @@ class PlaceCodeForm(forms.Form):
         return clean_image(upload, label="场所码二维码图片")
 
 
-class LocationForm(forms.Form):
+class LocationForm(PlatformFormMixin, forms.Form):
     """【项目定位】: WGS-84 latitude and longitude; these inputs work without any map service."""
 
     lat = forms.DecimalField(

@@ -1,11 +1,17 @@
 import django_filters
 from django import forms
 
+from .forms import PlatformFormMixin
 from .models import AuditLog
 
 
 class BootstrapFilterSet(django_filters.FilterSet):
     """A FilterSet whose form widgets carry Bootstrap classes; list pages' filters inherit it."""
+
+    def get_form_class(self):
+        # Dates in the plausible range, messages naming the filter (jmzhgd.core.forms).
+        form = super().get_form_class()
+        return type(form.__name__, (PlatformFormMixin, form), {})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

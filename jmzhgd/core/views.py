@@ -6,12 +6,11 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django_tables2 import RequestConfig
 
 from .access import project_for, require_supervisor
 from .filters import AuditLogFilter
 from .models import AuditLog
-from .tables import AuditLogTable
+from .tables import AuditLogTable, paginate_table
 
 
 @login_required
@@ -39,7 +38,7 @@ def support(request):
 def _audit_page(request, queryset, context):
     filterset = AuditLogFilter(request.GET, queryset=queryset.select_related("project"))
     table = AuditLogTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
+    paginate_table(request, table)
     return render(request, "core/audit_log.html", {"filter": filterset, "table": table, **context})
 
 
