@@ -168,3 +168,10 @@ def test_the_details_export_reads_punches_in_one_streamed_query_whatever_their_n
     for day in range(17, 30):
         work_day(site.mid_month, day)
     assert queries() == before
+
+
+def test_the_export_button_says_it_exports_the_current_filter_and_how_many(project_client, site):
+    response = project_client.get(details_url(site.project, date_from="2026-04-01", date_to="2026-04-30"))
+    count = response.context["page_obj"].paginator.count
+    assert count > 0
+    assert f"导出当前筛选（{count} 条）" in response.content.decode()

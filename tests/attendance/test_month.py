@@ -239,3 +239,10 @@ def test_a_name_in_the_grid_links_to_that_persons_details_of_the_month(project_c
     assert link in content
     response = project_client.get(link.replace("&amp;", "&"))
     assert {row.cells[2] for row in response.context["rows"]} == {"李中途"}
+
+
+def test_the_export_button_says_it_exports_the_current_filter_and_how_many(project_client, site):
+    page = project_client.get(month_url(site.project, month="2026-04")).content.decode()
+    count = project_client.get(month_url(site.project, month="2026-04")).context["page_obj"].paginator.count
+    assert count > 0
+    assert f"导出当前筛选（2026年4月，{count} 人）" in page
