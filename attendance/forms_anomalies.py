@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from jmzhgd.core.forms import PlatformFormMixin
+
 from .anomalies import candidate_entries
 
 
@@ -12,7 +14,7 @@ class EntryChoiceField(forms.ModelChoiceField):
         return f"{entry.person.name}（{entry.person.id_number_masked}）· {entry.unit.enterprise.name} · {entry.team.name}"
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(PlatformFormMixin, forms.Form):
     entry = EntryChoiceField(
         queryset=None,
         label="关联人员",
@@ -34,7 +36,7 @@ class ResolveForm(forms.Form):
                 self.initial["entry"] = match.pk
 
 
-class DismissForm(forms.Form):
+class DismissForm(PlatformFormMixin, forms.Form):
     reason = forms.CharField(
         label="忽略原因",
         max_length=200,

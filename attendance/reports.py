@@ -14,10 +14,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from jmzhgd.core.codes import AttendType, Direction
+from jmzhgd.core.forms import check_plausible_date
 from workforce.models import Person, RosterEntry
 
 from .models import AnomalyStatus, DailySummary, Punch, PunchSource
@@ -33,14 +35,19 @@ MONTH_TOTAL_HEADER = ["出勤天数", "工时合计"]
 
 
 def month_start(value: str | None, today: datetime.date | None = None) -> datetime.date | None:
-    """'YYYY-MM' → the first day of that month; empty → this month (Asia/Shanghai); bad → None."""
+    """'YYYY-MM' → the first day of that month; empty → this month (Asia/Shanghai); bad → None.
+
+    A month outside the platform's date range is bad too: 9999-12 has no next month to link to.
+    """
     today = today or timezone.localdate()
     if not value:
         return today.replace(day=1)
     try:
         year, month = (int(part) for part in value.split("-"))
-        return datetime.date(year, month, 1)
-    except ValueError:
+        start = datetime.date(year, month, 1)
+        check_plausible_date(start, "月份")
+        return start
+    except (ValueError, ValidationError):
         return None
 
 

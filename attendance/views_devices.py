@@ -6,19 +6,18 @@ from __future__ import annotations
 import django_filters
 import django_tables2 as tables
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import Direction
 from jmzhgd.core.filters import BootstrapFilterSet
+from jmzhgd.core.tables import paginate_table
 
 from . import devices as actions
 from .models import Device
@@ -92,7 +91,7 @@ def device_list(request, project_id):
     project = project_for(request, project_id)
     filterset = DeviceFilter(request.GET, queryset=Device.objects.filter(project=project))
     table = DeviceTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
+    paginate_table(request, table)
     return render(
         request,
         "attendance/devices.html",

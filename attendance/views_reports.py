@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,12 +13,13 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.audit import record
 from jmzhgd.core.files import serve_private_file
+from jmzhgd.core.forms import EARLIEST_DATE, LATEST_DATE
+from jmzhgd.core.tables import paginate_table
 
 from . import exports
 from .anomalies import dismiss_anomaly, resolve_anomaly
@@ -62,14 +62,17 @@ def _tabs(project, active: str) -> list[dict]:
 
 
 def _month_report(request, project):
-    """The month report for the request's filters, or (None, message) for a bad month."""
+    """The month report for the request's filters, and a message when the month was bad (this
+    month's report is shown instead)."""
     start = month_start(request.GET.get("month", "").strip())
+    error = None
     if start is None:
-        return None, None, "月份格式应为 YYYY-MM，例如 2026-04。"
+        error = f"月份应为 YYYY-MM 格式，在 {EARLIEST_DATE:%Y-%m} 至 {LATEST_DATE:%Y-%m} 之间，例如 2026-04；已显示本月。"
+        start = month_start("")
     data = request.GET.copy()
     data["month"] = f"{start:%Y-%m}"  # the picker shows the month on view, also by default
     filterset = MonthFilter(data, queryset=entries_in_month(project, start), project=project)
-    return MonthReport(project=project, start=start, entries=filterset.qs), filterset, None
+    return MonthReport(project=project, start=start, entries=filterset.qs), filterset, error
 
 
 @login_required
@@ -79,7 +82,6 @@ def month(request, project_id):
     report, filterset, error = _month_report(request, project)
     if error:
         messages.error(request, error)
-        return redirect("attendance:month", project_id=project.pk)
     page = Paginator(report.persons(), MONTH_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(report.rows(page.object_list, first_number=page.start_index()))
     days = [
@@ -146,11 +148,9 @@ def _detail_filter(request, project):
     error = None
     form = filterset.form
     if not form.is_valid():
+        # Each message names its field (jmzhgd.core.forms), so it is shown as it is.
         error = "；".join(
-            f"{form.fields[name].label}：{message}" if name in form.fields else str(message)
-            for name, messages_ in form.errors.items()
-            if name != copied
-            for message in messages_
+            str(message) for name, messages_ in form.errors.items() if name != copied for message in messages_
         )
     else:
         error = filterset.clean_range()
@@ -225,7 +225,7 @@ def anomalies(request, project_id):
     )
     filterset = AnomalyFilter(data, queryset=queryset.order_by("-punched_at", "-id"))
     table = AnomalyTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
+    paginate_table(request, table)
     return render(
         request,
         "attendance/anomalies.html",

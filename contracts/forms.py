@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from enterprises.models import ParticipatingUnit
+from jmzhgd.core.forms import PlatformFormMixin
 from jmzhgd.core.uploads import clean_image_or_pdf, clean_pdf
 
 from .models import Contract
@@ -49,7 +50,7 @@ class ScanFilesField(forms.FileField):
         return cleaned
 
 
-class ContractForm(forms.ModelForm):
+class ContractForm(PlatformFormMixin, forms.ModelForm):
     """合同信息. Saving goes through contracts.services; the form only parses and checks input."""
 
     scans = ScanFilesField(

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,13 +9,14 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from jmzhgd.core import audit
 from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.excel import xlsx_response
 from jmzhgd.core.files import pdf_refusal, serve_private_file
+from jmzhgd.core.forms import day_after
+from jmzhgd.core.tables import paginate_table
 from workforce.models import RosterEntry
 
 from . import services
@@ -45,7 +43,7 @@ def contract_list(request, project_id):
     project = project_for(request, project_id)
     filterset = _ledger_filter(request, project)
     table = ContractLedgerTable(filterset.qs, project=project)
-    RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
+    paginate_table(request, table)
     on_site = annotate_contract_status(RosterEntry.objects.filter(project=project, exit_date__isnull=True))
     counts = dict(on_site.order_by().values_list("contract_status").annotate(n=Count("id")))
     summary = [
@@ -187,7 +185,8 @@ def renew(request, project_id, contract_id):
             "unit": previous.unit_id,
             "contract_type": previous.contract_type,
             "period_type": previous.period_type,
-            "start_date": previous.end_date + timedelta(days=1) if previous.end_date else None,
+            # day_after: a contract stored before dates were range-checked may end on 9999-12-31.
+            "start_date": day_after(previous.end_date),
             "measure_unit": previous.measure_unit,
             "unit_price": previous.unit_price,
         }

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from jmzhgd.core.codes import CorpType, TeamType
+from jmzhgd.core.forms import PlatformFormMixin
 from jmzhgd.core.uploads import clean_image_or_pdf
 from jmzhgd.core.validators import NameFieldsMixin, validate_credit_code, validate_id_number, validate_phone
 
@@ -56,7 +57,7 @@ def _date_not_future(value, label):
 # --- 企业库 ------------------------------------------------------------------------------------------
 
 
-class EnterpriseForm(CheckedFieldsMixin, forms.ModelForm):
+class EnterpriseForm(PlatformFormMixin, CheckedFieldsMixin, forms.ModelForm):
     """企业注册 and 企业信息完善 (the credit code is editable only where the view leaves it in)."""
 
     phone_fields = ("contact_phone",)
@@ -125,7 +126,7 @@ class EnterpriseForm(CheckedFieldsMixin, forms.ModelForm):
 # --- 参建单位 ----------------------------------------------------------------------------------------
 
 
-class UnitDetailsForm(CheckedFieldsMixin, forms.ModelForm):
+class UnitDetailsForm(PlatformFormMixin, CheckedFieldsMixin, forms.ModelForm):
     """项目负责人 and wage bank details, shared by 【添加参建单位】 and 【编辑】."""
 
     id_fields = ("pm_id_number",)
@@ -186,7 +187,7 @@ class UnitAddForm(UnitDetailsForm):
         pass
 
 
-class DateStepForm(forms.Form):
+class DateStepForm(PlatformFormMixin, forms.Form):
     """退场 / 再次进场: one date, default today, never in the future."""
 
     day = forms.DateField(label="日期", widget=DATE_WIDGET, error_messages={"required": "请填写日期。"})
@@ -203,7 +204,7 @@ class DateStepForm(forms.Form):
 # --- 班组 --------------------------------------------------------------------------------------------
 
 
-class TeamForm(CheckedFieldsMixin, forms.ModelForm):
+class TeamForm(PlatformFormMixin, CheckedFieldsMixin, forms.ModelForm):
     """【添加班组】 (with unit and entry date) and 【编辑】 (without them)."""
 
     id_fields = ("leader_id_number", "responsible_id_number")

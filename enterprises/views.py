@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,11 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from jmzhgd.core.access import require_supervisor
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.files import serve_private_file
+from jmzhgd.core.tables import paginate_table
 
 from . import services
 from .filters import EnterpriseFilter
@@ -50,7 +49,7 @@ def enterprise_list(request):
         queryset = queryset.annotate(editable=Value(services.is_supervisor_or_admin(user)))
     filterset = EnterpriseFilter(request.GET, queryset=queryset, user=user)
     table = EnterpriseTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
+    paginate_table(request, table)
     return render(request, "enterprises/list.html", {"filter": filterset, "table": table})
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django_tables2 import RequestConfig
 
 from jmzhgd.core.access import can_write_project, project_for
 from jmzhgd.core.actor import Actor
+from jmzhgd.core.tables import paginate_table
 
 from .exports import table_xlsx
 from .forms import DateStepForm
@@ -23,7 +22,7 @@ def list_and_export_views(build_table, *, template: str, title: str, action: str
     def list_page(request, project_id):
         project = project_for(request, project_id)
         filterset, table = build_table(request, project)
-        RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
+        paginate_table(request, table)
         context = {"project": project, "filter": filterset, "table": table}
         context["can_write"] = can_write_project(request.user, project)
         return render(request, template, context)

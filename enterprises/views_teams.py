@@ -35,7 +35,10 @@ def _team(request, project, team_id) -> Team:
 
 
 def _refused(request, project, team, exc: ValidationError):
-    messages.error(request, exc.messages[0])
+    # A 管理人员班组's detail page states its lock in a note; the same sentence as an error would
+    # be shown twice.
+    if exc.messages[0] != services.MANAGEMENT_TEAM_LOCKED:
+        messages.error(request, exc.messages[0])
     return redirect("enterprises:team_detail", project_id=project.pk, team_id=team.pk)
 
 
@@ -95,6 +98,7 @@ def team_detail(request, project_id, team_id):
         "workers_shown": DETAIL_WORKERS,
         "has_workers": workers.exists(),
         "can_write": can_write_project(request.user, project),
+        "management_note": services.MANAGEMENT_TEAM_LOCKED,
     }
     return render(request, "enterprises/team_detail.html", context)
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 
 from jmzhgd.core.captcha import captcha_field
+from jmzhgd.core.forms import PlatformFormMixin
 from jmzhgd.core.uploads import clean_image, clean_image_or_pdf
 from jmzhgd.core.validators import (
     NameFieldsMixin,
@@ -81,7 +82,7 @@ DECLARATION_FIELDS = [
 ]
 
 
-class DeclarationForm(ProjectFieldsMixin, forms.ModelForm):
+class DeclarationForm(PlatformFormMixin, ProjectFieldsMixin, forms.ModelForm):
     """项目申报 (public): the fields of SPEC §3, attachments, captcha."""
 
     attachments = MultipleFileField(
@@ -127,7 +128,7 @@ class DeclarationForm(ProjectFieldsMixin, forms.ModelForm):
         return checked
 
 
-class DeclarationStatusForm(forms.Form):
+class DeclarationStatusForm(PlatformFormMixin, forms.Form):
     """申报进度查询: number + the contact phone given in the declaration."""
 
     number = forms.CharField(label="申报编号", max_length=20)
@@ -141,7 +142,7 @@ class DeclarationStatusForm(forms.Form):
         return normalise_text(self.cleaned_data.get("phone")).removeprefix("+86")
 
 
-class RejectForm(forms.Form):
+class RejectForm(PlatformFormMixin, forms.Form):
     reason = forms.CharField(
         label="驳回原因",
         max_length=500,
@@ -156,7 +157,7 @@ class RejectForm(forms.Form):
         return reason
 
 
-class DirectProjectForm(ProjectFieldsMixin, forms.ModelForm):
+class DirectProjectForm(PlatformFormMixin, ProjectFieldsMixin, forms.ModelForm):
     """A supervisor creates a project that existed on the old platform, and its account."""
 
     permit_number = forms.CharField(label="施工许可证号", max_length=50, required=False)
@@ -188,7 +189,7 @@ class DirectProjectForm(ProjectFieldsMixin, forms.ModelForm):
         return normalise_text(self.cleaned_data.get("permit_number"))
 
 
-class ProjectEditForm(ProjectFieldsMixin, forms.ModelForm):
+class ProjectEditForm(PlatformFormMixin, ProjectFieldsMixin, forms.ModelForm):
     """【编辑】: every field of SPEC §4 (the declaration's plus status, 竣工日期, 工资专户, 劳资专管员)."""
 
     class Meta:
@@ -231,7 +232,7 @@ class ProjectEditForm(ProjectFieldsMixin, forms.ModelForm):
         return cleaned
 
 
-class PermitForm(NameFieldsMixin, forms.ModelForm):
+class PermitForm(PlatformFormMixin, NameFieldsMixin, forms.ModelForm):
     name_fields = ("scope_name",)
 
     class Meta:
@@ -271,7 +272,7 @@ PermitFormSet = inlineformset_factory(
 )
 
 
-class PlaceCodeForm(forms.Form):
+class PlaceCodeForm(PlatformFormMixin, forms.Form):
     """【场所码登记】: the 粤省事 场所码 ID (opaque) and optionally its QR image."""
 
     place_code = forms.CharField(
@@ -299,7 +300,7 @@ class PlaceCodeForm(forms.Form):
         return clean_image(upload, label="场所码二维码图片")
 
 
-class LocationForm(forms.Form):
+class LocationForm(PlatformFormMixin, forms.Form):
     """【项目定位】: WGS-84 latitude and longitude; these inputs work without any map service."""
 
     lat = forms.DecimalField(

@@ -17,11 +17,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django_tables2 import RequestConfig
 
 from jmzhgd.core.access import can_write_project, project_for, require_supervisor
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.files import serve_private_file
+from jmzhgd.core.tables import paginate_table
 
 from . import overview as figures
 from . import services
@@ -226,7 +226,7 @@ def dashboard(request):
     require_supervisor(request.user)
     projects = figures.with_site_counts(Project.objects.visible_to(request.user))
     table = DashboardProjectTable(projects.order_by("-workers_on_site", "-id"))
-    RequestConfig(request, paginate={"per_page": 10}).configure(table)
+    paginate_table(request, table, 10)
     return render(
         request,
         "projects/dashboard.html",
@@ -245,5 +245,5 @@ def project_list(request):
     projects = figures.with_site_counts(Project.objects.visible_to(request.user))
     filterset = ProjectFilter(request.GET, queryset=projects)
     table = ProjectTable(filterset.qs.order_by("-created_at", "-id"))
-    RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
+    paginate_table(request, table)
     return render(request, "projects/list.html", {"filter": filterset, "table": table})

@@ -7,7 +7,6 @@ page takes it out of the session as it renders it, so it is shown exactly once.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,11 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from jmzhgd.accounts.models import Role, User
 from jmzhgd.core.access import require_supervisor
 from jmzhgd.core.actor import Actor
+from jmzhgd.core.tables import paginate_table
 
 from . import services
 from .filters import AccountFilter
@@ -60,7 +59,7 @@ def account_list(request):
     require_supervisor(request.user)
     filterset = AccountFilter(request.GET, queryset=_accounts_in_scope(request.user).order_by("-date_joined"))
     table = AccountTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
+    paginate_table(request, table)
     return render(request, "projects/account_list.html", {"filter": filterset, "table": table})
 
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from jmzhgd.core.access import require_supervisor
 from jmzhgd.core.actor import Actor, client_ip
 from jmzhgd.core.files import serve_private_file
+from jmzhgd.core.tables import paginate_table
 
 from . import services
 from .filters import DeclarationFilter
@@ -91,7 +90,7 @@ def review_list(request):
     require_supervisor(request.user)
     filterset = DeclarationFilter(request.GET, queryset=_review_queryset(request.user))
     table = DeclarationTable(filterset.qs.order_by("status_rank", "-created_at", "-id"))
-    RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
+    paginate_table(request, table)
     pending = Declaration.objects.visible_to(request.user).filter(status=DeclarationStatus.PENDING).count()
     return render(
         request, "projects/review_list.html", {"filter": filterset, "table": table, "pending": pending}
@@ -147,7 +146,7 @@ def review_reject(request, declaration_id):
     declaration = _declaration_for(request, declaration_id)
     form = RejectForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "驳回时必须填写驳回原因。")
+        # The reason's own error is shown under the field, once.
         return render(
             request,
             "projects/review_detail.html",

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from enterprises.models import ParticipatingUnit, Team
 from jmzhgd.core.codes import PersonCategory, TeamType
+from jmzhgd.core.forms import PlatformFormMixin
 from jmzhgd.core.models import ManagementPost, WorkType
 from jmzhgd.core.uploads import clean_image
 from jmzhgd.core.validators import guard_name_fields
@@ -40,7 +41,7 @@ NAME_FIELDS = ("name", "urgent_contact_name", "bank_name")
 IMAGE_FIELDS = {"photo": "头像", "id_front_image": "身份证正面照", "id_back_image": "身份证反面照"}
 
 
-class PersonForm(forms.Form):
+class PersonForm(PlatformFormMixin, forms.Form):
     """人员库 form (add and correct). Validation is upsert_person's; this form only parses.
 
     `person` set: correcting an existing person, whose 证件类型 and 证件号码 stay as they are.
@@ -87,6 +88,7 @@ class PersonForm(forms.Form):
             fields["phone"].widget.attrs.update({"inputmode": "tel"})
         guard_name_fields(fields, NAME_FIELDS)
         self.fields = fields
+        self.apply_platform_rules_to_fields()  # the fields were built after the mixin's __init__
 
     def _clean_upload(self, name):
         upload = self.cleaned_data.get(name)
@@ -118,7 +120,7 @@ class CollectionForm(PersonForm):
     capture = True
 
 
-class EntryDetailsForm(forms.Form):
+class EntryDetailsForm(PlatformFormMixin, forms.Form):
     """Step 2 of the 人员进场 wizard (and the optional entry on the 采集 page).
 
     Choices are narrowed to the project and to what the chosen unit and category allow; the rules
@@ -212,7 +214,7 @@ def post_choices(unit) -> list[ManagementPost]:
     return [p for p in ManagementPost.objects.filter(is_active=True) if p.applies_to(unit.corp_type)]
 
 
-class ExitForm(forms.Form):
+class ExitForm(PlatformFormMixin, forms.Form):
     exit_date = forms.DateField(label="退场日期", widget=DATE_INPUT)
 
     def __init__(self, *args, **kwargs):

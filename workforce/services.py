@@ -34,6 +34,7 @@ from jmzhgd.core.codes import (
     PersonCategory,
     PoliticsType,
 )
+from jmzhgd.core.forms import check_plausible_date
 from jmzhgd.core.models import ManagementPost, WorkType
 from jmzhgd.core.pii import id_digest
 from jmzhgd.core.validators import (
@@ -81,9 +82,9 @@ def _blank(value) -> bool:
 
 def _as_date(value, label: str) -> date:
     if isinstance(value, datetime.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, date):
-        return value
+        return check_plausible_date(value, label)
     parsed = None
     try:
         parsed = parse_date(str(value).strip())
@@ -91,7 +92,7 @@ def _as_date(value, label: str) -> date:
         pass
     if parsed is None:
         raise ValidationError(f"{label}应为有效日期，格式 YYYY-MM-DD。")
-    return parsed
+    return check_plausible_date(parsed, label)
 
 
 def _clean_person_data(data: dict) -> tuple[str, str, dict]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,7 +11,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from contracts.status import annotate_contract_status
 from jmzhgd.core import audit
@@ -20,6 +18,7 @@ from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.excel import xlsx_response
 from jmzhgd.core.files import serve_private_file
+from jmzhgd.core.tables import paginate_table
 
 from .exports import roster_sheet
 from .filters import RosterFilter
@@ -49,7 +48,7 @@ def roster(request, project_id):
     filterset = _filtered(request, project)
     can_write = can_write_project(request.user, project)
     table = RosterTable(filterset.qs, can_write=can_write, order_by="-entry_date")
-    RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
+    paginate_table(request, table)
     return render(
         request,
         "workforce/roster.html",

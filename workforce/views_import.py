@@ -19,13 +19,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.excel import XLSX_CONTENT_TYPE, without_formulas, xlsx_response
 from jmzhgd.core.files import download_filename
 from jmzhgd.core.filters import BootstrapFilterSet
+from jmzhgd.core.tables import paginate_table
 
 from . import imports
 from .models import ImportBatch, ImportBatchStatus
@@ -127,7 +127,7 @@ def import_history(request, project_id: int):
     )
     batch_filter = ImportBatchFilter(request.GET, queryset=batches)
     table = ImportBatchTable(batch_filter.qs)
-    RequestConfig(request, paginate={"per_page": 20}).configure(table)
+    paginate_table(request, table, 20)
     return render(
         request,
         "workforce/import_history.html",

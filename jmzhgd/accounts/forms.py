@@ -4,9 +4,10 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 from jmzhgd.core.captcha import captcha_field
+from jmzhgd.core.forms import PlatformFormMixin
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(PlatformFormMixin, AuthenticationForm):
     """账号, 密码, 验证码. The captcha is checked before the password is tried."""
 
     # A username longer than any account's is refused here, before authenticate(): its failure
@@ -37,7 +38,7 @@ class LoginForm(AuthenticationForm):
         return super().clean()
 
 
-class PlatformPasswordChangeForm(PasswordChangeForm):
+class PlatformPasswordChangeForm(PlatformFormMixin, PasswordChangeForm):
     error_messages = {
         **PasswordChangeForm.error_messages,
         "password_incorrect": "原密码不正确，请重新输入。",

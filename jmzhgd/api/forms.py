@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django import forms
 
+from jmzhgd.core.forms import PlatformFormMixin
 from projects.models import Project
 
 from .services import new_form_token
 
 
-class CredentialForm(forms.Form):
+class CredentialForm(PlatformFormMixin, forms.Form):
     name = forms.CharField(
         label="用途说明",
         max_length=100,

@@ -6,16 +6,15 @@ credentials to vendors is a supervisor task (SPEC §1, §10).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from jmzhgd.core.access import can_write_project, project_for, require_supervisor
 from jmzhgd.core.actor import Actor
+from jmzhgd.core.tables import paginate_table
 from projects.models import Project
 
 from . import services
@@ -30,7 +29,7 @@ def _list_page(request, queryset, context):
     filterset = CredentialFilter(request.GET, queryset=queryset)
     visible = frozenset(Project.objects.visible_to(request.user).values_list("pk", flat=True))
     table = CredentialTable(filterset.qs, visible_project_ids=visible)
-    RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
+    paginate_table(request, table)
     return render(request, "api/credential_list.html", {"filter": filterset, "table": table, **context})
 
 

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 
 from .audit_actions import ACTION_LABELS
+from .forms import PlatformFormMixin
 from .models import AuditLog
 
 ACTION_CHOICES = sorted(ACTION_LABELS.items(), key=lambda item: item[0])
@@ -9,6 +10,11 @@ ACTION_CHOICES = sorted(ACTION_LABELS.items(), key=lambda item: item[0])
 
 class BootstrapFilterSet(django_filters.FilterSet):
     """A FilterSet whose form widgets carry Bootstrap classes; list pages' filters inherit it."""
+
+    def get_form_class(self):
+        # Dates in the plausible range, messages naming the filter (jmzhgd.core.forms).
+        form = super().get_form_class()
+        return type(form.__name__, (PlatformFormMixin, form), {})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,9 @@
+import copy
+
 import django_tables2 as tables
+from django.conf import settings
 from django.utils.html import format_html
+from django_tables2 import RequestConfig
 
 from .audit_actions import action_label
 from .audit_display import changes_table, object_link, persons_of_entries
@@ -49,3 +53,35 @@ class AuditLogTable(tables.Table):
         return (
             format_html('<details><summary class="small text-nowrap">查看</summary>{}</details>', table) if table else ""
         )
+
+
+# ASVS 5.0 V2.2.1 / V15.1.3: a page size from the query string is bounded, so one request cannot
+# ask for the whole audit log (?per_page=1000000) or crash the paginator (?per_page=-1).
+MAX_PER_PAGE = 100
+
+
+def clamp_per_page(value, default: int) -> int:
+    try:
+        asked = int(str(value).strip())
+    except (TypeError, ValueError):
+        return default
+    return min(max(asked, 1), MAX_PER_PAGE)
+
+
+def paginate_table(request, table, per_page: int | None = None):
+    """django-tables2's RequestConfig with the page size from ?per_page clamped to 1..MAX_PER_PAGE.
+
+    Every list page paginates through here; RequestConfig reads request.GET itself, so it is handed
+    a shallow copy of the request whose query string carries the clamped value.
+    """
+    default = per_page or settings.PAGE_SIZE
+    field = table.prefixed_per_page_field
+    shadow = request
+    if field in request.GET:
+        query = request.GET.copy()
+        query[field] = str(clamp_per_page(query[field], default))
+        shadow = copy.copy(request)
+        shadow.GET = query
+    RequestConfig(shadow, paginate={"per_page": default}).configure(table)
+    table.request = request
+    return table

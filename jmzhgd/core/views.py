@@ -7,12 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views import defaults
-from django_tables2 import RequestConfig
 
 from .access import project_for, require_supervisor
 from .filters import AuditLogFilter
 from .models import AuditLog
-from .tables import AuditLogTable
+from .tables import AuditLogTable, paginate_table
 
 
 @login_required
@@ -40,7 +39,7 @@ def support(request):
 def _audit_page(request, queryset, context):
     filterset = AuditLogFilter(request.GET, queryset=queryset.select_related("project"))
     table = AuditLogTable(filterset.qs, user=request.user)
-    RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
+    paginate_table(request, table)
     return render(request, "core/audit_log.html", {"filter": filterset, "table": table, **context})
 
 

@@ -78,9 +78,11 @@ def test_an_impossible_date_is_named_once(project_client, site):
     response = project_client.get(details_url(site.project, date_from="2026-02-30"))
     page = response.content.decode()
     assert response.context["rows"] == []
-    assert page.count("开始日期：") == 1 and "结束日期：" not in page  # the end date was copied from it
+    assert (
+        page.count("开始日期应为有效日期") == 1 and "结束日期应为" not in page
+    )  # the end date was copied from it
     both = project_client.get(details_url(site.project, date_from="2026-02-30", date_to="x")).content.decode()
-    assert both.count("开始日期：") == 1 and both.count("结束日期：") == 1
+    assert both.count("开始日期应为有效日期") == 1 and both.count("结束日期应为有效日期") == 1
 
 
 def test_a_backwards_range_is_explained(project_client, site):
@@ -166,3 +168,10 @@ def test_the_details_export_reads_punches_in_one_streamed_query_whatever_their_n
     for day in range(17, 30):
         work_day(site.mid_month, day)
     assert queries() == before
+
+
+def test_the_export_button_says_it_exports_the_current_filter_and_how_many(project_client, site):
+    response = project_client.get(details_url(site.project, date_from="2026-04-01", date_to="2026-04-30"))
+    count = response.context["page_obj"].paginator.count
+    assert count > 0
+    assert f"导出当前筛选（{count} 条）" in response.content.decode()

@@ -111,8 +111,10 @@ def test_the_month_defaults_to_this_month_and_a_bad_month_is_explained(project_c
     response = project_client.get(url)
     assert response.context["report"].start == timezone.localdate().replace(day=1)
     assert response.context["filter"].form["month"].value() == f"{timezone.localdate():%Y-%m}"
-    response = project_client.get(f"{url}?month=2026-13", follow=True)
-    assert "月份格式应为 YYYY-MM" in response.content.decode()
+    response = project_client.get(f"{url}?month=2026-13")
+    assert response.status_code == 200
+    assert "月份应为 YYYY-MM 格式，在 1950-01 至 2100-12 之间" in response.content.decode()
+    assert response.context["report"].start == timezone.localdate().replace(day=1)
 
 
 def test_the_grid_is_paged_by_persons_and_numbering_continues(project_client, site, monkeypatch):
@@ -247,3 +249,10 @@ def test_today_stays_blank_until_the_day_is_over_instead_of_absent(site):
     row = next(r for r in report.all_rows() if r.person.name == "李中途")
     assert row.marks[today.day - 2] == ABSENT
     assert row.marks[today.day - 1] == NOT_YET
+
+
+def test_the_export_button_says_it_exports_the_current_filter_and_how_many(project_client, site):
+    page = project_client.get(month_url(site.project, month="2026-04")).content.decode()
+    count = project_client.get(month_url(site.project, month="2026-04")).context["page_obj"].paginator.count
+    assert count > 0
+    assert f"导出当前筛选（2026年4月，{count} 人）" in page

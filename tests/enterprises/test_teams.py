@@ -307,3 +307,23 @@ def test_the_management_teams_responsible_person_follows_the_units_project_manag
     team = unit.teams.management().get()
     assert (team.responsible_name, team.responsible_id_number) == ("新负责人", number)
     assert team.responsible_id_number_masked.endswith(number[-4:])
+
+
+def test_the_management_teams_lock_is_said_once_when_its_edit_url_is_opened(
+    project_client, project, management_team
+):
+    response = project_client.get(
+        reverse("enterprises:team_edit", args=[project.pk, management_team.pk]), follow=True
+    )
+    assert response.content.decode().count("管理人员班组由系统按参建单位类型自动产生") == 1
+
+
+def test_why_delete_is_disabled_is_visible_text_beside_the_button(project_client, project, unit):
+    team = TeamFactory(unit=unit)
+    RosterEntryFactory(team=team)
+    page = project_client.get(reverse("enterprises:team_detail", args=[project.pk, team.pk])).content.decode()
+    assert (
+        'id="delete-reason" data-testid="delete-reason">已有人员进场记录，只能退场，不能删除</span>' in page
+    )
+    assert 'title="只能退场，不能删除"' not in page
+    assert 'disabled aria-describedby="delete-reason"' in page

@@ -345,3 +345,13 @@ def test_re_entry_from_the_add_form_keeps_details_left_blank(project_client, pro
     )
     unit.refresh_from_db()
     assert unit.is_on_site and unit.pm_id_number == number and unit.pm_name == "梁项目"
+
+
+def test_why_a_unit_cannot_be_deleted_is_visible_text_beside_the_button(project_client, project):
+    from tests.factories import RosterEntryFactory, UnitFactory
+
+    unit = UnitFactory(project=project)
+    RosterEntryFactory(team__unit=unit)
+    page = project_client.get(reverse("enterprises:unit_detail", args=[project.pk, unit.pk])).content.decode()
+    assert 'data-testid="delete-reason">已有人员进场记录，只能退场，不能删除</span>' in page
+    assert 'title="只能退场，不能删除"' not in page

@@ -146,7 +146,7 @@ def test_reject_without_a_reason_is_refused(supervisor_client):
         reverse("projects:review_reject", args=[declaration.pk]), {"reason": "  "}
     )
     assert response.status_code == 400
-    assert "驳回时必须填写驳回原因" in response.content.decode()
+    assert response.content.decode().count("驳回时必须填写驳回原因") == 1  # under the field, once
     declaration.refresh_from_db()
     assert declaration.status == DeclarationStatus.PENDING
     assert not AuditLog.objects.filter(action="declaration.reject").exists()

@@ -106,7 +106,7 @@ def test_a_crafted_entry_post_with_another_projects_team_enters_nobody(
     for unit, team in ((own_team.unit_id, foreign_team.pk), (foreign_team.unit_id, foreign_team.pk)):
         response = project_client.post(wizard, {**data, "unit": unit, "team": team})
         assert response.status_code == 200
-        assert "选择一个有效的选项" in response.content.decode()
+        assert "所属班组的选项无效，请重新选择。" in response.content.decode()
     assert not RosterEntry.objects.exists()
 
     response = project_client.post(wizard, {**data, "unit": own_team.unit_id, "team": own_team.pk})
