@@ -40,8 +40,10 @@ run: install
 test: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# ruff, and import-linter's contracts in pyproject.toml: no import runs up a floor (README "Floors").
 lint: install-test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 check-deploy: install
 	$(PY) manage.py check --deploy --fail-level WARNING

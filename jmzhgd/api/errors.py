@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
+from jmzhgd.core import views as core_views
+
 
 class ApiError(Exception):
     """Raised anywhere under the API; the handler turns it into a JSON answer with `status`."""
@@ -114,3 +118,11 @@ def uncaught_error_response(exc: BaseException | None):
     if database_unavailable(exc):
         return unavailable_response()
     return JsonResponse(SERVER_ERROR, status=500, json_dumps_params={"ensure_ascii": False})
+
+
+def error_500(request):
+    """The root's handler500. An exception outside the API's views (a middleware's database query)
+    still answers API clients in JSON; every other path gets the HTML page of the shell."""
+    if request.path_info.startswith("/api/"):
+        return uncaught_error_response(sys.exception())
+    return core_views.error_500(request)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import sys
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -68,11 +66,7 @@ def error_403(request, exception=None):
 
 
 def error_500(request):
-    if request.path_info.startswith("/api/"):
-        # An exception outside the API's views (a middleware's database query): JSON for API clients.
-        from jmzhgd.api.errors import uncaught_error_response
-
-        return uncaught_error_response(sys.exception())
+    """The HTML error page; the root's handler500 (jmzhgd.api.errors.error_500) answers /api/ in JSON."""
     return render(request, "500.html", status=500)
 
 
