@@ -47,8 +47,10 @@ system-packages-test:
 test: system-packages-test install-test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# ruff, and import-linter's contracts in pyproject.toml: no import runs up a floor (README "Floors").
 lint: install-test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 check-deploy: install
 	$(PY) manage.py check --deploy --fail-level WARNING

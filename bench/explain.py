@@ -36,7 +36,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from bench.dataset import MARKER_KEY, read_meta
-    from bench.scenarios import session_cookie
+    from bench.harness import session_cookie
     from jmzhgd.accounts.models import User
 
     marker = json.loads(read_meta(MARKER_KEY))

@@ -11,13 +11,17 @@ BENCH_REBUILD=1 to drop and rebuild the dataset, BENCH_LOAD_SECONDS (default 60)
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 from bench import setup
+from bench.harness import FULL_SIZES, SMOKE_SIZES, Bench, Row, Server, Sizes
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -82,6 +86,111 @@ def _collect_static(static_root: str) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
+def run_all(
+    marker: dict,
+    env: dict,
+    *,
+    only: set[str],
+    load: bool,
+    load_seconds: int,
+    log: Callable[[str], None],
+    sizes: Sizes = FULL_SIZES,
+) -> dict:
+    # The scenarios import Django's models: loaded once start_django has set Django up.
+    from bench import export_scenarios, import_scenario, ingest_scenarios, load_scenario, page_scenarios
+
+    bench = Bench(marker, env, log, sizes)
+    bench.load_seconds = load_seconds
+    load_at_start = os.getloadavg()
+    steps = [
+        ("roster", page_scenarios.roster),
+        ("person_detail", page_scenarios.person_detail),
+        ("month", page_scenarios.month_grid),
+        ("month_export", export_scenarios.month_export),
+        ("details_export", export_scenarios.details_export),
+        ("overview", page_scenarios.overview),
+        ("dashboard", page_scenarios.dashboard),
+        ("import", import_scenario.run),
+        ("ingest", ingest_scenarios.ingest),
+    ]
+    if load:
+        steps.append(("load", load_scenario.load_run))
+    log("gunicorn（deploy/gunicorn.conf.py）启动中 …")
+    with Server(env) as server:
+        bench.server = server
+        log(f"gunicorn 已在 127.0.0.1:{server.port} 就绪；开始测量。")
+        for name, func in steps:
+            if only and name not in only:
+                continue
+            try:
+                func(bench)
+            except Exception as exc:  # a scenario that breaks is a failed row, not a lost run
+                bench.rows.append(Row(name, "", "", False, note=f"error: {type(exc).__name__}: {exc}"[:300]))
+                log(f"  {name}: ERROR {type(exc).__name__}: {exc}")
+    return {
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cores": os.cpu_count(),
+            "load_average_at_start": load_at_start,
+            "load_average_at_end": os.getloadavg(),
+        },
+        "server": "gunicorn, deploy/gunicorn.conf.py (sync workers, 2 × cores + 1), DJANGO_DEBUG=0, PostgreSQL",
+        "rate_limit": f"API_RATE_LIMIT_PER_MINUTE={env.get('API_RATE_LIMIT_PER_MINUTE')}",
+        "queries_counted_by": "django.test.Client + CaptureQueriesContext in the harness process, same database",
+        "yardsticks": {key: round(value, 1) for key, value in bench.yardsticks.items()},
+        "rows": [asdict(row) for row in bench.rows],
+    }
+
+
+def format_table(report: dict) -> str:
+    headers = ["scenario", "data size", "median", "p95", "target", "yardstick", "ratio", "queries", "result"]
+    lines = []
+    for row in report["rows"]:
+        if row["passed"]:
+            verdict = "PASS ⚑" if row.get("flagged") else "PASS"
+        else:
+            verdict = "FAIL"
+        notes = " ".join(row["note"].split()) + (f"; ⚑ {row['flagged']}" if row.get("flagged") else "")
+        lines.append(
+            [
+                row["scenario"],
+                row["size"],
+                "" if row["median_ms"] is None else f"{row['median_ms']:g} ms",
+                "" if row["p95_ms"] is None else f"{row['p95_ms']:g} ms",
+                row["target"],
+                row.get("yardstick", ""),
+                "" if row.get("ratio") is None else f"{row['ratio']:.3g}× (target {row['ratio_target']})",
+                "" if row["queries"] is None else str(row["queries"]),
+                verdict + (f" — {notes}" if notes else ""),
+            ]
+        )
+    widths = [
+        max(_width(h), *(_width(line[i]) for line in lines)) if lines else _width(h)
+        for i, h in enumerate(headers)
+    ]
+    out = ["| " + " | ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)) + " |"]
+    out.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for line in lines:
+        out.append("| " + " | ".join(_pad(c, w) for c, w in zip(line, widths, strict=True)) + " |")
+    out.append("")
+    out.append(
+        f"{report['server']}; {report['rate_limit']}; SQL queries counted by {report['queries_counted_by']}. "
+        "A row passes on its ratio to its yardstick; ⚑ marks an absolute target missed on a machine "
+        "whose yardstick is slower than the reference machine's (bench/README.md)."
+    )
+    return "\n".join(out)
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="江门市智慧工地实名制管理平台 基准测试")
     parser.add_argument("--build-only", action="store_true")
@@ -98,22 +207,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.build_only:
         return 0
 
-    from bench import scenarios
-
     only = {name for name in args.only.split(",") if name}
-    report = scenarios.run_all(
+    report = run_all(
         state["marker"],
         state["env"],
         only=only,
         load=not args.no_load,
         load_seconds=int(os.environ.get("BENCH_LOAD_SECONDS", "60")),
         log=log,
-        sizes=scenarios.SMOKE_SIZES if args.tiny else scenarios.FULL_SIZES,
+        sizes=SMOKE_SIZES if args.tiny else FULL_SIZES,
     )
     report["dataset"] = state["marker"]
     report["total_seconds"] = round(time.monotonic() - started, 1)
     print()
-    print(scenarios.format_table(report))
+    print(format_table(report))
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8")

@@ -13,8 +13,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from jmzhgd.core.excel import Sheet
 
-from .models import Contract
-from .status import ContractStatus, annotate_contract_status
+from .models import Contract, annotate_contract_status
+from .status import ContractStatus
 
 
 def ledger_queryset(project, today=None) -> QuerySet:

@@ -23,13 +23,8 @@ from . import services
 from .exports import ledger_queryset, ledger_sheet
 from .filters import ContractLedgerFilter
 from .forms import ContractForm
-from .models import Contract, ContractScan
-from .status import (
-    ContractStatus,
-    annotate_contract_status,
-    contract_status_badge_class,
-    status_for_end_date,
-)
+from .models import Contract, ContractScan, annotate_contract_status
+from .status import ContractStatus, contract_status_badge_class, status_for_end_date
 from .tables import ContractLedgerTable
 
 

@@ -18,6 +18,7 @@ from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import MANAGEMENT_TEAM_NAMES, CorpType, TeamType
 
+from . import hooks
 from .models import Enterprise, ParticipatingUnit, Team, UnitStay
 
 
@@ -214,10 +215,10 @@ def delete_enterprise(actor: Actor, enterprise: Enterprise) -> None:
 
 def unit_on_site_counts(unit: ParticipatingUnit) -> tuple[int, int]:
     """(teams on site, workers on site) of a unit: what its exit will take with it."""
-    from workforce.models import RosterEntry
-
     teams = Team.objects.filter(unit=unit).on_site().count()
-    workers = RosterEntry.objects.filter(unit=unit).on_site().count()
+    # `roster` is the reverse side of workforce's RosterEntry.unit: the floor above declares the
+    # relation, this floor reads it through the ORM without importing workforce (README "Floors").
+    workers = unit.roster.on_site().count()
     return teams, workers
 
 
@@ -243,9 +244,6 @@ def exit_unit(actor: Actor, unit: ParticipatingUnit, exit_date: date) -> tuple[i
 
     Returns (teams exited, workers exited).
     """
-    from workforce.models import RosterEntry
-    from workforce.services import exit_roster_entries
-
     unit = ParticipatingUnit.objects.select_for_update().get(pk=unit.pk)
     if not unit.is_on_site:
         raise ValidationError(f"参建单位“{unit.enterprise.name}”已退场。")
@@ -257,12 +255,7 @@ def exit_unit(actor: Actor, unit: ParticipatingUnit, exit_date: date) -> tuple[i
             check_not_before(exit_date, team.entry_date, "退场日期", "班组进场日期")
         except ValidationError as exc:
             raise ValidationError(f"班组“{team.name}”：{exc.messages[0]}") from None
-    workers = exit_roster_entries(
-        actor,
-        RosterEntry.objects.filter(unit=unit),
-        exit_date,
-        reason=f"随参建单位“{unit.enterprise.name}”退场",
-    )
+    workers = hooks.exit_members(actor, exit_date, f"随参建单位“{unit.enterprise.name}”退场", unit=unit)
     for team in teams:
         _close_team(actor, team, exit_date, reason="随参建单位退场")
     before = audit.snapshot(unit)
@@ -291,9 +284,7 @@ def reenter_unit(actor: Actor, unit: ParticipatingUnit, entry_date: date) -> Par
 @transaction.atomic
 def delete_unit(actor: Actor, unit: ParticipatingUnit) -> None:
     """Only a unit that never had a worker; the enterprise stays in the library."""
-    from workforce.models import RosterEntry
-
-    if RosterEntry.objects.filter(unit=unit).exists():
+    if unit.roster.exists():
         raise ValidationError("该参建单位已有人员进场记录，只能退场，不能删除。")
     before = audit.snapshot(unit)
     pk, label, project = unit.pk, str(unit), unit.project
@@ -361,15 +352,13 @@ def add_team(
 @transaction.atomic
 def update_team(actor: Actor, team: Team, changes: dict) -> Team:
     """【编辑】 normal teams only; the type may change only from 建筑工人班组 to 其他人员班组."""
-    from workforce.models import RosterEntry
-
     team = Team.objects.select_for_update().select_related("unit__enterprise").get(pk=team.pk)
     refuse_management_team(team)
     new_type = changes.get("team_type", team.team_type)
     if new_type != team.team_type:
         if not (team.team_type == TeamType.WORKER and new_type == TeamType.OTHER):
             raise ValidationError("班组类型只能由建筑工人班组改为其他人员班组。")
-        if RosterEntry.objects.filter(team=team).on_site().exists():
+        if team.roster.on_site().exists():
             raise ValidationError("班组内仍有在场的建筑工人，请先将其退场，再改为其他人员班组。")
     if "name" in changes:
         _check_team_name_free(team.unit, changes["name"], exclude_pk=team.pk)
@@ -399,18 +388,13 @@ def _close_team(actor: Actor, team: Team, exit_date: date, *, reason: str = "") 
 @transaction.atomic
 def exit_team(actor: Actor, team: Team, exit_date: date) -> int:
     """【退场】 of a normal team with its workers, all or none. Returns how many workers exited."""
-    from workforce.models import RosterEntry
-    from workforce.services import exit_roster_entries
-
     team = Team.objects.select_for_update().get(pk=team.pk)
     refuse_management_team(team)
     if not team.is_on_site:
         raise ValidationError(f"班组“{team.name}”已退场。")
     check_not_future(exit_date, "退场日期")
     check_not_before(exit_date, team.entry_date, "退场日期", "班组进场日期")
-    workers = exit_roster_entries(
-        actor, RosterEntry.objects.filter(team=team), exit_date, reason=f"随班组“{team.name}”退场"
-    )
+    workers = hooks.exit_members(actor, exit_date, f"随班组“{team.name}”退场", team=team)
     _close_team(actor, team, exit_date, reason=f"人员 {workers} 人随同退场")
     return workers
 
@@ -442,10 +426,8 @@ def reenter_team(actor: Actor, team: Team, entry_date: date) -> Team:
 @transaction.atomic
 def delete_team(actor: Actor, team: Team) -> None:
     """【删除】 only a normal team that never had a worker."""
-    from workforce.models import RosterEntry
-
     refuse_management_team(team)
-    if RosterEntry.objects.filter(team=team).exists():
+    if team.roster.exists():
         raise ValidationError("该班组已有人员进场记录，只能退场，不能删除。")
     before = audit.snapshot(team)
     pk, name, project = team.pk, team.name, team.project

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
-from workforce.models import RosterEntry
 
 from . import services
 from .filters import TeamFilter
@@ -86,7 +85,7 @@ def team_detail(request, project_id, team_id):
     project = project_for(request, project_id)
     team = _team(request, project, team_id)
     workers = (
-        RosterEntry.objects.filter(team=team)
+        team.roster.all()  # workforce's RosterEntry.team, read through the ORM (README "Floors")
         .select_related("person", "work_type", "post")
         .order_by("exit_date", "-entry_date", "pk")
     )
@@ -139,7 +138,7 @@ def team_exit(request, project_id, team_id):
     context = {
         "project": project,
         "team": team,
-        "workers_on_site": RosterEntry.objects.filter(team=team).on_site().count(),
+        "workers_on_site": team.roster.on_site().count(),
     }
     return date_step(
         request,

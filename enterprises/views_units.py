@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.pii import decrypt, encrypt
-from workforce.models import RosterEntry
 
 from . import services
 from .filters import UnitFilter
@@ -139,7 +138,7 @@ def unit_detail(request, project_id, unit_id):
     )
     teams = Team.objects.filter(unit=unit).with_counts().order_by("exit_date", "pk")
     workers = (
-        RosterEntry.objects.filter(unit=unit)
+        unit.roster.all()  # workforce's RosterEntry.unit, read through the ORM (README "Floors")
         .select_related("person", "team", "work_type", "post")
         .order_by("exit_date", "-entry_date", "pk")
     )

@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "jmzhgd.accounts.middleware.ForcePasswordChangeMiddleware",
     "jmzhgd.core.ratelimit.RateLimitMiddleware",
     "jmzhgd.core.middleware.MethodNotAllowedPageMiddleware",
+    "jmzhgd.api.middleware.ApiMethodNotAllowedMiddleware",
     "jmzhgd.core.middleware.DebugNotFoundPageMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -4,10 +4,13 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+import projects.urls
+import workforce.urls
 from jmzhgd.accounts.views import admin_login
-from jmzhgd.api.endpoints import api
 from jmzhgd.core import health
 from jmzhgd.core import views as core_views
+from jmzhgd.portal import urls as portal_urls
+from jmzhgd.portal.api import api
 
 admin.site.site_header = "江门市智慧工地实名制管理平台 · 系统管理"
 admin.site.site_title = "实名制平台管理"
@@ -29,9 +32,10 @@ urlpatterns = [
     ),
     path("accounts/", include("jmzhgd.accounts.urls")),
     path("", include("jmzhgd.core.urls")),
-    path("", include("projects.urls")),
+    # The top floor's pages join the namespaces of the apps they belong to (jmzhgd.portal.urls).
+    path("", include((projects.urls.urlpatterns + portal_urls.projects_urlpatterns, "projects"))),
     path("", include("enterprises.urls")),
-    path("", include("workforce.urls")),
+    path("", include((workforce.urls.urlpatterns + portal_urls.workforce_urlpatterns, "workforce"))),
     path("", include("attendance.urls")),
     path("", include("contracts.urls")),
     path("", include("jmzhgd.api.urls")),  # 接口凭证 pages (namespace api_credentials)
@@ -39,7 +43,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler400 = "jmzhgd.core.views.error_400"
-handler403 = "jmzhgd.core.views.error_403"
-handler404 = "jmzhgd.core.views.error_404"
-handler500 = "jmzhgd.core.views.error_500"
+handler400 = "jmzhgd.api.errors.error_400"
+handler403 = "jmzhgd.api.errors.error_403"
+handler404 = "jmzhgd.api.errors.error_404"
+handler500 = "jmzhgd.api.errors.error_500"

@@ -14,8 +14,8 @@ from django.utils import timezone
 from jmzhgd.accounts.models import Role, User
 from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
-from jmzhgd.core.codes import CorpType
 
+from . import hooks
 from .models import ConstructionPermit, Declaration, DeclarationAttachment, DeclarationStatus, Project
 
 # Project code scheme: 区县代码(6) + 年份(4) + 当年该区县流水号(4), e.g. 44070320260001.
@@ -205,40 +205,19 @@ def find_declaration(number: str, phone: str) -> Declaration | None:
     return Declaration.objects.filter(number=number, contact_phone=phone).first()
 
 
-def _enterprise_in_library(actor: Actor, credit_code: str, name: str):
-    """The library's enterprise for a code, registered if absent; safe when two approvals race."""
-    from enterprises.models import Enterprise
-    from enterprises.services import find_or_register_enterprise
-
-    try:
-        with transaction.atomic():
-            enterprise, _ = find_or_register_enterprise(actor, credit_code, name)
-    except IntegrityError:
-        # Another transaction registered the same code between our look-up and insert.
-        enterprise = Enterprise.objects.get(credit_code=credit_code)
-    return enterprise
-
-
 def establish_project(actor: Actor, fields: dict, permit_numbers=()) -> tuple[Project, User, str]:
     """Project + permits + builder and general contractor as units (with their 管理人员班组) + account.
 
     Shared by approval and by a supervisor's direct creation of an old-platform project; the caller
     holds the transaction.
     """
-    from enterprises.services import enter_unit
-
     project = create_project(actor, **fields)
     for number in permit_numbers:
         if number:
             permit = ConstructionPermit.objects.create(project=project, number=number)
             audit.record(actor, "permit.create", permit, project=project, summary=f"施工许可证 {number}")
-    today = timezone.localdate()
-    for code, name, corp_type in (
-        (project.builder_code, project.builder_name, CorpType.BUILDER),
-        (project.contractor_code, project.contractor_name, CorpType.GENERAL_CONTRACTOR),
-    ):
-        enterprise = _enterprise_in_library(actor, code, name)
-        enter_unit(actor, project, enterprise, corp_type, today)
+    # The units are the enterprises floor's (enterprises.receivers.enter_builder_and_contractor).
+    hooks.project_established.send(sender=Project, actor=actor, project=project, entry_date=timezone.localdate())
     user, password = issue_project_account(actor, project)
     return project, user, password
 

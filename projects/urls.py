@@ -31,12 +31,9 @@ urlpatterns = [
     path(
         "project-accounts/<int:user_id>/active/", views_accounts.account_set_active, name="account_set_active"
     ),
-    # Supervisor: dashboard and the project list.
-    path("dashboard/", views.dashboard, name="dashboard"),
-    path("projects/", views.project_list, name="list"),
+    # Supervisor: the geocoder behind 项目定位 (the dashboard and the project list: jmzhgd.portal.urls).
     path("geocode/", views.geocode, name="geocode"),
-    # Inside a project.
-    path("projects/<int:project_id>/", views.overview, name="overview"),
+    # Inside a project (项目总览: jmzhgd.portal.urls).
     path("projects/<int:project_id>/card/", views.card, name="card"),
     path("projects/<int:project_id>/card/edit/", views.edit, name="edit"),
     path("projects/<int:project_id>/card/place-code/", views.place_code, name="place_code"),

@@ -1,4 +1,5 @@
-"""项目总览, 项目库 (card, 编辑, 场所码登记, 项目定位), the supervisor's project list and dashboard.
+"""项目库 (card, 编辑, 场所码登记, 项目定位) and the geocoder; 项目总览, the dashboard and the project list
+count workers and attendance, so they are on the top floor (jmzhgd.portal.projects).
 
 The declaration and review pages are in views_declaration.py, the account care in views_accounts.py.
 """
@@ -18,17 +19,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 
-from jmzhgd.core.access import can_write_project, project_for, require_supervisor
+from jmzhgd.core.access import can_write_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.files import serve_private_file
-from jmzhgd.core.tables import paginate_table
 
-from . import overview as figures
 from . import services
-from .filters import ProjectFilter
 from .forms import LocationForm, PermitFormSet, PlaceCodeForm, ProjectEditForm
-from .models import Project
-from .tables import DashboardProjectTable, ProjectTable
 
 logger = logging.getLogger(__name__)
 
@@ -36,23 +32,12 @@ GEOCODER_TIMEOUT_SECONDS = 3
 GEOCODER_MAX_RESULTS = 5
 
 
-def _map_settings() -> dict:
+def map_settings() -> dict:
     return {
         "tileUrl": settings.MAP_TILE_URL,
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
         "geocoder": bool(settings.GEOCODER_URL),
     }
-
-
-@login_required
-def overview(request, project_id):
-    """项目总览 (SPEC §3)."""
-    project = project_for(request, project_id)
-    return render(
-        request,
-        "projects/overview.html",
-        {"project": project, "figures": figures.project_figures(project)},
-    )
 
 
 @login_required
@@ -133,7 +118,7 @@ def location(request, project_id):
     return render(
         request,
         "projects/location.html",
-        {"project": project, "form": form, "can_write": can_write, "map_settings": _map_settings()},
+        {"project": project, "form": form, "can_write": can_write, "map_settings": map_settings()},
     )
 
 
@@ -217,33 +202,3 @@ def geocode(request):
     return JsonResponse(
         {"configured": True, "message": "" if results else "未找到该地址，请换个关键词。", "results": results}
     )
-
-
-@login_required
-def dashboard(request):
-    """监管总览: pending declarations, projects by status and 区县, workers on site, today's
-    attendance per project, and a map of the projects."""
-    require_supervisor(request.user)
-    projects = figures.with_site_counts(Project.objects.visible_to(request.user))
-    table = DashboardProjectTable(projects.order_by("-workers_on_site", "-id"))
-    paginate_table(request, table, 10)
-    return render(
-        request,
-        "projects/dashboard.html",
-        {
-            "figures": figures.dashboard_figures(request.user),
-            "table": table,
-            "map_settings": _map_settings(),
-        },
-    )
-
-
-@login_required
-def project_list(request):
-    """项目库 (supervisor): every project in scope, sortable and filterable, opening the card."""
-    require_supervisor(request.user)
-    projects = figures.with_site_counts(Project.objects.visible_to(request.user))
-    filterset = ProjectFilter(request.GET, queryset=projects)
-    table = ProjectTable(filterset.qs.order_by("-created_at", "-id"))
-    paginate_table(request, table)
-    return render(request, "projects/list.html", {"filter": filterset, "table": table})

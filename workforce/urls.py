@@ -6,18 +6,15 @@ app_name = "workforce"
 
 P = "projects/<int:project_id>/"
 
+# The roster list, its export and the person page: jmzhgd.portal.urls (they read contracts too).
 urlpatterns = [
-    path(P + "roster/", views.roster, name="roster"),
-    path(P + "roster/export/", views.roster_export, name="roster_export"),
     path(P + "roster/<int:entry_id>/exit/", views.exit_entry, name="exit"),
     path(P + "roster/batch-exit/", views.batch_exit, name="batch_exit"),
     path(P + "roster/enter/", views_entry.enter_select, name="enter"),
     path(P + "roster/enter/details/", views_entry.enter_details, name="enter_details"),
     path(P + "roster/enter/options/", views_entry.entry_options, name="entry_options"),
     path(P + "persons/new/", views_persons.person_create, name="person_create"),
-    path(P + "persons/<int:person_id>/", views.person_detail, name="person_detail"),
     path(P + "persons/<int:person_id>/edit/", views_persons.person_edit, name="person_edit"),
-    path(P + "persons/<int:person_id>/reveal/", views.person_reveal, name="person_reveal"),
     path(P + "persons/<int:person_id>/image/<str:image_kind>/", views.person_image, name="person_image"),
     path(P + "collect/", views_persons.collect, name="collect"),
 ]

@@ -1,81 +1,23 @@
-"""花名册 pages: the list, its export, exit and batch exit, and the person detail (SPEC §7)."""
+"""花名册 actions: exit and batch exit, and the person images (SPEC §7); the list, its export and
+the person page read contracts and attendance too, so they are on the top floor (jmzhgd.portal.roster)."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.views.decorators.http import require_POST
 
-from contracts.status import annotate_contract_status
-from jmzhgd.core import audit
-from jmzhgd.core.access import can_write_project, get_in_project, project_for
+from jmzhgd.core.access import get_in_project, project_for
 from jmzhgd.core.actor import Actor
-from jmzhgd.core.excel import xlsx_response
 from jmzhgd.core.files import serve_private_file
-from jmzhgd.core.tables import paginate_table
 
-from .exports import roster_sheet
-from .filters import RosterFilter
 from .forms import ExitForm, parse_ids
 from .models import Person, RosterEntry
 from .services import exit_roster_entries
-from .tables import RosterTable
 
 PERSON_IMAGES = {"photo": "photo", "front": "id_front_image", "back": "id_back_image"}
-
-
-def roster_queryset(project):
-    entries = RosterEntry.objects.filter(project=project).select_related(
-        "person", "unit__enterprise", "team", "work_type", "post"
-    )
-    return annotate_contract_status(entries)
-
-
-def _filtered(request, project) -> RosterFilter:
-    return RosterFilter(request.GET, queryset=roster_queryset(project), project=project)
-
-
-@login_required
-def roster(request, project_id):
-    """项目人员花名册."""
-    project = project_for(request, project_id)
-    filterset = _filtered(request, project)
-    can_write = can_write_project(request.user, project)
-    table = RosterTable(filterset.qs, can_write=can_write, order_by="-entry_date")
-    paginate_table(request, table)
-    return render(
-        request,
-        "workforce/roster.html",
-        {"project": project, "filter": filterset, "table": table, "can_write": can_write},
-    )
-
-
-@login_required
-def roster_export(request, project_id):
-    """导出花名册 (the list's filters apply)."""
-    project = project_for(request, project_id)
-    entries = _filtered(request, project).qs.order_by("unit_id", "team_id", "person__name", "id")
-    # Full ID numbers only on explicit request; everyone who may read the project may reveal them on
-    # the person page, and this bulk reveal is audited as such.
-    full_ids = request.GET.get("full_ids") == "1"
-    audit.record(
-        Actor.from_request(request),
-        "person.reveal_id" if full_ids else "roster.export",
-        project,
-        project=project,
-        summary=f"导出花名册（{entries.count()} 条{'，含完整证件号码' if full_ids else ''}）",
-        after={"filters": {k: v for k, v in request.GET.items() if v}},
-    )
-    return xlsx_response(
-        f"花名册-{project.code}-{timezone.localdate():%Y%m%d}.xlsx",
-        [roster_sheet(project, entries, full_ids=full_ids)],
-    )
 
 
 @login_required
@@ -142,52 +84,6 @@ def person_in_project(project, person_id) -> Person:
     if not RosterEntry.objects.filter(project=project, person=person).exists():
         raise Http404
     return person
-
-
-@login_required
-def person_detail(request, project_id, person_id, *, revealed: str | None = None):
-    project = project_for(request, project_id)
-    person = person_in_project(project, person_id)
-    from attendance.models import DailySummary
-    from contracts.models import Contract
-
-    since = timezone.localdate() - timedelta(days=29)
-    context = {
-        "project": project,
-        "person": person,
-        "revealed": revealed,
-        "can_write": can_write_project(request.user, project),
-        "history": RosterEntry.objects.visible_to(request.user)
-        .filter(person=person)
-        .select_related("project", "unit__enterprise", "team", "work_type", "post")
-        .order_by("-entry_date", "-id"),
-        "contracts": Contract.objects.filter(project=project, person=person)
-        .select_related("unit__enterprise")
-        .order_by("-start_date", "-id"),
-        "attendance": DailySummary.objects.filter(
-            project=project, person=person, work_date__gte=since
-        ).order_by("-work_date"),
-        "since": since,
-    }
-    return render(request, "workforce/person_detail.html", context)
-
-
-@login_required
-@require_POST
-def person_reveal(request, project_id, person_id):
-    """【查看完整号码】: for whoever may read the project (its account, supervisors in scope); audited."""
-    project = project_for(request, project_id)
-    person = person_in_project(project, person_id)
-    audit.record(
-        Actor.from_request(request),
-        "person.reveal_id",
-        person,
-        project=project,
-        summary=f"查看完整证件号码：{person}",
-    )
-    response = person_detail(request, project_id, person_id, revealed=person.id_number)
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @login_required

@@ -6,17 +6,18 @@ from django.utils import timezone
 from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
 
+from . import hooks
 from .models import User
 
 
 def end_sessions_of(user_ids) -> int:
     """Delete the live browser sessions of these accounts and their collection-app tokens.
 
+    The tokens belong to the API app a floor above; it ends them through `hooks.sessions_ended`.
+
     Sessions live in the database (the default engine); they are decoded one by one, which is cheap
     at the platform's size (one session per logged-in clerk). Returns the number of sessions ended.
     """
-    from jmzhgd.api.models import ApiToken
-
     wanted = {str(pk) for pk in user_ids}
     doomed = [
         session.pk
@@ -24,7 +25,7 @@ def end_sessions_of(user_ids) -> int:
         if str(session.get_decoded().get("_auth_user_id")) in wanted
     ]
     Session.objects.filter(pk__in=doomed).delete()
-    ApiToken.objects.filter(user_id__in=user_ids).delete()
+    hooks.sessions_ended.send(sender=User, user_ids=list(user_ids))
     return len(doomed)
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
+from jmzhgd.core import views as core_views
+
 
 class ApiError(Exception):
     """Raised anywhere under the API; the handler turns it into a JSON answer with `status`."""
@@ -139,3 +143,27 @@ def uncaught_error_response(exc: BaseException | None):
     if database_unavailable(exc):
         return unavailable_response()
     return JsonResponse(SERVER_ERROR, status=500, json_dumps_params={"ensure_ascii": False})
+
+
+def error_500(request):
+    """The root's handler500. An exception outside the API's views (a middleware's database query)
+    still answers API clients in JSON; every other path gets the HTML page of the shell."""
+    if request.path_info.startswith("/api/"):
+        return uncaught_error_response(sys.exception())
+    return core_views.error_500(request)
+
+
+def _json_under_api(status: int, page):
+    def handler(request, exception=None):
+        if request.path_info.startswith("/api/"):
+            return status_response(status)
+        return page(request, exception)
+
+    return handler
+
+
+# The root's handler400/403/404: under /api/ every answer is the API's JSON error (a `%2f` in a
+# path, an unknown path, a refused Host); elsewhere the shell's HTML pages.
+error_400 = _json_under_api(400, core_views.error_400)
+error_403 = _json_under_api(403, core_views.error_403)
+error_404 = _json_under_api(404, core_views.error_404)

@@ -146,3 +146,8 @@ def issue_token(actor: Actor, user) -> tuple[str, ApiToken]:
     ApiToken.objects.filter(expires_at__lt=timezone.now() - timedelta(days=1)).delete()
     audit.record(actor, "api_token.issue", user, project=user.project, summary="采集APP登录，签发令牌")
     return token, record
+
+
+def end_tokens_of(sender, user_ids, **kwargs) -> None:
+    """Receiver of accounts' `sessions_ended`: the accounts' collection-app tokens end with their sessions."""
+    ApiToken.objects.filter(user_id__in=user_ids).delete()

@@ -14,6 +14,8 @@ from django.db import models
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from .models import project_model
+
 
 def can_write_project(user, project) -> bool:
     """Project data is written by the project's own account (and by admins through any page)."""
@@ -30,9 +32,7 @@ def project_for(request: HttpRequest, project_id, *, write: bool = False):
     With write=True the caller must also be allowed to change it: a supervisor who can see the
     project but only reads it gets 403 (they know the project exists; writing is what is refused).
     """
-    from projects.models import Project
-
-    project = get_object_or_404(Project.objects.visible_to(request.user), pk=project_id)
+    project = get_object_or_404(project_model().objects.visible_to(request.user), pk=project_id)
     if write and not can_write_project(request.user, project):
         raise PermissionDenied("监管方只能查看项目数据，不能修改。")
     return project

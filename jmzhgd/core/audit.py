@@ -13,7 +13,7 @@ from django.db.models.fields.files import FieldFile
 from . import rawsql
 from .actor import Actor
 from .logging import mask_id_numbers
-from .models import AuditLog
+from .models import AuditLog, project_model
 from .pii import mask_id, mask_phone
 
 # Keys whose values are masked in before/after, whatever model they come from.
@@ -161,8 +161,6 @@ def record_many(rows: list[AuditLog]) -> list[AuditLog]:
 
 
 def _project_of(obj: models.Model):
-    from projects.models import Project
-
-    if isinstance(obj, Project):
+    if isinstance(obj, project_model()):
         return obj
     return getattr(obj, "project", None)

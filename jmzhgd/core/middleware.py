@@ -13,29 +13,19 @@ from .views import error_404
 
 class MethodNotAllowedPageMiddleware:
     """A POST-only page opened by GET (a reload, a bookmark, the login redirect after a session
-    expired) answers 405 with an empty body; show a Chinese page that leads back instead, or under
-    the API its JSON error."""
+    expired) answers 405 with an empty body; show a Chinese page that leads back instead. The API's
+    paths get their JSON error from jmzhgd.api.middleware."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 405:
-            return response
-        if request.path_info.startswith("/api/"):
-            # django-ninja answers a method a path does not take with plain text.
-            if response.get("Content-Type", "").startswith("application/json"):
-                return response
-            from jmzhgd.api.errors import status_response
-
-            page = status_response(405)
-        elif not response.content:
+        if response.status_code == 405 and not response.content and not request.path_info.startswith("/api/"):
             page = render(request, "405.html", status=405)
-        else:
-            return response
-        page["Allow"] = response.get("Allow", "")
-        return page
+            page["Allow"] = response.get("Allow", "")
+            return page
+        return response
 
 
 class PrivateNoStoreMiddleware:

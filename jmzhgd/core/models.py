@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 
 from .codes import CorpType
+
+
+def project_model():
+    """The Project model, looked up in the app registry.
+
+    The shell is the lowest floor (README "Floors"): it scopes by project, but names the projects
+    app only as Django's own string references do ("projects.Project"), never by importing it.
+    """
+    return apps.get_model("projects", "Project")
 
 
 class WorkType(models.Model):
@@ -61,8 +71,6 @@ class ManagementPost(models.Model):
 class AuditLogQuerySet(models.QuerySet):
     def visible_to(self, user) -> AuditLogQuerySet:
         """Supervisors read every entry in their scope; a project reads its own (SPEC §11)."""
-        from projects.models import Project
-
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
@@ -71,7 +79,7 @@ class AuditLogQuerySet(models.QuerySet):
             if not user.districts:
                 return self
             return self.filter(
-                models.Q(project__in=Project.objects.visible_to(user)) | models.Q(project__isnull=True)
+                models.Q(project__in=project_model().objects.visible_to(user)) | models.Q(project__isnull=True)
             )
         if user.is_project_user:
             return self.filter(project_id=user.project_id)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import sys
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -59,40 +57,20 @@ def project_audit_log(request, project_id):
     )
 
 
-API_PREFIX = "/api/"
-
-
-def _api_status(status: int):
-    # Lazily: the API sits on a higher floor; only its error format is needed here.
-    from jmzhgd.api.errors import status_response
-
-    return status_response(status)
-
-
 def error_400(request, exception=None):
-    if request.path_info.startswith(API_PREFIX):
-        return _api_status(400)
+    """The HTML pages of the shell; the root's handlers (jmzhgd.api.errors) answer /api/ in JSON."""
     return defaults.bad_request(request, exception)
 
 
 def error_404(request, exception=None):
-    if request.path_info.startswith(API_PREFIX):
-        return _api_status(404)
     return render(request, "404.html", status=404)
 
 
 def error_403(request, exception=None):
-    if request.path_info.startswith(API_PREFIX):
-        return _api_status(403)
     return render(request, "403.html", {"reason": str(exception) if exception else ""}, status=403)
 
 
 def error_500(request):
-    if request.path_info.startswith(API_PREFIX):
-        # An exception outside the API's views (a middleware's database query): JSON for API clients.
-        from jmzhgd.api.errors import uncaught_error_response
-
-        return uncaught_error_response(sys.exception())
     return render(request, "500.html", status=500)
 
 

@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, settings
 from ninja.responses import NinjaJSONEncoder
 from schemathesis.checks import not_a_server_error
 
-from jmzhgd.api.endpoints import api
 from jmzhgd.api.signing import sign
+from jmzhgd.portal.api import api
 
 
 class SigningMiddleware:

@@ -14,7 +14,7 @@ import json
 import pytest
 from django.db import connection
 
-from bench import dataset, scenarios
+from bench import dataset, harness, run, yardsticks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,14 +45,14 @@ def test_every_scenario_runs_through_gunicorn_reports_its_figures_and_leaves_the
         "LOG_LEVEL": "WARNING",
     }
     lines: list[str] = []
-    report = scenarios.run_all(
+    report = run.run_all(
         built.as_dict(),
         env,
         only=set(),
         load=False,
         load_seconds=1,
         log=lines.append,
-        sizes=scenarios.SMOKE_SIZES,
+        sizes=harness.SMOKE_SIZES,
     )
 
     names = [row["scenario"] for row in report["rows"]]
@@ -65,16 +65,21 @@ def test_every_scenario_runs_through_gunicorn_reports_its_figures_and_leaves_the
         assert row["median_ms"] is not None, row
         assert not row["note"].startswith(("missing", "error", "HTTP")), row
         assert "problems" not in row["note"], row
+        # Every row is judged against a yardstick measured in the same run (bench/yardsticks.py).
+        assert row["yardstick"] and row["yardstick_value"] and row["ratio"] is not None, row
+        assert row["ratio_target"], row
+    assert set(report["yardsticks"]) == set(yardsticks.REFERENCE)
     details = next(row for row in report["rows"] if row["scenario"].startswith("details export"))
     assert details["extra"]["status"] == 200 and details["extra"]["growth_mb"] is not None
     imported = next(row for row in report["rows"] if row["scenario"].startswith("import of"))
-    assert f"{scenarios.SMOKE_SIZES.import_rows:,} entered" in imported["note"]
+    assert f"{harness.SMOKE_SIZES.import_rows:,} entered" in imported["note"]
 
-    table = scenarios.format_table(report)
+    table = run.format_table(report)
     assert table.count("\n|") >= len(report["rows"]) + 1
+    assert "| yardstick " in table and "× (target " in table
     json.dumps(report, default=str)  # what bench/results/ receives
 
     # The probe punches and the imported entries are removed again: the next run sees the same data.
     assert Punch.objects.count() == built.counts["punches"]
-    assert not Punch.objects.filter(device_sn=scenarios.API_DEVICE).exists()
+    assert not Punch.objects.filter(device_sn=harness.API_DEVICE).exists()
     assert RosterEntry.objects.count() == entries

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from contracts import demo as contracts_demo
-from contracts.models import Contract, ContractScan
-from contracts.status import ContractStatus, annotate_contract_status
+from contracts.models import Contract, ContractScan, annotate_contract_status
+from contracts.status import ContractStatus
 from jmzhgd.core.demo import DemoContext
 from tests import factories
 from workforce.models import RosterEntry

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from contracts.status import ContractStatus, annotate_contract_status, status_for_end_date
+from contracts.models import annotate_contract_status
+from contracts.status import ContractStatus, status_for_end_date
 from tests import factories
 from workforce.models import RosterEntry
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from attendance.models import DailySummary
 from contracts.models import Contract
 from jmzhgd.core.codes import ContractPeriodType, ContractType, PersonCategory
-from projects.overview import dashboard_figures, project_figures
+from jmzhgd.portal.figures import dashboard_figures, project_figures
 from tests import factories
 
 from .helpers import make_declaration

@@ -11,8 +11,8 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
-from jmzhgd.api.endpoints import api
 from jmzhgd.core.models import WorkType
+from jmzhgd.portal.api import api
 from tests import factories
 from workforce.models import RosterEntry
 

@@ -13,7 +13,13 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from attendance.models import DailySummary
+from contracts.models import annotate_contract_status
+from contracts.status import ContractStatus
+from enterprises.models import ParticipatingUnit, Team
 from jmzhgd.core.codes import District, PersonCategory, ProjectStatus
+from projects.models import Declaration, DeclarationStatus, Project
+from workforce.models import RosterEntry
 
 ID_EXPIRY_WARNING_DAYS = 30
 CHART_DAYS = 30
@@ -25,11 +31,6 @@ def _rate(part: int, whole: int) -> float:
 
 
 def project_figures(project, today=None) -> dict:
-    from attendance.models import DailySummary
-    from contracts.status import ContractStatus, annotate_contract_status
-    from enterprises.models import ParticipatingUnit, Team
-    from workforce.models import RosterEntry
-
     today = today or timezone.localdate()
     on_site = RosterEntry.objects.filter(project=project, exit_date__isnull=True)
     by_category = dict(on_site.values_list("category").annotate(n=Count("id")).values_list("category", "n"))
@@ -115,9 +116,6 @@ def _count_subquery(queryset, field: str = "project"):
 
 def with_site_counts(projects, today=None):
     """Projects annotated with workers_on_site and present_today (and nothing per row in Python)."""
-    from attendance.models import DailySummary
-    from workforce.models import RosterEntry
-
     today = today or timezone.localdate()
     return projects.annotate(
         workers_on_site=_count_subquery(RosterEntry.objects.filter(exit_date__isnull=True)),
@@ -126,11 +124,6 @@ def with_site_counts(projects, today=None):
 
 
 def dashboard_figures(user, today=None) -> dict:
-    from attendance.models import DailySummary
-    from workforce.models import RosterEntry
-
-    from .models import Declaration, DeclarationStatus, Project
-
     today = today or timezone.localdate()
     projects = Project.objects.visible_to(user)
     status_counts = dict(projects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))

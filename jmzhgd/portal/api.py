@@ -1,5 +1,8 @@
 """The platform's JSON API (SPEC §10): the NinjaAPI instance, its error answers and the app login.
 
+It sits on the top floor (README "Floors") because it gathers every app's router; the API's own
+shell (credentials, signing, errors, schemas) is jmzhgd.api, below the apps that use it.
+
 Each app contributes a router from its `api.py` (workforce: persons and roster; attendance:
 punches and devices). Docs are served from django-ninja's bundled static files (no CDN); the
 Swagger UI's online validator badge is switched off so the page makes no outside request.
@@ -21,14 +24,13 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from pydantic import Field
 
+from jmzhgd.api import services
+from jmzhgd.api.auth import check_body_size
+from jmzhgd.api.docs import DESCRIPTION
+from jmzhgd.api.errors import ApiError, schema_error_payload, unavailable_response
+from jmzhgd.api.schemas import ErrorOut
 from jmzhgd.core import ratelimit
 from jmzhgd.core.actor import Actor, client_ip
-
-from . import services
-from .auth import check_body_size
-from .docs import DESCRIPTION
-from .errors import ApiError, schema_error_payload, unavailable_response
-from .schemas import ErrorOut
 
 logger = logging.getLogger(__name__)
 

@@ -3,8 +3,7 @@ from __future__ import annotations
 import django_tables2 as tables
 
 from contracts.status import ContractStatus
-
-from .models import RosterEntry
+from workforce.models import RosterEntry
 
 CONTRACT_BADGES = {
     ContractStatus.NONE: "secondary",

@@ -1,0 +1,110 @@
+"""The bulk writer: COPY on PostgreSQL, executemany on SQLite, database values given by the caller."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from django.core.management.color import no_style
+from django.db import connection as default_connection
+from django.db import models
+from django.utils import timezone
+
+from jmzhgd.core import pii
+
+# --- The bulk writer ------------------------------------------------------------------------
+
+
+class BulkWriter:
+    """Writes rows (dicts of attname → value) to a model's table with COPY or executemany.
+
+    Missing fields get their default, ``now`` for auto timestamps, "" for blank text, None for
+    nullable ones. Encrypted fields are written as given: the caller passes the Fernet token.
+    """
+
+    def __init__(self, connection=default_connection):
+        self.connection = connection
+        self.is_postgres = connection.vendor == "postgresql"
+        self.now = timezone.now()
+
+    def next_id(self, model) -> int:
+        with self.connection.cursor() as cursor:
+            table = self.connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+            return cursor.fetchone()[0] + 1
+
+    def _fields(self, model, with_id: bool):
+        return [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
+
+    def _default(self, field):
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            return self.now
+        if field.has_default():
+            return field.get_default()
+        if field.null:
+            return None
+        if field.blank and isinstance(field, (models.CharField, models.TextField, models.FileField)):
+            return ""
+        raise ValueError(f"{field.model.__name__}.{field.name} needs a value")
+
+    def _preparer(self, field) -> Callable | None:
+        """How a Python value becomes a database value; None when the driver takes it as it is
+        (psycopg adapts str, int, bool, date, datetime and Decimal itself, which keeps COPY fast)."""
+        if isinstance(field, pii.EncryptedTextField):
+            return None  # the caller passes the Fernet token
+        if self.is_postgres and not isinstance(field, models.JSONField):
+            return None
+        return lambda value: field.get_db_prep_save(value, self.connection)
+
+    def write(self, model, rows: Iterable[dict], *, with_id: bool = True) -> int:
+        fields = self._fields(model, with_id)
+        defaults = {f.attname: self._default(f) for f in fields if not f.primary_key and not _required(f)}
+        table = self.connection.ops.quote_name(model._meta.db_table)
+        columns = ", ".join(self.connection.ops.quote_name(f.column) for f in fields)
+
+        plan = [(f.attname, defaults.get(f.attname), self._preparer(f)) for f in fields]
+
+        def prepared() -> Iterator[tuple]:
+            for row in rows:
+                values = []
+                for attname, default, prepare in plan:
+                    value = row.get(attname, default)
+                    values.append(value if prepare is None else prepare(value))
+                yield tuple(values)
+
+        count = 0
+        with self.connection.cursor() as cursor:
+            if self.is_postgres:
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for values in prepared():
+                        copy.write_row(values)
+                        count += 1
+            else:
+                placeholders = ", ".join(["%s"] * len(fields))
+                sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+                batch: list[tuple] = []
+                for values in prepared():
+                    batch.append(values)
+                    if len(batch) >= 5000:
+                        cursor.executemany(sql, batch)
+                        count += len(batch)
+                        batch = []
+                if batch:
+                    cursor.executemany(sql, batch)
+                    count += len(batch)
+        return count
+
+    def reset_sequences(self, models_: list) -> None:
+        statements = self.connection.ops.sequence_reset_sql(no_style(), models_)
+        with self.connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+
+def _required(field) -> bool:
+    return (
+        not field.null
+        and not field.blank
+        and not field.has_default()
+        and not getattr(field, "auto_now", False)
+        and not getattr(field, "auto_now_add", False)
+    )
