@@ -68,7 +68,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
     for field in obj._meta.concrete_fields:
         if fields is not None and field.name not in fields:
             continue
-        if field.name.endswith("_digest") or field.name.endswith("_masked"):
+        if field.name.endswith(("_digest", "_masked", "_last4")):
             continue
         data[field.name] = getattr(obj, field.attname)
     return data

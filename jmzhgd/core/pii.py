@@ -1,4 +1,4 @@
-"""PII storage for ID numbers: encrypted at rest, a keyed digest for lookup, a masked display form.
+"""PII storage for ID numbers and phones: encrypted at rest, a keyed digest for lookup, a display form.
 
 A model stores one ID number as a trio of fields:
 
@@ -15,6 +15,12 @@ date (8) + sequence (3) + check (1), so a mask that kept the whole area code, sh
 date or an age, let anyone rebuild the number. The mask keeps 4 + 4 (`4405**********1234`, the
 example of the spec's domain reference §5.2), and pages show 年龄, never 出生日期, unless the number
 is revealed (audited).
+
+A person's phone is stored the same way, with its last 4 digits in clear instead of a mask:
+
+    phone = EncryptedTextField("手机号", blank=True)
+    phone_digest = PhoneDigestField(source="phone")         # exact search by the whole number
+    phone_last4 = PhoneTailField(source="phone")            # 尾号 search, 138****5678 beside the mask
 
 Encryption is Fernet (AES-128-CBC + HMAC-SHA256) with MultiFernet over PII_ENCRYPTION_KEYS: the first
 key encrypts, all keys decrypt, which is what key rotation needs.
@@ -76,6 +82,18 @@ def _kept(length: int) -> int:
     if length >= 8:
         return 2
     return 1 if length >= 4 else 0
+
+
+def phone_digits(value: str) -> str:
+    """The digits of a phone number, which is what its digest and tail are taken from, so that
+    0750-8270518 and 07508270518 are one number."""
+    return "".join(ch for ch in (value or "") if ch.isdigit())
+
+
+def phone_digest(value: str) -> str:
+    """Keyed digest of a phone number's digits; prefixed so it never equals an ID number's digest."""
+    message = ("phone:" + phone_digits(value)).encode()
+    return hmac.new(settings.PII_DIGEST_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
 def mask_id(value: str) -> str:
@@ -192,6 +210,24 @@ class MaskedIdField(_DerivedField):
 
     def derive(self, clear: str) -> str:
         return mask_id(clear)
+
+
+class PhoneDigestField(DigestField):
+    def derive(self, clear: str) -> str:
+        return phone_digest(clear)
+
+
+class PhoneTailField(_DerivedField):
+    """The last 4 digits of a phone in clear: enough to tell numbers apart and to look a worker up by
+    尾号, too little to call anyone."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 4)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def derive(self, clear: str) -> str:
+        return phone_digits(clear)[-4:]
 
 
 def remask_column(queryset, field: str) -> int:
