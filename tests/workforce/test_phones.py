@@ -109,3 +109,30 @@ def test_the_roster_export_masks_phones_unless_full_numbers_were_asked_for(proje
 
     assert phones() == ["138****5678"]
     assert phones(full_ids="1") == [PHONE]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_encrypts_existing_phones_and_reverses_to_clear_text():
+    from django.db.migrations.executor import MigrationExecutor
+
+    clear_state = [("workforce", "0003_masks_four_and_four")]
+    encrypted_state = [("workforce", "0004_phones_encrypted")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(clear_state)
+    old_person = executor.loader.project_state(clear_state).apps.get_model("workforce", "Person")
+    pk = old_person.objects.create(
+        id_number="11010519491231002X", name="张三", phone=PHONE, urgent_contact_phone=URGENT
+    ).pk
+    try:
+        MigrationExecutor(connection).migrate(encrypted_state)
+        person = Person.objects.get(pk=pk)
+        phone, digest, last4, urgent, urgent_last4 = raw_columns(person)
+        assert PHONE not in phone and "3331234" not in urgent
+        assert (digest, last4, urgent_last4) == (phone_digest(PHONE), "5678", "1234")
+        assert (person.phone, person.urgent_contact_phone) == (PHONE, URGENT)
+        MigrationExecutor(connection).migrate(clear_state)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT phone, urgent_contact_phone FROM workforce_person WHERE id = %s", [pk])
+            assert cursor.fetchone() == (PHONE, URGENT)
+    finally:
+        MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
