@@ -1,24 +1,37 @@
 from django.contrib import admin
 
-from jmzhgd.core.pii import id_digest
-
+from .filters import person_search
 from .models import ImportBatch, Person, RosterEntry
 
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    """ID numbers are shown masked; search by the full number goes through its digest."""
+    """ID numbers, bank cards and phones are shown masked and changed on the platform's pages (with
+    their validation and audit); search by a whole number goes through its digest (person_search)."""
 
-    list_display = ["name", "id_type", "id_number_masked", "gender", "phone", "source", "created_at"]
+    list_display = ["name", "id_type", "id_number_masked", "gender", "phone_masked", "source", "created_at"]
     list_filter = ["id_type", "gender", "source"]
-    search_fields = ["name", "phone"]
-    readonly_fields = ["id_number_masked", "bank_card_number_masked"]
-    exclude = ["id_number", "bank_card_number"]
+    search_fields = ["name"]
+    readonly_fields = [
+        "id_number_masked",
+        "bank_card_number_masked",
+        "phone_masked",
+        "urgent_contact_phone_masked",
+    ]
+    exclude = ["id_number", "bank_card_number", "phone", "urgent_contact_phone"]
+
+    @admin.display(description="手机号")
+    def phone_masked(self, person):
+        return person.phone_masked
+
+    @admin.display(description="紧急联系人电话")
+    def urgent_contact_phone_masked(self, person):
+        return person.urgent_contact_phone_masked
 
     def get_search_results(self, request, queryset, search_term):
         results, distinct = super().get_search_results(request, queryset, search_term)
         if search_term.strip():
-            results |= queryset.filter(id_number_digest=id_digest(search_term))
+            results |= queryset.filter(person_search(search_term))
         return results, distinct
 
 

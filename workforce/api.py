@@ -126,7 +126,11 @@ class RosterItemOut(Schema):
     personId: int
     name: str
     idCardType: str
-    idCardNumber: str
+    idCardNumber: str | None = Field(
+        None,
+        description="完整证件号码：只返回给签名接口凭证（设备按号码上报考勤）；采集APP令牌为 null",
+    )
+    idCardNumberMasked: str = Field(..., description="脱敏证件号码（前4位和后4位）")
     gender: str
     unitName: str
     corpCode: str
@@ -319,6 +323,10 @@ def roster(request, project_id: int, query: Query[RosterQuery]):
     page = entries.select_related("person", "team", "unit__enterprise", "work_type", "post").order_by("pk")[
         start : start + query.pageSize
     ]
+    # Devices report punches by ID number, so a signed credential gets the number in full. The app
+    # token is the project account itself, whose full numbers are shown only through the audited
+    # 查看完整号码; an unaudited copy here would undo that.
+    full_numbers = request.auth.token is None
     items = []
     for entry in page:
         person = entry.person
@@ -333,7 +341,8 @@ def roster(request, project_id: int, query: Query[RosterQuery]):
                 "personId": person.pk,
                 "name": person.name,
                 "idCardType": person.id_type,
-                "idCardNumber": person.id_number,
+                "idCardNumber": person.id_number if full_numbers else None,
+                "idCardNumberMasked": person.id_number_masked,
                 "gender": person.gender,
                 "unitName": entry.unit.enterprise.name,
                 "corpCode": entry.unit.enterprise.credit_code,

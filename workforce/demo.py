@@ -4,6 +4,7 @@ most of them on site in the demo projects' teams (entered through the real entry
 from __future__ import annotations
 
 import io
+import uuid
 from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
@@ -73,7 +74,9 @@ def _new_persons(demo, count: int, *, ages=(20, 56)) -> list[Person]:
         valid_to = None if age >= 46 else valid_from.replace(year=valid_from.year + (20 if age >= 26 else 10))
         if rng.random() < 0.03:
             valid_to = today - timedelta(days=rng.randrange(10, 200))  # a few expired IDs to follow up
-        name = f"persons/photos/demo_{facts.number[-8:]}.jpg"
+        # A random name, as core.uploads gives real photos: the number's digits (its birth day) in
+        # a file name would travel wherever the name does (audit rows, downloads).
+        name = f"persons/photos/demo_{uuid.uuid4().hex}.jpg"
         photo = default_storage.save(name, ContentFile(portrait(rng)))
         persons.append(
             Person(

@@ -8,18 +8,25 @@ from django import forms
 from django.db.models import Q
 
 from jmzhgd.core.filters import BootstrapFilterSet
-from jmzhgd.core.pii import id_digest
+from jmzhgd.core.pii import id_digest, phone_digest
 from jmzhgd.core.validators import normalise_text
 
 from .models import Person
 
 
 def person_search(value: str, prefix: str = "") -> Q:
-    """Name, phone, the whole ID number, or its last digits (up to 4, from the masked form)."""
+    """Name, the whole phone number or its last 4 digits, the whole ID number or its last digits (up
+    to 4, from the masked form). Phones are encrypted, so a part of one other than the last 4 digits
+    finds nothing."""
     text = normalise_text(value).upper()
     if not text:
         return Q()
-    query = Q(**{f"{prefix}name__icontains": text}) | Q(**{f"{prefix}phone__contains": text})
+    query = Q(**{f"{prefix}name__icontains": text})
+    phone = text.removeprefix("+86").replace("-", "")
+    if phone.isdigit() and len(phone) >= 7:
+        query |= Q(**{f"{prefix}phone_digest": phone_digest(phone)})
+    elif len(text) == 4 and text.isdigit():
+        query |= Q(**{f"{prefix}phone_last4": text})
     if len(text) <= 4 and text.rstrip("X").isdigit():
         query |= Q(**{f"{prefix}id_number_masked__endswith": text})
     elif len(text) >= 8:

@@ -11,6 +11,7 @@ from enterprises.models import ParticipatingUnit, Team
 from jmzhgd.core.codes import PersonCategory, TeamType
 from jmzhgd.core.forms import PlatformFormMixin
 from jmzhgd.core.models import ManagementPost, WorkType
+from jmzhgd.core.pii import mask_phone
 from jmzhgd.core.uploads import clean_image
 from jmzhgd.core.validators import guard_name_fields
 
@@ -39,6 +40,9 @@ PERSON_FIELDS = [
 ]
 NAME_FIELDS = ("name", "urgent_contact_name", "bank_name")
 IMAGE_FIELDS = {"photo": "头像", "id_front_image": "身份证正面照", "id_back_image": "身份证反面照"}
+# Stored encrypted (core.pii). Like 工资卡号, a correction form shows the current value masked and
+# keeps it when left blank: the full number is not echoed into the page of a person it already has.
+PHONE_FIELDS = ("phone", "urgent_contact_phone")
 
 
 class PersonForm(PlatformFormMixin, forms.Form):
@@ -55,7 +59,12 @@ class PersonForm(PlatformFormMixin, forms.Form):
         self.person = person
         if person is not None:
             kwargs.setdefault(
-                "initial", {name: getattr(person, name) for name in self.field_names if name in PERSON_FIELDS}
+                "initial",
+                {
+                    name: getattr(person, name)
+                    for name in self.field_names
+                    if name in PERSON_FIELDS and name not in PHONE_FIELDS
+                },
             )
         super().__init__(*args, **kwargs)
         fields = {}
@@ -84,11 +93,22 @@ class PersonForm(PlatformFormMixin, forms.Form):
                 fields[name].widget = DATE_INPUT
         if "id_number" in fields:
             fields["id_number"].widget.attrs.update({"autocomplete": "off", "inputmode": "text"})
-        if "phone" in fields:
-            fields["phone"].widget.attrs.update({"inputmode": "tel"})
+        for name in PHONE_FIELDS:
+            if name in fields:
+                fields[name] = self._phone_field(fields[name].label, getattr(person, name, ""))
         guard_name_fields(fields, NAME_FIELDS)
         self.fields = fields
         self.apply_platform_rules_to_fields()  # the fields were built after the mixin's __init__
+
+    @staticmethod
+    def _phone_field(label, current: str) -> forms.CharField:
+        return forms.CharField(
+            label=label,
+            required=False,
+            max_length=20,
+            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+            help_text=f"当前：{mask_phone(current)}，留空则不修改。" if current else "",
+        )
 
     def _clean_upload(self, name):
         upload = self.cleaned_data.get(name)

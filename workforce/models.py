@@ -18,7 +18,14 @@ from jmzhgd.core.codes import (
     PersonCategory,
     PoliticsType,
 )
-from jmzhgd.core.pii import DigestField, EncryptedTextField, MaskedIdField
+from jmzhgd.core.pii import (
+    DigestField,
+    EncryptedTextField,
+    MaskedIdField,
+    PhoneDigestField,
+    PhoneTailField,
+    mask_phone,
+)
 
 
 class PersonSource(models.TextChoices):
@@ -48,7 +55,11 @@ class Person(models.Model):
     id_valid_to = models.DateField(
         "证件有效期止", null=True, blank=True, help_text="留空表示长期有效"
     )  # expiryDate
-    phone = models.CharField("手机号", max_length=20, blank=True, db_index=True)  # cellPhone
+    # Phones are encrypted like the ID number (SPEC §11 PII): a digest for exact search, the last 4
+    # digits for 尾号 lookups; pages show them masked (phone_masked).
+    phone = EncryptedTextField("手机号", blank=True)  # cellPhone
+    phone_digest = PhoneDigestField(source="phone")
+    phone_last4 = PhoneTailField(source="phone", db_index=True)
     culture_level = models.CharField(  # cultureLevelType
         "文化程度", max_length=2, choices=CultureLevel.choices, blank=True
     )
@@ -60,7 +71,8 @@ class Person(models.Model):
     )
     has_major_medical_history = models.BooleanField("是否有重大病史", default=False)  # hasBadMedicalHistory
     urgent_contact_name = models.CharField("紧急联系人", max_length=50, blank=True)  # urgentLinkMan
-    urgent_contact_phone = models.CharField("紧急联系人电话", max_length=20, blank=True)  # urgentLinkManPhone
+    urgent_contact_phone = EncryptedTextField("紧急联系人电话", blank=True)  # urgentLinkManPhone
+    urgent_contact_phone_last4 = PhoneTailField(source="urgent_contact_phone")
     bank_name = models.CharField("工资卡开户行", max_length=100, blank=True)  # payRollBankName
     bank_card_number = EncryptedTextField("工资卡号", blank=True)  # payRollBankCardNumber
     bank_card_number_masked = MaskedIdField(source="bank_card_number")
@@ -92,6 +104,14 @@ class Person(models.Model):
     @property
     def age(self) -> int | None:
         return self.age_on(timezone.localdate())
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def urgent_contact_phone_masked(self) -> str:
+        return mask_phone(self.urgent_contact_phone)
 
     @property
     def id_expired(self) -> bool:

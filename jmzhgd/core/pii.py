@@ -1,14 +1,26 @@
-"""PII storage for ID numbers: encrypted at rest, a keyed digest for lookup, a masked display form.
+"""PII storage for ID numbers and phones: encrypted at rest, a keyed digest for lookup, a display form.
 
 A model stores one ID number as a trio of fields:
 
     id_number = EncryptedTextField("证件号码")
     id_number_digest = DigestField(source="id_number")      # unique / exact lookup
-    id_number_masked = MaskedIdField(source="id_number")    # 440703********1234 for display
+    id_number_masked = MaskedIdField(source="id_number")    # 4407**********1234 for display
 
 The digest and mask are computed from the clear value in `pre_save`, which Django calls on save()
 and bulk_create(). (`QuerySet.update()` and `bulk_update()` skip pre_save: set all three fields
 there yourself, with `id_digest()` and `mask_id()`.)
+
+How much a mask shows is set by what it must not give away: a resident ID number is area (6) + birth
+date (8) + sequence (3) + check (1), so a mask that kept the whole area code, shown beside the birth
+date or an age, let anyone rebuild the number. The mask keeps 4 + 4 (`4405**********1234`, the
+example of the spec's domain reference §5.2), and pages show 年龄, never 出生日期, unless the number
+is revealed (audited).
+
+A person's phone is stored the same way, with its last 4 digits in clear instead of a mask:
+
+    phone = EncryptedTextField("手机号", blank=True)
+    phone_digest = PhoneDigestField(source="phone")         # exact search by the whole number
+    phone_last4 = PhoneTailField(source="phone")            # 尾号 search, 138****5678 beside the mask
 
 Encryption is Fernet (AES-128-CBC + HMAC-SHA256) with MultiFernet over PII_ENCRYPTION_KEYS: the first
 key encrypts, all keys decrypt, which is what key rotation needs.
@@ -62,17 +74,48 @@ def id_digest(value: str) -> str:
     return hmac.new(settings.PII_DIGEST_KEY.encode(), normalised.encode(), hashlib.sha256).hexdigest()
 
 
+def _kept(length: int) -> int:
+    """Characters kept at each end: 4 for ID and bank card numbers (15 characters or more), fewer for
+    short documents (passports, permits), so that a mask always hides at least half of a number."""
+    if length >= 15:
+        return 4
+    if length >= 8:
+        return 2
+    return 1 if length >= 4 else 0
+
+
+def phone_digits(value: str) -> str:
+    """The digits of a phone number, which is what its digest and tail are taken from, so that
+    0750-8270518 and 07508270518 are one number."""
+    return "".join(ch for ch in (value or "") if ch.isdigit())
+
+
+def phone_digest(value: str) -> str:
+    """Keyed digest of a phone number's digits; prefixed so it never equals an ID number's digest."""
+    message = ("phone:" + phone_digits(value)).encode()
+    return hmac.new(settings.PII_DIGEST_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
 def mask_id(value: str) -> str:
-    """First 6 and last 4 characters visible: 440703********1234."""
+    """First 4 and last 4 characters visible: 4407**********1234 (never the birth date's digits).
+
+    Applied to an already masked value it gives that value's mask under this rule, which is how the
+    migrations re-masked what older rules stored (`*` stays `*`)."""
     value = (value or "").strip()
-    if len(value) <= 10:
-        return value[:2] + "*" * max(len(value) - 2, 0)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    keep = _kept(len(value))
+    if keep == 0:
+        return "*" * len(value)
+    return value[:keep] + "*" * (len(value) - 2 * keep) + value[-keep:]
 
 
 def mask_phone(value: str) -> str:
+    """138****5678 for a mobile number; other numbers keep only their last 4 digits."""
     value = (value or "").strip()
-    return value[:3] + "****" + value[-4:] if len(value) == 11 else value
+    if len(value) == 11:
+        return value[:3] + "****" + value[-4:]
+    if len(value) > 4:
+        return "*" * (len(value) - 4) + value[-4:]
+    return value
 
 
 class EncryptedTextField(models.TextField):
@@ -167,3 +210,42 @@ class MaskedIdField(_DerivedField):
 
     def derive(self, clear: str) -> str:
         return mask_id(clear)
+
+
+class PhoneDigestField(DigestField):
+    def derive(self, clear: str) -> str:
+        return phone_digest(clear)
+
+
+class PhoneTailField(_DerivedField):
+    """The last 4 digits of a phone in clear: enough to tell numbers apart and to look a worker up by
+    尾号, too little to call anyone."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 4)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def derive(self, clear: str) -> str:
+        return phone_digits(clear)[-4:]
+
+
+def remask_column(queryset, field: str) -> int:
+    """Re-mask a stored masked column under `mask_id`'s rule, in SQL, one UPDATE per value length.
+
+    Used by data migrations when the rule tightens: the clear value is not needed (a matched punch
+    does not even store it), because masking a mask keeps its stars and cuts what it shows."""
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Concat, Left, Length, Right
+
+    lengths = queryset.exclude(**{field: ""}).annotate(n=Length(field)).order_by().values_list("n", flat=True)
+    done = 0
+    for length in sorted(set(lengths.distinct())):
+        keep = _kept(length)
+        stars = Value("*" * (length - 2 * keep))
+        if keep:
+            masked = Concat(Left(field, keep), stars, Right(field, keep), output_field=CharField())
+        else:
+            masked = stars
+        done += queryset.alias(n=Length(field)).filter(n=length).update(**{field: masked})
+    return done

@@ -1,6 +1,6 @@
-"""导出花名册: one row generator for the .xlsx. Every text stays text; ID numbers are masked unless the
-viewer explicitly asked for full numbers (allowed to whoever may reveal them on the person page, and
-audited the same way)."""
+"""导出花名册: one row generator for the .xlsx. Every text stays text; ID numbers and phones are masked
+unless the viewer explicitly asked for full numbers (allowed to whoever may reveal them on the person
+page, and audited the same way)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def roster_rows(entries, *, full_ids: bool = False) -> Iterator[list]:
             person.id_number if full_ids else person.id_number_masked,
             person.get_gender_display(),
             person.age,
-            person.phone,
+            person.phone if full_ids else person.phone_masked,
             entry.unit.enterprise.name,
             entry.unit.get_corp_type_display(),
             entry.team.name,

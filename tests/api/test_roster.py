@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
@@ -33,7 +34,9 @@ def workers(team):
     return [factories.RosterEntryFactory(team=team) for _ in range(5)]
 
 
-def test_the_roster_lists_persons_on_site_with_their_full_id_number(signed, project, workers, team):
+def test_the_roster_lists_persons_on_site_with_their_full_id_number_to_a_signed_device(
+    signed, project, workers, team
+):
     exited = factories.RosterEntryFactory(team=team, exit_date=date(2026, 3, 9))
     data = signed.get(url(project)).json()
     assert data["total"] == 5
@@ -97,3 +100,22 @@ def test_a_photo_of_somebody_not_on_this_projects_roster_is_a_404(signed, projec
     stranger.person.photo.save("face.jpg", ContentFile(b"x"))
     response = signed.get(f"/api/v1/projects/{project.pk}/persons/{stranger.person.pk}/photo")
     assert response.status_code == 404 and error_of(response)["field"] == "person_id"
+
+
+def test_the_collection_app_token_gets_the_masked_number_never_the_full_one(
+    client, project_user, project, workers
+):
+    # The token is the project account itself, whose full numbers are shown only by the audited reveal.
+    login = client.post(
+        "/api/v1/auth/token",
+        json.dumps({"username": project_user.username, "password": factories.TEST_PASSWORD}),
+        content_type="application/json",
+    )
+    token = login.json()["token"]
+    data = client.get(url(project), HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    numbers = {w.person.id_number for w in workers}
+    assert all(item["idCardNumber"] is None for item in data["items"])
+    assert {item["idCardNumberMasked"] for item in data["items"]} == {
+        w.person.id_number_masked for w in workers
+    }
+    assert not any(number in json.dumps(data) for number in numbers)

@@ -157,6 +157,19 @@ def test_person_detail_shows_the_masked_id_and_the_reveal_is_audited(supervisor_
     assert log.project == project and log.object_id == str(person.pk) and person.id_number not in log.summary
 
 
+def test_person_detail_shows_the_age_and_the_birth_date_only_beside_the_revealed_number(
+    project_client, project, team
+):
+    # 4 + 4 mask + birth date = 16 of 18 digits, and the check digit gives the 17th.
+    person = RosterEntryFactory(team=team, person__id_number="11010519491231002X").person
+    args = {"project_id": project.pk, "person_id": person.pk}
+    page = project_client.get(reverse("workforce:person_detail", kwargs=args)).content.decode()
+    assert f"{person.age}岁" in page and "年龄" in page
+    assert "1949-12-31" not in page and "出生日期" not in page and "110105" not in page
+    revealed = project_client.post(reverse("workforce:person_reveal", kwargs=args)).content.decode()
+    assert "1949-12-31" in revealed and person.id_number in revealed
+
+
 def test_wizard_keeps_the_selection_across_pages_and_enters_everyone(project_client, project, team, settings):
     settings.PAGE_SIZE = 2
     persons = [PersonFactory(name=f"测试{i}", id_number=id_number(birth=date(1990, 1, 1))) for i in range(4)]

@@ -15,7 +15,7 @@ from jmzhgd.core.pii import EncryptedTextField, rotate_token
 
 
 class Command(BaseCommand):
-    help = "用 PII_ENCRYPTION_KEYS 中的第一个密钥重新加密所有证件号码等加密字段。"
+    help = "用 PII_ENCRYPTION_KEYS 中的第一个密钥重新加密所有证件号码、工资卡号、手机号等加密字段。"
 
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=1000)
