@@ -70,8 +70,8 @@ def _move(actor: Actor, payroll: Payroll, name: str, status: str, *, summary: st
 @transaction.atomic
 def submit(actor: Actor, payroll: Payroll) -> Payroll:
     payroll = _start(payroll, "submit")
-    if not payroll.rows.exists():
-        raise ValidationError("工资支付表没有明细，不能提交。")
+    if not payroll.rows.filter(actual_amount__gt=0).exists():
+        raise ValidationError("工资支付表没有实发金额，请先填写金额再提交。")
     return _move(actor, payroll, "submit", S.SUBMITTED, submitted_at=timezone.now(), return_reason="")
 
 
@@ -122,7 +122,8 @@ def mark_paid(actor: Actor, payroll: Payroll, *, balance_date, voucher=None) -> 
     failed = payroll.rows.filter(pay_status=RowPayStatus.FAILED).count()
     if failed:
         raise ValidationError(f"有 {failed} 人银行代发失败，处理并导入成功结果后才能标记为已发放。")
-    all_paid = not payroll.rows.filter(actual_amount__gt=0).exclude(pay_status=RowPayStatus.PAID).exists()
+    to_pay = payroll.rows.filter(actual_amount__gt=0)
+    all_paid = to_pay.exists() and not to_pay.exclude(pay_status=RowPayStatus.PAID).exists()
     if voucher is None and not payroll.voucher and not all_paid:
         raise ValidationError("请上传银行代发凭证，或导入银行代发结果。")
     if voucher is not None:
