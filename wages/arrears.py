@@ -67,6 +67,7 @@ def overdue_months(projects, *, today: datetime.date | None = None, window: int 
                 project_id__in=due, category=PersonCategory.WORKER, entry_date__lte=month_end(month)
             )
             .filter(Q(exit_date__isnull=True) | Q(exit_date__gte=month))
+            .order_by()  # no Meta ordering: its columns would defeat DISTINCT
             .values_list("project_id", "team_id", "team__name", "unit__enterprise__name")
             .distinct()
         )
