@@ -168,10 +168,12 @@ def login(request, payload: LoginIn):
 
 def _mount_routers() -> None:
     from attendance.api import router as attendance_router
+    from wages.api import router as wages_router
     from workforce.api import router as workforce_router
 
     api.add_router("/", workforce_router)
     api.add_router("/", attendance_router)
+    api.add_router("/", wages_router)
 
 
 _mount_routers()

@@ -71,7 +71,6 @@ ACTION_LABELS = {
     "payroll.confirm": "工人签字确认",
     "payroll.bank_result": "导入银行代发结果",
     "payroll.export": "导出工资支付表",
-    "payroll.upload": "接口上传工资单",
 }
 
 
