@@ -301,7 +301,7 @@ def run_all(
     log: Callable[[str], None],
     sizes: Sizes = FULL_SIZES,
 ) -> dict:
-    from bench import ingest_scenarios, page_scenarios
+    from bench import ingest_scenarios, page_scenarios, wages_scenario
 
     bench = Bench(marker, env, log, sizes)
     bench.load_seconds = load_seconds
@@ -316,6 +316,7 @@ def run_all(
         ("dashboard", page_scenarios.dashboard),
         ("import", page_scenarios.import_rows),
         ("ingest", ingest_scenarios.ingest),
+        ("wages", wages_scenario.run),
     ]
     if load:
         steps.append(("load", ingest_scenarios.load_run))
