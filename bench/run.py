@@ -97,7 +97,14 @@ def run_all(
     sizes: Sizes = FULL_SIZES,
 ) -> dict:
     # The scenarios import Django's models: loaded once start_django has set Django up.
-    from bench import export_scenarios, import_scenario, ingest_scenarios, load_scenario, page_scenarios
+    from bench import (
+        export_scenarios,
+        import_scenario,
+        ingest_scenarios,
+        load_scenario,
+        page_scenarios,
+        wages_scenario,
+    )
 
     bench = Bench(marker, env, log, sizes)
     bench.load_seconds = load_seconds
@@ -112,6 +119,7 @@ def run_all(
         ("dashboard", page_scenarios.dashboard),
         ("import", import_scenario.run),
         ("ingest", ingest_scenarios.ingest),
+        ("wages", wages_scenario.run),
     ]
     if load:
         steps.append(("load", load_scenario.load_run))

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "workforce",
     "attendance",
     "contracts",
+    "wages",
     "jmzhgd.api",
 ]
 
@@ -276,6 +277,10 @@ MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
 GEOCODER_URL = env.str("GEOCODER_URL", default="")
 # Behind a reverse proxy: how many proxies append to X-Forwarded-For (0 = trust REMOTE_ADDR only).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# 维权信息告示牌 (保障农民工工资支付条例 art. 34): the local monthly minimum wage (江门, 元/月) and the
+# complaint phones printed on it; 12333 is the national labour-security hotline.
+WAGE_MINIMUM_MONTHLY = env.int("WAGE_MINIMUM_MONTHLY", default=1900)
+WAGE_COMPLAINT_PHONES = env.list("WAGE_COMPLAINT_PHONES", default=["12333"])
 
 # --- API (SPEC §10) --------------------------------------------------------------------------
 # Signed requests: a timestamp further than this from the server clock is refused, and a nonce is

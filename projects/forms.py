@@ -190,7 +190,8 @@ class DirectProjectForm(PlatformFormMixin, ProjectFieldsMixin, forms.ModelForm):
 
 
 class ProjectEditForm(PlatformFormMixin, ProjectFieldsMixin, forms.ModelForm):
-    """【编辑】: every field of SPEC §4 (the declaration's plus status, 竣工日期, 工资专户, 劳资专管员)."""
+    """【编辑】: every field of SPEC §4 (the declaration's plus status, 竣工日期, 劳资专管员); the 工资专户 has
+    its own page (wages), where the account number is stored encrypted."""
 
     class Meta:
         model = Project
@@ -198,8 +199,6 @@ class ProjectEditForm(PlatformFormMixin, ProjectFieldsMixin, forms.ModelForm):
             *DECLARED_PROJECT_FIELDS,
             "completion_date",
             "status",
-            "wage_bank_name",
-            "wage_account_no",
             "labour_manager_name",
             "labour_manager_phone",
         ]
@@ -217,12 +216,6 @@ class ProjectEditForm(PlatformFormMixin, ProjectFieldsMixin, forms.ModelForm):
     def clean_labour_manager_phone(self):
         value = self.cleaned_data.get("labour_manager_phone")
         return validate_phone(value) if value else ""
-
-    def clean_wage_account_no(self):
-        value = normalise_text(self.cleaned_data.get("wage_account_no")).replace("-", "")
-        if value and not value.isdigit():
-            raise ValidationError("工资专户账号只能包含数字。")
-        return value
 
     def clean(self):
         cleaned = super().clean()

@@ -55,6 +55,8 @@ class Project(models.Model):
     status = models.CharField(  # prjStatus
         "项目状态", max_length=3, choices=ProjectStatus.choices, default=ProjectStatus.UNDER_CONSTRUCTION
     )
+    # Superseded by wages.WageAccount (the number encrypted); blanked by wages' migration 0002 and no
+    # longer written. Dropping the columns is a later projects migration.
     wage_bank_name = models.CharField("工资专户开户银行", max_length=100, blank=True)
     wage_account_no = models.CharField("工资专户账号", max_length=40, blank=True)
     labour_manager_name = models.CharField("劳资专管员姓名", max_length=50, blank=True)

@@ -60,6 +60,17 @@ ACTION_LABELS = {
     "punch.dismiss": "忽略异常考勤",
     "attendance.export_month": "导出月考勤",
     "attendance.export_details": "导出考勤明细",
+    "wage_account.save": "登记工资专户",
+    "payroll.generate": "生成工资支付表",
+    "payroll.row_update": "修改工资明细",
+    "payroll.apply_rule": "按规则计算应发",
+    "payroll.submit": "提交工资支付表",
+    "payroll.approve": "审核工资支付表",
+    "payroll.return": "退回工资支付表",
+    "payroll.pay": "工资发放",
+    "payroll.confirm": "工人签字确认",
+    "payroll.bank_result": "导入银行代发结果",
+    "payroll.export": "导出工资支付表",
 }
 
 

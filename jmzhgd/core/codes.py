@@ -316,3 +316,27 @@ class District(models.TextChoices):
 
 
 JIANGMEN_AREA_CODE = "440700"
+
+
+class Bank(models.TextChoices):
+    """银行代码 payRollTopBankCode / payBankCode, domain-reference §3.13: the banks that hold wage
+    accounts and cards in Jiangmen, by their 3-digit 行别代码 (the national table has ~90 rows)."""
+
+    ICBC = "102", "中国工商银行"
+    ABC = "103", "中国农业银行"
+    BOC = "104", "中国银行"
+    CCB = "105", "中国建设银行"
+    BOCOM = "301", "交通银行"
+    CITIC = "302", "中信银行"
+    CEB = "303", "中国光大银行"
+    HXB = "304", "华夏银行"
+    CMBC = "305", "中国民生银行"
+    CGB = "306", "广发银行"
+    PAB = "307", "平安银行"
+    CMB = "308", "招商银行"
+    CIB = "309", "兴业银行"
+    SPDB = "310", "上海浦东发展银行"
+    CITY = "313", "城市商业银行"
+    RURAL_COMMERCIAL = "314", "农村商业银行"
+    RURAL_CREDIT = "402", "农村信用合作社"
+    PSBC = "403", "中国邮政储蓄银行"

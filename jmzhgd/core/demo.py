@@ -20,6 +20,7 @@ SEEDER_ORDER = [
     "contracts",
     "jmzhgd.api",
     "attendance",
+    "wages",
 ]
 
 

@@ -202,10 +202,12 @@ def _limit_attempts_per_username(username: str) -> None:
 
 def _mount_routers() -> None:
     from attendance.api import router as attendance_router
+    from wages.api import router as wages_router
     from workforce.api import router as workforce_router
 
     api.add_router("/", workforce_router)
     api.add_router("/", attendance_router)
+    api.add_router("/", wages_router)
 
 
 _mount_routers()

@@ -69,8 +69,6 @@ def edit_data(project, **overrides):
         "contact_name": "李联系",
         "contact_phone": "0750-3123456",
         "description": "更新后的简介",
-        "wage_bank_name": "中国建设银行江门分行",
-        "wage_account_no": "4405 0166 0101 0000 1234",
         "labour_manager_name": "劳资员王",
         "labour_manager_phone": "13712345678",
         "permits-TOTAL_FORMS": "2",
@@ -92,7 +90,7 @@ def test_edit_saves_every_field_and_several_permits(project_client, project):
     response = project_client.post(url("edit", project), edit_data(project))
     assert response.status_code == 302 and response["Location"] == url("card", project)
     project.refresh_from_db()
-    assert project.status == "005" and project.wage_account_no == "4405016601010000" + "1234"
+    assert project.status == "005"
     assert project.labour_manager_name == "劳资员王" and project.building_area == Decimal("32000.50")
     assert sorted(project.permits.values_list("number", flat=True)) == [
         "440703202603010101",

@@ -1,0 +1,99 @@
+"""Wage arrears (条例 art. 24, 31): the team-months whose wages are not 已发放 by the project's
+工资支付日期. `overdue_months` is the base for arrears alerts: another app (an alerts module, a
+dashboard) calls it with the projects in its scope; the supervisor and project pages show it.
+
+A team-month is expected when the team had a worker (建筑工人) on its roster that month. It is overdue
+when its deadline (the pay day of the next month) has passed and it has no sheet, or a sheet still
+before 已发放.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from jmzhgd.core.codes import PersonCategory
+from workforce.models import RosterEntry
+
+from .models import Payroll, PayrollStatus, WageAccount
+from .months import DEFAULT_PAY_DAY, month_end, pay_deadline
+
+PAID_STATES = (PayrollStatus.PAID, PayrollStatus.CONFIRMED)
+DEFAULT_WINDOW_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class OverdueMonth:
+    project_id: int
+    project_name: str
+    district: str
+    team_id: int
+    team_name: str
+    unit_name: str
+    month: datetime.date
+    deadline: datetime.date
+    payroll_id: int | None
+    status_label: str  # 未编制 or the sheet's state
+
+    @property
+    def days_overdue(self) -> int:
+        return (timezone.localdate() - self.deadline).days
+
+
+def _months_back(today: datetime.date, count: int) -> list[datetime.date]:
+    months, month = [], today.replace(day=1)
+    for _ in range(count):
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+        months.append(month)
+    return months
+
+
+def overdue_months(projects, *, today: datetime.date | None = None, window: int = DEFAULT_WINDOW_MONTHS):
+    """The overdue team-months of `projects` (a Project queryset, already scoped by the caller) among
+    the `window` months before this one, oldest deadline first. A handful of queries per month."""
+    today = today or timezone.localdate()
+    projects = {p.pk: p for p in projects.only("id", "name", "district")}
+    pay_days = dict(WageAccount.objects.filter(project_id__in=projects).values_list("project_id", "pay_day"))
+    found = []
+    for month in _months_back(today, window):
+        due = {pid for pid in projects if pay_deadline(month, pay_days.get(pid, DEFAULT_PAY_DAY)) < today}
+        if not due:
+            continue
+        teams = (
+            RosterEntry.objects.filter(
+                project_id__in=due, category=PersonCategory.WORKER, entry_date__lte=month_end(month)
+            )
+            .filter(Q(exit_date__isnull=True) | Q(exit_date__gte=month))
+            .order_by()  # no Meta ordering: its columns would defeat DISTINCT
+            .values_list("project_id", "team_id", "team__name", "unit__enterprise__name")
+            .distinct()
+        )
+        sheets = {
+            team_id: (pk, status)
+            for team_id, pk, status in Payroll.objects.filter(
+                project_id__in=due, pay_month=month
+            ).values_list("team_id", "pk", "status")
+        }
+        for project_id, team_id, team_name, unit_name in teams:
+            payroll_id, status = sheets.get(team_id, (None, None))
+            if status in PAID_STATES:
+                continue
+            project = projects[project_id]
+            found.append(
+                OverdueMonth(
+                    project_id=project_id,
+                    project_name=project.name,
+                    district=project.get_district_display(),
+                    team_id=team_id,
+                    team_name=team_name,
+                    unit_name=unit_name,
+                    month=month,
+                    deadline=pay_deadline(month, pay_days.get(project_id, DEFAULT_PAY_DAY)),
+                    payroll_id=payroll_id,
+                    status_label=PayrollStatus(status).label if status else "未编制",
+                )
+            )
+    return sorted(found, key=lambda o: (o.deadline, o.project_name, o.unit_name, o.team_name))

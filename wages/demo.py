@@ -1,0 +1,83 @@
+"""Demo wages for the first demo project: a 工资专户, and for one team a paid month (two months ago,
+paid and signed), a month awaiting approval (last month, submitted) and an overdue one (three months
+ago, still a draft after its pay day), so the ledger, the sheet's states and the arrears page all have
+something to show. Idempotent: a project that has sheets gets no more."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from enterprises.models import Team
+from jmzhgd.core.codes import PersonCategory
+
+from . import services, transitions
+from .models import Payroll, PayRule, WageAccount
+
+DAILY_WAGE = Decimal("320")
+MONTHLY_WAGE = "7000"  # rows without attendance in the demo's 30 days of punches
+
+
+def _months_back(today: datetime.date, count: int) -> datetime.date:
+    month = today.replace(day=1)
+    for _ in range(count):
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    return month
+
+
+def _voucher() -> SimpleUploadedFile:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (200, 120), "white").save(out, "PNG")
+    return SimpleUploadedFile("代发凭证.png", out.getvalue(), content_type="image/png")
+
+
+def _sheet(demo, team, month: datetime.date):
+    sheet = services.generate_payroll(demo.actor, team, month, pay_rule=PayRule.DAILY, rate=DAILY_WAGE)
+    unpaid = {row.pk: {"total_amount": MONTHLY_WAGE} for row in sheet.rows.all() if row.days == 0}
+    if unpaid:
+        services.update_rows(demo.actor, sheet, unpaid)
+    return sheet
+
+
+def seed(demo) -> None:
+    projects = demo.shared.get("projects", [])
+    if not projects or Payroll.objects.filter(project=projects[0]).exists():
+        return
+    project = projects[0]
+    if not WageAccount.objects.filter(project=project).exists():
+        services.save_wage_account(
+            demo.actor,
+            project,
+            {
+                "bank_code": "105",
+                "branch_name": "中国建设银行江门分行",
+                "account_number": "44050166010100001234",
+                "deposit_amount": Decimal("500000"),
+                "deposit_form": "bank_guarantee",
+                "pay_day": 15,
+            },
+        )
+    today = timezone.localdate()
+    overdue, paid, awaiting = (_months_back(today, n) for n in (3, 2, 1))
+    team = (
+        Team.objects.filter(project=project, entry_date__lte=overdue, roster__category=PersonCategory.WORKER)
+        .normal()
+        .order_by("id")
+        .first()
+    )
+    if team is None:
+        return
+    sheet = transitions.approve(demo.actor, transitions.submit(demo.actor, _sheet(demo, team, paid)))
+    payday = min(today, paid.replace(day=28) + datetime.timedelta(days=17))
+    sheet = transitions.mark_paid(demo.actor, sheet, balance_date=payday, voucher=_voucher())
+    transitions.confirm(demo.actor, sheet, signed_row_ids=list(sheet.rows.values_list("pk", flat=True)))
+    transitions.submit(demo.actor, _sheet(demo, team, awaiting))
+    _sheet(demo, team, overdue)
+    demo.write(f"  工资管理：{project.name} {team.name} 已发放、待审核、逾期未发各一个月")

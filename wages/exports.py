@@ -1,0 +1,178 @@
+"""Exports of a 工资支付表 (DESIGN.md pattern 5: one row generator, the page and the .xlsx alike).
+
+- `sheet_rows`: the printable 工资支付表 with the fields 条例 art. 15 requires (用人单位名称, 支付周期,
+  支付日期, 姓名, 身份证号码, 联系方式, 工作时间, 应发, 代扣代缴, 实发, 银行代发凭证或签字).
+- `bank_file_sheet`: the bank's 代发 batch (户名, 卡号, 金额, 用途).
+Every text cell goes through jmzhgd.core.excel.safe_text, so no name or note is ever a formula.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from decimal import Decimal
+from urllib.parse import quote
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from jmzhgd.core.excel import XLSX_CONTENT_TYPE, Sheet, safe_text
+
+from .models import Payroll, PayrollStatus, RowPayStatus
+
+SHEET_HEADER = [
+    "序号",
+    "姓名",
+    "身份证号码",
+    "联系方式",
+    "出勤天数",
+    "总工时",
+    "应发金额(元)",
+    "代扣代缴(元)",
+    "实发金额(元)",
+    "工资卡开户行",
+    "工资卡号",
+    "发放结果",
+    "本人签字",
+]
+SHEET_WIDTHS = [6, 10, 22, 14, 9, 9, 12, 12, 12, 20, 24, 10, 14]
+
+
+def sheet_meta(payroll: Payroll) -> list[tuple[str, str]]:
+    """The sheet's heading fields (art. 15): who pays, for which period, on which day."""
+    return [
+        ("用人单位名称", payroll.unit.enterprise.name),
+        ("项目名称", payroll.project.name),
+        ("班组", payroll.team.name),
+        ("支付周期", f"{payroll.pay_month:%Y年%m月}（按月）"),
+        ("支付日期", f"{payroll.balance_date:%Y-%m-%d}" if payroll.balance_date else "未发放"),
+        ("状态", payroll.get_status_display()),
+    ]
+
+
+def sheet_rows(payroll: Payroll) -> Iterator[list]:
+    rows = payroll.rows.select_related("person").order_by("id")
+    for number, row in enumerate(rows, start=1):
+        yield [
+            number,
+            row.person.name,
+            row.person.id_number_masked,
+            row.person.phone,
+            row.days,
+            row.work_hours,
+            row.total_amount,
+            row.deductions,
+            row.actual_amount,
+            row.bank_name,
+            row.bank_card_number_masked,
+            row.get_pay_status_display(),
+            "已签字" if row.signed else "",
+        ]
+
+
+def sheet_totals(payroll: Payroll) -> list:
+    rows = list(payroll.rows.values_list("days", "work_hours", "total_amount", "deductions", "actual_amount"))
+    sums = [sum((r[i] for r in rows), Decimal(0) if i else 0) for i in range(5)]
+    return ["合计", f"{len(rows)}人", "", "", *sums, "", "", "", ""]
+
+
+_THIN = Side(style="thin")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def _value(value):
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def payroll_workbook_response(payroll: Payroll) -> FileResponse:
+    """The printable .xlsx: A4 landscape, fitted to the page width, the heading fields, the rows, the
+    totals line and a signature column. A normal (not write-only) workbook, because page setup, merged
+    title cells and borders need one; a sheet is one team's month, a few hundred rows at most."""
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = f"{payroll.pay_month:%Y-%m}工资支付表"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    width = len(SHEET_HEADER)
+    ws.append(
+        [
+            safe_text(
+                f"{payroll.project.name} {payroll.team.name} {payroll.pay_month:%Y年%m月}农民工工资支付表"
+            )
+        ]
+    )
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws["A1"].font, ws["A1"].alignment = Font(bold=True, size=14), Alignment(horizontal="center")
+    meta = sheet_meta(payroll)
+    ws.append([_value(v) for pair in meta[:3] for v in pair])
+    ws.append([_value(v) for pair in meta[3:] for v in pair])
+    ws.append(SHEET_HEADER)
+    header_row = ws.max_row
+    for row in sheet_rows(payroll):
+        ws.append([_value(v) for v in row])
+    ws.append([_value(v) for v in sheet_totals(payroll)])
+    ws.append(
+        [
+            safe_text("编制人（分包）："),
+            "",
+            "",
+            safe_text("审核人（总包）："),
+            "",
+            "",
+            safe_text("劳资专管员："),
+        ]
+    )
+    for row in ws.iter_rows(min_row=header_row, max_row=ws.max_row - 1):
+        for cell in row:
+            cell.border = _BORDER
+    for cell in ws[header_row]:
+        cell.font = Font(bold=True)
+    for cell in ws[ws.max_row - 1]:
+        cell.font = Font(bold=True)
+    for index, column_width in enumerate(SHEET_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column_width
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    workbook.save(spool)
+    spool.seek(0)
+    response = FileResponse(spool, content_type=XLSX_CONTENT_TYPE)
+    name = f"{payroll.team.name}-{payroll.month_label}-工资支付表.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+BANK_HEADER = ["户名", "卡号", "金额", "用途", "开户行"]
+BANK_FILE_STATES = {PayrollStatus.APPROVED, PayrollStatus.PAID, PayrollStatus.CONFIRMED}
+
+
+def bank_file_sheet(payroll: Payroll) -> Sheet:
+    """The bank's 代发 batch: one line per worker with something to pay and not yet paid. Refused before
+    the general contractor's approval, and when a worker has no card (the bank would bounce it)."""
+    if payroll.status not in BANK_FILE_STATES:
+        raise ValidationError("工资支付表审核后才能导出银行代发文件。")
+    rows = list(
+        payroll.rows.select_related("person")
+        .filter(actual_amount__gt=0)
+        .exclude(pay_status=RowPayStatus.PAID)
+        .order_by("id")
+    )
+    missing = [row.person.name for row in rows if not row.bank_card_number]
+    if missing:
+        raise ValidationError(f"以下人员没有工资卡号，请先在花名册补录：{'、'.join(missing[:20])}")
+    purpose = f"{payroll.pay_month:%Y年%m月}工资"
+    return Sheet(
+        name="代发明细",
+        header=BANK_HEADER,
+        rows=([r.person.name, r.bank_card_number, r.actual_amount, purpose, r.bank_name] for r in rows),
+        column_widths=[12, 26, 14, 16, 24],
+        text_columns=[1],
+    )

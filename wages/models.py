@@ -1,0 +1,207 @@
+"""工资管理 (保障农民工工资支付条例 art. 15, 26–31): the project's 工资专户 and the monthly 工资支付表.
+
+Field names follow the national `Payroll.Add` payload (domain-reference §2), noted beside each field.
+A sheet (Payroll) is one 参建单位 × 班组 × month; its rows (PayrollRow) are one worker each. Sheets
+and rows are the 工资支付台账 that art. 15 keeps for at least three years: they are never deleted
+(the model, the queryset and the admin all refuse).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from enterprises.models import ProjectScopedQuerySet
+from jmzhgd.core.codes import Bank
+from jmzhgd.core.pii import EncryptedTextField, MaskedIdField
+
+
+class DepositForm(models.TextChoices):
+    CASH = "cash", "现金"
+    BANK_GUARANTEE = "bank_guarantee", "银行保函"
+    GUARANTEE = "guarantee", "担保"
+
+
+class WageAccount(models.Model):
+    """农民工工资专用账户 (art. 26) and 工资保证金 of one project, opened by the general contractor."""
+
+    project = models.OneToOneField(
+        "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="wage_account"
+    )
+    bank_code = models.CharField("开户银行", max_length=3, choices=Bank.choices, blank=True)  # payBankCode
+    branch_name = models.CharField("开户支行", max_length=100)  # payBankName
+    account_number = EncryptedTextField("专户账号")  # payBankCardNumber (AES in the national payload)
+    account_number_masked = MaskedIdField(source="account_number")
+    opened_on = models.DateField("开户日期", null=True, blank=True)
+    deposit_amount = models.DecimalField(
+        "工资保证金金额(元)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    deposit_form = models.CharField("保证金形式", max_length=16, choices=DepositForm.choices, blank=True)
+    pay_day = models.PositiveSmallIntegerField(
+        "工资支付日期", default=15, help_text="每月几号支付上月工资（1–31，小月取月末）"
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ProjectScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工资专户"
+
+    def __str__(self) -> str:
+        return f"{self.get_bank_code_display()} {self.account_number_masked}"
+
+
+class PayrollStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+    APPROVED = "approved", "已审核"
+    PAID = "paid", "已发放"
+    CONFIRMED = "confirmed", "已确认"
+
+
+class PayRule(models.TextChoices):
+    MANUAL = "manual", "逐行填写"
+    DAILY = "daily", "日薪×出勤天数"
+    PIECE = "piece", "计件"
+
+
+class RowPayStatus(models.TextChoices):
+    PENDING = "pending", "待发放"
+    PAID = "paid", "发放成功"
+    FAILED = "failed", "发放失败"
+
+
+class NoDeleteQuerySet(models.QuerySet):
+    def delete(self):
+        raise ValidationError("工资支付台账须保存三年以上，不能删除。")
+
+
+class PayrollQuerySet(NoDeleteQuerySet, ProjectScopedQuerySet):
+    pass
+
+
+class NoDeleteModel(models.Model):
+    """条例 art. 15: the written 工资支付台账 is kept for at least three years; no hard delete."""
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("工资支付台账须保存三年以上，不能删除。")
+
+
+class Payroll(NoDeleteModel):
+    """工资支付表: one 参建单位 × 班组 × month (Payroll.Add header)."""
+
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="payrolls"
+    )
+    unit = models.ForeignKey(  # corpCode / corpName
+        "enterprises.ParticipatingUnit", verbose_name="参建单位", on_delete=models.PROTECT, related_name="+"
+    )
+    team = models.ForeignKey(  # teamSysNo
+        "enterprises.Team", verbose_name="班组", on_delete=models.PROTECT, related_name="payrolls"
+    )
+    pay_month = models.DateField("工资月份")  # payMonth, stored as the month's first day
+    status = models.CharField(
+        "状态", max_length=16, choices=PayrollStatus.choices, default=PayrollStatus.DRAFT, db_index=True
+    )
+    pay_rule = models.CharField("计算方式", max_length=8, choices=PayRule.choices, default=PayRule.MANUAL)
+    rate = models.DecimalField(  # 日薪 for the daily rule, 计件单价 for the piece rule
+        "单价(元)", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    balance_date = models.DateField("发放日期", null=True, blank=True)  # balanceDate
+    return_reason = models.CharField("退回原因", max_length=200, blank=True)
+    third_payroll_code = models.CharField(  # thirdPayRollCode: the vendor's id, for idempotent uploads
+        "第三方工资单编号", max_length=64, blank=True
+    )
+    voucher = models.FileField("银行代发凭证", upload_to="wages/vouchers/%Y/%m/", blank=True)
+    signature_scan = models.FileField("工人签字扫描件", upload_to="wages/signatures/%Y/%m/", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="编制人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField("编制时间", auto_now_add=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    approved_at = models.DateTimeField("审核时间", null=True, blank=True)
+    paid_at = models.DateTimeField("发放时间", null=True, blank=True)
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = PayrollQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工资支付表"
+        ordering = ["-pay_month", "unit_id", "team_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "pay_month"],
+                name="one_payroll_per_team_month",
+                violation_error_message="该班组本月已有工资支付表，不能重复生成。",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "third_payroll_code"],
+                condition=~models.Q(third_payroll_code=""),
+                name="unique_third_payroll_code_per_project",
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "pay_month", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.team.name} {self.pay_month:%Y-%m} 工资支付表"
+
+    @property
+    def month_label(self) -> str:
+        return f"{self.pay_month:%Y-%m}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == PayrollStatus.DRAFT
+
+
+class PayrollRow(NoDeleteModel):
+    """One worker on a sheet (Payroll.Add detailList item)."""
+
+    payroll = models.ForeignKey(
+        Payroll, verbose_name="工资支付表", on_delete=models.PROTECT, related_name="rows"
+    )
+    person = models.ForeignKey(
+        "workforce.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="+"
+    )
+    roster_entry = models.ForeignKey(  # the worker's latest stay on the team in the month
+        "workforce.RosterEntry", verbose_name="花名册记录", on_delete=models.PROTECT, related_name="+"
+    )
+    days = models.PositiveSmallIntegerField("出勤天数", default=0)  # days
+    work_hours = models.DecimalField("总工时", max_digits=7, decimal_places=2, default=0)  # workHours
+    piece_quantity = models.DecimalField("计件数量", max_digits=12, decimal_places=2, null=True, blank=True)
+    total_amount = models.DecimalField(
+        "应发金额", max_digits=12, decimal_places=2, default=0
+    )  # totalPayAmount
+    deductions = models.DecimalField("代扣代缴", max_digits=12, decimal_places=2, default=0)
+    actual_amount = models.DecimalField(
+        "实发金额", max_digits=12, decimal_places=2, default=0
+    )  # actualAmount
+    is_back_pay = models.BooleanField("补发", default=False)  # isBackPay
+    difference_reason = models.CharField("实发多于应发的原因", max_length=200, blank=True)
+    # The card paid to, as it was when the sheet was drawn up (payRollBankCode / Name / CardNumber).
+    bank_code = models.CharField("工资卡银行", max_length=3, choices=Bank.choices, blank=True)
+    bank_name = models.CharField("工资卡开户行", max_length=100, blank=True)
+    bank_card_number = EncryptedTextField("工资卡号", blank=True)
+    bank_card_number_masked = MaskedIdField(source="bank_card_number")
+    pay_status = models.CharField(
+        "发放结果", max_length=8, choices=RowPayStatus.choices, default=RowPayStatus.PENDING
+    )
+    pay_note = models.CharField("发放说明", max_length=200, blank=True)
+    signed = models.BooleanField("已签字", default=False)
+
+    objects = NoDeleteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工资支付表明细"
+        ordering = ["payroll_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["payroll", "person"], name="one_row_per_person_per_payroll"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} {self.actual_amount}"

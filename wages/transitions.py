@@ -1,0 +1,151 @@
+"""The 工资支付表's states (条例 art. 30, 31): the subcontractor draws up and submits, the general
+contractor approves and pays through the 工资专户, the worker signs.
+
+    草稿 ─提交→ 已提交 ─审核→ 已审核 ─发放→ 已发放 ─确认→ 已确认
+      ↑________退回(原因)_______|________|
+
+Every transition is one action: it locks the sheet, checks the state it starts from, writes and audits.
+A transition from any other state is refused with the sheet's state named; nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from jmzhgd.core import audit
+from jmzhgd.core.actor import Actor
+from jmzhgd.core.uploads import clean_image_or_pdf
+
+from .models import Payroll, PayrollStatus, RowPayStatus
+
+S = PayrollStatus
+
+# The states each transition starts from.
+ALLOWED = {
+    "submit": {S.DRAFT},
+    "approve": {S.SUBMITTED},
+    "return": {S.SUBMITTED, S.APPROVED},
+    "pay": {S.APPROVED},
+    "confirm": {S.PAID},
+}
+LABELS = {"submit": "提交", "approve": "审核", "return": "退回", "pay": "发放", "confirm": "确认"}
+
+
+def allowed_actions(payroll: Payroll) -> list[str]:
+    return [name for name, states in ALLOWED.items() if payroll.status in states]
+
+
+def _start(payroll: Payroll, name: str) -> Payroll:
+    payroll = Payroll.objects.select_for_update().get(pk=payroll.pk)
+    if payroll.status not in ALLOWED[name]:
+        raise ValidationError(f"工资支付表当前为“{payroll.get_status_display()}”，不能{LABELS[name]}。")
+    return payroll
+
+
+def _move(actor: Actor, payroll: Payroll, name: str, status: str, *, summary: str = "", **changes) -> Payroll:
+    before = payroll.status
+    payroll.status = status
+    for key, value in changes.items():
+        setattr(payroll, key, value)
+    payroll.save()
+    audit.record(
+        actor,
+        f"payroll.{name}",
+        payroll,
+        project=payroll.project_id,
+        summary=summary or f"{LABELS[name]}工资支付表：{payroll}",
+        before={"status": before},
+        after={
+            "status": status,
+            **{k: v for k, v in changes.items() if k in ("return_reason", "balance_date")},
+        },
+    )
+    return payroll
+
+
+@transaction.atomic
+def submit(actor: Actor, payroll: Payroll) -> Payroll:
+    payroll = _start(payroll, "submit")
+    if not payroll.rows.filter(actual_amount__gt=0).exists():
+        raise ValidationError("工资支付表没有实发金额，请先填写金额再提交。")
+    return _move(actor, payroll, "submit", S.SUBMITTED, submitted_at=timezone.now(), return_reason="")
+
+
+@transaction.atomic
+def approve(actor: Actor, payroll: Payroll) -> Payroll:
+    payroll = _start(payroll, "approve")
+    return _move(actor, payroll, "approve", S.APPROVED, approved_at=timezone.now())
+
+
+@transaction.atomic
+def return_payroll(actor: Actor, payroll: Payroll, reason: str) -> Payroll:
+    """退回: back to 草稿 so the sheet can be corrected; the reason is required and kept."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("退回须填写原因。")
+    if len(reason) > 200:
+        raise ValidationError("退回原因不能超过200字。")
+    payroll = _start(payroll, "return")
+    return _move(
+        actor,
+        payroll,
+        "return",
+        S.DRAFT,
+        summary=f"退回工资支付表：{payroll}（{reason}）",
+        return_reason=reason,
+        submitted_at=None,
+        approved_at=None,
+    )
+
+
+def check_balance_date(payroll: Payroll, day: datetime.date | None) -> datetime.date:
+    """发放日期 (balanceDate): not after today, not before the month it pays."""
+    if day is None:
+        raise ValidationError("请填写发放日期。")
+    if day > timezone.localdate():
+        raise ValidationError("发放日期不能晚于今天。")
+    if day < payroll.pay_month:
+        raise ValidationError("发放日期不能早于工资月份。")
+    return day
+
+
+@transaction.atomic
+def mark_paid(actor: Actor, payroll: Payroll, *, balance_date, voucher=None) -> Payroll:
+    """发放: with the bank's 代发凭证 uploaded, or once the bank's result marks every row paid
+    (wages.bank_results). A row the bank failed keeps the sheet from 已发放."""
+    payroll = _start(payroll, "pay")
+    check_balance_date(payroll, balance_date)
+    failed = payroll.rows.filter(pay_status=RowPayStatus.FAILED).count()
+    if failed:
+        raise ValidationError(f"有 {failed} 人银行代发失败，处理并导入成功结果后才能标记为已发放。")
+    to_pay = payroll.rows.filter(actual_amount__gt=0)
+    all_paid = to_pay.exists() and not to_pay.exclude(pay_status=RowPayStatus.PAID).exists()
+    if voucher is None and not payroll.voucher and not all_paid:
+        raise ValidationError("请上传银行代发凭证，或导入银行代发结果。")
+    if voucher is not None:
+        payroll.voucher = clean_image_or_pdf(voucher, label="银行代发凭证")
+        payroll.rows.filter(pay_status=RowPayStatus.PENDING).update(pay_status=RowPayStatus.PAID)
+    return _move(actor, payroll, "pay", S.PAID, paid_at=timezone.now(), balance_date=balance_date)
+
+
+@transaction.atomic
+def confirm(actor: Actor, payroll: Payroll, *, signature_scan=None, signed_row_ids=None) -> Payroll:
+    """确认: the workers' signatures, as a scan of the signed sheet, or ticked per row from the printed
+    sheet's 签字 column (every row must be ticked)."""
+    payroll = _start(payroll, "confirm")
+    if signature_scan is not None:
+        payroll.signature_scan = clean_image_or_pdf(signature_scan, label="工人签字扫描件")
+        payroll.rows.update(signed=True)
+    elif signed_row_ids is not None:
+        ids = set(signed_row_ids)
+        payroll.rows.filter(pk__in=ids).update(signed=True)
+        unsigned = payroll.rows.filter(signed=False).count()
+        if unsigned:
+            raise ValidationError(f"还有 {unsigned} 人未签字，请上传签字扫描件或勾选全部已签字的人员。")
+    else:
+        raise ValidationError("请上传工人签字扫描件，或勾选已签字的人员。")
+    return _move(actor, payroll, "confirm", S.CONFIRMED, confirmed_at=timezone.now())
