@@ -3,7 +3,7 @@
 - `sheet_rows`: the printable 工资支付表 with the fields 条例 art. 15 requires (用人单位名称, 支付周期,
   支付日期, 姓名, 身份证号码, 联系方式, 工作时间, 应发, 代扣代缴, 实发, 银行代发凭证或签字).
 - `bank_file_sheet`: the bank's 代发 batch (户名, 卡号, 金额, 用途).
-Every text cell goes through jmzhgd.core.excel.safe_text, so no name or note is ever a formula.
+Text that starts like a formula is written as a string cell (jmzhgd.core.excel), never a formula.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from urllib.parse import quote
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from jmzhgd.core.excel import XLSX_CONTENT_TYPE, Sheet, safe_text
+from jmzhgd.core.excel import XLSX_CONTENT_TYPE, Sheet, starts_like_a_formula
 
 from .models import Payroll, PayrollStatus, RowPayStatus
 
@@ -85,10 +86,20 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 def _value(value):
     if isinstance(value, str):
-        return safe_text(value)
+        return ILLEGAL_CHARACTERS_RE.sub("", value)  # a worksheet cannot hold control characters
     if isinstance(value, Decimal):
         return float(value)
     return value
+
+
+def _append(ws, values) -> None:
+    """A row of the printable sheet. Text that starts like a formula is a string cell with Excel's
+    quote prefix (ASVS 1.2.10), shown exactly as typed and never evaluated, as in every export."""
+    ws.append([_value(v) for v in values])
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str) and starts_like_a_formula(cell.value):
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 def payroll_workbook_response(payroll: Payroll) -> FileResponse:
@@ -103,34 +114,18 @@ def payroll_workbook_response(payroll: Payroll) -> FileResponse:
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     width = len(SHEET_HEADER)
-    ws.append(
-        [
-            safe_text(
-                f"{payroll.project.name} {payroll.team.name} {payroll.pay_month:%Y年%m月}农民工工资支付表"
-            )
-        ]
-    )
+    _append(ws, [f"{payroll.project.name} {payroll.team.name} {payroll.pay_month:%Y年%m月}农民工工资支付表"])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws["A1"].font, ws["A1"].alignment = Font(bold=True, size=14), Alignment(horizontal="center")
     meta = sheet_meta(payroll)
-    ws.append([_value(v) for pair in meta[:3] for v in pair])
-    ws.append([_value(v) for pair in meta[3:] for v in pair])
+    _append(ws, [v for pair in meta[:3] for v in pair])
+    _append(ws, [v for pair in meta[3:] for v in pair])
     ws.append(SHEET_HEADER)
     header_row = ws.max_row
     for row in sheet_rows(payroll):
-        ws.append([_value(v) for v in row])
-    ws.append([_value(v) for v in sheet_totals(payroll)])
-    ws.append(
-        [
-            safe_text("编制人（分包）："),
-            "",
-            "",
-            safe_text("审核人（总包）："),
-            "",
-            "",
-            safe_text("劳资专管员："),
-        ]
-    )
+        _append(ws, row)
+    _append(ws, sheet_totals(payroll))
+    ws.append(["编制人（分包）：", "", "", "审核人（总包）：", "", "", "劳资专管员："])
     for row in ws.iter_rows(min_row=header_row, max_row=ws.max_row - 1):
         for cell in row:
             cell.border = _BORDER

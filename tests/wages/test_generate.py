@@ -26,7 +26,7 @@ def test_rows_carry_the_days_and_hours_of_the_attendance_within_each_stay(actor,
     # 李四 left the team on 04-10: his days before that count, the 11th does not.
     assert (rows["李四"].days, rows["李四"].work_hours) == (2, Decimal("16.00"))
     assert (rows["王五"].days, rows["王五"].work_hours) == (1, Decimal("9.00"))
-    assert rows["张三"].bank_code == "105" and rows["张三"].bank_card_number_masked == "621700*********0011"
+    assert rows["张三"].bank_code == "105" and rows["张三"].bank_card_number_masked == "6217***********0011"
     assert AuditLog.objects.filter(action="payroll.generate", object_id=str(payroll.pk)).exists()
 
 
