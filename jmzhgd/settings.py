@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "workforce",
     "attendance",
     "contracts",
+    "alerts",
     "jmzhgd.api",
 ]
 
@@ -112,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jmzhgd.core.context_processors.platform",
+                "alerts.context_processors.open_alerts",
             ],
         },
     },
@@ -257,6 +259,22 @@ MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
 GEOCODER_URL = env.str("GEOCODER_URL", default="")
 # Behind a reverse proxy: how many proxies append to X-Forwarded-For (0 = trust REMOTE_ADDR only).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# --- 预警中心 (alerts.rules): each rule's threshold -----------------------------------------
+ALERT_NO_ATTENDANCE_DAYS = env.int("ALERT_NO_ATTENDANCE_DAYS", default=3)
+# Art. 28 of the 条例: nobody enters without a labour contract, so by default no grace at all.
+ALERT_CONTRACT_GRACE_DAYS = env.int("ALERT_CONTRACT_GRACE_DAYS", default=0)
+ALERT_CONTRACT_EXPIRY_DAYS = env.int("ALERT_CONTRACT_EXPIRY_DAYS", default=30)
+ALERT_ID_EXPIRY_DAYS = env.int("ALERT_ID_EXPIRY_DAYS", default=30)
+# Age limits of 建筑工人 by 工种 code and gender ("0" 男, "1" 女); "default" covers every 工种
+# without a line of its own. The entry check warns past the same defaults.
+ALERT_AGE_LIMITS = {"default": {"0": WORKER_MAX_AGE_MALE, "1": WORKER_MAX_AGE_FEMALE}}
+ALERT_MIN_AGE = env.int("ALERT_MIN_AGE", default=18)
+ALERT_DEVICE_SILENT_HOURS = env.int("ALERT_DEVICE_SILENT_HOURS", default=24)
+ALERT_EMPTY_TEAM_DAYS = env.int("ALERT_EMPTY_TEAM_DAYS", default=3)
+ALERT_WAGE_CLERK_POST = "P05"  # 管理岗位 code of 劳资专管员 (jmzhgd.core.seed_tables)
+ALERT_WAGE_CLERK_DAYS = env.int("ALERT_WAGE_CLERK_DAYS", default=3)
+ALERT_DOUBLE_SITE_DAYS = env.int("ALERT_DOUBLE_SITE_DAYS", default=7)
 
 # --- API (SPEC §10) --------------------------------------------------------------------------
 # Signed requests: a timestamp further than this from the server clock is refused, and a nonce is

@@ -13,3 +13,11 @@ def url_if_exists(name: str, *args) -> str:
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
+
+
+@register.simple_tag(takes_context=True)
+def panels(context, slot: str, **kwargs):
+    """The panels higher apps registered for `slot` (jmzhgd.core.panels)."""
+    from jmzhgd.core.panels import render_slot
+
+    return render_slot(slot, context["request"], **kwargs)
