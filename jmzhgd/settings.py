@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "attendance",
     "contracts",
     "alerts",
+    "selfservice",
     "jmzhgd.api",
 ]
 
@@ -183,12 +184,18 @@ RATE_LIMITS = {
         600,
         ["GET", "POST"],
     ),
+    # 工人自助查询: per IP here, and per ID number in selfservice.services (SELFSERVICE_ID_RATE_LIMIT).
+    "selfservice:lookup": (env.int("SELFSERVICE_RATE_LIMIT_PER_10_MINUTES", default=20), 600, ["POST"]),
+    "selfservice:report": (env.int("SELFSERVICE_REPORT_RATE_LIMIT_PER_HOUR", default=5), 3600, ["POST"]),
     "/api/": (
         env.int("API_RATE_LIMIT_PER_MINUTE", default=6000),
         60,
         ["GET", "POST", "PUT", "PATCH", "DELETE"],
     ),
 }
+
+# Lookups of one ID number (any IP): (requests, window seconds).
+SELFSERVICE_ID_RATE_LIMIT = (env.int("SELFSERVICE_ID_RATE_LIMIT_PER_HOUR", default=10), 3600)
 
 # --- Captcha --------------------------------------------------------------------------------
 # There is deliberately no setting here that switches the captcha off: the tests switch the
