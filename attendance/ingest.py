@@ -33,6 +33,7 @@ from jmzhgd.core import audit, pii
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import AttendType, Direction, IdCardType
 from jmzhgd.core.pii import id_digest, mask_id
+from jmzhgd.core.signals import records_changed
 from jmzhgd.core.validators import normalise_document_number
 
 from .models import Device, Punch, PunchSource
@@ -354,4 +355,5 @@ def ingest_punches(
         else:
             results[row.index] = ItemResult(row.index, CREATED, "created", "已保存。")
     _touch_device(device, now)
+    records_changed.send(Punch, project_ids=[project_id])
     return BatchOutcome(results=results)

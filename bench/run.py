@@ -98,6 +98,7 @@ def run_all(
 ) -> dict:
     # The scenarios import Django's models: loaded once start_django has set Django up.
     from bench import (
+        alerts_scenarios,
         export_scenarios,
         import_scenario,
         ingest_scenarios,
@@ -118,6 +119,7 @@ def run_all(
         ("overview", page_scenarios.overview),
         ("dashboard", page_scenarios.dashboard),
         ("import", import_scenario.run),
+        *alerts_scenarios.STEPS,
         ("ingest", ingest_scenarios.ingest),
         ("wages", wages_scenario.run),
     ]

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "attendance",
     "contracts",
     "wages",
+    "alerts",
+    "selfservice",
     "jmzhgd.api",
 ]
 
@@ -118,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jmzhgd.core.context_processors.platform",
+                "alerts.context_processors.open_alerts",
             ],
         },
     },
@@ -194,6 +197,9 @@ RATE_LIMITS = {
     # The collection-app login has no captcha: one address may try few passwords, whatever the
     # usernames (the longest matching path prefix applies, so the API's general limit does not).
     "/api/v1/auth/token": (env.int("API_LOGIN_RATE_LIMIT_PER_MINUTE", default=20), 60, ["POST"]),
+    # 工人自助查询: per IP here, and per ID number in selfservice.services (SELFSERVICE_ID_RATE_LIMIT).
+    "selfservice:lookup": (env.int("SELFSERVICE_RATE_LIMIT_PER_10_MINUTES", default=20), 600, ["POST"]),
+    "selfservice:report": (env.int("SELFSERVICE_REPORT_RATE_LIMIT_PER_HOUR", default=5), 3600, ["POST"]),
     "/api/": (
         env.int("API_RATE_LIMIT_PER_MINUTE", default=6000),
         60,
@@ -204,6 +210,8 @@ RATE_LIMITS = {
 # …and per username, across all addresses (jmzhgd.api.endpoints.login): a password guessed from
 # many addresses is slowed down without locking the owner out of the web login. (limit, seconds)
 API_LOGIN_USERNAME_RATE_LIMIT = (env.int("API_LOGIN_USERNAME_RATE_LIMIT_PER_10_MINUTES", default=10), 600)
+# Lookups of one ID number (any IP): (requests, window seconds).
+SELFSERVICE_ID_RATE_LIMIT = (env.int("SELFSERVICE_ID_RATE_LIMIT_PER_HOUR", default=10), 3600)
 
 # --- Captcha --------------------------------------------------------------------------------
 # There is deliberately no setting here that switches the captcha off: the tests switch the
@@ -281,6 +289,22 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # complaint phones printed on it; 12333 is the national labour-security hotline.
 WAGE_MINIMUM_MONTHLY = env.int("WAGE_MINIMUM_MONTHLY", default=1900)
 WAGE_COMPLAINT_PHONES = env.list("WAGE_COMPLAINT_PHONES", default=["12333"])
+
+# --- 预警中心 (alerts.rules): each rule's threshold -----------------------------------------
+ALERT_NO_ATTENDANCE_DAYS = env.int("ALERT_NO_ATTENDANCE_DAYS", default=3)
+# Art. 28 of the 条例: nobody enters without a labour contract, so by default no grace at all.
+ALERT_CONTRACT_GRACE_DAYS = env.int("ALERT_CONTRACT_GRACE_DAYS", default=0)
+ALERT_CONTRACT_EXPIRY_DAYS = env.int("ALERT_CONTRACT_EXPIRY_DAYS", default=30)
+ALERT_ID_EXPIRY_DAYS = env.int("ALERT_ID_EXPIRY_DAYS", default=30)
+# Age limits of 建筑工人 by 工种 code and gender ("0" 男, "1" 女); "default" covers every 工种
+# without a line of its own. The entry check warns past the same defaults.
+ALERT_AGE_LIMITS = {"default": {"0": WORKER_MAX_AGE_MALE, "1": WORKER_MAX_AGE_FEMALE}}
+ALERT_MIN_AGE = env.int("ALERT_MIN_AGE", default=18)
+ALERT_DEVICE_SILENT_HOURS = env.int("ALERT_DEVICE_SILENT_HOURS", default=24)
+ALERT_EMPTY_TEAM_DAYS = env.int("ALERT_EMPTY_TEAM_DAYS", default=3)
+ALERT_WAGE_CLERK_POST = "P05"  # 管理岗位 code of 劳资专管员 (jmzhgd.core.seed_tables)
+ALERT_WAGE_CLERK_DAYS = env.int("ALERT_WAGE_CLERK_DAYS", default=3)
+ALERT_DOUBLE_SITE_DAYS = env.int("ALERT_DOUBLE_SITE_DAYS", default=7)
 
 # --- API (SPEC §10) --------------------------------------------------------------------------
 # Signed requests: a timestamp further than this from the server clock is refused, and a nonce is

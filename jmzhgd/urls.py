@@ -39,6 +39,8 @@ urlpatterns = [
     path("", include("attendance.urls")),
     path("", include("contracts.urls")),
     path("", include("wages.urls")),
+    path("", include("alerts.urls")),
+    path("", include("selfservice.urls")),
     path("", include("jmzhgd.api.urls")),  # 接口凭证 pages (namespace api_credentials)
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),

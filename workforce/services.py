@@ -37,6 +37,7 @@ from jmzhgd.core.codes import (
 from jmzhgd.core.forms import check_plausible_date
 from jmzhgd.core.models import ManagementPost, WorkType
 from jmzhgd.core.pii import id_digest
+from jmzhgd.core.signals import records_changed
 from jmzhgd.core.validators import (
     normalise_document_number,
     normalise_text,
@@ -465,6 +466,7 @@ def enter_persons(
                 for entry, request in zip(created, requests, strict=True)
             ]
         )
+        records_changed.send(RosterEntry, project_ids=[project.pk])  # bulk_create sends no post_save
         return created
 
 
@@ -508,4 +510,5 @@ def exit_roster_entries(actor: Actor, entries, exit_date: date, *, reason: str =
             )
         )
     audit.record_many(rows)
+    records_changed.send(RosterEntry, project_ids={e.project_id for e in on_site})  # update() sends no post_save
     return len(on_site)

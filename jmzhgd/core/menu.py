@@ -30,6 +30,7 @@ PROJECT_MENU = [
     MenuItem("项目考勤", "attendance:month", "calendar-check", project_scoped=True),
     MenuItem("合同管理", "contracts:list", "file-earmark-text", project_scoped=True),
     MenuItem("工资管理", "wages:ledger", "cash-coin", project_scoped=True),
+    MenuItem("预警", "alerts:project_list", "exclamation-triangle", project_scoped=True),
     MenuItem("接口凭证", "api_credentials:project_list", "key", project_scoped=True),
     MenuItem("审计日志", "core:project_audit_log", "journal-text", project_scoped=True),
     MenuItem("技术服务支持", "core:support", "headset"),
@@ -37,6 +38,7 @@ PROJECT_MENU = [
 
 SUPERVISOR_MENU = [
     MenuItem("监管总览", "projects:dashboard", "speedometer2"),
+    MenuItem("预警中心", "alerts:center", "exclamation-triangle"),
     MenuItem("申报审核", "projects:review_list", "clipboard-check"),
     MenuItem("项目库", "projects:list", "building"),
     MenuItem("企业库", "enterprises:list", "briefcase"),

@@ -6,6 +6,10 @@
     var message = (button && button.dataset.confirm) || event.target.dataset.confirm;
     if (message && !window.confirm(message)) { event.preventDefault(); }
   });
+  // A print button (the 工人自助查询 poster): <button data-print>
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
   // Captcha refresh: a new key and image without reloading the page.
   document.querySelectorAll("[data-captcha-refresh]").forEach(function (link) {
     link.addEventListener("click", function (event) {

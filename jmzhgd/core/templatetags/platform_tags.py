@@ -37,3 +37,11 @@ def page_title(parser, token):
     nodelist = parser.parse(("endpage_title",))
     parser.delete_first_token()
     return PageTitleNode(nodelist)
+
+
+@register.simple_tag(takes_context=True)
+def panels(context, slot: str, **kwargs):
+    """The panels higher apps registered for `slot` (jmzhgd.core.panels)."""
+    from jmzhgd.core.panels import render_slot
+
+    return render_slot(slot, context["request"], **kwargs)

@@ -1,0 +1,107 @@
+"""预警 (alerts): what is wrong on a site, found by the rules in alerts.rules, handled by people.
+
+An alert is one cause (rule + project + subject) while it lasts: the nightly evaluation and the
+hooks after each action keep `last_seen_at` current and set `cleared_at` once the cause is gone
+(the alert closes by itself). If the cause comes back later, it is a new alert. People move the
+state (未处理 → 处理中 → 已处理, or 已忽略 with a note); every move is audited.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from enterprises.models import ProjectScopedQuerySet
+
+
+class AlertState(models.TextChoices):
+    OPEN = "open", "未处理"
+    IN_PROGRESS = "in_progress", "处理中"
+    RESOLVED = "resolved", "已处理"
+    IGNORED = "ignored", "已忽略"
+
+
+# The states that still ask for someone's attention (the header badge counts these).
+ACTIVE_STATES = (AlertState.OPEN, AlertState.IN_PROGRESS)
+
+
+class SubjectType(models.TextChoices):
+    PROJECT = "project", "项目"
+    UNIT = "unit", "参建单位"
+    TEAM = "team", "班组"
+    PERSON = "person", "人员"
+    DEVICE = "device", "考勤设备"
+    SHEET = "sheet", "工资表"
+    REPORT = "report", "工人反映"
+
+
+# Rule 9 (工人反映): every report is an alert of its own, so it is not unique per subject.
+WORKER_REPORT_RULE = "worker_report"
+
+
+class AlertQuerySet(ProjectScopedQuerySet):
+    def active(self):
+        return self.filter(state__in=ACTIVE_STATES)
+
+    def live(self):
+        """Alerts whose cause is still there (whatever their state)."""
+        return self.filter(cleared_at__isnull=True)
+
+
+class Alert(models.Model):
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", on_delete=models.CASCADE, related_name="alerts"
+    )
+    rule = models.CharField("预警规则", max_length=32)
+    subject_type = models.CharField("对象类型", max_length=16, choices=SubjectType.choices)
+    subject_id = models.BigIntegerField("对象ID")
+    subject_label = models.CharField("对象", max_length=200)
+    # The facts behind the alert, as dates and names (never ages or day counts, which would change
+    # every night and cost an UPDATE per alert): the pages derive "N 天" from them.
+    facts = models.JSONField("预警依据", default=dict, blank=True)
+    first_seen_at = models.DateTimeField("首次发现", db_index=True)
+    last_seen_at = models.DateTimeField("最近发现")
+    cleared_at = models.DateTimeField("原因消除时间", null=True, blank=True)
+    state = models.CharField("处理状态", max_length=16, choices=AlertState.choices, default=AlertState.OPEN)
+    note = models.TextField("处理说明", max_length=1000, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "预警"
+        ordering = ["-first_seen_at", "-id"]
+        constraints = [
+            # One live alert per cause: the evaluation inserts with ON CONFLICT DO NOTHING, so the
+            # nightly run and a hook racing it cannot open the same alert twice.
+            models.UniqueConstraint(
+                fields=["rule", "project", "subject_type", "subject_id"],
+                condition=models.Q(cleared_at__isnull=True) & ~models.Q(rule=WORKER_REPORT_RULE),
+                name="one_live_alert_per_cause",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["project", "state"]),
+            models.Index(fields=["state", "rule"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_label}：{self.subject_label}"
+
+    @property
+    def rule_label(self) -> str:
+        from .rules import rule_label
+
+        return rule_label(self.rule)
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ACTIVE_STATES

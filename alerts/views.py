@@ -1,0 +1,131 @@
+"""预警中心 (supervisors), a project's alert list, the alert detail with its 处理 form."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from jmzhgd.core.access import get_in_project, project_for, require_supervisor
+from jmzhgd.core.actor import Actor
+from jmzhgd.core.codes import District
+from jmzhgd.core.models import AuditLog
+
+from . import services
+from .filters import PENDING, AlertFilter, ProjectAlertFilter
+from .forms import HandleForm
+from .models import Alert
+from .rules import describe, rule_choices
+from .tables import AlertTable, ProjectAlertTable, age_days, state_badge
+
+
+def _with_pending_default(request):
+    """The page opens on what waits for someone; 全部状态 is one click away."""
+    data = request.GET.copy()
+    if "state" not in data:
+        data["state"] = PENDING
+    return data
+
+
+@login_required
+def center(request):
+    """预警中心: counts per district and per rule, and the filterable table."""
+    require_supervisor(request.user)
+    visible = Alert.objects.visible_to(request.user)
+    pending = visible.active().order_by()
+    by_district = dict(pending.values_list("project__district").annotate(n=Count("id")))
+    by_rule = dict(pending.values_list("rule").annotate(n=Count("id")))
+    districts = District.choices
+    if not request.user.is_superuser and request.user.districts:
+        districts = [c for c in districts if c[0] in request.user.districts]
+    filterset = AlertFilter(
+        _with_pending_default(request), queryset=visible.select_related("project"), user=request.user
+    )
+    table = AlertTable(filterset.qs.order_by("-first_seen_at", "-id"))
+    RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
+    return render(
+        request,
+        "alerts/center.html",
+        {
+            "filter": filterset,
+            "table": table,
+            "by_district": [(value, label, by_district.get(value, 0)) for value, label in districts],
+            "by_rule": [(value, label, by_rule.get(value, 0)) for value, label in rule_choices()],
+            "pending_total": sum(by_district.values()),
+        },
+    )
+
+
+@login_required
+def project_list(request, project_id):
+    """A project's own alerts (linked from 项目总览)."""
+    project = project_for(request, project_id)
+    queryset = Alert.objects.visible_to(request.user).filter(project=project)
+    filterset = ProjectAlertFilter(_with_pending_default(request), queryset=queryset)
+    table = ProjectAlertTable(filterset.qs.order_by("-first_seen_at", "-id"))
+    RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
+    return render(
+        request, "alerts/project_list.html", {"project": project, "filter": filterset, "table": table}
+    )
+
+
+def _detail(request, project, alert, form, status=200):
+    history = AuditLog.objects.filter(
+        project=project, object_type=Alert._meta.label, object_id=str(alert.pk)
+    ).order_by("-created_at", "-id")[:20]
+    return render(
+        request,
+        "alerts/detail.html",
+        {
+            "project": project,
+            "alert": alert,
+            "state_badge": state_badge(alert),
+            "age": age_days(alert),
+            "description": describe(alert.rule),
+            "form": form,
+            "history": history,
+        },
+        status=status,
+    )
+
+
+def _alert_for(request, project_id, alert_id):
+    project = project_for(request, project_id)
+    return project, get_in_project(
+        Alert.objects.select_related("handled_by"), project, request.user, pk=alert_id
+    )
+
+
+@login_required
+def detail(request, project_id, alert_id):
+    project, alert = _alert_for(request, project_id, alert_id)
+    states = services.allowed_states(request.user, alert)
+    form = HandleForm(states=states, initial={"state": alert.state, "note": alert.note}) if states else None
+    return _detail(request, project, alert, form)
+
+
+@login_required
+@require_POST
+def handle(request, project_id, alert_id):
+    """【处理】: change the state (note required for 已处理 / 已忽略); audited."""
+    project, alert = _alert_for(request, project_id, alert_id)
+    states = services.allowed_states(request.user, alert)
+    if not states:
+        return _detail(request, project, alert, None, status=403)
+    form = HandleForm(request.POST, states=states)
+    if form.is_valid():
+        try:
+            services.handle_alert(
+                Actor.from_request(request), alert, form.cleaned_data["state"], form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "预警处理状态已更新。")
+            return redirect("alerts:detail", project_id=project.pk, alert_id=alert.pk)
+    return _detail(request, project, alert, form, status=400)

@@ -1,0 +1,66 @@
+"""工人自助查询 forms: the identity check and 【我要反映】. Malformed input is refused before any lookup."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from alerts.services import REPORT_KINDS
+from jmzhgd.core.captcha import captcha_field
+from jmzhgd.core.validators import normalise_text, validate_id_number, validate_name
+
+
+class LookupForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=50, error_messages={"required": "请填写姓名。"})
+    id_number = forms.CharField(
+        label="身份证号", max_length=30, error_messages={"required": "请填写身份证号码。"}
+    )
+    phone_last4 = forms.CharField(
+        label="手机号后4位", max_length=8, error_messages={"required": "请填写登记手机号的后4位。"}
+    )
+    captcha = captcha_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["id_number"].widget.attrs.update(autocomplete="off", inputmode="text")
+        self.fields["phone_last4"].widget.attrs.update(inputmode="numeric", autocomplete="off")
+        for name in ("name", "id_number", "phone_last4"):
+            self.fields[name].widget.attrs["class"] = "form-control"
+
+    def clean_name(self):
+        name = normalise_text(self.cleaned_data["name"])
+        validate_name(name, "姓名")
+        return name
+
+    def clean_id_number(self):
+        return validate_id_number(self.cleaned_data["id_number"])
+
+    def clean_phone_last4(self):
+        digits = normalise_text(self.cleaned_data["phone_last4"])
+        if not re.fullmatch(r"\d{4}", digits):
+            raise ValidationError("请填写登记手机号的后4位数字。")
+        return digits
+
+
+class ReportForm(forms.Form):
+    project = forms.TypedChoiceField(label="项目", coerce=int, error_messages={"required": "请选择项目。"})
+    kind = forms.ChoiceField(
+        label="问题类型", choices=list(REPORT_KINDS.items()), error_messages={"required": "请选择问题类型。"}
+    )
+    text = forms.CharField(
+        label="具体情况",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "请填写反映的具体情况。", "max_length": "反映内容不能超过500字。"},
+    )
+
+    def __init__(self, *args, projects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].choices = list(projects)
+        self.fields["project"].error_messages["invalid_choice"] = "只能反映本人所在项目的问题。"
+        for field in self.fields.values():
+            field.widget.attrs["class"] = (
+                "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            )

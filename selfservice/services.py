@@ -1,0 +1,130 @@
+"""工人自助查询: find the worker by 姓名 + 身份证号 + 手机号后4位 and show him only his own records.
+
+No enumeration: an unknown ID number and a known one with a wrong name or phone take the same path
+(one indexed lookup by digest, both comparisons in constant time) and answer the same neutral
+message. Lookups are rate-limited per IP (settings.RATE_LIMITS) and per ID number (here), and every
+lookup is audited with the ID number masked.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from jmzhgd.core import audit, ratelimit
+from jmzhgd.core.actor import Actor
+from jmzhgd.core.codes import IdCardType
+from jmzhgd.core.pii import id_digest, mask_id
+
+from .matching import identity_matches
+
+NOT_FOUND = "未找到与填写信息一致的记录。请核对姓名、身份证号和手机号后4位；如有疑问，请联系项目劳资专管员。"
+
+
+class _Nobody:
+    """Compared against when no person has the number, so that path does the same work."""
+
+    name = "\u0000" * 4
+    phone = "\u0000" * 11
+
+
+@dataclass
+class Stay:
+    entry: object  # RosterEntry
+    days_this_month: int = 0
+    days_last_month: int = 0
+    contract: object | None = None  # the latest Contract of the stay
+
+
+@dataclass
+class WorkerRecord:
+    person: object
+    stays: list[Stay] = field(default_factory=list)
+    this_month: datetime.date | None = None
+    last_month: datetime.date | None = None
+
+    @property
+    def project_choices(self) -> list[tuple[int, str]]:
+        seen = {}
+        for stay in self.stays:
+            seen.setdefault(stay.entry.project_id, stay.entry.project.name)
+        return list(seen.items())
+
+
+def check_id_number_rate(digest: str) -> None:
+    """Per ID number, whatever the IP: guessing one worker's phone digits from many addresses."""
+    limit, seconds = settings.SELFSERVICE_ID_RATE_LIMIT
+    rule = ratelimit.Rule("selfservice:id", limit, seconds)
+    if ratelimit.hit(digest, rule) > limit:
+        raise ValidationError(f"该身份证号查询过于频繁，请 {max(seconds // 60, 1)} 分钟后再试。", code="rate")
+
+
+def lookup(actor: Actor, name: str, id_number: str, phone_last4: str, today=None) -> WorkerRecord | None:
+    """The worker's own record, or None for any mismatch (the caller shows NOT_FOUND)."""
+    from workforce.models import Person
+
+    digest = id_digest(id_number)
+    check_id_number_rate(digest)
+    person = Person.objects.filter(id_type=IdCardType.RESIDENT_ID, id_number_digest=digest).first()
+    matched = identity_matches(person or _Nobody(), name, phone_last4) and person is not None
+    audit.record(
+        actor,
+        "selfservice.lookup",
+        summary=f"工人自助查询：{mask_id(id_number)}，{'信息一致' if matched else '未匹配'}",
+    )
+    return record_of(person, today) if matched else None
+
+
+def _month_start(day: datetime.date, back: int = 0) -> datetime.date:
+    month = day.month - back
+    year = day.year + (month - 1) // 12
+    return datetime.date(year, (month - 1) % 12 + 1, 1)
+
+
+def record_of(person, today=None) -> WorkerRecord:
+    """His stays (projects, units, teams, dates), attendance days this and last month, contracts."""
+    from attendance.models import DailySummary
+    from contracts.models import Contract
+    from workforce.models import RosterEntry
+
+    today = today or timezone.localdate()
+    this_month, last_month = _month_start(today), _month_start(today, 1)
+    entries = list(
+        RosterEntry.objects.filter(person=person)
+        .select_related("project", "team", "unit__enterprise")
+        .order_by("-entry_date", "-id")
+    )
+    days = {
+        row["project_id"]: row
+        for row in DailySummary.objects.filter(
+            person=person, is_present=True, work_date__gte=last_month, work_date__lte=today
+        )
+        .order_by()
+        .values("project_id")
+        .annotate(
+            this=Count("id", filter=Q(work_date__gte=this_month)),
+            last=Count("id", filter=Q(work_date__lt=this_month)),
+        )
+    }
+    latest = {}
+    for contract in Contract.objects.filter(roster_entry__in=entries).order_by("start_date", "id"):
+        latest[contract.roster_entry_id] = contract
+    stays = []
+    counted = set()
+    for entry in entries:
+        row = days.get(entry.project_id) if entry.project_id not in counted else None
+        counted.add(entry.project_id)  # a project's days are shown once, on its latest stay
+        stays.append(
+            Stay(
+                entry=entry,
+                days_this_month=row["this"] if row else 0,
+                days_last_month=row["last"] if row else 0,
+                contract=latest.get(entry.pk),
+            )
+        )
+    return WorkerRecord(person=person, stays=stays, this_month=this_month, last_month=last_month)
