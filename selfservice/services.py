@@ -30,7 +30,7 @@ class _Nobody:
     """Compared against when no person has the number, so that path does the same work."""
 
     name = "\u0000" * 4
-    phone = "\u0000" * 11
+    phone_last4 = "\u0000" * 4
 
 
 @dataclass
