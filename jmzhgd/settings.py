@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django_filters",
     "rules",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "jmzhgd.core",
     "jmzhgd.accounts",
     "projects",
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "attendance",
     "contracts",
     "jmzhgd.api",
+    "jmzhgd.jobs",
 ]
 
 MIDDLEWARE = [
@@ -261,6 +264,19 @@ MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
 GEOCODER_URL = env.str("GEOCODER_URL", default="")
 # Behind a reverse proxy: how many proxies append to X-Forwarded-For (0 = trust REMOTE_ADDR only).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# --- Background jobs (docs/jobs.md) ---------------------------------------------------------
+# Django's Tasks API with the database backend: jobs wait in the platform's own database and
+# `manage.py db_worker` processes (one beside `make run`, N under systemd) run them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# An export of more rows than this runs as a job and lands in 【我的导出】; smaller ones stream at once.
+EXPORT_JOB_THRESHOLD_ROWS = env.int("EXPORT_JOB_THRESHOLD_ROWS", default=5000)
+# Finished exports are deleted this many days after they were asked for (`manage.py purge_exports`).
+EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
+# A running export that has written no progress for this long lost its worker (killed, machine
+# down): it is run again, up to EXPORT_MAX_ATTEMPTS times in all, then marked failed.
+EXPORT_STALL_SECONDS = env.int("EXPORT_STALL_SECONDS", default=600)
+EXPORT_MAX_ATTEMPTS = env.int("EXPORT_MAX_ATTEMPTS", default=2)
 
 # --- API (SPEC §10) --------------------------------------------------------------------------
 # Signed requests: a timestamp further than this from the server clock is refused, and a nonce is

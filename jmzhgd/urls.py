@@ -31,7 +31,8 @@ urlpatterns = [
     path("", include("workforce.urls")),
     path("", include("attendance.urls")),
     path("", include("contracts.urls")),
-    path("", include("jmzhgd.api.urls")),  # 接口凭证 pages (namespace api_credentials)
+    path("", include("jmzhgd.api.urls")),
+    path("", include("jmzhgd.jobs.urls")),  # 【我的导出】  # 接口凭证 pages (namespace api_credentials)
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
 ]
