@@ -66,8 +66,8 @@ def request_export(user, project, name: str, params, prepared: registry.Prepared
 class _Progress:
     """Counts the rows as the workbook consumes them and writes the count every N rows."""
 
-    def __init__(self, export_id: int, every: int = PROGRESS_EVERY_ROWS):
-        self.export_id, self.every, self.rows = export_id, every, 0
+    def __init__(self, export_id: int):
+        self.export_id, self.every, self.rows = export_id, PROGRESS_EVERY_ROWS, 0
 
     def count(self, rows: Iterable) -> Iterator:
         for row in rows:
