@@ -301,7 +301,7 @@ def run_all(
     log: Callable[[str], None],
     sizes: Sizes = FULL_SIZES,
 ) -> dict:
-    from bench import ingest_scenarios, page_scenarios
+    from bench import ingest_scenarios, job_scenarios, page_scenarios
 
     bench = Bench(marker, env, log, sizes)
     bench.load_seconds = load_seconds
@@ -315,6 +315,7 @@ def run_all(
         ("overview", page_scenarios.overview),
         ("dashboard", page_scenarios.dashboard),
         ("import", page_scenarios.import_rows),
+        ("jobs", job_scenarios.jobs),
         ("ingest", ingest_scenarios.ingest),
     ]
     if load:
