@@ -18,8 +18,8 @@ from .filters import MonthFilter, PunchFilter
 from .models import Punch
 from .reports import MonthReport, entries_in_month, month_start
 
-MONTH = "attendance.month"
-DETAILS = "attendance.details"
+MONTH = "attendance:month"
+DETAILS = "attendance:details"
 
 
 def month_report(params: QueryDict, project):

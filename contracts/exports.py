@@ -19,7 +19,7 @@ from .filters import ContractLedgerFilter
 from .models import Contract
 from .status import ContractStatus, annotate_contract_status
 
-LEDGER = "contracts.ledger"
+LEDGER = "contracts:ledger"
 
 
 def ledger_queryset(project, today=None) -> QuerySet:

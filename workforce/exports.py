@@ -15,7 +15,7 @@ from jmzhgd.jobs.registry import Prepared, exporter
 from .filters import RosterFilter
 from .models import RosterEntry
 
-ROSTER = "workforce.roster"
+ROSTER = "workforce:roster"
 
 ROSTER_HEADER = [
     "姓名",

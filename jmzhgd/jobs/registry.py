@@ -1,6 +1,6 @@
 """Exporters by name, so one job function can run any export (DESIGN.md pattern 5).
 
-An app registers `prepare(project, params, user) -> Prepared` under a stable name when it loads
+An app registers `prepare(project, params, user) -> Prepared` under a stable name ("app:report", apart from the audit codes) when it loads
 (its AppConfig.ready). The page calls the same function: what the job writes is what the page would
 have streamed. `prepare` builds lazy sheets (row generators) and counts the rows; it raises
 ValidationError with a Chinese message for filters it cannot read.

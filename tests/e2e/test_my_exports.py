@@ -20,7 +20,7 @@ def test_the_progress_bar_follows_the_job_and_ends_with_a_download_link(page, pr
     export = Export.objects.create(
         user=project_user,
         project=project_user.project,
-        exporter="attendance.details",
+        exporter="attendance:details",
         label="考勤明细 2026-04-01 至 2026-04-30",
         filename="考勤明细.xlsx",
         state=ExportState.RUNNING,

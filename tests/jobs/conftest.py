@@ -33,7 +33,7 @@ def queued(project, project_user, punches):
     return Export.objects.create(
         user=project_user,
         project=project,
-        exporter="attendance.details",
+        exporter="attendance:details",
         label="考勤明细",
         filename="考勤明细.xlsx",
         params={"date_from": ["2026-04-09"], "date_to": ["2026-04-09"]},

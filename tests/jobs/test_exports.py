@@ -38,7 +38,7 @@ def test_a_large_export_becomes_a_job_and_its_file_appears_in_my_exports(
     response = project_client.get(details_export_url(project))
     export = Export.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"#export-{export.pk}")
-    assert export.state == ExportState.READY and export.exporter == "attendance.details"
+    assert export.state == ExportState.READY and export.exporter == "attendance:details"
     assert (export.total_rows, export.done_rows, export.percent) == (5, 5, 100)
     assert export.size > 0 and export.label == "考勤明细 2026-04-09 至 2026-04-09"
 

@@ -22,7 +22,7 @@ def _export(project) -> int:
     export = Export(
         user=User.objects.get(project=project),
         project=project,
-        exporter="attendance.details",
+        exporter="attendance:details",
         label="考勤明细",
         filename="考勤明细.xlsx",
         state=ExportState.READY,
