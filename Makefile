@@ -36,7 +36,9 @@ run: install
 	@echo ""
 	@echo "平台地址： http://$(HOST):$(PORT)/  （登录页 http://$(HOST):$(PORT)/login/）"
 	@echo "系统管理： http://$(HOST):$(PORT)/admin/"
-	@$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
+	@# Background jobs (large exports, docs/jobs.md): one worker beside the server, stopped with it.
+	@$(DEV) $(PY) manage.py db_worker --no-reload & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Installs what the tests need (system packages: scripts/system-packages.sh, first, so a machine
 # that lacks them stops at once) and runs the whole suite (browser tests included) on the database

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
-from jmzhgd.core.excel import Sheet, xlsx_response
+from jmzhgd.core.excel import Sheet
 
 from .reports import DETAIL_HEADER, MONTH_FIXED_HEADER, MonthReport, MonthTotals, detail_rows
 
@@ -38,15 +38,11 @@ def month_sheet(report: MonthReport) -> Sheet:
     )
 
 
-def month_response(report: MonthReport):
-    return xlsx_response(f"{report.project.name}-{report.start:%Y-%m}-月考勤.xlsx", [month_sheet(report)])
-
-
-def details_response(project, punches: QuerySet, date_from: datetime.date, date_to: datetime.date):
-    """Streams the punches with `.values().iterator()` into a write-only workbook spooled to disk,
+def details_sheet(project, punches: QuerySet, date_from: datetime.date, date_to: datetime.date) -> Sheet:
+    """Streams the punches with `.values().iterator()` into a write-only workbook,
     so memory stays flat however long the range."""
     title = f"{project.name} 考勤明细 {date_from:%Y-%m-%d} 至 {date_to:%Y-%m-%d}"
-    sheet = Sheet(
+    return Sheet(
         name="考勤明细",
         title=title,
         header=DETAIL_HEADER,
@@ -54,4 +50,3 @@ def details_response(project, punches: QuerySet, date_from: datetime.date, date_
         column_widths=[20, 12, 10, 21, 28, 16, 6, 16, 10, 12, 12],
         text_columns=[2, 3, 4, 5, 7],
     )
-    return xlsx_response(f"{project.name}-考勤明细-{date_from:%Y%m%d}-{date_to:%Y%m%d}.xlsx", [sheet])

@@ -11,19 +11,18 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.audit import record
 from jmzhgd.core.files import serve_private_file
-from jmzhgd.core.forms import EARLIEST_DATE, LATEST_DATE
 from jmzhgd.core.tables import paginate_table
+from jmzhgd.jobs.views import deliver
 
-from . import exports
+from . import exporters
 from .anomalies import dismiss_anomaly, resolve_anomaly
-from .filters import AnomalyFilter, MonthFilter, PunchFilter
+from .filters import AnomalyFilter
 from .forms_anomalies import DismissForm, ResolveForm
 from .models import AnomalyStatus, Punch
 from .reports import (
@@ -31,11 +30,8 @@ from .reports import (
     NOT_YET,
     OFF_ROSTER,
     PRESENT,
-    MonthReport,
     detail_row,
     detail_values,
-    entries_in_month,
-    month_start,
 )
 from .tables import AnomalyTable
 
@@ -62,17 +58,7 @@ def _tabs(project, active: str) -> list[dict]:
 
 
 def _month_report(request, project):
-    """The month report for the request's filters, and a message when the month was bad (this
-    month's report is shown instead)."""
-    start = month_start(request.GET.get("month", "").strip())
-    error = None
-    if start is None:
-        error = f"月份应为 YYYY-MM 格式，在 {EARLIEST_DATE:%Y-%m} 至 {LATEST_DATE:%Y-%m} 之间，例如 2026-04；已显示本月。"
-        start = month_start("")
-    data = request.GET.copy()
-    data["month"] = f"{start:%Y-%m}"  # the picker shows the month on view, also by default
-    filterset = MonthFilter(data, queryset=entries_in_month(project, start), project=project)
-    return MonthReport(project=project, start=start, entries=filterset.qs), filterset, error
+    return exporters.month_report(request.GET, project)
 
 
 @login_required
@@ -115,46 +101,26 @@ def month(request, project_id):
 
 @login_required
 def month_export(request, project_id):
-    """【导出月考勤】: the same grid (all pages) as .xlsx."""
+    """【导出月考勤】: the same grid (all pages) as .xlsx; a large one becomes a job (【我的导出】)."""
     project = project_for(request, project_id)
-    report, filterset, error = _month_report(request, project)
-    if error:
-        messages.error(request, error)
+    try:
+        prepared = exporters.month_export(project, request.GET)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
         return redirect("attendance:month", project_id=project.pk)
     record(
         Actor.from_request(request),
         "attendance.export_month",
         project,
         project=project,
-        summary=f"导出月考勤 {report.start:%Y-%m}",
+        summary=f"导出{prepared.label}",
         after={k: v for k, v in request.GET.items() if k != "page"},
     )
-    return exports.month_response(report)
+    return deliver(request, project, exporters.MONTH, prepared)
 
 
 def _detail_filter(request, project):
-    """The 考勤明细 filter with its range: a day (default today) or a date range."""
-    data = request.GET.copy()
-    date_from, date_to = data.get("date_from", "").strip(), data.get("date_to", "").strip()
-    copied = None  # a date filled in from the other one: its errors would repeat the other's
-    if not date_from and not date_to:
-        data["date_from"] = data["date_to"] = f"{timezone.localdate():%Y-%m-%d}"
-    elif not date_to:
-        data["date_to"], copied = date_from, "date_to"
-    elif not date_from:
-        data["date_from"], copied = date_to, "date_from"
-    base = Punch.objects.filter(project=project).order_by("punched_at", "id")
-    filterset = PunchFilter(data, queryset=base, project=project)
-    error = None
-    form = filterset.form
-    if not form.is_valid():
-        # Each message names its field (jmzhgd.core.forms), so it is shown as it is.
-        error = "；".join(
-            str(message) for name, messages_ in form.errors.items() if name != copied for message in messages_
-        )
-    else:
-        error = filterset.clean_range()
-    return filterset, error
+    return exporters.detail_filter(request.GET, project)
 
 
 @login_required
@@ -187,22 +153,22 @@ def details(request, project_id):
 
 @login_required
 def details_export(request, project_id):
-    """【导出明细】: the whole range as .xlsx, streamed (flat memory)."""
+    """【导出明细】: the whole range as .xlsx, streamed (flat memory); a large one becomes a job."""
     project = project_for(request, project_id)
-    filterset, error = _detail_filter(request, project)
-    if error:
-        messages.error(request, error)
-        return redirect(f"{reverse('attendance:details', kwargs={'project_id': project.pk})}")
-    data = filterset.form.cleaned_data
+    try:
+        prepared = exporters.details_export(project, request.GET)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("attendance:details", project_id=project.pk)
     record(
         Actor.from_request(request),
         "attendance.export_details",
         project,
         project=project,
-        summary=f"导出考勤明细 {data['date_from']:%Y-%m-%d} 至 {data['date_to']:%Y-%m-%d}",
+        summary=f"导出{prepared.label}",
         after={k: v for k, v in request.GET.items() if k != "page"},
     )
-    return exports.details_response(project, filterset.qs, data["date_from"], data["date_to"])
+    return deliver(request, project, exporters.DETAILS, prepared)
 
 
 @login_required

@@ -102,6 +102,7 @@ def run_all(
         export_scenarios,
         import_scenario,
         ingest_scenarios,
+        job_scenarios,
         load_scenario,
         page_scenarios,
         wages_scenario,
@@ -120,6 +121,7 @@ def run_all(
         ("dashboard", page_scenarios.dashboard),
         ("import", import_scenario.run),
         *alerts_scenarios.STEPS,
+        ("jobs", job_scenarios.jobs),
         ("ingest", ingest_scenarios.ingest),
         ("wages", wages_scenario.run),
     ]

@@ -10,11 +10,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from jmzhgd.core.excel import Sheet
+from jmzhgd.jobs.registry import Prepared, exporter
 
+from .filters import ContractLedgerFilter
 from .models import Contract, annotate_contract_status
 from .status import ContractStatus
+
+LEDGER = "contracts:ledger"
 
 
 def ledger_queryset(project, today=None) -> QuerySet:
@@ -91,4 +96,21 @@ def ledger_sheet(project, entries: Iterable, today) -> Sheet:
         rows=ledger_rows(entries),
         column_widths=[column.width for column in LEDGER_COLUMNS],
         text_columns=TEXT_COLUMNS,
+    )
+
+
+def ledger_filter(params, project) -> ContractLedgerFilter:
+    return ContractLedgerFilter(params, queryset=ledger_queryset(project), project=project)
+
+
+@exporter(LEDGER)
+def ledger_export(project, params, user=None) -> Prepared:
+    """【导出合同台账】: the same filtered rows as the page."""
+    entries = ledger_filter(params, project).qs
+    today = timezone.localdate()
+    return Prepared(
+        label="合同台账",
+        filename=f"{project.name}-合同台账-{today:%Y%m%d}.xlsx",
+        sheets=[ledger_sheet(project, entries.iterator(chunk_size=500), today)],
+        rows=entries.count(),
     )

@@ -7,21 +7,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jmzhgd.core import audit
 from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
-from jmzhgd.core.excel import xlsx_response
 from jmzhgd.core.files import pdf_refusal, serve_private_file
 from jmzhgd.core.forms import day_after
 from jmzhgd.core.tables import paginate_table
+from jmzhgd.jobs.views import deliver
 from workforce.models import RosterEntry
 
 from . import services
-from .exports import ledger_queryset, ledger_sheet
-from .filters import ContractLedgerFilter
+from .exports import LEDGER, ledger_export, ledger_filter
 from .forms import ContractForm
 from .models import Contract, ContractScan, annotate_contract_status
 from .status import ContractStatus, contract_status_badge_class, status_for_end_date
@@ -29,7 +27,7 @@ from .tables import ContractLedgerTable
 
 
 def _ledger_filter(request, project):
-    return ContractLedgerFilter(request.GET, queryset=ledger_queryset(project), project=project)
+    return ledger_filter(request.GET, project)
 
 
 @login_required
@@ -65,21 +63,19 @@ def contract_list(request, project_id):
 
 @login_required
 def contract_export(request, project_id):
-    """【导出合同台账】: the same filtered rows as the page, as .xlsx (audit-logged)."""
+    """【导出合同台账】: the same filtered rows as the page, as .xlsx (audit-logged); a large one
+    becomes a job (【我的导出】)."""
     project = project_for(request, project_id)
-    filterset = _ledger_filter(request, project)
-    entries = filterset.qs
-    today = timezone.localdate()
+    prepared = ledger_export(project, request.GET)
     audit.record(
         Actor.from_request(request),
         "contract.export",
         project,
         project=project,
-        summary=f"导出合同台账（{entries.count()} 人）",
+        summary=f"导出合同台账（{prepared.rows} 人）",
         after={"filters": {k: v for k, v in request.GET.items() if v}},
     )
-    sheet = ledger_sheet(project, entries.iterator(chunk_size=500), today)
-    return xlsx_response(f"{project.name}-合同台账-{today:%Y%m%d}.xlsx", [sheet])
+    return deliver(request, project, LEDGER, prepared)
 
 
 def _entry_context(project, entry, contract, form, can_write):

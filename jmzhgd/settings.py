@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django_filters",
     "rules",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "jmzhgd.accounts",
     "projects",
     "enterprises",
@@ -77,6 +79,8 @@ INSTALLED_APPS = [
     "alerts",
     "selfservice",
     "jmzhgd.api",
+    "jmzhgd.jobs",
+    "jmzhgd.portal",
 ]
 
 MIDDLEWARE = [
@@ -305,6 +309,19 @@ ALERT_EMPTY_TEAM_DAYS = env.int("ALERT_EMPTY_TEAM_DAYS", default=3)
 ALERT_WAGE_CLERK_POST = "P05"  # 管理岗位 code of 劳资专管员 (jmzhgd.core.seed_tables)
 ALERT_WAGE_CLERK_DAYS = env.int("ALERT_WAGE_CLERK_DAYS", default=3)
 ALERT_DOUBLE_SITE_DAYS = env.int("ALERT_DOUBLE_SITE_DAYS", default=7)
+
+# --- Background jobs (docs/jobs.md) ---------------------------------------------------------
+# Django's Tasks API with the database backend: jobs wait in the platform's own database and
+# `manage.py db_worker` processes (one beside `make run`, N under systemd) run them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# An export of more rows than this runs as a job and lands in 【我的导出】; smaller ones stream at once.
+EXPORT_JOB_THRESHOLD_ROWS = env.int("EXPORT_JOB_THRESHOLD_ROWS", default=5000)
+# Finished exports are deleted this many days after they were asked for (`manage.py purge_exports`).
+EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
+# A running export that has written no progress for this long lost its worker (killed, machine
+# down): it is run again, up to EXPORT_MAX_ATTEMPTS times in all, then marked failed.
+EXPORT_STALL_SECONDS = env.int("EXPORT_STALL_SECONDS", default=600)
+EXPORT_MAX_ATTEMPTS = env.int("EXPORT_MAX_ATTEMPTS", default=2)
 
 # --- API (SPEC §10) --------------------------------------------------------------------------
 # Signed requests: a timestamp further than this from the server clock is refused, and a nonce is

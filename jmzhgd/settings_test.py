@@ -26,3 +26,13 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Jobs run synchronously inside the test process (the framework's immediate backend); the
+# "database" backend is the real queue, which tests/jobs/test_worker.py drains with a real
+# `manage.py db_worker` process. Processes started by a test that must queue for a real worker
+# (the bench smoke run's gunicorn) set JOBS_RUN_IMMEDIATELY=0.
+if os.environ.get("JOBS_RUN_IMMEDIATELY", "1") == "1":
+    TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+        "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+    }

@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("alerts.urls")),
     path("", include("selfservice.urls")),
     path("", include("jmzhgd.api.urls")),  # 接口凭证 pages (namespace api_credentials)
+    path("", include("jmzhgd.jobs.urls")),  # 【我的导出】
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,29 +11,23 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from attendance.models import DailySummary
-from contracts.models import Contract, annotate_contract_status
+from contracts.models import Contract
 from jmzhgd.core import audit
 from jmzhgd.core.access import can_write_project, project_for
 from jmzhgd.core.actor import Actor
-from jmzhgd.core.excel import xlsx_response
 from jmzhgd.core.tables import paginate_table
+from jmzhgd.jobs.views import deliver
 from workforce.models import RosterEntry
 from workforce.views import person_in_project
 
-from .roster_exports import roster_sheet
+from .roster_exports import ROSTER, roster_filter
+from .roster_exports import roster_export as roster_export_of
 from .roster_filters import RosterFilter
 from .roster_tables import RosterTable
 
 
-def roster_queryset(project):
-    entries = RosterEntry.objects.filter(project=project).select_related(
-        "person", "unit__enterprise", "team", "work_type", "post"
-    )
-    return annotate_contract_status(entries)
-
-
 def _filtered(request, project) -> RosterFilter:
-    return RosterFilter(request.GET, queryset=roster_queryset(project), project=project)
+    return roster_filter(request.GET, project)
 
 
 @login_required
@@ -53,9 +47,9 @@ def roster(request, project_id):
 
 @login_required
 def roster_export(request, project_id):
-    """导出花名册 (the list's filters apply)."""
+    """导出花名册 (the list's filters apply); a large one becomes a job (【我的导出】)."""
     project = project_for(request, project_id)
-    entries = _filtered(request, project).qs.order_by("unit_id", "team_id", "person__name", "id")
+    prepared = roster_export_of(project, request.GET)
     # Full ID numbers only on explicit request; everyone who may read the project may reveal them on
     # the person page, and this bulk reveal is audited as such.
     full_ids = request.GET.get("full_ids") == "1"
@@ -64,13 +58,10 @@ def roster_export(request, project_id):
         "person.reveal_id" if full_ids else "roster.export",
         project,
         project=project,
-        summary=f"导出花名册（{entries.count()} 条{'，含完整证件号码' if full_ids else ''}）",
+        summary=f"导出花名册（{prepared.rows} 条{'，含完整证件号码' if full_ids else ''}）",
         after={"filters": {k: v for k, v in request.GET.items() if v}},
     )
-    return xlsx_response(
-        f"花名册-{project.code}-{timezone.localdate():%Y%m%d}.xlsx",
-        [roster_sheet(project, entries, full_ids=full_ids)],
-    )
+    return deliver(request, project, ROSTER, prepared)
 
 
 @login_required

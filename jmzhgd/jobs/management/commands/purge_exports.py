@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from jmzhgd.jobs import services
+
+
+class Command(BaseCommand):
+    help = "删除超过保留期限（默认 7 天）的导出文件，并处理后台进程中断的导出。每天运行（docs/deploy.md）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--days", type=int, default=None, help="保留天数（默认 EXPORT_RETENTION_DAYS）")
+
+    def handle(self, *args, days=None, **options):
+        recovered = services.recover_stalled()
+        purged = services.purge_exports(days=days)
+        self.stdout.write(f"已删除过期导出 {purged} 个，处理中断的导出 {recovered} 个。")

@@ -1,0 +1,47 @@
+"""Exporters by name, so one job function can run any export (DESIGN.md pattern 5).
+
+An app registers `prepare(project, params, user) -> Prepared` under a stable name ("app:report", apart from the audit codes) when it loads
+(its AppConfig.ready). The page calls the same function: what the job writes is what the page would
+have streamed. `prepare` builds lazy sheets (row generators) and counts the rows; it raises
+ValidationError with a Chinese message for filters it cannot read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.http import QueryDict
+
+from jmzhgd.core.excel import Sheet
+
+
+@dataclass
+class Prepared:
+    label: str  # what is exported, as 【我的导出】 lists it
+    filename: str
+    sheets: Sequence[Sheet]
+    rows: int
+
+
+Prepare = Callable[[object, QueryDict, object], Prepared]
+_EXPORTERS: dict[str, Prepare] = {}
+
+
+def exporter(name: str) -> Callable[[Prepare], Prepare]:
+    def register(prepare: Prepare) -> Prepare:
+        _EXPORTERS[name] = prepare
+        return prepare
+
+    return register
+
+
+def get(name: str) -> Prepare:
+    try:
+        return _EXPORTERS[name]
+    except KeyError:
+        raise LookupError(f"unknown exporter {name!r}") from None
+
+
+def names() -> list[str]:
+    return sorted(_EXPORTERS)

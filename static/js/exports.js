@@ -1,0 +1,43 @@
+// 【我的导出】: each unfinished export polls its status JSON and updates its row until it is done.
+(function () {
+  var INTERVAL_MS = 1500;
+  function text(row, field, value) {
+    var cell = row.querySelector("[data-field='" + field + "']");
+    if (cell) { cell.textContent = value; }
+    return cell;
+  }
+  function update(row, data) {
+    var bar = row.querySelector("[data-field='bar']");
+    bar.style.width = data.percent + "%";
+    bar.textContent = data.percent + "%";
+    bar.parentElement.setAttribute("aria-valuenow", data.percent);
+    text(row, "rows", data.done_rows + " / " + data.total_rows + " 行");
+    var state = text(row, "state", data.error ? data.state_label + "：" + data.error : data.state_label);
+    if (!data.final) { return; }
+    bar.classList.remove("progress-bar-striped", "progress-bar-animated");
+    row.dataset.final = "1";
+    if (data.error) {
+      bar.classList.add("bg-danger");
+      state.classList.add("text-danger");
+    }
+    text(row, "size", data.size);
+    if (data.download_url) {
+      var action = row.querySelector("[data-field='action']");
+      var link = document.createElement("a");
+      link.className = "btn btn-sm btn-outline-primary";
+      link.href = data.download_url;
+      link.textContent = "下载";
+      action.replaceChildren(link);
+    }
+  }
+  function poll(row) {
+    fetch(row.dataset.exportStatus, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+      .then(function (data) {
+        update(row, data);
+        if (!data.final) { window.setTimeout(function () { poll(row); }, INTERVAL_MS); }
+      })
+      .catch(function () { window.setTimeout(function () { poll(row); }, INTERVAL_MS * 4); });
+  }
+  document.querySelectorAll("[data-export-status][data-final='0']").forEach(poll);
+})();
