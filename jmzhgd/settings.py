@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "workforce",
     "attendance",
     "contracts",
+    "exchange",
     "jmzhgd.api",
 ]
 
@@ -276,6 +277,19 @@ MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
 GEOCODER_URL = env.str("GEOCODER_URL", default="")
 # Behind a reverse proxy: how many proxies append to X-Forwarded-For (0 = trust REMOTE_ADDR only).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# --- 数据对接: the provincial platform (national data standard, domain-reference §2) ------------
+# Off by default: `manage.py sync_province` does nothing until a deployment is given its access.
+PROVINCE_SYNC_ENABLED = env.bool("PROVINCE_SYNC_ENABLED", default=False)
+PROVINCE_ENDPOINT = env.str("PROVINCE_ENDPOINT", default="")
+PROVINCE_APPID = env.str("PROVINCE_APPID", default="")
+PROVINCE_SECRET = env.str("PROVINCE_SECRET", default="")
+# AES-256 key for ID and bank-card numbers in the payloads: 32 ASCII characters (its first 16 are the IV).
+PROVINCE_AES_KEY = env.str("PROVINCE_AES_KEY", default="")
+# Seconds before the first retry after a network error or 5xx (then doubled each time, up to 6 h),
+# and before polling an answer again (doubled likewise).
+PROVINCE_RETRY_SECONDS = env.int("PROVINCE_RETRY_SECONDS", default=60)
+PROVINCE_POLL_SECONDS = env.int("PROVINCE_POLL_SECONDS", default=5)
 
 # --- API (SPEC §10) --------------------------------------------------------------------------
 # Signed requests: a timestamp further than this from the server clock is refused, and a nonce is

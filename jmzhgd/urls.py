@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include((workforce.urls.urlpatterns + portal_urls.workforce_urlpatterns, "workforce"))),
     path("", include("attendance.urls")),
     path("", include("contracts.urls")),
+    path("", include("exchange.urls")),
     path("", include("jmzhgd.api.urls")),  # 接口凭证 pages (namespace api_credentials)
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
