@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import setup
+from bench import exchange_scenario, setup
 from bench.harness import FULL_SIZES, SMOKE_SIZES, Bench, Row, Server, Sizes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,6 +124,7 @@ def run_all(
         ("jobs", job_scenarios.jobs),
         ("ingest", ingest_scenarios.ingest),
         ("wages", wages_scenario.run),
+        ("province", exchange_scenario.run),
     ]
     if load:
         steps.append(("load", load_scenario.load_run))

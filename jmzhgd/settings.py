@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "wages",
     "alerts",
     "selfservice",
+    "exchange",
     "jmzhgd.api",
     "jmzhgd.jobs",
     "jmzhgd.portal",
@@ -322,6 +323,19 @@ EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 # down): it is run again, up to EXPORT_MAX_ATTEMPTS times in all, then marked failed.
 EXPORT_STALL_SECONDS = env.int("EXPORT_STALL_SECONDS", default=600)
 EXPORT_MAX_ATTEMPTS = env.int("EXPORT_MAX_ATTEMPTS", default=2)
+
+# --- 数据对接: the provincial platform (national data standard, domain-reference §2) ------------
+# Off by default: `manage.py sync_province` does nothing until a deployment is given its access.
+PROVINCE_SYNC_ENABLED = env.bool("PROVINCE_SYNC_ENABLED", default=False)
+PROVINCE_ENDPOINT = env.str("PROVINCE_ENDPOINT", default="")
+PROVINCE_APPID = env.str("PROVINCE_APPID", default="")
+PROVINCE_SECRET = env.str("PROVINCE_SECRET", default="")
+# AES-256 key for ID and bank-card numbers in the payloads: 32 ASCII characters (its first 16 are the IV).
+PROVINCE_AES_KEY = env.str("PROVINCE_AES_KEY", default="")
+# Seconds before the first retry after a network error or 5xx (then doubled each time, up to 6 h),
+# and before polling an answer again (doubled likewise).
+PROVINCE_RETRY_SECONDS = env.int("PROVINCE_RETRY_SECONDS", default=60)
+PROVINCE_POLL_SECONDS = env.int("PROVINCE_POLL_SECONDS", default=5)
 
 # --- API (SPEC §10) --------------------------------------------------------------------------
 # Signed requests: a timestamp further than this from the server clock is refused, and a nonce is

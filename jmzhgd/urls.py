@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("wages.urls")),
     path("", include("alerts.urls")),
     path("", include("selfservice.urls")),
+    path("", include("exchange.urls")),
     path("", include("jmzhgd.api.urls")),  # 接口凭证 pages (namespace api_credentials)
     path("", include("jmzhgd.jobs.urls")),  # 【我的导出】
     path("captcha/", include("captcha.urls")),

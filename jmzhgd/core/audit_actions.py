@@ -11,6 +11,8 @@ ACTION_LABELS = {
     "account.disable": "停用账号",
     "account.enable": "启用账号",
     "declaration.submit": "提交项目申报",
+    "exchange.repush": "数据对接重新推送",
+    "exchange.export": "导出数据对接文件",
     "declaration.approve": "申报审核通过",
     "declaration.reject": "申报驳回",
     "project.create": "创建项目",

@@ -31,6 +31,7 @@ PROJECT_MENU = [
     MenuItem("合同管理", "contracts:list", "file-earmark-text", project_scoped=True),
     MenuItem("工资管理", "wages:ledger", "cash-coin", project_scoped=True),
     MenuItem("预警", "alerts:project_list", "exclamation-triangle", project_scoped=True),
+    MenuItem("数据对接", "exchange:page", "cloud-upload", project_scoped=True),
     MenuItem("接口凭证", "api_credentials:project_list", "key", project_scoped=True),
     MenuItem("审计日志", "core:project_audit_log", "journal-text", project_scoped=True),
     MenuItem("技术服务支持", "core:support", "headset"),

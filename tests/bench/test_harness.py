@@ -74,6 +74,8 @@ def test_every_scenario_runs_through_gunicorn_reports_its_figures_and_leaves_the
     assert details["extra"]["status"] == 200 and details["extra"]["growth_mb"] is not None
     imported = next(row for row in report["rows"] if row["scenario"].startswith("import of"))
     assert f"{harness.SMOKE_SIZES.import_rows:,} entered" in imported["note"]
+    province = next(row for row in report["rows"] if row["scenario"].startswith("province sync"))
+    assert ", 0 not;" in province["note"] and not province["note"].startswith("0 accepted"), province
 
     table = run.format_table(report)
     assert table.count("\n|") >= len(report["rows"]) + 1

@@ -1,0 +1,33 @@
+"""The record types sent to the province, in the standard's order (lowest rank first).
+
+Extension point: a record type is a Mapper subclass in a module of its own, listed here. Payroll.Add
+(工资单, domain-reference §2.2) joins when the wages app exists: a `payroll.py` mapper with rank 80
+whose records require ("ProjectWorker.Add", <roster entry>) — the province refuses wages of a
+worker it does not know.
+"""
+
+from __future__ import annotations
+
+from .attendance import AttendanceMapper
+from .base import Context, Mapper, MappingError
+from .contracts import ContractMapper
+from .organisations import CorpMapper, ProjectMapper, SubContractorMapper
+from .teams import TeamMapper
+from .workers import EntryExitMapper, WorkerMapper
+
+MAPPERS: list[Mapper] = sorted(
+    [
+        CorpMapper(),
+        ProjectMapper(),
+        SubContractorMapper(),
+        TeamMapper(),
+        WorkerMapper(),
+        EntryExitMapper(),
+        AttendanceMapper(),
+        ContractMapper(),
+    ],
+    key=lambda m: m.rank,
+)
+BY_METHOD: dict[str, Mapper] = {m.method: m for m in MAPPERS}
+
+__all__ = ["BY_METHOD", "MAPPERS", "Context", "Mapper", "MappingError"]

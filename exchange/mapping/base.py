@@ -1,0 +1,109 @@
+"""What every record type's mapping shares: the context, the required-field check, the formats."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.utils import timezone
+
+from ..crypto import FieldCipher
+
+DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # entryTime, exitTime, attendance date
+DATE_FORMAT = "%Y-%m-%d"
+
+
+class MappingError(Exception):
+    """A record the standard cannot take as it is (a required field is empty, a code has no national
+    equivalent). The message names the record and the field, in Chinese."""
+
+
+@dataclass
+class Context:
+    """What a mapping needs beyond the record: the field cipher (None while checking locally, when
+    nothing leaves the process) and the teamSysNo the province gave each accepted team."""
+
+    cipher: FieldCipher | None = None
+    team_sys_no: dict[int, int] = field(default_factory=dict)
+
+    def secret(self, value: str) -> str:
+        return self.cipher.encrypt(value) if (self.cipher and value) else value
+
+    def team_no(self, team_id: int):
+        # While checking locally the team may not be sent yet: a placeholder keeps the payload whole.
+        return self.team_sys_no.get(team_id)
+
+
+def as_datetime(day: date | None) -> str:
+    if day is None:
+        return ""
+    return datetime.combine(day, time()).strftime(DATETIME_FORMAT)
+
+
+def as_date(day: date | None) -> str:
+    return day.strftime(DATE_FORMAT) if day else ""
+
+
+def local_datetime(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime(DATETIME_FORMAT)
+
+
+def compact(values: dict) -> dict:
+    """The standard's optional fields are left out rather than sent empty."""
+    return {k: v for k, v in values.items() if v not in (None, "", [])}
+
+
+class Mapper:
+    """One record type of the standard. Subclasses say which rows it covers and how each maps."""
+
+    method: str = ""
+    rank: int = 0  # the standard's order: a record waits for every record it refers to
+    label: str = ""  # Chinese name of the record type, for messages and the page
+    list_name: str | None = None  # the batch list in `data` (workerList, dataList, …), if any
+    batch_size: int = 1
+    required: dict[str, str] = {}  # national field -> Chinese name
+    append_only: bool = False  # rows that never change (punches): queued without a fingerprint
+
+    def rows(self, project):
+        """The project's rows of this type, with what mapping them reads joined in."""
+        raise NotImplementedError
+
+    def changed(self, project, since: datetime | None) -> Iterator[tuple[str, object]]:
+        """(object_key, row) for every row of `project` changed since `since` (all rows when None)."""
+        rows = self.rows(project)
+        if since is not None:
+            rows = rows.filter(updated_at__gt=since)
+        return ((str(row.pk), row) for row in rows)
+
+    def load(self, project, keys: Iterable[str]) -> dict[str, object]:
+        return {str(row.pk): row for row in self.rows(project).filter(pk__in=list(keys))}
+
+    def describe(self, obj) -> str:
+        return str(obj)
+
+    def header(self, obj, ctx: Context) -> dict:
+        """The part of `data` shared by a batch (empty for single records)."""
+        return {}
+
+    def item(self, obj, ctx: Context) -> dict:
+        raise NotImplementedError
+
+    def requires(self, obj) -> list[tuple[str, str]]:
+        """(method, object_key) of the records the province must have accepted first."""
+        return []
+
+    def payload(self, obj, ctx: Context) -> tuple[dict, dict]:
+        """(header, item), after the required-field check: a MappingError names what is missing."""
+        header, item = self.header(obj, ctx), self.item(obj, ctx)
+        merged = {**header, **item}
+        missing = [f"{name}（{key}）" for key, name in self.required.items() if merged.get(key) in (None, "")]
+        if missing:
+            raise MappingError(f"{self.label}【{self.describe(obj)}】缺少必填字段：{'、'.join(missing)}")
+        return header, item
+
+    def data(self, header: dict, items: list[dict]) -> dict:
+        """The request's `data`: a batch under its list name, or the single record itself."""
+        if self.list_name:
+            return {**header, self.list_name: items}
+        return {**header, **items[0]}

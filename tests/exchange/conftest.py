@@ -1,0 +1,1 @@
+from tests.exchange.fake_province import province, province_client  # noqa: F401  (fixtures)
