@@ -45,11 +45,13 @@ def test_a_supervisor_reads_an_entry_and_a_change_in_the_forms_wording(page, sup
         before={
             "gender": "0",
             "birth_date": datetime.date(1980, 1, 2),
+            "id_valid_from": datetime.date(2016, 1, 2),
             "updated_at": "2026-04-01 16:30:00+00:00",
         },
         after={
             "gender": "1",
             "birth_date": datetime.date(1981, 3, 4),
+            "id_valid_from": datetime.date(2021, 3, 4),
             "updated_at": "2026-04-02 01:00:00+00:00",
         },
     )
@@ -71,7 +73,10 @@ def test_a_supervisor_reads_an_entry_and_a_change_in_the_forms_wording(page, sup
     changes = change_row.locator("table.audit-changes")
     expect(changes.locator("tr", has_text="性别")).to_contain_text("男")
     expect(changes.locator("tr", has_text="性别")).to_contain_text("→ 女")
-    expect(changes.locator("tr", has_text="出生日期")).to_contain_text("1980-01-02")
+    expect(changes.locator("tr", has_text="证件有效期起")).to_contain_text("2016-01-02")
+    expect(changes.locator("tr", has_text="证件有效期起")).to_contain_text("→ 2021-03-04")
+    # A birth date beside a masked ID number would rebuild it: the audit log keeps it hidden.
+    assert "1980-01-02" not in changes.inner_text() and "1981-03-04" not in changes.inner_text()
     expect(changes.locator("tr", has_text="更新时间")).to_contain_text("2026-04-02 00:30:00")
     expect(changes.locator("tr", has_text="更新时间")).to_contain_text("2026-04-02 09:00:00")
     assert "gender" not in changes.inner_text()
