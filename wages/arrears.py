@@ -10,6 +10,7 @@ before 已发放.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -51,14 +52,22 @@ def _months_back(today: datetime.date, count: int) -> list[datetime.date]:
     return months
 
 
-def overdue_months(projects, *, today: datetime.date | None = None, window: int = DEFAULT_WINDOW_MONTHS):
+def overdue_months(
+    projects,
+    *,
+    today: datetime.date | None = None,
+    window: int = DEFAULT_WINDOW_MONTHS,
+    also: Iterable[datetime.date] = (),
+):
     """The overdue team-months of `projects` (a Project queryset, already scoped by the caller) among
-    the `window` months before this one, oldest deadline first. A handful of queries per month."""
+    the `window` months before this one and the months in `also` (first days; a caller that already
+    follows an older arrear keeps seeing it), oldest deadline first. Two queries per month."""
     today = today or timezone.localdate()
+    months = sorted(set(_months_back(today, window)) | {m for m in also if m < today.replace(day=1)})
     projects = {p.pk: p for p in projects.only("id", "name", "district")}
     pay_days = dict(WageAccount.objects.filter(project_id__in=projects).values_list("project_id", "pay_day"))
     found = []
-    for month in _months_back(today, window):
+    for month in months:
         due = {pid for pid in projects if pay_deadline(month, pay_days.get(pid, DEFAULT_PAY_DAY)) < today}
         if not due:
             continue
