@@ -20,7 +20,7 @@ from jmzhgd.core.codes import PersonCategory
 from workforce.models import RosterEntry
 
 from .models import Payroll, PayrollStatus, WageAccount
-from .months import DEFAULT_PAY_DAY, month_end, pay_deadline
+from .months import DEFAULT_PAY_DAY, month_back, month_end, pay_deadline
 
 PAID_STATES = (PayrollStatus.PAID, PayrollStatus.CONFIRMED)
 DEFAULT_WINDOW_MONTHS = 6
@@ -45,11 +45,7 @@ class OverdueMonth:
 
 
 def _months_back(today: datetime.date, count: int) -> list[datetime.date]:
-    months, month = [], today.replace(day=1)
-    for _ in range(count):
-        month = (month - datetime.timedelta(days=1)).replace(day=1)
-        months.append(month)
-    return months
+    return [month_back(today, n) for n in range(1, count + 1)]
 
 
 def overdue_months(

@@ -147,3 +147,17 @@ def test_a_district_supervisor_sees_only_his_districts_wage_alerts(client, today
     assert "蓬江工地" in html and "新会工地" not in html and "工资未按期发放" in html
     foreign = Alert.objects.filter(rule=WAGE_RULE, project__district=District.XINHUI).first()
     assert client.get(reverse("alerts:detail", args=[foreign.project_id, foreign.pk])).status_code == 404
+
+
+def test_the_alert_page_leads_to_the_months_sheet_once_there_is_one(
+    supervisor_client, actor, team, workers, today_may
+):
+    run()
+    april = live()["2026-04"]
+    url = reverse("alerts:detail", args=[team.project_id, april.pk])
+    assert "该月尚未编制工资支付表" in supervisor_client.get(url).content.decode()
+    sheet = approved_april(actor, team)
+    services.generate_payroll(actor, team, MARCH, pay_rule=PayRule.DAILY, rate=Decimal("300"))
+    html = supervisor_client.get(url).content.decode()
+    cell = html.split('data-testid="alert-sheets"')[1].split("</td>")[0]
+    assert reverse("wages:detail", args=[team.project_id, sheet.pk]) in cell and "2026-03" not in cell
