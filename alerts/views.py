@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from jmzhgd.core.access import get_in_project, project_for, require_supervisor
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import District
 from jmzhgd.core.models import AuditLog
+from jmzhgd.core.tables import paginate_table
 
 from . import services
 from .filters import PENDING, AlertFilter, ProjectAlertFilter
@@ -48,7 +47,7 @@ def center(request):
         _with_pending_default(request), queryset=visible.select_related("project"), user=request.user
     )
     table = AlertTable(filterset.qs.order_by("-first_seen_at", "-id"))
-    RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
+    paginate_table(request, table)
     return render(
         request,
         "alerts/center.html",
@@ -69,7 +68,7 @@ def project_list(request, project_id):
     queryset = Alert.objects.visible_to(request.user).filter(project=project)
     filterset = ProjectAlertFilter(_with_pending_default(request), queryset=queryset)
     table = ProjectAlertTable(filterset.qs.order_by("-first_seen_at", "-id"))
-    RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
+    paginate_table(request, table)
     return render(
         request, "alerts/project_list.html", {"project": project, "filter": filterset, "table": table}
     )

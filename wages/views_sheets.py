@@ -3,7 +3,6 @@ Thin: check access, parse, call wages.services / wages.transitions, render."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,10 +10,10 @@ from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
+from jmzhgd.core.tables import paginate_table
 
 from . import services, transitions
 from .filters import PayrollFilter
@@ -47,7 +46,7 @@ def ledger(request, project_id):
     )
     filterset = PayrollFilter(request.GET, queryset=queryset, project=project)
     table = PayrollTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": settings.PAGE_SIZE}).configure(table)
+    paginate_table(request, table)
     return render(
         request,
         "wages/ledger.html",

@@ -156,8 +156,12 @@ def test_the_ledger_filters_by_state_and_month(project_client, actor, project, t
     assert html.count('data-testid="payroll-status"') == 1 and "已提交" in html
     html = project_client.get(url("ledger", project), {"month": "2026-05"}).content.decode()
     assert html.count('data-testid="payroll-status"') == 1 and "草稿" in html
+    # An unreadable month is a message on the filter form, and the list is not filtered by it.
     html = project_client.get(url("ledger", project), {"month": "2026-13"}).content.decode()
-    assert 'data-testid="payroll-status"' not in html
+    assert "月份格式应为 YYYY-MM。（未按此条件筛选）" in html
+    assert html.count('data-testid="payroll-status"') == 2
+    html = project_client.get(url("ledger", project), {"month": "9999-12"}).content.decode()
+    assert "月份应在 1950-01-01 至 2100-12-31 之间" in html
 
 
 def test_the_poster_names_the_parties_the_pay_day_the_minimum_wage_and_the_phones(
