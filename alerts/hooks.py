@@ -2,8 +2,10 @@
 
 The lower floors do not know the 预警中心 exists: it follows Django's post_save of the models their
 actions save, and `jmzhgd.core.signals.records_changed`, which the bulk actions send (roster 进场 /
-退场, punch ingestion). Work is collected per project while the transaction runs and done once on
-commit; a failure is logged and never undoes or fails the user's action.
+退场, punch ingestion). Every 工资支付表 transition (发放 by voucher or by the bank's result included)
+saves the sheet, so its post_save re-evaluates rule 7 for the project. Work is collected per project
+while the transaction runs and done once on commit; a failure is logged and never undoes or fails the
+user's action.
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from django.db.models.signals import post_save
 
 from jmzhgd.core.signals import records_changed
 
+from .wage_rules import WAGE_RULE
+
 logger = logging.getLogger(__name__)
 
 PERSON_RULES = ("contract_missing", "contract_expiring", "id_expiring", "age_limit", "double_site")
 ROSTER_RULES = (*PERSON_RULES, "team_empty", "wage_clerk_missing")
 CONTRACT_RULES = ("contract_missing", "contract_expiring")
 SITE_RULES = ("no_attendance", "device_silent")
+WAGE_RULES = (WAGE_RULE,)
 
 
 def schedule(project_ids, rules) -> None:
@@ -124,6 +129,7 @@ def connect() -> None:
     from contracts.models import Contract
     from enterprises.models import ParticipatingUnit, Team
     from projects.models import Project
+    from wages.models import Payroll, WageAccount
     from workforce.models import Person, RosterEntry
 
     by_model = {
@@ -134,6 +140,8 @@ def connect() -> None:
         Device: _project_of(("device_silent",)),
         Person: _on_person_saved,
         Project: _on_project_saved,
+        Payroll: _project_of(WAGE_RULES),
+        WageAccount: _project_of(WAGE_RULES),  # its 工资支付日期 moves every deadline
     }
     for model, receiver in by_model.items():
         _RECEIVERS.append(receiver)  # signals hold weak references

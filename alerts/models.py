@@ -32,6 +32,7 @@ class SubjectType(models.TextChoices):
     PERSON = "person", "人员"
     DEVICE = "device", "考勤设备"
     SHEET = "sheet", "工资表"
+    TEAM_MONTH = "team_month", "班组月度工资"  # rule 7: subject_id = team id × 10⁶ + YYYYMM
     REPORT = "report", "工人反映"
 
 

@@ -5,9 +5,9 @@ over workers in Python: the city has 60,000 on site and 3.7 M punches, and the n
 must finish within a minute (bench/alerts_scenario.py). Facts are dates and names, so an alert's
 row does not change every night.
 
-Rule 7 (工资未按期发放) needs 工资管理, which this platform does not have: it will be registered with
-`@rule` from a module imported only when a `wages` app is installed. Rule 9 (工人反映) is not
-evaluated: a worker's report opens it (selfservice) and a supervisor closes it.
+Rule 7 (工资未按期发放) reads 工资管理 and lives in alerts.wage_rules, imported at the end of this
+module so that every caller of RULES sees it. Rule 9 (工人反映) is not evaluated: a worker's report
+opens it (selfservice) and a supervisor closes it.
 """
 
 from __future__ import annotations
@@ -348,3 +348,7 @@ def describe(code: str) -> str:
     return found.description.format(
         **{name: getattr(settings, name) for name in dir(settings) if name.startswith("ALERT_")}
     )
+
+
+# Rule 7 registers itself with @rule; imported last because it needs `rule` and `Context` from here.
+from . import wage_rules  # noqa: E402, F401

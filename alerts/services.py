@@ -10,6 +10,7 @@ from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
 
 from .evaluation import evaluate
+from .links import REPORT_MONTH_FACT
 from .models import WORKER_REPORT_RULE, Alert, AlertState, SubjectType
 
 # What a project account may do with its own alerts: work on them and close them. Ignoring an alert
@@ -61,15 +62,21 @@ def handle_alert(actor: Actor, alert: Alert, state: str, note: str) -> Alert:
     return alert
 
 
-REPORT_KINDS = {"wages": "工资未按时足额发放", "attendance": "考勤记录有误", "other": "其他问题"}
+WAGES_KIND = "wages"
+REPORT_KINDS = {WAGES_KIND: "工资未按时足额发放", "attendance": "考勤记录有误", "other": "其他问题"}
 
 
 @transaction.atomic
-def open_worker_report(actor: Actor, project, person, kind: str, text: str) -> Alert:
-    """【我要反映】: a worker's report becomes an alert (rule 9) for the project's supervisors."""
+def open_worker_report(actor: Actor, project, person, kind: str, text: str, month=None) -> Alert:
+    """【我要反映】: a worker's report becomes an alert (rule 9) for the project's supervisors. A report
+    about wages names its month (the first day), so the alert can lead to that month's 工资支付表."""
     text = (text or "").strip()
     if kind not in REPORT_KINDS:
         raise ValidationError("请选择反映的问题类型。")
+    if kind == WAGES_KIND and month is None:
+        raise ValidationError("反映工资问题请选择工资月份。")
+    if kind == WAGES_KIND and month > timezone.localdate().replace(day=1):
+        raise ValidationError("工资月份不能晚于本月。")
     if not text:
         raise ValidationError("请填写反映的具体情况。")
     if len(text) > 500:
@@ -85,6 +92,7 @@ def open_worker_report(actor: Actor, project, person, kind: str, text: str) -> A
             "问题类型": REPORT_KINDS[kind],
             "反映内容": text,
             "提交时间": f"{timezone.localtime(now):%Y-%m-%d %H:%M}",
+            **({REPORT_MONTH_FACT: f"{month:%Y-%m}"} if kind == WAGES_KIND else {}),
         },
         first_seen_at=now,
         last_seen_at=now,

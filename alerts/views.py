@@ -18,6 +18,7 @@ from jmzhgd.core.tables import paginate_table
 from . import services
 from .filters import PENDING, AlertFilter, ProjectAlertFilter
 from .forms import HandleForm
+from .links import wage_sheets
 from .models import Alert
 from .rules import describe, rule_choices
 from .tables import AlertTable, ProjectAlertTable, age_days, state_badge
@@ -88,6 +89,7 @@ def _detail(request, project, alert, form, status=200):
             "description": describe(alert.rule),
             "form": form,
             "history": history,
+            "sheets": wage_sheets(alert),
         },
         status=status,
     )

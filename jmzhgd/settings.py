@@ -310,6 +310,11 @@ ALERT_EMPTY_TEAM_DAYS = env.int("ALERT_EMPTY_TEAM_DAYS", default=3)
 ALERT_WAGE_CLERK_POST = "P05"  # 管理岗位 code of 劳资专管员 (jmzhgd.core.seed_tables)
 ALERT_WAGE_CLERK_DAYS = env.int("ALERT_WAGE_CLERK_DAYS", default=3)
 ALERT_DOUBLE_SITE_DAYS = env.int("ALERT_DOUBLE_SITE_DAYS", default=7)
+# Rule 7: days after the project's 工资支付日期 before an unpaid team-month alerts (条例 art. 12: the
+# agreed day, so no grace by default), and how many past months the nightly run looks back over (an
+# alert already open is followed until paid, whatever its age).
+ALERT_WAGE_OVERDUE_DAYS = env.int("ALERT_WAGE_OVERDUE_DAYS", default=0)
+ALERT_WAGE_WINDOW_MONTHS = env.int("ALERT_WAGE_WINDOW_MONTHS", default=6)
 
 # --- Background jobs (docs/jobs.md) ---------------------------------------------------------
 # Django's Tasks API with the database backend: jobs wait in the platform's own database and

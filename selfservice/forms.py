@@ -6,10 +6,14 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from alerts.services import REPORT_KINDS
+from alerts.services import REPORT_KINDS, WAGES_KIND
 from jmzhgd.core.captcha import captcha_field
 from jmzhgd.core.validators import normalise_text, validate_id_number, validate_name
+from wages.months import month_back, parse_month
+
+REPORT_MONTHS = 6  # this month and the five before it
 
 
 class LookupForm(forms.Form):
@@ -56,11 +60,33 @@ class ReportForm(forms.Form):
         error_messages={"required": "请填写反映的具体情况。", "max_length": "反映内容不能超过500字。"},
     )
 
-    def __init__(self, *args, projects=(), **kwargs):
+    month = forms.ChoiceField(
+        label="工资月份", required=False, help_text="反映工资问题时选择：哪个月的工资未按时足额发放"
+    )
+
+    def __init__(self, *args, projects=(), today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].choices = list(projects)
+        this_month = (today or timezone.localdate()).replace(day=1)
+        months = [month_back(this_month, n) for n in range(REPORT_MONTHS)]
+        self.fields["month"].choices = [("", "请选择")] + [
+            (f"{m:%Y-%m}", f"{m.year}年{m.month}月") for m in months
+        ]
+        self.fields["month"].initial = f"{months[1]:%Y-%m}"  # wages are paid for the month before
+        self.fields["month"].error_messages["invalid_choice"] = "请选择近半年内的工资月份。"
         self.fields["project"].error_messages["invalid_choice"] = "只能反映本人所在项目的问题。"
         for field in self.fields.values():
             field.widget.attrs["class"] = (
                 "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == WAGES_KIND:
+            if not data.get("month"):
+                self.add_error("month", "反映工资问题请选择工资月份。")
+            else:
+                data["month"] = parse_month(data["month"])
+        else:
+            data["month"] = None  # only a wage report is about a month
+        return data

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from jmzhgd.core import audit, ratelimit
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import IdCardType
 from jmzhgd.core.pii import id_digest, mask_id
+from wages.months import month_back
 
 from .matching import identity_matches
 
@@ -41,10 +43,24 @@ class Stay:
     contract: object | None = None  # the latest Contract of the stay
 
 
+@dataclass(frozen=True)
+class WageLine:
+    """His row on a 工资支付表: amounts, whether it is paid, and the card by its last 4 digits only."""
+
+    month: datetime.date
+    project_name: str
+    team_name: str
+    total_amount: Decimal
+    actual_amount: Decimal
+    paid: bool
+    card_last4: str
+
+
 @dataclass
 class WorkerRecord:
     person: object
     stays: list[Stay] = field(default_factory=list)
+    wages: list[WageLine] = field(default_factory=list)
     this_month: datetime.date | None = None
     last_month: datetime.date | None = None
 
@@ -80,20 +96,54 @@ def lookup(actor: Actor, name: str, id_number: str, phone_last4: str, today=None
     return record_of(person, today) if matched else None
 
 
-def _month_start(day: datetime.date, back: int = 0) -> datetime.date:
-    month = day.month - back
-    year = day.year + (month - 1) // 12
-    return datetime.date(year, (month - 1) % 12 + 1, 1)
+def wage_lines(person, months) -> list[WageLine]:
+    """His rows on the sheets of `months` once they are 已审核 (before that the amounts may still
+    change). Read as values: the card's encrypted number is never loaded, only its stored mask."""
+    from wages.models import PayrollRow, PayrollStatus, RowPayStatus
+
+    paid_states = (PayrollStatus.PAID, PayrollStatus.CONFIRMED)
+    rows = (
+        PayrollRow.objects.filter(
+            person=person,
+            payroll__pay_month__in=months,
+            payroll__status__in=(PayrollStatus.APPROVED, *paid_states),
+        )
+        .order_by("-payroll__pay_month", "payroll__project__name", "payroll__team__name")
+        .values_list(
+            "payroll__pay_month",
+            "payroll__project__name",
+            "payroll__team__name",
+            "total_amount",
+            "actual_amount",
+            "payroll__status",
+            "pay_status",
+            "bank_card_number_masked",
+        )
+    )
+    return [
+        WageLine(
+            month=month,
+            project_name=project,
+            team_name=team,
+            total_amount=total,
+            actual_amount=actual,
+            # His money went out once the bank paid his row, even while a colleague's row failed.
+            paid=status in paid_states or pay_status == RowPayStatus.PAID,
+            card_last4=masked[-4:] if masked and "*" not in masked[-4:] else "",
+        )
+        for month, project, team, total, actual, status, pay_status, masked in rows
+    ]
 
 
 def record_of(person, today=None) -> WorkerRecord:
-    """His stays (projects, units, teams, dates), attendance days this and last month, contracts."""
+    """His stays (projects, units, teams, dates), attendance days this and last month, contracts, and
+    his wages of this and last month."""
     from attendance.models import DailySummary
     from contracts.models import Contract
     from workforce.models import RosterEntry
 
     today = today or timezone.localdate()
-    this_month, last_month = _month_start(today), _month_start(today, 1)
+    this_month, last_month = month_back(today, 0), month_back(today, 1)
     entries = list(
         RosterEntry.objects.filter(person=person)
         .select_related("project", "team", "unit__enterprise")
@@ -127,4 +177,10 @@ def record_of(person, today=None) -> WorkerRecord:
                 contract=latest.get(entry.pk),
             )
         )
-    return WorkerRecord(person=person, stays=stays, this_month=this_month, last_month=last_month)
+    return WorkerRecord(
+        person=person,
+        stays=stays,
+        wages=wage_lines(person, [this_month, last_month]),
+        this_month=this_month,
+        last_month=last_month,
+    )

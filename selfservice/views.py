@@ -83,6 +83,7 @@ def report(request):
                     record.person,
                     form.cleaned_data["kind"],
                     form.cleaned_data["text"],
+                    form.cleaned_data["month"],
                 )
         except ValidationError as error:
             form.add_error(None, error)

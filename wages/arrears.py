@@ -10,6 +10,7 @@ before 已发放.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -19,7 +20,7 @@ from jmzhgd.core.codes import PersonCategory
 from workforce.models import RosterEntry
 
 from .models import Payroll, PayrollStatus, WageAccount
-from .months import DEFAULT_PAY_DAY, month_end, pay_deadline
+from .months import DEFAULT_PAY_DAY, month_back, month_end, pay_deadline
 
 PAID_STATES = (PayrollStatus.PAID, PayrollStatus.CONFIRMED)
 DEFAULT_WINDOW_MONTHS = 6
@@ -44,21 +45,25 @@ class OverdueMonth:
 
 
 def _months_back(today: datetime.date, count: int) -> list[datetime.date]:
-    months, month = [], today.replace(day=1)
-    for _ in range(count):
-        month = (month - datetime.timedelta(days=1)).replace(day=1)
-        months.append(month)
-    return months
+    return [month_back(today, n) for n in range(1, count + 1)]
 
 
-def overdue_months(projects, *, today: datetime.date | None = None, window: int = DEFAULT_WINDOW_MONTHS):
+def overdue_months(
+    projects,
+    *,
+    today: datetime.date | None = None,
+    window: int = DEFAULT_WINDOW_MONTHS,
+    also: Iterable[datetime.date] = (),
+):
     """The overdue team-months of `projects` (a Project queryset, already scoped by the caller) among
-    the `window` months before this one, oldest deadline first. A handful of queries per month."""
+    the `window` months before this one and the months in `also` (first days; a caller that already
+    follows an older arrear keeps seeing it), oldest deadline first. Two queries per month."""
     today = today or timezone.localdate()
+    months = sorted(set(_months_back(today, window)) | {m for m in also if m < today.replace(day=1)})
     projects = {p.pk: p for p in projects.only("id", "name", "district")}
     pay_days = dict(WageAccount.objects.filter(project_id__in=projects).values_list("project_id", "pay_day"))
     found = []
-    for month in _months_back(today, window):
+    for month in months:
         due = {pid for pid in projects if pay_deadline(month, pay_days.get(pid, DEFAULT_PAY_DAY)) < today}
         if not due:
             continue

@@ -16,16 +16,10 @@ from jmzhgd.core.codes import PersonCategory
 
 from . import services, transitions
 from .models import Payroll, PayRule, WageAccount
+from .months import month_back
 
 DAILY_WAGE = Decimal("320")
 MONTHLY_WAGE = "7000"  # rows without attendance in the demo's 30 days of punches
-
-
-def _months_back(today: datetime.date, count: int) -> datetime.date:
-    month = today.replace(day=1)
-    for _ in range(count):
-        month = (month - datetime.timedelta(days=1)).replace(day=1)
-    return month
 
 
 def _voucher() -> SimpleUploadedFile:
@@ -65,7 +59,7 @@ def seed(demo) -> None:
             },
         )
     today = timezone.localdate()
-    overdue, paid, awaiting = (_months_back(today, n) for n in (3, 2, 1))
+    overdue, paid, awaiting = (month_back(today, n) for n in (3, 2, 1))
     team = (
         Team.objects.filter(project=project, entry_date__lte=overdue, roster__category=PersonCategory.WORKER)
         .normal()

@@ -20,6 +20,12 @@ def parse_month(value) -> datetime.date | None:
         return None
 
 
+def month_back(day: datetime.date, back: int) -> datetime.date:
+    """The first day of the month `back` months before `day`'s month (0: its own month)."""
+    index = day.year * 12 + day.month - 1 - back
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
 def month_end(start: datetime.date) -> datetime.date:
     return start.replace(day=calendar.monthrange(start.year, start.month)[1])
 

@@ -21,6 +21,7 @@ SEEDER_ORDER = [
     "jmzhgd.api",
     "attendance",
     "wages",
+    "alerts",  # last: it evaluates what the others seeded
 ]
 
 

@@ -3,33 +3,18 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from alerts.models import Alert
-from attendance.models import DailySummary
 from jmzhgd.core.models import AuditLog
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 URL = "/worker/"
-
-
-@pytest.fixture
-def worker():
-    entry = factories.RosterEntryFactory(
-        person__phone="13812345678", team__unit__project__name="滨江花园项目"
-    )
-    factories.ContractFactory(roster_entry=entry, start_date=entry.entry_date, end_date=date(2030, 3, 2))
-    today = timezone.localdate()
-    DailySummary.objects.create(
-        project=entry.project, person=entry.person, work_date=today, punch_count=2, is_present=True
-    )
-    return entry
 
 
 def ask(client, name, id_number, last4="5678"):
@@ -128,13 +113,15 @@ def test_a_wrong_captcha_is_refused_before_any_lookup(client, worker):
 
 def test_a_report_becomes_an_alert_for_the_project(client, worker):
     ask(client, worker.person.name, worker.person.id_number)
+    month = f"{timezone.localdate().replace(day=1):%Y-%m}"
     response = client.post(
-        reverse("selfservice:report"), {"project": worker.project_id, "kind": "wages", "text": "五月工资未发"}
+        reverse("selfservice:report"),
+        {"project": worker.project_id, "kind": "wages", "month": month, "text": "五月工资未发"},
     )
     assert response.status_code == 200 and 'data-testid="report-done"' in response.content.decode()
     alert = Alert.objects.get(rule="worker_report")
     assert alert.project_id == worker.project_id and alert.facts["反映内容"] == "五月工资未发"
-    assert alert.facts["问题类型"] == "工资未按时足额发放"
+    assert alert.facts["问题类型"] == "工资未按时足额发放" and alert.facts["工资月份"] == month
     assert AuditLog.objects.filter(action="alert.report", project=worker.project).exists()
 
 

@@ -1,0 +1,112 @@
+"""工人自助查询 and wages: his own rows of this and last month once 已审核 (card by its last 4 digits
+only), nothing for a mismatch; 【我要反映】 about wages names the month and leads to his team's sheet."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from alerts.models import Alert
+from tests import factories
+from wages.models import Payroll, PayrollRow, PayrollStatus
+from wages.months import month_back
+
+from .test_lookup import ask, neutral
+
+pytestmark = pytest.mark.django_db
+CARD = "9558801234564321"
+
+
+def sheet(team, back, status, *rows):
+    """A sheet of `team` for the month `back` months ago, with (entry, actual amount) rows."""
+    payroll = Payroll.objects.create(
+        project=team.project,
+        unit=team.unit,
+        team=team,
+        pay_month=month_back(timezone.localdate(), back),
+        status=status,
+    )
+    for entry, actual in rows:
+        PayrollRow.objects.create(
+            payroll=payroll,
+            person=entry.person,
+            roster_entry=entry,
+            total_amount=Decimal(actual) + 200,
+            actual_amount=Decimal(actual),
+            bank_card_number=CARD,
+        )
+    return payroll
+
+
+@pytest.fixture
+def colleague(worker):
+    return factories.RosterEntryFactory(team=worker.team)
+
+
+def test_he_sees_his_rows_of_this_and_last_month_once_approved_and_nobody_elses(client, worker, colleague):
+    other_team = factories.TeamFactory(unit=worker.unit)
+    sheet(worker.team, 1, PayrollStatus.APPROVED, (worker, "8800.00"), (colleague, "7777.00"))
+    sheet(worker.team, 0, PayrollStatus.PAID, (worker, "3100.00"))
+    sheet(worker.team, 2, PayrollStatus.CONFIRMED, (worker, "6600.00"))  # older than last month
+    sheet(other_team, 1, PayrollStatus.SUBMITTED, (worker, "1234.00"))  # not yet 已审核
+    html = neutral(ask(client, worker.person.name, worker.person.id_number))
+    wages = html[html.index('data-testid="worker-wages"') :]
+    assert "实发 8800.00 元" in wages and "应发 9000.00 元" in wages and "实发 3100.00 元" in wages
+    assert wages.count('text-bg-warning">未发放') == 1 and wages.count('text-bg-success">已发放') == 1
+    assert "工资卡尾号 4321" in wages and "9558" not in html
+    for hidden in ("7777.00", "6600.00", "1234.00"):
+        assert hidden not in html
+
+
+def test_a_mismatched_combination_shows_no_wages(client, worker):
+    sheet(worker.team, 1, PayrollStatus.PAID, (worker, "8800.00"))
+    html = neutral(ask(client, worker.person.name, worker.person.id_number, "0000"))
+    assert "未找到与填写信息一致的记录" in html
+    assert "8800.00" not in html and "worker-wages" not in html and "4321" not in html
+
+
+def report(client, worker, **data):
+    return client.post(
+        reverse("selfservice:report"), {"project": worker.project_id, "text": "工资没发", **data}
+    )
+
+
+def test_the_report_form_offers_wages_and_asks_which_month(client, worker):
+    html = ask(client, worker.person.name, worker.person.id_number).content.decode()
+    assert '<option value="wages">工资未按时足额发放</option>' in html
+    last_month = month_back(timezone.localdate(), 1)
+    assert f'<option value="{last_month:%Y-%m}" selected>' in html
+    response = report(client, worker, kind="wages", month="")
+    assert response.status_code == 400 and "反映工资问题请选择工资月份" in response.content.decode()
+    response = report(client, worker, kind="wages", month="1999-01")
+    assert response.status_code == 400 and "请选择近半年内的工资月份" in response.content.decode()
+    assert not Alert.objects.exists()
+
+
+def test_a_wage_report_leads_the_supervisor_to_his_teams_sheet_of_that_month(
+    client, supervisor, worker, colleague
+):
+    own = sheet(worker.team, 1, PayrollStatus.APPROVED, (worker, "8800.00"))
+    other_team = sheet(factories.TeamFactory(unit=worker.unit), 1, PayrollStatus.APPROVED, (colleague, "1"))
+    ask(client, worker.person.name, worker.person.id_number)
+    month = month_back(timezone.localdate(), 1)
+    assert report(client, worker, kind="wages", month=f"{month:%Y-%m}").status_code == 200
+    alert = Alert.objects.get(rule="worker_report")
+    client.force_login(supervisor)
+    html = client.get(reverse("alerts:detail", args=[worker.project_id, alert.pk])).content.decode()
+    assert reverse("wages:detail", args=[worker.project_id, own.pk]) in html
+    assert reverse("wages:detail", args=[worker.project_id, other_team.pk]) not in html
+
+
+def test_a_report_on_attendance_names_no_month_and_links_no_sheet(client, supervisor, worker):
+    sheet(worker.team, 1, PayrollStatus.APPROVED, (worker, "8800.00"))
+    ask(client, worker.person.name, worker.person.id_number)
+    report(client, worker, kind="attendance", month=f"{month_back(timezone.localdate(), 1):%Y-%m}")
+    alert = Alert.objects.get(rule="worker_report")
+    assert "工资月份" not in alert.facts
+    client.force_login(supervisor)
+    html = client.get(reverse("alerts:detail", args=[worker.project_id, alert.pk])).content.decode()
+    assert "alert-sheets" not in html
