@@ -522,17 +522,18 @@ def test_failed_rows_download_keeps_the_text_as_typed_with_a_reason(project, sit
 
 
 def test_a_race_with_another_entry_refuses_the_whole_import(project, site, monkeypatch):
-    from workforce import services
+    # enter_persons looks check_entries up in its own module, workforce.services.entry.
+    from workforce.services import entry
 
     batch = preview(project, [row("李建国", PERSONS["李建国"])])
-    real = services.check_entries
+    real = entry.check_entries
 
     def roster_changes_between_checks(project, requests, **kwargs):
         # enter_persons' own check runs after the import's: someone entered 李建国 in between.
         RosterEntryFactory(person=site.persons["李建国"], team=site.rebar)
         return real(project, requests, **kwargs)
 
-    monkeypatch.setattr(services, "check_entries", roster_changes_between_checks)
+    monkeypatch.setattr(entry, "check_entries", roster_changes_between_checks)
     with pytest.raises(EntryRefused):
         imports.commit_batch(ACTOR, batch)
     batch.refresh_from_db()
