@@ -22,7 +22,15 @@ from jmzhgd.core.xlsx_read import MAX_BLANK_RUN
 
 from .cells import read_category, read_date, read_id_number, read_id_type, read_yes_no
 from .commit import PREVIEW_RETENTION_DAYS, abandon_batch, commit_batch, purge_stale_previews
-from .downloads import STATUS_LABELS, cell_as_typed, failed_rows_sheet, report_sheet
+from .downloads import (
+    STATUS_LABELS,
+    WRONG_ID,
+    cell_as_typed,
+    failed_rows_workbook,
+    id_cell_text,
+    report_sheet,
+    typed_ids,
+)
 from .preview import create_preview, summarise
 from .read import READ_COLUMNS, UNREADABLE, RawRow, check_header, check_zip, parse_workbook, read_upload
 from .shape import (
@@ -54,7 +62,7 @@ from .shape import (
     REPORT_COLUMNS,
     YES,
 )
-from .template import build_template, unit_label
+from .template import build_template, template_workbook, unit_label
 from .validate import RowResult, format_problem, validate_rows
 
 __all__ = [
@@ -90,16 +98,19 @@ __all__ = [
     "RawRow",
     "RowResult",
     "STATUS_LABELS",
+    "WRONG_ID",
+    "id_cell_text",
     "UNREADABLE",
     "YES",
     "abandon_batch",
     "build_template",
+    "template_workbook",
     "cell_as_typed",
     "check_header",
     "check_zip",
     "commit_batch",
     "create_preview",
-    "failed_rows_sheet",
+    "failed_rows_workbook",
     "format_problem",
     "parse_workbook",
     "purge_stale_previews",
@@ -111,6 +122,7 @@ __all__ = [
     "read_yes_no",
     "report_sheet",
     "summarise",
+    "typed_ids",
     "unit_label",
     "validate_rows",
 ]

@@ -49,6 +49,13 @@ def _ambiguous_names(units: Iterable[ParticipatingUnit]) -> set[str]:
 
 def build_template(project) -> bytes:
     """The template for `project`: instructions, the data sheet, dropdowns from a hidden list sheet."""
+    out = io.BytesIO()
+    template_workbook(project).save(out)
+    return out.getvalue()
+
+
+def template_workbook(project) -> Workbook:
+    """The template as a workbook; the failed-rows file is this same workbook with rows filled in."""
     units = list(ParticipatingUnit.objects.filter(project=project).on_site().select_related("enterprise"))
     ambiguous = _ambiguous_names(units)
     teams = Team.objects.filter(project=project, unit__in=units).on_site().normal().order_by("name")
@@ -118,6 +125,4 @@ def build_template(project) -> bytes:
         validation.add(f"{target}2:{target}{MAX_ROWS + 1}")
         sheet.add_data_validation(validation)
     workbook.active = workbook.index(sheet)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook

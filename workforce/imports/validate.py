@@ -40,6 +40,9 @@ class RowResult:
     number: int
     name: str = ""
     id_masked: str = ""
+    # The ID cell holds something that is not a valid number (check digit, length, ...): the report
+    # has no mask to show, so the page shows the typed value to the importing project instead.
+    id_wrong: bool = False
     errors: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
     request: EntryRequest | None = None
@@ -59,6 +62,7 @@ class RowResult:
             "row": self.number,
             "name": self.name,
             "id": self.id_masked,
+            "id_wrong": self.id_wrong,
             "status": self.status,
             "errors": [list(e) for e in self.errors],
             "warnings": [list(w) for w in self.warnings],
@@ -182,6 +186,7 @@ def validate_rows(project, raw_rows: list[RawRow], *, today: date | None = None)
                 row.fail(COL_ID_NUMBER, "请填写证件号码")
             else:
                 number = _guard(row, COL_ID_NUMBER, read_id_number, raw.values[COL_ID_NUMBER], id_type)
+                row.id_wrong = number is None
                 if number:
                     row.id_masked = mask_id(number)
                     key = (id_type, number)
