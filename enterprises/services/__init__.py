@@ -12,12 +12,16 @@ One module per record: rules (the order rules on dates and teams), library (‰ºÅ‰
 from __future__ import annotations
 
 from .library import (
+    EDIT_REFUSED,
     MANAGEMENT_TEAM_LOCKED,
     can_edit_enterprise,
     can_see_licence,
     delete_enterprise,
+    edit_note,
+    editable_by,
     find_or_register_enterprise,
     is_supervisor_or_admin,
+    project_may_edit,
     update_enterprise,
 )
 from .rules import check_not_before, check_not_future, check_team_accepts_entry
@@ -34,7 +38,11 @@ from .teams import (
 from .units import delete_unit, enter_unit, exit_unit, reenter_unit, unit_on_site_counts, update_unit
 
 __all__ = [
+    "EDIT_REFUSED",
     "MANAGEMENT_TEAM_LOCKED",
+    "edit_note",
+    "editable_by",
+    "project_may_edit",
     "NORMAL_TEAM_TYPES",
     "add_team",
     "can_edit_enterprise",
