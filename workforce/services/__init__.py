@@ -12,7 +12,7 @@ importable from `workforce.services`.
 
 from __future__ import annotations
 
-from .entry import EntryCheck, EntryRefused, EntryRequest, check_entries, enter_persons
+from .entry import EntryCheck, EntryRefused, EntryRequest, check_entries, enter_persons, on_site_elsewhere
 from .exit import exit_roster_entries
 from .persons import PERSON_DATA_KEYS, discard_stored_files, upsert_person
 
@@ -25,5 +25,6 @@ __all__ = [
     "discard_stored_files",
     "enter_persons",
     "exit_roster_entries",
+    "on_site_elsewhere",
     "upsert_person",
 ]

@@ -16,7 +16,7 @@ from enterprises.models import ParticipatingUnit, Team
 from enterprises.services import check_team_accepts_entry
 from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
-from jmzhgd.core.codes import Gender, PersonCategory
+from jmzhgd.core.codes import District, Gender, PersonCategory, ProjectCategory
 from jmzhgd.core.models import ManagementPost, WorkType
 
 from ..models import Person, RosterEntry
@@ -71,13 +71,38 @@ def _max_age(person: Person) -> int | None:
     return None
 
 
+def on_site_elsewhere(project, person_ids) -> dict[int, str]:
+    """Person id → where the person is on site in other projects, as 「该工人目前在…在场」.
+
+    Another project is named only by its district and 项目分类 (「蓬江区某房屋建筑工程项目」): the
+    entering project learns that the worker is busy elsewhere, not which project it is (SPEC §1,
+    a project sees nothing of other projects). One query for any number of persons."""
+    stays = (
+        RosterEntry.objects.on_site()
+        .filter(person_id__in=set(person_ids))
+        .exclude(project=project)
+        .values_list("person_id", "project__district", "project__category")
+        .order_by("person_id", "project__district", "project__category")
+    )
+    districts, categories = dict(District.choices), dict(ProjectCategory.choices)
+    places: dict[int, list[str]] = {}
+    for person_id, district, category in stays:
+        kind = categories.get(category, "")
+        kind = "" if category == ProjectCategory.OTHER else kind
+        place = f"{districts.get(district, '江门市')}某{kind}项目"
+        if place not in places.setdefault(person_id, []):
+            places[person_id].append(place)
+    return {person_id: f"该工人目前在{'、'.join(where)}在场" for person_id, where in places.items()}
+
+
 def check_entries(project, requests: list[EntryRequest], *, today: date | None = None) -> EntryCheck:
     """Every entry rule for every request, with a constant number of queries.
 
     Errors: unit/team not of this project or not matching; the order rules of
     enterprises.services.check_team_accepts_entry; 工种 / 岗位 missing or a 岗位 not offered for the
     unit's type; already on site in this project; re-entry before the last exit; the same person
-    twice in the list; under settings.WORKER_MIN_AGE. Warnings: an expired ID, above the age limit.
+    twice in the list; under settings.WORKER_MIN_AGE. Warnings: an expired ID, above the age limit,
+    on site in another project (on_site_elsewhere).
     """
     today = today or timezone.localdate()
     check = EntryCheck()
@@ -97,6 +122,7 @@ def check_entries(project, requests: list[EntryRequest], *, today: date | None =
         .annotate(last=Max("exit_date"))
         .values_list("person_id", "last")
     )
+    elsewhere = on_site_elsewhere(project, person_ids)
     seen: dict[int, int] = {}
 
     for index, request in enumerate(requests):
@@ -159,6 +185,8 @@ def check_entries(project, requests: list[EntryRequest], *, today: date | None =
             )
         if person.id_valid_to is not None and person.id_valid_to < request.entry_date:
             problem(check.warnings, index, person, f"证件已于{person.id_valid_to:%Y-%m-%d}过期，请确认。")
+        if person.pk in elsewhere:
+            problem(check.warnings, index, person, f"{elsewhere[person.pk]}，请确认。")
     return check
 
 
