@@ -40,7 +40,7 @@ def commit_batch(actor: Actor, batch: ImportBatch, *, confirm_warnings: bool = F
         warned = sum(1 for r in valid if r.warnings)
         if warned and not confirm_warnings:
             raise ValidationError(
-                f"有{warned}行需要确认的提醒（如证件过期、超过年龄上限），请勾选确认后再导入。"
+                f"有{warned}行需要确认的提醒（如证件过期、超过年龄上限、在其他项目在场），请勾选确认后再导入。"
             )
         if valid:
             enter_persons(actor, project, [r.request for r in valid], confirm_warnings=confirm_warnings)
