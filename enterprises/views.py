@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,12 +40,7 @@ def with_query(url: str, **params) -> str:
 @login_required
 def enterprise_list(request):
     user = request.user
-    queryset = Enterprise.objects.all()
-    if user.is_project_user:
-        mine = ParticipatingUnit.objects.filter(enterprise=OuterRef("pk"), project_id=user.project_id)
-        queryset = queryset.annotate(editable=Exists(mine))
-    else:
-        queryset = queryset.annotate(editable=Value(services.is_supervisor_or_admin(user)))
+    queryset = Enterprise.objects.annotate(editable=services.editable_by(user))
     filterset = EnterpriseFilter(request.GET, queryset=queryset, user=user)
     table = EnterpriseTable(filterset.qs)
     paginate_table(request, table)
@@ -97,6 +91,7 @@ def enterprise_detail(request, enterprise_id):
         "enterprise": enterprise,
         "units": units,
         "can_edit": services.can_edit_enterprise(request.user, enterprise),
+        "edit_note": services.edit_note(request.user, enterprise),
         "can_delete": services.is_supervisor_or_admin(request.user),
         "referenced": enterprise.participations.exists(),
         "can_see_licence": services.can_see_licence(request.user, enterprise),
@@ -106,10 +101,11 @@ def enterprise_detail(request, enterprise_id):
 
 @login_required
 def enterprise_edit(request, enterprise_id):
-    """【编辑】 (企业信息完善): supervisors any enterprise; a project user those in its project."""
+    """【编辑】 (企业信息完善): supervisors any enterprise; a project user those in its project and
+    those it registered that no other project uses yet (services.project_may_edit)."""
     enterprise = get_object_or_404(Enterprise, pk=enterprise_id)
     if not services.can_edit_enterprise(request.user, enterprise):
-        raise PermissionDenied("只能完善参与本项目的企业的信息。")
+        raise PermissionDenied(services.EDIT_REFUSED)
     code_editable = services.is_supervisor_or_admin(request.user)
     form = EnterpriseForm(
         request.POST or None, request.FILES or None, instance=enterprise, code_editable=code_editable

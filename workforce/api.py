@@ -81,7 +81,9 @@ class EntryIn(Schema):
     postCode: str | None = Field(None, max_length=8, description="岗位代码（管理人员必填）")
     entryDate: str | None = Field(None, max_length=10, description="进场日期 YYYY-MM-DD，默认今天")
     isTeamLeader: bool = Field(False, description="是否班组长")
-    confirmWarnings: bool = Field(False, description="确认警告（证件过期、超过年龄上限）后仍进场")
+    confirmWarnings: bool = Field(
+        False, description="确认警告（证件过期、超过年龄上限、在其他项目在场）后仍进场"
+    )
 
 
 class PersonIn(Schema):

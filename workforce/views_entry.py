@@ -24,7 +24,7 @@ from jmzhgd.core.actor import Actor
 from .filters import PersonPickFilter
 from .forms import EntryDetailsForm, parse_ids, post_choices, team_choices
 from .models import Person, RosterEntry
-from .services import EntryRefused, enter_persons
+from .services import EntryRefused, enter_persons, on_site_elsewhere
 
 MAX_SELECTION = 500
 
@@ -84,7 +84,11 @@ def enter_select(request, project_id):
     filterset = PersonPickFilter(request.GET, queryset=Person.objects.order_by("name", "id"))
     page = Paginator(filterset.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     on_site_ids = set(on_site.filter(person_id__in=[p.pk for p in page]).values_list("person_id", flat=True))
-    chosen = Person.objects.filter(pk__in=selection).order_by("name", "id")
+    chosen = list(Person.objects.filter(pk__in=selection).order_by("name", "id"))
+    # Warned on ticking, before step 2 asks for confirmation (check_entries warns again there).
+    elsewhere = on_site_elsewhere(project, [p.pk for p in page] + [p.pk for p in chosen])
+    for person in [*page, *chosen]:
+        person.elsewhere = elsewhere.get(person.pk, "")
     return render(
         request,
         "workforce/enter_select.html",

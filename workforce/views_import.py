@@ -113,8 +113,11 @@ def import_start(request, project_id: int):
 @login_required
 def import_template(request, project_id: int):
     project = project_for(request, project_id, write=True)
-    response = HttpResponse(imports.build_template(project), content_type=XLSX_CONTENT_TYPE)
-    filename = f"批量人员进场模板-{project.code}.xlsx"
+    return _xlsx_download(imports.build_template(project), f"批量人员进场模板-{project.code}.xlsx")
+
+
+def _xlsx_download(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 
@@ -145,6 +148,12 @@ def import_detail(request, project_id: int, batch_id: int):
     """The preview (status 待确认) or the result of an import."""
     project, batch = _batch(request, project_id, batch_id)
     problems = [item for item in batch.report if item["errors"] or item["warnings"]]
+    can_write = can_write_project(request.user, project)
+    # An ID number that failed its check is shown as typed to the importing project only: it is
+    # their own file; supervisors see that it is wrong, not what was typed.
+    typed = imports.typed_ids(batch) if can_write else {}
+    for item in problems:
+        item["id_typed"] = typed.get(item["row"], "")
     counts = {
         status: sum(1 for item in batch.report if item["status"] == status)
         for status in ("ok", "warning", "error", "entered", "failed")
@@ -159,7 +168,7 @@ def import_detail(request, project_id: int, batch_id: int):
             "problems_hidden": max(len(problems) - PREVIEW_ROW_LIMIT, 0),
             "counts": counts,
             "importable": counts["ok"] + counts["warning"],
-            "can_write": can_write_project(request.user, project),
+            "can_write": can_write,
             "is_preview": batch.status == ImportBatchStatus.PREVIEW,
         },
     )
@@ -207,15 +216,16 @@ def import_errors(request, project_id: int, batch_id: int):
     if not batch.original_file:  # deleted with the abandonment (imports.abandon_batch)
         raise Http404("该批次已放弃，原始文件已按规定删除。")
     stem = batch.file_name.rsplit(".", 1)[0] or "导入"
-    return xlsx_response(f"{stem}-失败记录.xlsx", [imports.failed_rows_sheet(batch)])
+    return _xlsx_download(imports.failed_rows_workbook(batch), f"{stem}-失败记录.xlsx")
 
 
 @login_required
 def import_report(request, project_id: int, batch_id: int):
-    """Every row's result with masked ID numbers."""
-    _, batch = _batch(request, project_id, batch_id)
+    """Every row's result with masked ID numbers (invalid ones as typed for the project itself)."""
+    project, batch = _batch(request, project_id, batch_id)
+    typed = imports.typed_ids(batch) if can_write_project(request.user, project) else {}
     stem = batch.file_name.rsplit(".", 1)[0] or "导入"
-    return xlsx_response(f"{stem}-校验报告.xlsx", [imports.report_sheet(batch)])
+    return xlsx_response(f"{stem}-校验报告.xlsx", [imports.report_sheet(batch, typed)])
 
 
 @login_required

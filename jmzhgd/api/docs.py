@@ -12,6 +12,10 @@ from django.conf import settings
 
 from .signing import sign, string_to_sign
 
+# The downloads linked below (jmzhgd.api.downloads; the URLconf mounts them at these paths).
+CLIENT_PATH = "api-docs/jmzhgd_client.py"
+SAMPLE_REQUEST_PATH = "api-docs/jmzhgd_sample_request.txt"
+
 EXAMPLE = {
     "app_key": "jm1a2b3c4d5e6f70",
     "secret": "3f6c1a9e0b7d4c2e8f5a6b1c9d0e7f2a4b8c6d1e3f5a7b9c",
@@ -86,7 +90,9 @@ X-Nonce
 
 * `X-Sign: {EXAMPLE_SIGN}`
 
-平台代码仓库中的 `clients/jmzhgd_client.py` 是只用 Python 标准库写的参考客户端，可直接使用或对照实现。
+* 下载（需登录平台，可由项目账号或监管方下载后转交设备商）：
+  [参考客户端 jmzhgd_client.py](/{CLIENT_PATH})：只用 Python 标准库写的参考客户端，可直接使用或对照实现签名；
+  [签名请求示例](/{SAMPLE_REQUEST_PATH})：上面示例的完整请求（请求行、请求头、请求体）。
 
 ## 3. 返回与错误
 * 成功返回 JSON（2xx）。

@@ -1,10 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import downloads, views
+from .docs import CLIENT_PATH, SAMPLE_REQUEST_PATH
 
 app_name = "api_credentials"
 
 urlpatterns = [
+    # Linked from 接口文档 (jmzhgd.api.docs), which names these paths in its text.
+    path(CLIENT_PATH, downloads.client_download, name="client_download"),
+    path(SAMPLE_REQUEST_PATH, downloads.sample_request, name="sample_request"),
     path("api-credentials/", views.credential_list, name="list"),
     path("api-credentials/new/", views.credential_create, name="create"),
     path("api-credentials/<int:credential_id>/revoke/", views.credential_revoke, name="revoke"),

@@ -54,7 +54,7 @@ def test_person_dates_from_the_form_and_from_the_import_share_the_range(project)
 
     from django.core.exceptions import ValidationError
 
-    from workforce.services import _clean_person_data
+    from workforce.services.persons import _clean_person_data
 
     with pytest.raises(ValidationError) as refused:
         _clean_person_data({"id_number": factories.id_number(), "id_valid_to": "9999-12-31"})

@@ -77,6 +77,7 @@ def test_a_supervisor_reads_an_entry_and_a_change_in_the_forms_wording(page, sup
     expect(changes.locator("tr", has_text="证件有效期起")).to_contain_text("→ 2021-03-04")
     # A birth date beside a masked ID number would rebuild it: the audit log keeps it hidden.
     assert "1980-01-02" not in changes.inner_text() and "1981-03-04" not in changes.inner_text()
+    expect(changes.locator("tr", has_text="出生日期")).to_contain_text("→ ****-**-**")
     expect(changes.locator("tr", has_text="更新时间")).to_contain_text("2026-04-02 00:30:00")
     expect(changes.locator("tr", has_text="更新时间")).to_contain_text("2026-04-02 09:00:00")
     assert "gender" not in changes.inner_text()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from jmzhgd.core.models import AuditLog
 from projects import services
 from projects.models import Declaration, DeclarationAttachment, DeclarationStatus
+from projects.services import declarations
 
 from .helpers import CAPTCHA, declaration_data, make_declaration, png_bytes
 
@@ -96,13 +97,13 @@ def test_the_database_refuses_a_second_pending_duplicate_too(monkeypatch):
     from django.core.exceptions import ValidationError
 
     make_declaration(name="并发申报", builder_code="91440703MA4UHN8R1W")
-    original, calls = services.pending_duplicate, []
+    original, calls = declarations.pending_duplicate, []
 
     def first_look_misses(*args):
         calls.append(args)
         return None if len(calls) == 1 else original(*args)
 
-    monkeypatch.setattr(services, "pending_duplicate", first_look_misses)
+    monkeypatch.setattr(declarations, "pending_duplicate", first_look_misses)
     with pytest.raises(ValidationError) as caught:
         make_declaration(name="并发申报", builder_code="91440703MA4UHN8R1W")
     assert "请勿重复申报" in caught.value.messages[0]

@@ -76,7 +76,7 @@ def test_no_application_code_writes_csv_or_builds_a_workbook_outside_core_excel(
         if re.search(r"\bWorkbook\(", source):
             workbooks.append(path.relative_to(ROOT).as_posix())
     assert writers == []
-    assert sorted(workbooks) == ["jmzhgd/core/excel.py", "workforce/imports.py"]
+    assert sorted(workbooks) == ["jmzhgd/core/excel.py", "workforce/imports/template.py"]
 
 
 def test_every_export_module_uses_core_excel():

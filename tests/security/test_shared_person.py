@@ -204,6 +204,8 @@ def test_collecting_with_entry_enters_him_first_and_the_change_is_audited_at_his
             team,
             name=person.name,
             phone="13655556666",
+            # He is on site in `project`: the entry is a warning to confirm (on_site_elsewhere).
+            confirm_warnings="1",
             **{"entry-work_type": WorkType.objects.first().pk},
         ),
     )
@@ -286,6 +288,8 @@ def test_the_api_uploads_a_new_face_with_the_entry_of_a_worker_of_another_site(
                 "teamId": team.pk,
                 "workType": WorkType.objects.first().code,
                 "entryDate": "2026-03-10",
+                # He is on site at his own site: a warning the client confirms (on_site_elsewhere).
+                "confirmWarnings": True,
             },
         },
     )
@@ -307,7 +311,8 @@ def test_the_batch_import_never_changes_a_person_and_still_enters_him(project, o
         other_project,
         SimpleUploadedFile("b.xlsx", workbook_bytes([row(person.name, person.id_number)])),
     )
-    imports.commit_batch(ACTOR, right)
+    # He is on site at his own site: the import asks to confirm that warning (on_site_elsewhere).
+    imports.commit_batch(ACTOR, right, confirm_warnings=True)
     assert RosterEntry.objects.filter(project=other_project, person=person).exists()
     assert state(person) == before
 

@@ -5,7 +5,7 @@ The ninja API itself (namespace api-1) is outside the page matrix; tests/api cov
 
 from __future__ import annotations
 
-from ..spec import LOGIN, PROJECT_FORM, PROJECT_PAGE, SUPERVISOR_PAGE, Expect
+from ..spec import LOGIN, PROJECT_FORM, PROJECT_PAGE, SIGNED_IN_PAGE, SUPERVISOR_PAGE, Expect
 
 EXPECTATIONS = {
     "api_credentials:list": SUPERVISOR_PAGE,
@@ -14,6 +14,9 @@ EXPECTATIONS = {
     "api_credentials:project_list": PROJECT_PAGE,
     "api_credentials:project_create": PROJECT_FORM,
     "api_credentials:project_revoke": Expect(method="POST", supervisor=403, own=302),
+    # Downloads linked from 接口文档: any signed-in account, never an anonymous visitor.
+    "api_credentials:client_download": SIGNED_IN_PAGE,
+    "api_credentials:sample_request": SIGNED_IN_PAGE,
 }
 
 

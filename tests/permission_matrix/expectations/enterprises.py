@@ -11,9 +11,10 @@ EXPECTATIONS = {
     "enterprises:list": SIGNED_IN_PAGE,
     "enterprises:register": SIGNED_IN_PAGE,
     "enterprises:detail": SIGNED_IN_PAGE,
-    # 企业信息完善: supervisors any enterprise, a project user only those in its own project.
+    # 企业信息完善: supervisors any enterprise; a project user those in its own project and those it
+    # registered while no other project uses them (this one): another project cannot edit it.
     "enterprises:edit": Expect(other=403, supervisor=200, own=200),
-    # Deletion is supervisors' only; this enterprise takes part in a project, so it is refused (302).
+    # Deletion is supervisors' only (this enterprise is used by no project: deleted, 302).
     "enterprises:delete": Expect(method="POST", other=404, own=404, supervisor=302),
     "enterprises:licence": Expect(other=404, supervisor=200, own=200),
     "enterprises:unit_list": PROJECT_PAGE,
@@ -36,10 +37,11 @@ EXPECTATIONS = {
 
 
 def _enterprise(project):
-    """An enterprise taking part in `project`, with a business-licence scan."""
-    unit = factories.UnitFactory(project=project)
-    unit.enterprise.licence_scan.save("licence.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
-    return unit.enterprise.pk
+    """An enterprise registered by `project`'s account and not yet a 参建单位 anywhere, with a
+    business-licence scan: its project may edit it (and see the scan), no other project may."""
+    enterprise = factories.EnterpriseFactory(created_by=project.accounts.get())
+    enterprise.licence_scan.save("licence.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    return enterprise.pk
 
 
 KWARGS = {
