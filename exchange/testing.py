@@ -4,7 +4,8 @@ checks what the national standard checks (domain-reference §2) and answers asyn
 It is written from the standard, not from exchange.mapping, so a mapping that drifts from the
 standard is refused here: the signature, the AES round trip of every ID number (and its check digit),
 required fields, field lengths, code-table values, no future dates, and the order (a worker whose
-team the province does not know is refused with "[teamSysNo]值超出范围或无效!").
+team the province does not know is refused with "[teamSysNo]值超出范围或无效!", wages of a worker
+it does not know with "…的工人信息,不允许上传该工人的工资发放信息!").
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 import threading
 import urllib.parse
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .crypto import FieldCipher
@@ -36,6 +38,10 @@ TABLES = {
     "contractPeriodType": {"0", "1"},
     "category": {f"{i:02d}" for i in range(1, 13)} | {"99"},
     "prjStatus": {"001", "002", "003", "004", "005"},
+    "isBackPay": {"0", "1"},  # 是否
+    # 3.13 银行代码: 3-digit 行别代码 (the full table is ~90 rows; the format is what is known)
+    "payRollBankCode": {f"{i:03d}" for i in range(100, 1000)},
+    "payBankCode": {f"{i:03d}" for i in range(100, 1000)},
 }
 LENGTHS = {
     "projectCode": 32,
@@ -60,6 +66,7 @@ SECRET_FIELDS = (
     "teamLeaderIDNumber",
     "responsiblePersonIDNumber",
     "payRollBankCardNumber",
+    "payBankCardNumber",
 )
 REQUIRED = {
     "Corp.Upload": ["corpCode", "corpName"],
@@ -89,12 +96,29 @@ REQUIRED = {
     "WorkerAttendance.Add/item": ["idCardType", "idCardNumber", "date", "direction"],
     "WorkerContract.Add": ["projectCode", "contractList"],
     "WorkerContract.Add/item": ["corpCode", "idCardType", "idCardNumber", "contractPeriodType", "startDate"],
+    "Payroll.Add": ["projectCode", "corpCode", "corpName", "teamSysNo", "payMonth", "detailList"],
+    "Payroll.Add/item": [
+        "idCardType",
+        "idCardNumber",
+        "payRollBankCardNumber",
+        "payRollBankCode",
+        "payRollBankName",
+        "payBankCardNumber",
+        "payBankCode",
+        "payBankName",
+        "totalPayAmount",
+        "actualAmount",
+        "isBackPay",
+        "balanceDate",
+        "thirdPayRollCode",
+    ],
 }
 LISTS = {
     "ProjectWorker.Add": "workerList",
     "WorkerEntryExit.Add": "workerList",
     "WorkerAttendance.Add": "dataList",
     "WorkerContract.Add": "contractList",
+    "Payroll.Add": "detailList",
 }
 
 
@@ -270,6 +294,9 @@ class FakeProvince:
         elif method == "ProjectWorker.Add":
             self._team(data)
             self.workers.update((data["projectCode"], w["idCardNumber"]) for w in items)
+        elif method == "Payroll.Add":
+            self._team(data)
+            self._payroll(data["projectCode"], str(data["payMonth"]), items)
         else:
             if method != "WorkerContract.Add":
                 self._team(data)
@@ -278,6 +305,40 @@ class FakeProvince:
                     raise Refusal("未找到该项目下的工人信息,不允许上传!")
         self._record(method, {**header, **({LISTS[method]: items} if method in LISTS else {})})
         return {}
+
+    def _payroll(self, project_code: str, pay_month: str, items: list[dict]) -> None:
+        """The 工资单 rules: payMonth yyyy-MM not after this month, balanceDate not after today,
+        amounts in 元 not negative, backPayMonth with a back pay, and a worker the province knows."""
+        now = datetime.now()
+        try:
+            if datetime.strptime(pay_month, "%Y-%m").strftime("%Y-%m") != pay_month:
+                raise ValueError(pay_month)
+        except ValueError:
+            raise Refusal("[payMonth]格式不正确,应为yyyy-MM!") from None
+        if pay_month > now.strftime("%Y-%m"):
+            raise Refusal("[payMonth]不能大于今天!")
+        for index, item in enumerate(items):
+            where = f"detailList[{index}]."
+            for name in ("totalPayAmount", "actualAmount"):
+                try:
+                    amount = Decimal(str(item[name]))
+                except InvalidOperation:
+                    raise Refusal(f"[{where}{name}]格式不正确!") from None
+                if not amount.is_finite() or amount < 0:
+                    raise Refusal(f"[{where}{name}]不能小于0!")
+            try:
+                balance = datetime.strptime(str(item["balanceDate"]), "%Y-%m-%d")
+            except ValueError:
+                raise Refusal(f"[{where}balanceDate]格式不正确,应为yyyy-MM-dd!") from None
+            if balance.date() > now.date():
+                raise Refusal(f"[{where}balanceDate]发放日期不能大于今天")
+            if str(item["isBackPay"]) == "1" and not item.get("backPayMonth"):
+                raise Refusal(f"[{where}backPayMonth]补发时不能为空!")
+            if (project_code, item["idCardNumber"]) not in self.workers:
+                raise Refusal(
+                    f"[{where}idCardNumber]未找到证件号码为{item['idCardNumber'][:6]}****的工人信息,"
+                    "不允许上传该工人的工资发放信息!"
+                )
 
     def _record(self, method: str, data: dict) -> None:
         self.received.append((method, data))

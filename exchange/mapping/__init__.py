@@ -1,9 +1,8 @@
 """The record types sent to the province, in the standard's order (lowest rank first).
 
 Extension point: a record type is a Mapper subclass in a module of its own, listed here. Payroll.Add
-(工资单, domain-reference §2.2) joins when the wages app exists: a `payroll.py` mapper with rank 80
-whose records require ("ProjectWorker.Add", <roster entry>) — the province refuses wages of a
-worker it does not know.
+(工资单, domain-reference §2.2) is the last: its rows require their team and their worker
+("ProjectWorker.Add", <roster entry>), since the province refuses wages of a worker it does not know.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ from .attendance import AttendanceMapper
 from .base import Context, Mapper, MappingError
 from .contracts import ContractMapper
 from .organisations import CorpMapper, ProjectMapper, SubContractorMapper
+from .payroll import PayrollMapper
 from .teams import TeamMapper
 from .workers import EntryExitMapper, WorkerMapper
 
@@ -25,6 +25,7 @@ MAPPERS: list[Mapper] = sorted(
         EntryExitMapper(),
         AttendanceMapper(),
         ContractMapper(),
+        PayrollMapper(),
     ],
     key=lambda m: m.rank,
 )

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from django.db.models import Q
 from django.utils import timezone
 
 from ..crypto import FieldCipher
@@ -64,6 +65,8 @@ class Mapper:
     batch_size: int = 1
     required: dict[str, str] = {}  # national field -> Chinese name
     append_only: bool = False  # rows that never change (punches): queued without a fingerprint
+    # The timestamps whose change is a change of the payload (a row's own, and those of rows it reads).
+    changed_by: tuple[str, ...] = ("updated_at",)
 
     def rows(self, project):
         """The project's rows of this type, with what mapping them reads joined in."""
@@ -73,7 +76,10 @@ class Mapper:
         """(object_key, row) for every row of `project` changed since `since` (all rows when None)."""
         rows = self.rows(project)
         if since is not None:
-            rows = rows.filter(updated_at__gt=since)
+            changed = Q()
+            for name in self.changed_by:
+                changed |= Q(**{f"{name}__gt": since})
+            rows = rows.filter(changed)
         return ((str(row.pk), row) for row in rows)
 
     def load(self, project, keys: Iterable[str]) -> dict[str, object]:

@@ -3,8 +3,6 @@ in the project; its entry and its exit are two 进退场 records (type 1 / 0).""
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from jmzhgd.core.codes import PersonCategory, WorkerRole, nation_payload_name
 from workforce.models import RosterEntry
 
@@ -47,15 +45,11 @@ class WorkerMapper(Mapper):
         "address": "住址",
     }
 
+    # The payload is mostly the person's: an edit of the person is a change of the worker.
+    changed_by = ("updated_at", "person__updated_at")
+
     def rows(self, project):
         return roster_rows(project)
-
-    def changed(self, project, since):
-        # The payload is mostly the person's: an edit of the person is a change of the worker.
-        rows = self.rows(project)
-        if since is not None:
-            rows = rows.filter(Q(updated_at__gt=since) | Q(person__updated_at__gt=since))
-        return ((str(e.pk), e) for e in rows)
 
     def describe(self, obj):
         return obj.person.name

@@ -36,6 +36,7 @@ def test_the_record_types_go_in_the_standards_order():
         "WorkerEntryExit.Add",
         "WorkerAttendance.Add",
         "WorkerContract.Add",
+        "Payroll.Add",
     ]
 
 
