@@ -328,6 +328,12 @@ EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 # down): it is run again, up to EXPORT_MAX_ATTEMPTS times in all, then marked failed.
 EXPORT_STALL_SECONDS = env.int("EXPORT_STALL_SECONDS", default=600)
 EXPORT_MAX_ATTEMPTS = env.int("EXPORT_MAX_ATTEMPTS", default=2)
+# A 批量人员进场 commit of more rows than this runs as a job (workforce.imports.job); smaller ones
+# commit within the request. Its commit is one transaction that writes no progress, so the stall
+# time must exceed the longest commit.
+IMPORT_JOB_THRESHOLD_ROWS = env.int("IMPORT_JOB_THRESHOLD_ROWS", default=1000)
+IMPORT_STALL_SECONDS = env.int("IMPORT_STALL_SECONDS", default=1800)
+IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", default=2)
 
 # --- 数据对接: the provincial platform (national data standard, domain-reference §2) ------------
 # Off by default: `manage.py sync_province` does nothing until a deployment is given its access.

@@ -195,6 +195,11 @@ class ImportBatchStatus(models.TextChoices):
     PREVIEW = "preview", "待确认"
     IMPORTED = "imported", "已导入"
     ABANDONED = "abandoned", "已放弃"
+    # A commit of more than IMPORT_JOB_THRESHOLD_ROWS rows runs as a background job
+    # (workforce.imports.job, docs/jobs.md): 导入中 while queued or running, 导入失败 with a reason
+    # when it could not finish (nothing written; the batch may be imported again or abandoned).
+    IMPORTING = "importing", "导入中"
+    FAILED = "failed", "导入失败"
 
 
 class ImportBatch(models.Model):
@@ -222,6 +227,21 @@ class ImportBatch(models.Model):
     entered_count = models.PositiveIntegerField("成功进场", default=0)
     failed_count = models.PositiveIntegerField("失败", default=0)
     report = models.JSONField("校验报告", default=list, blank=True)
+    # The background commit (workforce.imports.job): who asked for it (his right is checked again
+    # when the job runs), whether he confirmed the warnings, and the job's coarse progress.
+    committed_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="导入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirm_warnings = models.BooleanField("已确认提醒", default=False)
+    attempts = models.PositiveSmallIntegerField("执行次数", default=0)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("最近进度时间", null=True, blank=True)
+    error = models.CharField("失败原因", max_length=200, blank=True)
 
     objects = ProjectScopedQuerySet.as_manager()
 

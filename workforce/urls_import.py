@@ -12,6 +12,7 @@ urlpatterns = [
     path(f"{_BASE}history/", views_import.import_history, name="import_history"),
     path(f"{_BASE}<int:batch_id>/", views_import.import_detail, name="import_detail"),
     path(f"{_BASE}<int:batch_id>/commit/", views_import.import_commit, name="import_commit"),
+    path(f"{_BASE}<int:batch_id>/status/", views_import.import_status, name="import_status"),
     path(f"{_BASE}<int:batch_id>/abandon/", views_import.import_abandon, name="import_abandon"),
     path(f"{_BASE}<int:batch_id>/errors/", views_import.import_errors, name="import_errors"),
     path(f"{_BASE}<int:batch_id>/report/", views_import.import_report, name="import_report"),

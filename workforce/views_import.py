@@ -15,7 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -169,9 +169,22 @@ def import_detail(request, project_id: int, batch_id: int):
             "counts": counts,
             "importable": counts["ok"] + counts["warning"],
             "can_write": can_write,
-            "is_preview": batch.status == ImportBatchStatus.PREVIEW,
+            "is_preview": batch.status in imports.OPEN_STATUSES,
+            "importing": batch.status == ImportBatchStatus.IMPORTING,
+            "job": imports.status_payload(batch),
         },
     )
+
+
+@login_required
+def import_status(request, project_id: int, batch_id: int):
+    """The small JSON the batch page polls while a background import runs (docs/jobs.md)."""
+    _, batch = _batch(request, project_id, batch_id)
+    if batch.status == ImportBatchStatus.IMPORTING and imports.recover_stalled(
+        ImportBatch.objects.filter(pk=batch.pk)
+    ):
+        batch.refresh_from_db()
+    return JsonResponse(imports.status_payload(batch), headers={"Cache-Control": "no-store"})
 
 
 @require_POST
@@ -179,21 +192,30 @@ def import_detail(request, project_id: int, batch_id: int):
 def import_commit(request, project_id: int, batch_id: int):
     project, batch = _batch(request, project_id, batch_id, write=True)
     try:
-        batch = imports.commit_batch(
+        batch = imports.commit_or_queue(
             Actor.from_request(request), batch, confirm_warnings=request.POST.get("confirm_warnings") == "1"
         )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
     else:
-        level = messages.SUCCESS if not batch.failed_count else messages.WARNING
-        messages.add_message(
-            request,
-            level,
-            f"导入完成：成功进场{batch.entered_count}人，失败{batch.failed_count}行"
-            + ("，请下载失败记录修改后重新上传。" if batch.failed_count else "。"),
-        )
+        if batch.status == ImportBatchStatus.FAILED:  # the job could not be queued
+            messages.error(request, batch.error)
+        elif batch.status == ImportBatchStatus.IMPORTING:
+            messages.info(request, f"共{batch.total_rows}行，已转为后台导入，本页会显示进度和结果。")
+        else:
+            _imported_message(request, batch)
     return redirect("workforce:import_detail", project_id=project.pk, batch_id=batch.pk)
+
+
+def _imported_message(request, batch: ImportBatch) -> None:
+    level = messages.SUCCESS if not batch.failed_count else messages.WARNING
+    messages.add_message(
+        request,
+        level,
+        f"导入完成：成功进场{batch.entered_count}人，失败{batch.failed_count}行"
+        + ("，请下载失败记录修改后重新上传。" if batch.failed_count else "。"),
+    )
 
 
 @require_POST

@@ -45,6 +45,7 @@ ACTION_LABELS = {
     "roster.import_upload": "上传批量进场文件",
     "roster.import": "批量人员进场",
     "roster.import_abandon": "放弃批量进场",
+    "roster.import_queued": "批量人员进场转后台导入",
     "contract.sign": "签订合同",
     "contract.update": "修改合同",
     "contract.renew": "续签合同",

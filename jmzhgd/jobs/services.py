@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from jmzhgd.core.excel import write_workbook
 
-from . import registry
+from . import registry, stall
 from .models import Export, ExportState
 
 logger = logging.getLogger(__name__)
@@ -169,25 +169,15 @@ def recover_stalled(queryset=None, now: datetime.datetime | None = None) -> int:
     stalled = (queryset if queryset is not None else Export.objects.all()).filter(
         state=ExportState.RUNNING, heartbeat_at__lt=cutoff
     )
-    handled = 0
-    for export in stalled:
-        # Conditional on the same stale heartbeat: a worker that is merely slow and writes progress
-        # now keeps its export.
-        still_stalled = Export.objects.filter(pk=export.pk, state=ExportState.RUNNING, heartbeat_at__lt=cutoff)
-        _delete_stored(export)
-        if export.attempts < settings.EXPORT_MAX_ATTEMPTS:
-            if still_stalled.update(state=ExportState.QUEUED, heartbeat_at=now):
-                try:
-                    run_export.enqueue(export.pk)
-                except Exception:
-                    logger.exception("export %s could not be queued again", export.pk)
-                    _finish_failed(export.pk, FAILED_QUEUE)
-                handled += 1
-        elif still_stalled.update(
-            state=ExportState.FAILED, error=FAILED_INTERRUPTED, finished_at=now, file=""
-        ):
-            handled += 1
-    return handled
+    return stall.requeue_or_fail(
+        stalled,
+        max_attempts=settings.EXPORT_MAX_ATTEMPTS,
+        requeue={"state": ExportState.QUEUED, "heartbeat_at": now},
+        fail={"state": ExportState.FAILED, "error": FAILED_INTERRUPTED, "finished_at": now, "file": ""},
+        enqueue=run_export.enqueue,
+        on_queue_error=lambda pk: _finish_failed(pk, FAILED_QUEUE),
+        before=_delete_stored,
+    )
 
 
 def purge_exports(now: datetime.datetime | None = None, days: int | None = None) -> int:

@@ -1,4 +1,6 @@
 // 【我的导出】: each unfinished export polls its status JSON and updates its row until it is done.
+// The 批量人员进场 batch page polls its background import the same way and, marked
+// data-reload-when-final, reloads once it is done to show the result.
 (function () {
   var INTERVAL_MS = 1500;
   function text(row, field, value) {
@@ -14,6 +16,7 @@
     text(row, "rows", data.done_rows + " / " + data.total_rows + " 行");
     var state = text(row, "state", data.error ? data.state_label + "：" + data.error : data.state_label);
     if (!data.final) { return; }
+    if (row.dataset.reloadWhenFinal) { window.location.reload(); return; }
     bar.classList.remove("progress-bar-striped", "progress-bar-animated");
     row.dataset.final = "1";
     if (data.error) {

@@ -12,7 +12,8 @@ Nothing is written to the roster before 【导入】: the upload becomes an Impo
 file again, validates it again against the data as it is now, and enters the valid rows.
 
 One module per stage: shape (columns, limits), template, read (upload checks, parsing), cells
-(cell readers), validate, preview, commit (and abandon, purge), downloads (failed rows, 校验报告).
+(cell readers), validate, preview, commit (and abandon, purge), job (a large commit in the
+background), downloads (failed rows, 校验报告).
 The public names stay importable from `workforce.imports`.
 """
 
@@ -21,7 +22,7 @@ from __future__ import annotations
 from jmzhgd.core.xlsx_read import MAX_BLANK_RUN
 
 from .cells import read_category, read_date, read_id_number, read_id_type, read_yes_no
-from .commit import PREVIEW_RETENTION_DAYS, abandon_batch, commit_batch, purge_stale_previews
+from .commit import OPEN_STATUSES, PREVIEW_RETENTION_DAYS, abandon_batch, commit_batch, purge_stale_previews
 from .downloads import (
     STATUS_LABELS,
     WRONG_ID,
@@ -31,6 +32,7 @@ from .downloads import (
     report_sheet,
     typed_ids,
 )
+from .job import commit_or_queue, recover_stalled, status_payload
 from .preview import create_preview, summarise
 from .read import READ_COLUMNS, UNREADABLE, RawRow, check_header, check_zip, parse_workbook, read_upload
 from .shape import (
@@ -92,6 +94,7 @@ __all__ = [
     "MAX_ZIP_ENTRIES",
     "NO",
     "NOT_IN_LIBRARY",
+    "OPEN_STATUSES",
     "PREVIEW_RETENTION_DAYS",
     "READ_COLUMNS",
     "REPORT_COLUMNS",
@@ -109,6 +112,7 @@ __all__ = [
     "check_header",
     "check_zip",
     "commit_batch",
+    "commit_or_queue",
     "create_preview",
     "failed_rows_workbook",
     "format_problem",
@@ -120,7 +124,9 @@ __all__ = [
     "read_id_type",
     "read_upload",
     "read_yes_no",
+    "recover_stalled",
     "report_sheet",
+    "status_payload",
     "summarise",
     "typed_ids",
     "unit_label",

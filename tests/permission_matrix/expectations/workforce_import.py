@@ -14,6 +14,7 @@ EXPECTATIONS = {
     "workforce:import_template": PROJECT_FORM,
     "workforce:import_history": PROJECT_PAGE,
     "workforce:import_detail": PROJECT_PAGE,
+    "workforce:import_status": PROJECT_PAGE,
     "workforce:import_commit": PROJECT_ACTION,
     "workforce:import_abandon": PROJECT_ACTION,
     "workforce:import_errors": PROJECT_FORM,

@@ -1,15 +1,16 @@
 from django.core.management.base import BaseCommand
 
-from jmzhgd.jobs import services
+from jmzhgd.jobs import services, stall
 
 
 class Command(BaseCommand):
-    help = "删除超过保留期限（默认 7 天）的导出文件，并处理后台进程中断的导出。每天运行（docs/deploy.md）。"
+    help = "删除超过保留期限（默认 7 天）的导出文件，并处理后台进程中断的导出与批量导入。每天运行（docs/deploy.md）。"
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=None, help="保留天数（默认 EXPORT_RETENTION_DAYS）")
 
     def handle(self, *args, days=None, **options):
-        recovered = services.recover_stalled()
+        # Exports, then every other job that registered its recovery (批量人员进场 commits).
+        recovered = services.recover_stalled() + sum(stall.recover_all().values())
         purged = services.purge_exports(days=days)
-        self.stdout.write(f"已删除过期导出 {purged} 个，处理中断的导出 {recovered} 个。")
+        self.stdout.write(f"已删除过期导出 {purged} 个，处理中断的后台任务 {recovered} 个。")
