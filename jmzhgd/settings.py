@@ -12,6 +12,8 @@ from pathlib import Path
 
 import environ
 
+from jmzhgd.logging_config import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -374,31 +376,5 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# --- Logging: ID numbers never reach a log line in clear ------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {
-        "mask_pii": {"()": "jmzhgd.core.logging.MaskIdNumbersFilter"},
-        "forbidden_one_line": {"()": "jmzhgd.core.logging.ForbiddenOneLineFilter"},
-    },
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["mask_pii"], "formatter": "plain"},
-    },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        # Django's own console handler (DEBUG only, no PII mask) would print each of its records a
-        # second time beside the root handler: its records go through the root handler alone.
-        "django": {"handlers": [], "level": "INFO"},
-        "django.db.backends": {"level": "WARNING"},
-        # A 403 is logged as one line (user, URL, reason), not with a traceback.
-        "django.request": {"filters": ["forbidden_one_line"]},
-        "django.security.csrf": {"filters": ["forbidden_one_line"]},
-        # runserver's request log (query strings included) had a handler of its own in Django's
-        # defaults, without the masking filter: it goes through the masking console instead.
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        # pypdf reports each oddity of a damaged but readable upload (jmzhgd/core/pdf_safety.py).
-        "pypdf": {"level": "ERROR"},
-    },
-}
+# --- Logging: ID numbers never reach a log line in clear (jmzhgd/logging_config.py) ----------
+LOGGING = logging_config(env.str("LOG_LEVEL", default="INFO"))
