@@ -89,7 +89,7 @@ def _hours(first_in, last_out) -> Decimal:
     return min(hours.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), Decimal("999.99"))
 
 
-def _summary_values(project_id: int, row: tuple) -> tuple:
+def summary_values(project_id: int, row: tuple) -> tuple:
     """An aggregate row as the values of a DailySummary row (in SUMMARY_COLUMNS order)."""
     person_id, day, *extremes, count = row
     earliest_entry, earliest_punch, latest_exit, latest_punch = (rawsql.aware(v) for v in extremes)
@@ -178,11 +178,11 @@ def refresh_daily_summaries(project_id: int, keys: Iterable[tuple[int, datetime.
 
 
 def _refresh_in_python(connection, project_id: int, wanted: set) -> set:
-    """Aggregate, compute each summary with `_summary_values`, upsert; returns the keys written."""
+    """Aggregate, compute each summary with `summary_values`, upsert; returns the keys written."""
     condition, params = _keys_condition(connection, Punch, wanted)
     with rawsql.cursor(connection) as cursor:
         cursor.execute(_aggregate_sql(connection, condition), _aggregate_params(project_id) + params)
-        values = [_summary_values(project_id, row) for row in cursor.fetchall()]
+        values = [summary_values(project_id, row) for row in cursor.fetchall()]
     values = [v for v in values if (v[1], v[2]) in wanted]
     _upsert(connection, values)
     return {(v[1], v[2]) for v in values}
@@ -270,7 +270,7 @@ def merge_stored_punches_sql(connection, project_id: int, stored: str) -> tuple[
 def _postgresql_upsert(connection, source: str, *, merge: bool):
     """INSERT … SELECT from `source`, whose rows are (person, day, earliest entry, earliest punch,
     latest exit, latest punch, count), computing first_in, last_out, hours and attendance as
-    `_summary_values` does: hours = numeric seconds / 3600 rounded half up to 2 places, capped at
+    `summary_values` does: hours = numeric seconds / 3600 rounded half up to 2 places, capped at
     999.99, 0 without a positive span. On conflict the row is replaced (a recomputation) or, with
     `merge`, the source's extremes and count are combined with the row's.
 
@@ -380,7 +380,7 @@ def rebuild_daily_summaries(
                     continue
                 cursor.execute(aggregate, _aggregate_params(project_id) + month)
                 # One project-month is at most a few tens of thousands of person-days.
-                values = [_summary_values(project_id, row) for row in cursor.fetchall()]
+                values = [summary_values(project_id, row) for row in cursor.fetchall()]
                 _upsert(connection, values)
                 written += len(values)
     return written

@@ -72,7 +72,11 @@ def details_export(bench: Bench) -> None:
             + f"{length:,} bytes; peak RSS growth {growth} MB "
             f"(subprocess {memory.get('seconds')} s)"
         ),
-        extra=memory,
+        extra={
+            **memory,
+            "rows": rows,
+            "rows_per_second": round(rows / statistics.median(timings)) if timings else None,
+        },
     )
     if timings:
         yardsticks.judge(row, "details_dump", bench.yardstick("details_dump"), max(timings) * 1000, 15_000)

@@ -122,7 +122,9 @@ def jobs(bench: Bench) -> None:
     if latency:
         yardsticks.judge(started, "select_page", select_page, statistics.median(latency) * 1000, 1000)
     bench.rows += [queued, started]
-    bench.log(f"  export job: request {bench.rows[-2].median_ms} ms, latency {bench.rows[-1].median_ms} ms {ran}")
+    bench.log(
+        f"  export job: request {bench.rows[-2].median_ms} ms, latency {bench.rows[-1].median_ms} ms {ran}"
+    )
 
 
 def _clean_up(exports) -> None:

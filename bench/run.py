@@ -3,8 +3,10 @@
     .venv-bench/bin/python -m bench.run         # everything (what `make bench` runs)
     .venv-bench/bin/python -m bench.run --build-only  # just the dataset
     .venv-bench/bin/python -m bench.run --only roster,person_detail --no-load
+    .venv-bench/bin/python -m bench.run --scale 10   # 1× and 10× side by side (bench/compare.py)
 
-Environment: BENCH_DATABASE_URL (default postgres://postgres@/jmzhgd_bench),
+Environment: BENCH_DATABASE_URL (default postgres://postgres@/jmzhgd_bench), BENCH_X10_DATABASE_URL
+(default: the same with "_x10" after the database name),
 BENCH_REBUILD=1 to drop and rebuild the dataset, BENCH_LOAD_SECONDS (default 60).
 """
 
@@ -20,8 +22,11 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import exchange_scenario, setup
+from bench import compare, exchange_scenario, setup
+from bench.dataset.plan import SCALES
 from bench.harness import FULL_SIZES, SMOKE_SIZES, Bench, Row, Server, Sizes
+from bench.text_table import pad as _pad
+from bench.text_table import width as _width
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -194,27 +199,28 @@ def format_table(report: dict) -> str:
     return "\n".join(out)
 
 
-def _width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="江门市智慧工地实名制管理平台 基准测试")
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--only", default="", help="comma-separated scenario names")
     parser.add_argument("--no-load", action="store_true", help="skip the 60-second load run")
     parser.add_argument("--tiny", action="store_true", help="tiny dataset (a smoke run, not a benchmark)")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        choices=sorted(SCALES),
+        default=1,
+        help="10: every scenario at 1× and at 10× (bench/compare.py), side by side",
+    )
+    parser.add_argument("--alone", action="store_true", help="with --scale 10: the 10× dataset only")
+    parser.add_argument("--report", help=argparse.SUPPRESS)  # where a child run writes its report
     args = parser.parse_args(argv)
+    if args.scale != 1 and not args.alone and not args.tiny:
+        return compare_scales(args)
 
     from bench import dataset
 
-    scale = dataset.TINY if args.tiny else dataset.FULL
+    scale = dataset.TINY if args.tiny else SCALES[args.scale]
     started = time.monotonic()
     state = start_django(scale)
     if args.build_only:
@@ -231,15 +237,67 @@ def main(argv: list[str] | None = None) -> int:
         sizes=SMOKE_SIZES if args.tiny else FULL_SIZES,
     )
     report["dataset"] = state["marker"]
+    report["scale"] = args.scale
     report["total_seconds"] = round(time.monotonic() - started, 1)
     print()
     print(format_table(report))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    (RESULTS / "latest.json").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
-    log(f"\n结果已写入 {path.relative_to(ROOT)}")
+    if args.report:
+        Path(args.report).write_text(json.dumps(report, ensure_ascii=False, default=str), encoding="utf-8")
+    else:
+        write_results(report, "bench")
     return 0 if all(row["passed"] for row in report["rows"]) else 1
+
+
+def write_results(report: dict, stem: str) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    latest = "latest.json" if stem == "bench" else f"latest-{stem.removeprefix('bench-')}.json"
+    (RESULTS / latest).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    log(f"\n结果已写入 {path.relative_to(ROOT)}")
+
+
+def compare_scales(args) -> int:
+    """Run the scenarios on the 1× and on the 10× database, one after the other, each in a process
+    of its own (Django is set up once per database), then print them side by side."""
+    import subprocess
+    import tempfile
+
+    reports = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for factor in (1, args.scale):
+            report_path = Path(tmp) / f"x{factor}.json"
+            command = [
+                sys.executable,
+                "-m",
+                "bench.run",
+                "--scale",
+                str(factor),
+                "--report",
+                str(report_path),
+            ]
+            command += ["--alone"] if factor != 1 else []
+            command += ["--only", args.only] if args.only else []
+            command += ["--no-load"] if args.no_load else []
+            command += ["--build-only"] if args.build_only else []
+            log(f"=== {factor}× （数据库 {setup.scale_url(factor)}）===")
+            subprocess.run(
+                command, cwd=ROOT, env={**os.environ, "BENCH_DATABASE_URL": setup.scale_url(factor)}
+            )
+            if args.build_only:
+                continue
+            if not report_path.exists():
+                log(f"{factor}× 的运行没有写出结果。")
+                return 1
+            reports[factor] = json.loads(report_path.read_text(encoding="utf-8"))
+    if args.build_only:
+        return 0
+    one, ten = reports[1], reports[args.scale]
+    lines = compare.compare_rows(one, ten)
+    print()
+    print(compare.format_comparison(lines, one, ten))
+    write_results({"x1": one, f"x{args.scale}": ten, "comparison": lines}, f"bench-x{args.scale}")
+    return 0 if all(line["passed"] for line in lines) else 1
 
 
 if __name__ == "__main__":

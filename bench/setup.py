@@ -27,6 +27,18 @@ def bench_url() -> str:
     return os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL
 
 
+def scale_url(factor: int) -> str:
+    """The database of the dataset at `factor` × the city: BENCH_DATABASE_URL for 1×, else
+    BENCH_X<factor>_DATABASE_URL, by default the 1× database's name with "_x<factor>" appended."""
+    if factor == 1:
+        return bench_url()
+    named = os.environ.get(f"BENCH_X{factor}_DATABASE_URL")
+    if named:
+        return named
+    parts = urlsplit(bench_url())
+    return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}_x{factor}"))
+
+
 def _admin_url(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     name = parts.path.lstrip("/")

@@ -1,7 +1,7 @@
 """The signed API as the benchmark's devices use it: a credential for the big project, the persons
 to punch for, fresh time slots, pre-signed uploads for wrk (the ingestion and load scenarios).
 
-The punches sent go to the big project's on-site persons on the days after the dataset's month
+The punches sent go to the big project's on-site persons on the last days of the dataset's month
 (`ingest_days`), a few per person-day as on a real site, from a device of the benchmark's own
 (API_DEVICE); `cleanup` deletes them and rebuilds those days' summaries, so the dataset stays the
 same between runs.
@@ -19,14 +19,11 @@ from jmzhgd.core.codes import Direction
 TIMES_PER_DAY = 9  # 06:00:07, 08:00:07, … 22:00:07
 
 
-def ingest_days(month_end: datetime.date, today: datetime.date) -> list[datetime.date]:
-    """The days the probe punches go to: after the dataset's month and before today (so no punch is
-    in the future), or, when too few such days have passed, the dataset month's last ten days
-    (the probe times, at :07 seconds, never equal the dataset's own punches)."""
-    after = [month_end + datetime.timedelta(days=n) for n in range(1, 32)]
-    days = [day for day in after if day < today]
-    if len(days) >= 10:
-        return days
+def ingest_days(month_end: datetime.date) -> list[datetime.date]:
+    """The days the probe punches go to: the dataset month's last ten days, so the upload stores
+    into the month that holds the dataset's punches (and, on PostgreSQL, into its full monthly
+    partition), as a device's upload does on a working day. The probe times, at :07 seconds, never
+    equal the dataset's own punches, and the month is over, so no punch is in the future."""
     return [month_end - datetime.timedelta(days=n) for n in range(9, -1, -1)]
 
 
@@ -57,7 +54,7 @@ class ApiTarget:
             .order_by("id")
             .values_list("id_number", flat=True)
         )
-        self.days = ingest_days(bench.month_end, datetime.date.today())
+        self.days = ingest_days(bench.month_end)
         self.project_id = bench.project_id
         self.run = secrets.token_hex(3)
         self.next_slot = 0

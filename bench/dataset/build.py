@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from django.db import connection as default_connection
 
+from .history import build_history
 from .labour_contracts import build_contracts
 from .marker import write_meta
 from .organisations import build_organisations
@@ -51,6 +52,7 @@ def build(
     projects, on_site_entries, step = b.projects, b.on_site_entries, b.step
 
     step("daily summaries", lambda: build_summaries([p["id"] for p in projects], connection))
+    build_history(b)
     writer.reset_sequences(
         [
             Enterprise,

@@ -13,6 +13,7 @@ from jmzhgd.core.codes import (
 )
 from jmzhgd.core.fakes import random_id_number, random_mobile, random_name
 
+from .history import history_projects
 from .plan import MANAGERS_PER_UNIT, OTHERS_SHARE, Build, Scale
 
 
@@ -73,10 +74,15 @@ def build_people(b: Build) -> None:
     # Roster: the first `on_site` persons are on site (the big project takes the first block),
     # the next `exited_share` persons have one finished stay before the month.
     on_site_sizes = _project_sizes(scale, rng)
+    b.on_site_sizes = on_site_sizes
+    with_history = history_projects(b)
     roster_base = writer.next_id(RosterEntry)
     roster: list[dict] = []
     person_cursor = 0
-    for project, size in zip(projects, on_site_sizes, strict=True):
+    for index, (project, size) in enumerate(zip(projects, on_site_sizes, strict=True)):
+        # On site since before the first month with attendance (b.history_start, the punch month
+        # when the scale keeps no history).
+        arrived_by = b.history_start if index < with_history else month_start
         kinds = project_teams[project["id"]]
         managers = min(size, MANAGERS_PER_UNIT * len(kinds["management"]))
         others = int((size - managers) * OTHERS_SHARE) if kinds["other"] else 0
@@ -101,7 +107,7 @@ def build_people(b: Build) -> None:
                     "work_type_id": work_type,
                     "post_id": post,
                     "is_team_leader": k == managers,
-                    "entry_date": month_start - datetime.timedelta(days=1 + rng.randrange(180)),
+                    "entry_date": arrived_by - datetime.timedelta(days=1 + rng.randrange(180)),
                 }
             )
             person_cursor += 1
@@ -128,7 +134,6 @@ def build_people(b: Build) -> None:
     b.persons = persons
     b.roster = roster
     b.on_site_entries = on_site_entries
-    b.on_site_sizes = on_site_sizes
 
 
 def id_validity(person_id: int) -> dict:

@@ -45,6 +45,10 @@ class Scale:
     contract_share: float = 0.8
     exited_share: float = 0.2  # of all persons: an earlier, finished stay somewhere (history)
     seed: int = 20261010
+    # Daily summaries of the months before the punch month (a platform keeps years of them), for
+    # the persons on site in the first projects that together hold `history_on_site` of them.
+    history_months: int = 0
+    history_on_site: int = 0
 
     @property
     def key(self) -> str:
@@ -52,6 +56,16 @@ class Scale:
 
 
 FULL = Scale()
+# Ten cities: ten times the projects, persons and punches (a project keeps its size: the big one
+# still has 2,000 on site), plus a year of daily summaries for a city's worth of people (22 M rows).
+PROVINCE = Scale(
+    projects=2_000,
+    persons=1_000_000,
+    on_site=600_000,
+    history_months=12,
+    history_on_site=60_000,
+)
+SCALES = {1: FULL, 10: PROVINCE}
 TINY = Scale(projects=3, persons=60, on_site=30, days=3, big_project_on_site=14)
 
 
@@ -83,6 +97,14 @@ def punch_month(today: datetime.date | None = None, days: int = 31) -> datetime.
             return day
 
 
+def history_start(month_start: datetime.date, months: int) -> datetime.date:
+    """The first day of the `months` calendar months before the punch month."""
+    day = month_start
+    for _ in range(months):
+        day = (day - datetime.timedelta(days=1)).replace(day=1)
+    return day
+
+
 class Build:
     """What the stages share: the scale, the random source, the writer, the month, and each stage's
     rows for the stages after it."""
@@ -93,6 +115,7 @@ class Build:
         self.writer = writer
         self.month_start = month_start
         self.days = [month_start + datetime.timedelta(days=i) for i in range(scale.days)]
+        self.history_start = history_start(month_start, scale.history_months)
         self.log = log
         self.steps: dict[str, float] = {}
         self.work_type_ids: list = []

@@ -6,8 +6,10 @@ builder's code exercised on both engines so `make bench` does not rot between ru
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 from django.db.models import Count, F, Max
@@ -123,3 +125,38 @@ def test_a_second_build_beside_existing_data_keeps_ids_and_identities_unique(bui
     # Rows saved after the bulk writes get fresh ids: the sequences were reset past the written ids.
     highest = Person.objects.aggregate(m=Max("pk"))["m"]
     assert Person.objects.create(name="新人员", id_number="11010519491231002X").pk > highest
+
+
+HISTORY = dataclasses.replace(SCALE, history_months=2, history_on_site=20)
+
+
+def test_a_scale_with_history_stores_summaries_of_the_earlier_months_for_people_on_site_then(code_tables):
+    """The province scale's year of summaries, at a tiny size: every person on site in the first
+    projects (holding history_on_site between them) has one summary per day of the months before the
+    punch month, as the attendance app computes it for an in and an out punch, and was on site then."""
+    from attendance import summaries
+
+    built = dataset.build(HISTORY, log=lambda line: None)
+    history_start = dataset.plan.history_start(built.month_start, HISTORY.history_months)
+    assert history_start < built.month_start and history_start.day == 1
+    earlier = DailySummary.objects.filter(work_date__lt=built.month_start)
+    projects = sorted(set(earlier.values_list("project_id", flat=True)))
+    entries = RosterEntry.objects.on_site().filter(project_id__in=projects)
+    assert projects[0] == built.big_project_id and entries.count() >= HISTORY.history_on_site
+    days = (built.month_start - history_start).days
+    assert earlier.count() == entries.count() * days
+    assert earlier.filter(work_date__lt=history_start).count() == 0
+    assert not entries.filter(entry_date__gte=history_start).exists()
+    for row in earlier.order_by("?")[:20]:
+        expected = summaries.summary_values(
+            row.project_id,
+            (row.person_id, row.work_date, row.first_in, row.first_in, row.last_out, row.last_out, 2),
+        )
+        assert tuple(getattr(row, name) for name in SUMMARY_VALUES) == expected
+        came = row.first_in.astimezone(dataset.plan.SHANGHAI).time()
+        assert datetime.time(7) <= came <= datetime.time(8, 30) and row.hours > Decimal(8)
+    # The punch month itself is summarised from its punches, as at the scale without history.
+    assert (
+        DailySummary.objects.filter(work_date__gte=built.month_start).count()
+        == HISTORY.on_site * HISTORY.days
+    )

@@ -61,7 +61,9 @@ def test_every_scenario_runs_through_gunicorn_reports_its_figures_and_leaves_the
     assert "roster page 1" in names and "month grid page" in names and "supervisor dashboard" in names
     assert "punch ingestion, batches of 100" in names and "punch ingestion, single requests" in names
     assert any(name.startswith("import of") for name in names)
-    assert "job latency (enqueue → start)" in names and any(n.startswith("details export as a job") for n in names)
+    assert "job latency (enqueue → start)" in names and any(
+        n.startswith("details export as a job") for n in names
+    )
     for row in report["rows"]:
         assert row["median_ms"] is not None, row
         assert not row["note"].startswith(("missing", "error", "HTTP")), row
