@@ -16,6 +16,7 @@ import datetime
 from collections.abc import Iterator
 
 from .plan import SHANGHAI, Build
+from .punches import IN_WINDOW, OUT_WINDOW, clock_times
 
 
 def history_projects(b: Build) -> int:
@@ -32,40 +33,86 @@ def history_projects(b: Build) -> int:
 
 def build_history(b: Build) -> None:
     from attendance.models import DailySummary
-    from attendance.summaries import summary_values
 
     if not b.scale.history_months:
         return
-    rng, history_start = b.rng, b.history_start
-    project_ids = {p["id"] for p in b.projects[: history_projects(b)]}
-    entries = [e for e in b.on_site_entries if e["project_id"] in project_ids]
-    days = [history_start + datetime.timedelta(days=n) for n in range((b.month_start - history_start).days)]
-    columns = (
-        "project_id",
-        "person_id",
-        "work_date",
-        "earliest_entry",
-        "earliest_punch",
-        "latest_exit",
-        "latest_punch",
-        "first_in",
-        "last_out",
-        "punch_count",
-        "hours",
-        "is_present",
-    )
-
-    def rows() -> Iterator[dict]:
-        for entry in entries:
-            project_id, person_id = entry["project_id"], entry["person_id"]
-            for day in days:
-                start = datetime.datetime(day.year, day.month, day.day, 7, 0, tzinfo=SHANGHAI)
-                came = start + datetime.timedelta(seconds=rng.randrange(5400))
-                left = start + datetime.timedelta(seconds=36000 + rng.randrange(5400))
-                values = summary_values(project_id, (person_id, day, came, came, left, left, 2))
-                yield dict(zip(columns, values, strict=True))
-
-    b.step("history summaries", lambda: b.writer.write(DailySummary, rows(), with_id=False))
+    if b.writer.is_postgres:
+        written = lambda: b.writer.write_lines(DailySummary, list(COLUMNS), _summary_lines(b))  # noqa: E731
+    else:
+        written = lambda: b.writer.write(DailySummary, _summary_rows(b), with_id=False)  # noqa: E731
+    b.step("history summaries", written)
     if b.writer.is_postgres:
         with b.writer.connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {DailySummary._meta.db_table}")
+
+
+COLUMNS = (
+    "project",
+    "person",
+    "work_date",
+    "earliest_entry",
+    "earliest_punch",
+    "latest_exit",
+    "latest_punch",
+    "first_in",
+    "last_out",
+    "punch_count",
+    "hours",
+    "is_present",
+)
+
+
+def history_days(b: Build) -> Iterator[tuple[dict, datetime.date, int, int]]:
+    """(roster entry, day, seconds after 07:00 of the in punch, of the out punch) for the persons
+    on site in the history projects, on every day of the history months."""
+    rng = b.rng
+    project_ids = {p["id"] for p in b.projects[: history_projects(b)]}
+    days = [
+        b.history_start + datetime.timedelta(days=n) for n in range((b.month_start - b.history_start).days)
+    ]
+    for entry in b.on_site_entries:
+        if entry["project_id"] in project_ids:
+            for day in days:
+                came = IN_WINDOW[0] + rng.randrange(IN_WINDOW[1])
+                yield entry, day, came, OUT_WINDOW[0] + rng.randrange(OUT_WINDOW[1])
+
+
+def _summary(entry: dict, day: datetime.date, came: int, left: int) -> tuple:
+    """The summary `attendance.summaries` computes for the day's in and out punch."""
+    from attendance.summaries import summary_values
+
+    start = datetime.datetime(day.year, day.month, day.day, 7, 0, tzinfo=SHANGHAI)
+    came_at = start + datetime.timedelta(seconds=came)
+    left_at = start + datetime.timedelta(seconds=left)
+    return summary_values(
+        entry["project_id"], (entry["person_id"], day, came_at, came_at, left_at, left_at, 2)
+    )
+
+
+def _summary_rows(b: Build) -> Iterator[dict]:
+    for entry, day, came, left in history_days(b):
+        yield {
+            f"{name}_id" if name in ("project", "person") else name: value
+            for name, value in zip(COLUMNS, _summary(entry, day, came, left), strict=True)
+        }
+
+
+def _summary_lines(b: Build) -> Iterator[str]:
+    """The same summaries as COPY text lines. Hours and presence depend only on the minutes
+    between the two punches: computed once per possible gap by `attendance.summaries` itself."""
+    clock = clock_times(7, OUT_WINDOW[0] + OUT_WINDOW[1])
+    sample = {"project_id": 0, "person_id": 0}
+    outcome: dict[int, str] = {}
+    day_text: dict[datetime.date, str] = {}
+    for entry, day, came, left in history_days(b):
+        gap = left - came
+        tail = outcome.get(gap)
+        if tail is None:
+            *_, count, hours, present = _summary(sample, day, 0, gap)
+            tail = outcome[gap] = f"{count}\t{hours}\t{'t' if present else 'f'}\n"
+        date = day_text.get(day) or day_text.setdefault(day, day.isoformat())
+        came_at, left_at = f"{date} {clock[came]}+08", f"{date} {clock[left]}+08"
+        yield (
+            f"{entry['project_id']}\t{entry['person_id']}\t{date}\t{came_at}\t{came_at}\t{left_at}\t"
+            f"{left_at}\t{came_at}\t{left_at}\t{tail}"
+        )

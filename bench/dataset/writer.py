@@ -93,6 +93,36 @@ class BulkWriter:
                     count += len(batch)
         return count
 
+    def write_lines(self, model, columns: list[str], lines: Iterable[str]) -> int:
+        """PostgreSQL only: COPY lines already in COPY's text format (tab-separated, \\N for NULL,
+        a newline at the end) into `columns` of the model's table, in chunks of 10,000 lines.
+
+        For the tens of millions of rows of the province scale: formatting a line from strings the
+        caller prepared once is about twice as fast as adapting a tuple of Python values per row
+        (measured: 460,000 against 220,000 rows a second), and the builder would otherwise be
+        slower than the database it feeds. The caller guarantees no value holds a tab, newline or
+        backslash."""
+        if not self.is_postgres:
+            raise ValueError("write_lines is for PostgreSQL's COPY; use write() on other databases")
+        table = self.connection.ops.quote_name(model._meta.db_table)
+        names = ", ".join(self.connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
+        count = 0
+        chunk: list[str] = []
+        with (
+            self.connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
+            for line in lines:
+                chunk.append(line)
+                if len(chunk) == 10_000:
+                    copy.write("".join(chunk))
+                    count += len(chunk)
+                    chunk = []
+            if chunk:
+                copy.write("".join(chunk))
+                count += len(chunk)
+        return count
+
     def reset_sequences(self, models_: list) -> None:
         statements = self.connection.ops.sequence_reset_sql(no_style(), models_)
         with self.connection.cursor() as cursor:
