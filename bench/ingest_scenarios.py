@@ -84,6 +84,29 @@ def _send(bench: Bench, api: ApiTarget, bodies: list[bytes]) -> tuple[dict, list
     return summary, problems, wall
 
 
+def _wal_position() -> str | None:
+    """PostgreSQL's current WAL position (None on SQLite, the smoke test's second engine)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        return cursor.fetchone()[0]
+
+
+def _wal_bytes_since(position: str | None) -> int | None:
+    """WAL written since `position`: what an upload costs the disk and every replica (the
+    province arithmetic in bench/README.md). The bench is the only writer while it runs."""
+    if position is None:
+        return None
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s::pg_lsn)::bigint", [position])
+        return cursor.fetchone()[0]
+
+
 def _api_queries(api: ApiTarget, records: list[dict], warm_up: list[dict]) -> int:
     """Statements of one request in steady state: after a warm-up request on the same connection
     (the first one also creates the session's staging table), as the pages are counted."""
@@ -117,8 +140,10 @@ def _measure(
     a request, that is requests a second)."""
     base = api.slots(total)
     bodies = [api.body(api.records(i * per_request, per_request, base)) for i in range(total // per_request)]
+    wal_before = _wal_position()
     summary, problems, wall = _send(bench, api, bodies)
     rate = total / wall
+    wal = _wal_bytes_since(wal_before)
     probe = api.slots(2 * per_request)
     queries = _api_queries(
         api, api.records(0, per_request, probe), api.records(per_request, per_request, probe)
@@ -134,7 +159,7 @@ def _measure(
         summary.get("latency_p95_ms"),
         queries,
         note=note(rate) + (f"; {len(problems)} problems: {problems[0]}" if problems else ""),
-        extra=extra(rate),
+        extra={**extra(rate), **({"wal_bytes_per_punch": round(wal / total)} if wal is not None else {})},
     )
     yardsticks.judge(row, "bulk_create", bench.yardstick("bulk_create"), rate, minimum)
     bench.rows.append(row)

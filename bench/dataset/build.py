@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 from django.db import connection as default_connection
 
-from .history import build_history
 from .labour_contracts import build_contracts
 from .marker import write_meta
 from .organisations import build_organisations
@@ -49,10 +48,11 @@ def build(
     build_people(b)
     build_punches(b)
     build_contracts(b)
-    projects, on_site_entries, step = b.projects, b.on_site_entries, b.step
+    projects, on_site_entries = b.projects, b.on_site_entries
 
-    step("daily summaries", lambda: build_summaries([p["id"] for p in projects], connection))
-    build_history(b)
+    build_summaries(b)
+    if connection.vendor == "postgresql":
+        _analyze(connection)
     writer.reset_sequences(
         [
             Enterprise,
@@ -119,3 +119,9 @@ def build(
     )
     write_meta(MARKER_KEY, json.dumps(result.as_dict(), ensure_ascii=False), connection)
     return result
+
+
+def _analyze(connection) -> None:
+    """The planner's statistics of the freshly loaded tables (autovacuum would take its time)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

@@ -13,8 +13,8 @@ from jmzhgd.core.codes import (
 )
 from jmzhgd.core.fakes import random_id_number, random_mobile, random_name
 
-from .history import history_projects
 from .plan import MANAGERS_PER_UNIT, OTHERS_SHARE, Build, Scale
+from .summaries import history_projects
 
 
 def _phone_columns(phone: str) -> dict:

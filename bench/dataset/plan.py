@@ -132,6 +132,7 @@ class Build:
         self.on_site_entries: list[dict] = []
         self.on_site_sizes: list[int] = []
         self.devices: list[dict] = []
+        self.punch_draws: tuple = ()  # the random state the punches were drawn from
         self.contracts: list[dict] = []
 
     def step(self, name: str, func: Callable[[], int]) -> None:

@@ -24,10 +24,10 @@ def clock_times(first_hour: int, seconds: int) -> list[str]:
     return [f"{first_hour + s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(seconds)]
 
 
-def person_days(b: Build) -> Iterator[tuple[dict, datetime.date, int, int]]:
+def person_days(b: Build, rng) -> Iterator[tuple[dict, datetime.date, int, int]]:
     """(roster entry, day, seconds after 07:00 of the in punch, of the out punch) for everybody on
-    site on every day of the month: the random draws, shared by both ways of writing them."""
-    rng = b.rng
+    site on every day of the month: the random draws, shared by both ways of writing the punches
+    and, replayed, by their daily summaries."""
     for entry in b.on_site_entries:
         for day in b.days:
             came = IN_WINDOW[0] + rng.randrange(IN_WINDOW[1])
@@ -58,8 +58,14 @@ def build_punches(b: Build) -> None:
             )
     b.step("devices", lambda: writer.write(Device, devices))
     b.devices = devices
+    b.punch_draws = b.rng.getstate()  # the summaries replay the draws (summaries.summary_days)
     if writer.is_postgres:
-        b.step("punches", lambda: writer.write_lines(Punch, LINE_COLUMNS, _punch_lines(b)))
+
+        def load() -> int:
+            with writer.indexes_built_after(Punch):
+                return writer.write_lines(Punch, LINE_COLUMNS, _punch_lines(b))
+
+        b.step("punches (indexes built after)", load)
     else:
         b.step("punches", lambda: writer.write(Punch, _punch_rows(b), with_id=False))
 
@@ -73,7 +79,7 @@ def _punch_rows(b: Build) -> Iterator[dict]:
     persons = {p["id"]: p for p in b.persons}
     gates = _gates(b)
     record = 0
-    for entry, day, came, left in person_days(b):
+    for entry, day, came, left in person_days(b, b.rng):
         person = persons[entry["person_id"]]
         start = datetime.datetime(day.year, day.month, day.day, 7, 0, tzinfo=SHANGHAI)
         for direction, seconds in ((Direction.IN, came), (Direction.OUT, left)):
@@ -137,7 +143,7 @@ def _punch_lines(b: Build) -> Iterator[str]:
     day_text = {day: day.isoformat() for day in b.days}
     record = 0
     current, parts = None, ("", "", "")
-    for entry, day, came, left in person_days(b):
+    for entry, day, came, left in person_days(b, b.rng):
         if entry is not current:  # person_days gives an entry's days one after another
             current = entry
             person = persons[entry["person_id"]]

@@ -160,3 +160,42 @@ def test_a_scale_with_history_stores_summaries_of_the_earlier_months_for_people_
         DailySummary.objects.filter(work_date__gte=built.month_start).count()
         == HISTORY.on_site * HISTORY.days
     )
+
+
+def _index_definitions(table: str) -> set[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = %s::regclass", [table]
+            )
+        else:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s", [table])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_indexes_built_after_a_load_are_the_ones_the_table_had(code_tables):
+    """The builder drops the punch table's indexes and keys for its COPY and builds them again
+    afterwards (PostgreSQL): the same definitions come back, and they hold."""
+    from django.db import IntegrityError, connection, transaction
+
+    from bench.dataset.writer import BulkWriter
+
+    writer = BulkWriter(connection)
+    before = _index_definitions("attendance_punch")
+    assert before or connection.vendor == "sqlite"
+    with writer.indexes_built_after(Punch):
+        if connection.vendor == "postgresql":
+            assert _index_definitions("attendance_punch") == set()
+    assert _index_definitions("attendance_punch") == before
+    built = dataset.build(SCALE, log=lambda line: None)  # its punches are loaded the same way
+    assert _index_definitions("attendance_punch") == before
+    punch = Punch.objects.filter(project_id=built.big_project_id).first()
+    punch.pk, punch.record_id = None, ""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        punch.save()  # the fact key is enforced again
+    if connection.vendor == "postgresql":
+        with pytest.raises(ValueError, match="foreign keys"):
+            with writer.indexes_built_after(Person):
+                pass
