@@ -139,9 +139,7 @@ def rebuild_table(
             f"INCLUDING GENERATED INCLUDING CONSTRAINTS){partitioned}"
         )
         if partition_key:
-            cursor.execute(
-                f"SELECT DISTINCT date_trunc('month', {q(partition_key)})::date FROM {q(old)}"
-            )
+            cursor.execute(f"SELECT DISTINCT date_trunc('month', {q(partition_key)})::date FROM {q(old)}")
             stored = [row[0] for row in cursor.fetchall()]
             for month in _months_to_cover(stored, today or timezone.localdate(), ahead):
                 _create_partition(cursor, q, table, month)
@@ -162,7 +160,9 @@ def rebuild_table(
                 cursor.execute(f"ALTER SEQUENCE {sequence} OWNED BY {q(table)}.{q(column)}")
         cursor.execute(f"DROP TABLE {q(old)}")
         columns = ", ".join(q(name) for name in primary_key)
-        cursor.execute(f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(layout.primary_key)} PRIMARY KEY ({columns})")
+        cursor.execute(
+            f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(layout.primary_key)} PRIMARY KEY ({columns})"
+        )
         for name, definition in layout.constraints:
             cursor.execute(f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(name)} {definition}")
         for name, unique, definition in layout.indexes:
@@ -225,7 +225,9 @@ def _read_layout(cursor, relation: str) -> _Layout:
     )
 
 
-def _months_to_cover(stored: Iterable[datetime.date], today: datetime.date, ahead: int) -> list[datetime.date]:
+def _months_to_cover(
+    stored: Iterable[datetime.date], today: datetime.date, ahead: int
+) -> list[datetime.date]:
     """Every month from the earliest of `stored` (first days of months that have rows) through
     `ahead` months after `today`'s, and any later month of `stored` (a clock far ahead)."""
     stored = set(stored)
@@ -332,6 +334,9 @@ def partition_status(today: datetime.date | None = None) -> Status:
 class Created:
     months: list[datetime.date] = field(default_factory=list)
     moved: dict[datetime.date, int] = field(default_factory=dict)  # rows moved out of DEFAULT, per month
+    # Months whose partition name is taken by a stand-alone table (a month detached for retention):
+    # their punches stay in the DEFAULT partition, and `status` keeps warning about them.
+    skipped: list[datetime.date] = field(default_factory=list)
 
 
 def create_partitions(
@@ -348,12 +353,13 @@ def create_partitions(
     first = min(current, month_of(since or current))
     horizon = add_months(current, ahead)
     with connection.cursor() as cursor:
-        if not _missing(cursor, q, table, first, horizon)[0]:
-            return Created()
+        missing, taken, _waiting = _missing(cursor, q, table, first, horizon)
+        if not missing:
+            return Created(skipped=taken)  # nothing to do, not even a lock to take
     done = Created()
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         _lock(cursor, f"LOCK TABLE {q(table)} IN ACCESS EXCLUSIVE MODE")
-        missing, waiting = _missing(cursor, q, table, first, horizon)  # again, under the lock
+        missing, done.skipped, waiting = _missing(cursor, q, table, first, horizon)  # again, under the lock
         default = default_partition_name(table)
         to_move = [month for month in missing if month in waiting]
         if to_move:
@@ -368,13 +374,21 @@ def create_partitions(
     return done
 
 
-def _missing(cursor, q, table, first, horizon) -> tuple[list[datetime.date], set[datetime.date]]:
+def _missing(cursor, q, table, first, horizon) -> tuple[list, list, set]:
     """The months without a partition from the earliest stored one (or `first`, if earlier)
-    through `horizon`, and the months of the rows waiting in the DEFAULT partition."""
+    through `horizon`: those to create, and those whose name a stand-alone table holds (see
+    Created.skipped); and the months of the rows waiting in the DEFAULT partition."""
     attached = {month for _name, month in _attached(cursor, q, table) if month}
     waiting = set(_default_months(cursor, q, table))
     earliest = min(attached | waiting | {first})
-    return [month for month in month_range(earliest, horizon) if month not in attached], waiting
+    wanted = [month for month in month_range(earliest, horizon) if month not in attached]
+    cursor.execute(
+        "SELECT relname FROM pg_class WHERE relname = ANY(%s) AND pg_table_is_visible(oid)",
+        [[partition_name(table, month) for month in wanted]],
+    )
+    names = {row[0] for row in cursor.fetchall()}
+    taken = [month for month in wanted if partition_name(table, month) in names]
+    return [month for month in wanted if month not in taken], taken, waiting
 
 
 def _lock(cursor, sql: str) -> None:
@@ -462,10 +476,17 @@ def archive_partition(actor: Actor, name: str, directory: Path) -> Path:
     target = Path(directory) / f"{name}.dump"
     if target.exists():
         raise PartitionError(f"归档文件 {target} 已存在，不会覆盖。")
-    Path(directory).mkdir(parents=True, exist_ok=True)
+    Path(directory).mkdir(mode=0o700, parents=True, exist_ok=True)
     env = {**os.environ, **pg_environment(connection)}
     dump = subprocess.run(
-        ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--table={name}", f"--file={target}"],
+        [
+            "pg_dump",
+            "--format=custom",
+            "--no-owner",
+            "--no-privileges",
+            f"--table={name}",
+            f"--file={target}",
+        ],
         env=env,
         capture_output=True,
         text=True,
@@ -473,11 +494,14 @@ def archive_partition(actor: Actor, name: str, directory: Path) -> Path:
     )
     if dump.returncode != 0:
         raise PartitionError(f"pg_dump 失败：{dump.stderr.strip()}")
+    target.chmod(0o600)  # names, masks and anomalies' encrypted ID numbers: readable by the operator only
     listed = subprocess.run(
         ["pg_restore", "--list", str(target)], env=env, capture_output=True, text=True, timeout=600
     )
     if listed.returncode != 0 or not re.search(rf"TABLE DATA \S+ {re.escape(name)} ", listed.stdout):
-        raise PartitionError(f"归档文件校验失败（pg_restore --list 未列出 {name} 的数据）：{listed.stderr.strip()}")
+        raise PartitionError(
+            f"归档文件校验失败（pg_restore --list 未列出 {name} 的数据）：{listed.stderr.strip()}"
+        )
     audit.record(
         actor,
         "punch.partition_archive",
@@ -489,7 +513,13 @@ def archive_partition(actor: Actor, name: str, directory: Path) -> Path:
 def pg_environment(connection) -> dict[str, str]:
     """libpq's environment for the connection's settings (pg_dump, pg_restore)."""
     config = connection.settings_dict
-    names = {"NAME": "PGDATABASE", "USER": "PGUSER", "PASSWORD": "PGPASSWORD", "HOST": "PGHOST", "PORT": "PGPORT"}
+    names = {
+        "NAME": "PGDATABASE",
+        "USER": "PGUSER",
+        "PASSWORD": "PGPASSWORD",
+        "HOST": "PGHOST",
+        "PORT": "PGPORT",
+    }
     env = {variable: str(config[key]) for key, variable in names.items() if config.get(key)}
     if sslmode := config.get("OPTIONS", {}).get("sslmode"):
         env["PGSSLMODE"] = sslmode
