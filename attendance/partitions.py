@@ -1,7 +1,7 @@
 """Monthly partitions of the punch table on PostgreSQL (docs/deploy.md "Punch partitions").
 
-`attendance_punch` grows by some 40 M rows a year and is kept at least 36 months (the attendance
-regulations; PUNCH_RETENTION_MONTHS). On PostgreSQL it is `PARTITION BY RANGE (work_date)`, one
+`attendance_punch` grows by some 40 M rows a year and is kept at least 36 months (PUNCH_RETENTION_MONTHS:
+the wage ledgers' 工作时间 rests on it, 保障农民工工资支付条例 art. 15). On PostgreSQL it is `PARTITION BY RANGE (work_date)`, one
 partition per calendar month (`attendance_punch_pYYYYMM`), so that a page reading a project's month
 touches one partition's index and an expired month leaves the table as a whole (detached, archived,
 dropped by hand) instead of by a 40 M-row DELETE. A DEFAULT partition (`attendance_punch_default`)
@@ -25,7 +25,7 @@ import os
 import re
 import subprocess
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.conf import settings
@@ -44,7 +44,7 @@ STATUS_MIN_AHEAD = 2  # `status` warns when fewer months after the current one h
 # the table waits behind the DDL: a long export must not stall the punch uploads for its duration.
 # The scheduled run gives up instead and is tried again at the next run.
 LOCK_TIMEOUT = "5s"
-_BOUND = re.compile(r"FROM \('(\d{4}-\d{2}-\d{2})'\) TO \('(\d{4}-\d{2}-\d{2})'\)")
+_BOUND = re.compile(r"FROM \((MINVALUE|'([\d-]+)')\) TO \((MAXVALUE|'([\d-]+)')\)")
 
 
 class PartitionError(Exception):
@@ -251,13 +251,39 @@ def _create_partition(cursor, q, table: str, month: datetime.date) -> str:
 @dataclass(frozen=True)
 class Partition:
     name: str
-    month: datetime.date | None  # None: the DEFAULT partition
-    rows: int  # the planner's estimate (pg_class.reltuples), counted when there is none; exact for DEFAULT
-    size: str  # table, indexes and TOAST, as pg_size_pretty writes it
+    lower: datetime.date | None  # None: MINVALUE (a whole past range attached as one partition), or DEFAULT
+    upper: datetime.date | None  # None: MAXVALUE, or DEFAULT
+    is_default: bool = False
+    rows: int = (
+        0  # the planner's estimate (pg_class.reltuples), counted when there is none; exact for DEFAULT
+    )
+    size: str = ""  # table, indexes and TOAST, as pg_size_pretty writes it
+
+    @property
+    def month(self) -> datetime.date | None:
+        """The month of a monthly partition (one calendar month exactly)."""
+        if self.lower and self.lower.day == 1 and self.upper == add_months(self.lower, 1):
+            return self.lower
+        return None
+
+    def covers(self, month: datetime.date) -> bool:
+        return (
+            not self.is_default
+            and (self.lower is None or self.lower <= month)
+            and (self.upper is None or month < self.upper)
+        )
+
+    @property
+    def label(self) -> str:
+        if self.is_default:
+            return "默认分区"
+        if self.month:
+            return f"{self.month:%Y-%m}"
+        return f"{self.lower or '最早'} 至 {self.upper or '以后'}"
 
 
-def _attached(cursor, q, table: str) -> list[tuple[str, datetime.date | None]]:
-    """(name, month) of the partitions attached to `table`; month None for the DEFAULT one."""
+def _attached(cursor, q, table: str) -> list[Partition]:
+    """The partitions attached to `table`, with their bounds (read from the catalog, not the names)."""
     cursor.execute(
         "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i "
         "JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = %s::regclass ORDER BY c.relname",
@@ -265,8 +291,17 @@ def _attached(cursor, q, table: str) -> list[tuple[str, datetime.date | None]]:
     )
     found = []
     for name, bound in cursor.fetchall():
-        match = _BOUND.search(bound)
-        found.append((name, datetime.date.fromisoformat(match.group(1)) if match else None))
+        if bound == "DEFAULT":
+            found.append(Partition(name, None, None, is_default=True))
+            continue
+        lower, upper = _BOUND.search(bound).group(2, 4)
+        found.append(
+            Partition(
+                name,
+                datetime.date.fromisoformat(lower) if lower else None,
+                datetime.date.fromisoformat(upper) if upper else None,
+            )
+        )
     return found
 
 
@@ -283,18 +318,18 @@ def list_partitions() -> list[Partition]:
     q = connection.ops.quote_name
     partitions = []
     with connection.cursor() as cursor:
-        for name, month in _attached(cursor, q, table):
+        for partition in _attached(cursor, q, table):
             cursor.execute(
                 "SELECT reltuples::bigint, pg_size_pretty(pg_total_relation_size(oid)) FROM pg_class "
                 "WHERE oid = %s::regclass",
-                [q(name)],
+                [q(partition.name)],
             )
             rows, size = cursor.fetchone()
-            if month is None or rows < 0:  # never analysed: count (a new month is small)
-                cursor.execute(f"SELECT count(*) FROM {q(name)}")
+            if partition.is_default or rows < 0:  # never analysed: count (a new month is small)
+                cursor.execute(f"SELECT count(*) FROM {q(partition.name)}")
                 rows = cursor.fetchone()[0]
-            partitions.append(Partition(name, month, rows, size))
-    return sorted(partitions, key=lambda p: (p.month is None, p.month))
+            partitions.append(replace(partition, rows=rows, size=size))
+    return sorted(partitions, key=lambda p: (p.is_default, p.lower or datetime.date.min))
 
 
 @dataclass(frozen=True)
@@ -308,7 +343,7 @@ def partition_status(today: datetime.date | None = None) -> Status:
     month without its partition), fewer than STATUS_MIN_AHEAD months ready after the current one."""
     partitions = list_partitions()
     warnings = []
-    default = next((p for p in partitions if p.month is None), None)
+    default = next((p for p in partitions if p.is_default), None)
     if default is None:
         warnings.append("缺少默认分区：没有月份分区的考勤记录将无法保存。")
     elif default.rows:
@@ -317,8 +352,11 @@ def partition_status(today: datetime.date | None = None) -> Status:
             "请运行 manage.py punch_partitions create 将其移入月份分区。"
         )
     current = month_of(today or timezone.localdate())
-    months = {p.month for p in partitions}
-    missing = [m for m in month_range(current, add_months(current, STATUS_MIN_AHEAD)) if m not in months]
+    missing = [
+        m
+        for m in month_range(current, add_months(current, STATUS_MIN_AHEAD))
+        if not any(p.covers(m) for p in partitions)
+    ]
     if missing:
         warnings.append(
             f"本月及之后 {STATUS_MIN_AHEAD} 个月的分区不全（缺少 {'、'.join(f'{m:%Y-%m}' for m in missing)}），"
@@ -378,10 +416,10 @@ def _missing(cursor, q, table, first, horizon) -> tuple[list, list, set]:
     """The months without a partition from the earliest stored one (or `first`, if earlier)
     through `horizon`: those to create, and those whose name a stand-alone table holds (see
     Created.skipped); and the months of the rows waiting in the DEFAULT partition."""
-    attached = {month for _name, month in _attached(cursor, q, table) if month}
+    attached = _attached(cursor, q, table)
     waiting = set(_default_months(cursor, q, table))
-    earliest = min(attached | waiting | {first})
-    wanted = [month for month in month_range(earliest, horizon) if month not in attached]
+    earliest = min({p.lower for p in attached if p.lower} | waiting | {first})
+    wanted = [month for month in month_range(earliest, horizon) if not any(p.covers(month) for p in attached)]
     cursor.execute(
         "SELECT relname FROM pg_class WHERE relname = ANY(%s) AND pg_table_is_visible(oid)",
         [[partition_name(table, month) for month in wanted]],
@@ -452,7 +490,7 @@ def detach_month(actor: Actor, month: datetime.date, today: datetime.date | None
         )
     name = partition_name(table, month)
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        if name not in {partition for partition, _month in _attached(cursor, q, table)}:
+        if name not in {partition.name for partition in _attached(cursor, q, table)}:
             cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [q(name)])
             if not cursor.fetchone()[0]:
                 raise PartitionError(f"没有 {month:%Y-%m} 的月份分区（{name}）。")

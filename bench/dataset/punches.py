@@ -85,5 +85,10 @@ def build_punches(b: Build) -> None:
                         "received_at": at + datetime.timedelta(seconds=2),
                     }
 
+    if writer.connection.vendor == "postgresql":
+        from attendance.partitions import create_partitions
+
+        # The month's punches go to their month's partition, as in production, not to the DEFAULT one.
+        step("punch partitions", lambda: len(create_partitions(since=b.month_start).months))
     step("punches", lambda: writer.write(Punch, punch_rows(), with_id=False))
     b.devices = devices

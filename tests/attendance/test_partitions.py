@@ -344,3 +344,24 @@ def test_the_partitioning_migration_reverses_to_the_plain_table_and_back_with_ev
             )
     finally:
         MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db
+def test_a_whole_past_range_attached_as_one_partition_counts_as_covered(project, gate):
+    # The low-downtime path of docs/deploy.md: the old table attached for everything before this month.
+    if connection.vendor != "postgresql":
+        return  # SQLite: a plain table, nothing to attach
+    device, entry = gate
+    current = partitions.month_of(timezone.localdate())
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE punch_before (LIKE {TABLE} INCLUDING DEFAULTS)")
+        cursor.execute(f"ALTER TABLE punch_before ADD CHECK (work_date < '{current}')")
+        cursor.execute(
+            f"ALTER TABLE {TABLE} ATTACH PARTITION punch_before FOR VALUES FROM (MINVALUE) TO ('{current}')"
+        )
+    old = months_ago(50)
+    assert statuses(project, device, [punch(entry, old, "A")]) == ["created"]
+    assert where_stored() == {old: "punch_before"}
+    assert run("create")[0].strip() == "月份分区已齐全（至本月之后 3 个月），无需创建。"
+    out, _err = run("status")
+    assert f"punch_before                 最早 至 {current}" in out and "考勤分区正常。" in out

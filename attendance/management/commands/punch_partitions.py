@@ -80,9 +80,8 @@ class Command(BaseCommand):
     def status(self, **options):
         status = partitions.partition_status()
         for partition in status.partitions:
-            month = f"{partition.month:%Y-%m}" if partition.month else "默认分区"
-            rows = f"{partition.rows} 条" if partition.month is None else f"约 {partition.rows} 条"
-            self.stdout.write(f"{partition.name:<28} {month:<8} {rows:<14} {partition.size}")
+            rows = f"{partition.rows} 条" if partition.is_default else f"约 {partition.rows} 条"
+            self.stdout.write(f"{partition.name:<28} {partition.label:<8} {rows:<14} {partition.size}")
         if status.warnings:
             for warning in status.warnings:
                 self.stderr.write(self.style.WARNING(f"警告：{warning}"))
