@@ -130,8 +130,8 @@ def rebuild_table(
         cursor.execute(f"LOCK TABLE {q(table)} IN ACCESS EXCLUSIVE MODE")
         layout = _read_layout(cursor, q(table))
         cursor.execute(f"ALTER TABLE {q(table)} RENAME TO {q(old)}")
-        for column, sequence, _identity in layout.sequences:
-            if _identity:  # the new table's identity sequence takes the name
+        for column, sequence, identity in layout.sequences:
+            if identity:  # the new table's identity sequence takes the name
                 cursor.execute(f"ALTER SEQUENCE {sequence} RENAME TO {q(f'{old}_{column}_seq')}")
         partitioned = f" PARTITION BY RANGE ({q(partition_key)})" if partition_key else ""
         cursor.execute(
@@ -417,7 +417,8 @@ def _missing(cursor, q, table, first, horizon) -> tuple[list, list, set]:
     through `horizon`: those to create, and those whose name a stand-alone table holds (see
     Created.skipped); and the months of the rows waiting in the DEFAULT partition."""
     attached = _attached(cursor, q, table)
-    waiting = set(_default_months(cursor, q, table))
+    # Without a DEFAULT partition (dropped by hand; `status` warns) nothing waits anywhere.
+    waiting = set(_default_months(cursor, q, table)) if any(p.is_default for p in attached) else set()
     earliest = min({p.lower for p in attached if p.lower} | waiting | {first})
     wanted = [month for month in month_range(earliest, horizon) if not any(p.covers(month) for p in attached)]
     cursor.execute(
