@@ -186,7 +186,8 @@ def test_punches_land_in_their_months_partition_and_a_month_without_one_in_the_d
 @pytest.mark.django_db
 def test_status_warns_when_fewer_than_two_months_ahead_are_ready():
     if connection.vendor != "postgresql":
-        return  # SQLite: no partitions (the status on SQLite is asserted above)
+        assert run("status")[0].strip() == "当前数据库为 SQLite，考勤记录为普通表，无需分区。"
+        return
     # The migration made partitions through 3 months after this one: 2 months on, one is missing.
     current = partitions.month_of(timezone.localdate())
     status = partitions.partition_status(today=partitions.add_months(current, 2))
@@ -215,7 +216,9 @@ def test_detach_refuses_a_month_inside_the_retention_period(settings):
 @pytest.mark.django_db
 def test_detach_takes_an_old_month_out_of_the_punches_keeps_every_row_and_is_audited(project, gate):
     if connection.vendor != "postgresql":
-        return  # SQLite has no partitions to detach (refused above)
+        with pytest.raises(CommandError, match="SQLite"):
+            run("detach", "--month", f"{months_ago(40):%Y-%m}")
+        return
     device, entry = gate
     old, kept = months_ago(37), months_ago(35)
     assert (
@@ -251,7 +254,9 @@ def test_detach_takes_an_old_month_out_of_the_punches_keeps_every_row_and_is_aud
 @pytest.mark.django_db(transaction=True)  # pg_dump reads what is committed
 def test_detach_with_an_archive_dir_dumps_and_verifies_the_month_but_drops_nothing(project, gate, tmp_path):
     if connection.vendor != "postgresql":
-        return  # SQLite has no partitions to detach (refused above)
+        with pytest.raises(CommandError, match="SQLite"):
+            run("detach", "--month", f"{months_ago(40):%Y-%m}")
+        return
     device, entry = gate
     old = months_ago(40)
     before = {p.name for p in partitions.list_partitions()}
@@ -350,7 +355,8 @@ def test_the_partitioning_migration_reverses_to_the_plain_table_and_back_with_ev
 def test_a_whole_past_range_attached_as_one_partition_counts_as_covered(project, gate):
     # The low-downtime path of docs/deploy.md: the old table attached for everything before this month.
     if connection.vendor != "postgresql":
-        return  # SQLite: a plain table, nothing to attach
+        assert not partitions.is_partitioned(connection)  # a plain table, nothing to attach
+        return
     device, entry = gate
     current = partitions.month_of(timezone.localdate())
     with connection.cursor() as cursor:
