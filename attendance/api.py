@@ -29,7 +29,7 @@ class PunchIn(BaseModel):
     recordId: str | None = Field(
         None,
         max_length=64,
-        description="设备的记录号（同一设备内唯一，与 deviceSn 一起用于去重；不提供 deviceSn 时按 人员+时间+方向 去重）",
+        description="设备的记录号（同一设备同一考勤日期内唯一，与 deviceSn、日期一起用于去重；不提供 deviceSn 时按 人员+时间+方向 去重）",
     )
     idCardType: str | None = Field(None, max_length=2, description="证件类型代码，默认 01 居民身份证")
     idCardNumber: str = Field(..., max_length=30, description="证件号码")
@@ -97,7 +97,7 @@ def _project_device(project_id: int, serial: str) -> Device:
     response={200: PunchBatchOut, **ERRORS},
     summary="批量上传考勤记录",
     description=(
-        "每批最多 500 条，逐条返回结果。重复上传的记录（同一设备同一 recordId，或同一人同一时间同一方向）"
+        "每批最多 500 条，逐条返回结果。重复上传的记录（同一设备同一天同一 recordId，或同一人同一时间同一方向）"
         "返回 duplicate，不会重复保存；不在项目花名册的人员保存为异常考勤（anomaly）；"
         "打卡时间晚于服务器时间 5 分钟以上、方向或证件号码不正确的记录返回 error，不保存。"
     ),

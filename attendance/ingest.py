@@ -206,8 +206,8 @@ def _parse_item(index: int, item: dict, context: _ParseContext) -> PunchRow:
     if len(record_id) > 64:
         raise ItemError("bad_record_id", "recordId 不能超过 64 个字符。", "recordId")
     if not context.device_sn:
-        # A record id is unique only within its device (unique_device_record is on serial + record
-        # id); without a device two clients' ids would collide, so only the fact key applies.
+        # A record id is unique only within its device and day (unique_device_record is on serial +
+        # record id + day); without a device two clients' ids would collide, so only the fact key applies.
         record_id = ""
     row = PunchRow(
         index=index,
@@ -239,15 +239,17 @@ def _parse_item(index: int, item: dict, context: _ParseContext) -> PunchRow:
 
 def _first_occurrences(rows: list[PunchRow]) -> tuple[list[PunchRow], list[PunchRow]]:
     """The rows to send to the database, and the repeats of an earlier row of the same batch (same
-    record id of the device, or same person, time and direction): those are duplicates already."""
+    record id of the device on the same day, or same person, time and direction): those are
+    duplicates already, by the same keys as Punch's unique constraints."""
     firsts, repeats, facts, records = [], [], set(), set()
     for row in rows:
-        if row.fact_key in facts or (row.record_id and row.record_id in records):
+        record = (row.record_id, row.work_date) if row.record_id else None
+        if row.fact_key in facts or record in records:
             repeats.append(row)
             continue
         facts.add(row.fact_key)
-        if row.record_id:
-            records.add(row.record_id)
+        if record:
+            records.add(record)
         firsts.append(row)
     return firsts, repeats
 

@@ -136,18 +136,24 @@ class Punch(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "考勤记录"
         ordering = ["-punched_at", "-id"]
+        # On PostgreSQL the table is partitioned by month on work_date (attendance.partitions), and
+        # every unique key of a partitioned table must contain the partition key: both keys end
+        # with work_date.
         constraints = [
-            # Resending the same punch stores nothing new: by the device's own record id …
+            # Resending the same punch stores nothing new: by the device's own record id (unique
+            # within a day: a resend carries the same time, hence the same day, so it is still a
+            # duplicate; a device that reuses its record ids on another day stores both) …
             models.UniqueConstraint(
-                fields=["device_sn", "record_id"],
+                fields=["device_sn", "record_id", "work_date"],
                 condition=~models.Q(record_id=""),
                 name="unique_device_record",
             ),
-            # … or, without one, by who/when/which way.
+            # … or, without one, by who/when/which way. work_date is punched_at's date, so adding
+            # it refuses exactly the same duplicates.
             # Time before digest: a day's punches then sit together in the index (an upload inserts
             # into a few neighbouring pages rather than a hundred scattered ones); the key is the same.
             models.UniqueConstraint(
-                fields=["project", "punched_at", "id_number_digest", "direction"],
+                fields=["project", "punched_at", "id_number_digest", "direction", "work_date"],
                 name="unique_punch_fact_by_time",
             ),
         ]

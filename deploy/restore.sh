@@ -10,8 +10,22 @@ python=${PYTHON:-python3}
 ( cd "$source_dir" && sha256sum --check --quiet SHA256SUMS )
 case "$DATABASE_URL" in
   postgres://*|postgresql://*)
-    pg_restore --clean --if-exists --no-owner --no-privileges --single-transaction \
-      --dbname="$DATABASE_URL" "$source_dir/database.dump" ;;
+    # One transaction: the partitioned tables (the punch table, attendance/partitions.py) are dropped
+    # first, whole, because pg_restore --clean would try to drop their partitions' inherited
+    # constraints one by one, which PostgreSQL refuses; then the dump's own DROPs and contents.
+    {
+      cat <<'SQL'
+DO $$
+DECLARE parent regclass;
+BEGIN
+  FOR parent IN SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.relkind = 'p' AND NOT c.relispartition AND n.nspname = 'public' LOOP
+    EXECUTE format('DROP TABLE %s CASCADE', parent);
+  END LOOP;
+END $$;
+SQL
+      pg_restore --clean --if-exists --no-owner --no-privileges --file=- "$source_dir/database.dump"
+    } | psql --no-psqlrc --quiet --set=ON_ERROR_STOP=1 --single-transaction --file=- "$DATABASE_URL" >/dev/null ;;
   sqlite:///*)
     "$python" - "$source_dir/database.sqlite3" "${DATABASE_URL#sqlite://}" <<'PY'
 import sqlite3, sys

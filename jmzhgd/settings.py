@@ -286,6 +286,9 @@ WORKER_MAX_AGE_FEMALE = env.int("WORKER_MAX_AGE_FEMALE", default=50)
 # What counts as a day of attendance: at least this many punches / this many hours on site.
 ATTENDANCE_MIN_PUNCHES = env.int("ATTENDANCE_MIN_PUNCHES", default=1)
 ATTENDANCE_MIN_HOURS = env.float("ATTENDANCE_MIN_HOURS", default=0.0)
+# Raw punches are kept at least this long: the 工资支付台账's 工作时间 rests on them (条例 art. 15: 3 years;
+# 实名制管理办法: electronic attendance ≥ 2 years). Only older months may be detached and archived.
+PUNCH_RETENTION_MONTHS = env.int("PUNCH_RETENTION_MONTHS", default=36)
 # Map: a tile URL template (e.g. Tianditu with its key) and a geocoder; both optional.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")

@@ -60,6 +60,10 @@ def build_punches(b: Build) -> None:
     b.devices = devices
     b.punch_draws = b.rng.getstate()  # the summaries replay the draws (summaries.summary_days)
     if writer.is_postgres:
+        from attendance.partitions import create_partitions
+
+        # The month's punches go to their month's partition, as in production, not to the DEFAULT one.
+        b.step("punch partitions", lambda: len(create_partitions(since=b.month_start).months))
 
         def load() -> int:
             with writer.indexes_built_after(Punch):

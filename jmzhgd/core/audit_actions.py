@@ -61,6 +61,8 @@ ACTION_LABELS = {
     "punch.ingest": "接收考勤记录",
     "punch.resolve": "异常考勤关联人员",
     "punch.dismiss": "忽略异常考勤",
+    "punch.partition_detach": "分离考勤月份分区",
+    "punch.partition_archive": "归档考勤月份分区",
     "attendance.export_month": "导出月考勤",
     "attendance.export_details": "导出考勤明细",
     "wage_account.save": "登记工资专户",
