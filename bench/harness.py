@@ -336,6 +336,20 @@ class Bench:
         return row
 
 
+def db_worker(env: dict, worker_id: str = "bench") -> subprocess.Popen:
+    """A real `manage.py db_worker` (the background jobs' worker, docs/jobs.md) on the bench
+    database; the caller terminates it."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    log = (WORK / f"db_worker-{worker_id}.log").open("wb")
+    return subprocess.Popen(
+        [str(VENV_BIN / "python"), "manage.py", "db_worker", "--no-reload", "--worker-id", worker_id],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
 def wrk_path() -> str | None:
     return shutil.which("wrk")
 

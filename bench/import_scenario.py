@@ -19,7 +19,7 @@ import time
 from urllib.parse import urlsplit
 
 from bench import yardsticks
-from bench.harness import Bench, Row, _ms, session_cookie
+from bench.harness import Bench, Row, _ms, db_worker, session_cookie
 
 TARGET = "≤ 10 s (upload + preview + commit)"
 
@@ -91,7 +91,7 @@ def run(bench: Bench) -> None:
     from jmzhgd.core.codes import TeamType
     from jmzhgd.core.models import WorkType
     from projects.models import Project
-    from workforce.models import Person, RosterEntry
+    from workforce.models import ImportBatch, ImportBatchStatus, Person, RosterEntry
 
     path = bench.url("workforce:import", project_id=0)
     if path is None:
@@ -119,6 +119,9 @@ def run(bench: Bench) -> None:
     def cookie_header() -> dict:
         return {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())}
 
+    # 【导入】 of more than IMPORT_JOB_THRESHOLD_ROWS rows runs as a background job (docs/jobs.md), as
+    # deployed: a worker takes it, and the commit is timed from the POST to the batch's 已导入.
+    worker = db_worker(bench.env, "bench-import")
     try:
         conn_headers, page = _get(bench, start_url, cookie_header())
         jar.update(_cookies(conn_headers))
@@ -148,6 +151,8 @@ def run(bench: Bench) -> None:
             },
             form,
         )
+        request_seconds = time.perf_counter() - started
+        batch = _imported(ImportBatch.objects.get(pk=int(detail.rstrip("/").rsplit("/", 1)[1])))
         commit_seconds = time.perf_counter() - started
         entered = RosterEntry.objects.filter(project=project, id__gt=highest_entry).count()
         total = preview_seconds + commit_seconds
@@ -155,15 +160,17 @@ def run(bench: Bench) -> None:
             f"import of {rows:,} rows (.xlsx)",
             f"{rows:,} rows into {project.roster.count() - entered:,} on the roster",
             TARGET,
-            status == 302 and entered == rows,
+            status == 302 and batch.status == ImportBatchStatus.IMPORTED and entered == rows,
             _ms(total),
             _ms(total),
             None,
-            note=f"upload+preview {preview_seconds:.1f} s, commit {commit_seconds:.1f} s; {entered:,} entered "
+            note=f"upload+preview {preview_seconds:.1f} s, commit {commit_seconds:.1f} s (the request "
+            f"{request_seconds:.1f} s, then the job); {entered:,} entered, batch {batch.status} "
             "(one run: median = p95; queries not counted)",
             extra={
                 "preview_seconds": round(preview_seconds, 2),
                 "commit_seconds": round(commit_seconds, 2),
+                "commit_request_seconds": round(request_seconds, 2),
             },
         )
         # Judged as a rate (rows a second) against the bare bulk_create: 10 s for the rows at most.
@@ -171,11 +178,24 @@ def run(bench: Bench) -> None:
         bench.rows.append(row)
         bench.log(f"  import: {total:.1f} s ({entered} entered)")
     finally:
+        worker.terminate()
+        worker.wait(timeout=30)
         from contracts.models import Contract
 
         new = RosterEntry.objects.filter(project=project, id__gt=highest_entry)
         Contract.objects.filter(roster_entry__in=new).delete()
         new.delete()
+
+
+def _imported(batch, timeout: float = 300):
+    """The batch once its commit has ended (已导入 or 导入失败), polled as the page's progress is."""
+    from workforce.models import ImportBatchStatus
+
+    deadline = time.monotonic() + timeout
+    while batch.status == ImportBatchStatus.IMPORTING and time.monotonic() < deadline:
+        time.sleep(0.1)
+        batch.refresh_from_db()
+    return batch
 
 
 def _get(bench: Bench, path: str, headers: dict):

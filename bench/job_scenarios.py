@@ -15,28 +15,14 @@ its memory.
 
 from __future__ import annotations
 
-import os
 import statistics
-import subprocess
 import time
 
 from bench import yardsticks
-from bench.harness import ROOT, VENV_BIN, WORK, Bench, Row, Server, _ms, percentile, request
+from bench.harness import Bench, Row, Server, _ms, db_worker, percentile, request
 
 DEFAULT_THRESHOLD = 5000
 JOB_TIMEOUT_SECONDS = 300
-
-
-def _worker(env: dict) -> subprocess.Popen:
-    WORK.mkdir(parents=True, exist_ok=True)
-    log = (WORK / "db_worker.log").open("wb")
-    return subprocess.Popen(
-        [str(VENV_BIN / "python"), "manage.py", "db_worker", "--no-reload", "--worker-id", "bench"],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
 
 
 def _finished(export_id: int):
@@ -72,7 +58,7 @@ def jobs(bench: Bench) -> None:
     }
     headers = {"Cookie": f"{bench.project_cookie[0]}={bench.project_cookie[1]}"}
     held, latency, runs, problems, exports = [], [], [], [], []
-    worker = _worker(env)
+    worker = db_worker(env)
     try:
         with Server(env) as server:
             for _ in range(bench.sizes.export_samples):
