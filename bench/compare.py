@@ -32,6 +32,25 @@ def _rate(row: dict) -> tuple[str, float] | None:
     return None
 
 
+def export_rate_ok(row: dict, rate: float) -> tuple[bool, str]:
+    """The export's rate against EXPORT_ROWS_PER_SECOND, by the harness's rule for absolute targets
+    (bench/yardsticks.py, judge): on a machine whose yardstick (the plain openpyxl dump of the same
+    punches, measured in the same run) is slower than the reference machine's, the target is met
+    when the rate, scaled by how much slower, meets it; the line is then flagged."""
+    if rate >= EXPORT_ROWS_PER_SECOND:
+        return True, ""
+    from bench.yardsticks import REFERENCE
+
+    measured = row.get("yardstick_value")
+    slower = measured / REFERENCE["details_dump"].reference if measured else 0
+    if slower > 1 and rate * slower >= EXPORT_ROWS_PER_SECOND:
+        return True, (
+            f"{rate:,.0f} rows/s on a machine {slower:.2f}× slower than the reference "
+            f"({rate * slower:,.0f} rows/s there)"
+        )
+    return False, ""
+
+
 def _is_page(row: dict) -> bool:
     return row["target"].startswith("p95 ≤") and row.get("median_ms") is not None
 
@@ -56,7 +75,8 @@ def compare_rows(one: dict, ten: dict) -> list[dict]:
             line["ratio"] = round(rate_b[1] / rate_a[1], 3)
             line["unit"] = rate_b[0]
             if rate_b[0] == "rows_per_second":
-                passed = passed and rate_b[1] >= EXPORT_ROWS_PER_SECOND
+                ok, line["flagged"] = export_rate_ok(b, rate_b[1])
+                passed = passed and ok
                 line["condition"] = f"10×: ≥ {EXPORT_ROWS_PER_SECOND:,} rows/s"
             else:
                 line["condition"] = "10×: the row's own rate target"
@@ -99,10 +119,9 @@ def format_comparison(lines: list[dict], one: dict, ten: dict) -> str:
     table = []
     for line in lines:
         a, b, unit = line["x1"], line["x10"], line.get("unit")
-        verdict = "PASS" if line["passed"] else "FAIL"
-        failed = [
-            f"{scale} row failed" for scale, row in (("1×", a), ("10×", b)) if row and not row["passed"]
-        ]
+        verdict = ("PASS ⚑" if line.get("flagged") else "PASS") if line["passed"] else "FAIL"
+        notes = [f"{scale} row failed" for scale, row in (("1×", a), ("10×", b)) if row and not row["passed"]]
+        notes += [line["flagged"]] if line.get("flagged") else []
         table.append(
             [
                 line["scenario"],
@@ -112,7 +131,7 @@ def format_comparison(lines: list[dict], one: dict, ten: dict) -> str:
                 _figure(b, unit),
                 "" if line["ratio"] is None else f"{line['ratio']:.2f}×",
                 line["condition"],
-                verdict + (f" ({'; '.join(failed)})" if failed else ""),
+                verdict + (f" ({'; '.join(notes)})" if notes else ""),
             ]
         )
     widths = [
@@ -130,3 +149,21 @@ def format_comparison(lines: list[dict], one: dict, ten: dict) -> str:
         "month; rates per second, times as median / p95."
     )
     return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the comparison of a saved `--scale 10` result again (bench/results/bench-x10-*.json),
+    judged by this module as it is now."""
+    import json
+    import sys
+
+    path = (argv if argv is not None else sys.argv[1:])[0]
+    saved = json.loads(open(path, encoding="utf-8").read())
+    one, ten = saved["x1"], saved["x10"]
+    lines = compare_rows(one, ten)
+    print(format_comparison(lines, one, ten))
+    return 0 if all(line["passed"] for line in lines) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -75,3 +75,24 @@ def test_a_scenario_measured_at_one_scale_only_fails_and_the_table_shows_both():
     table = compare.format_comparison(lines, {}, {"dataset": {"counts": {"projects": 2000}}})
     assert "| roster" in table and "1.20×" in table and "100 / 100 ms" in table and "2,000 projects" in table
     assert table.count("FAIL") == 2
+
+
+def test_a_slow_export_passes_flagged_only_on_a_machine_slower_than_the_reference():
+    """The harness's rule for absolute targets: scaled by how much slower this run's yardstick
+    (the plain dump of the same punches) was than the reference machine's."""
+    from bench.yardsticks import REFERENCE
+
+    reference = REFERENCE["details_dump"].reference
+    target = "≤ 15 s, memory growth ≤ 200 MB"
+    one = _row("export", 9000, target=target, extra={"rows_per_second": 13_000})
+    slow_machine = {
+        **_row("export", 11000, target=target, extra={"rows_per_second": 10_500}),
+        "yardstick_value": reference * 1.3,
+    }
+    fast_machine = {**slow_machine, "yardstick_value": reference * 0.9}
+    line = _lines([one], [slow_machine])["export"]
+    assert line["passed"] and "1.30× slower" in line["flagged"]
+    assert "PASS ⚑" in compare.format_comparison([line], {}, {})
+    assert not _lines([one], [fast_machine])["export"]["passed"]
+    barely = {**slow_machine, "yardstick_value": reference * 1.1}  # 10,500 × 1.1 < 12,000
+    assert not _lines([one], [barely])["export"]["passed"]
