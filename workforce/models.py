@@ -171,7 +171,13 @@ class RosterEntry(models.Model):
                 condition=models.Q(exit_date__isnull=True) | models.Q(exit_date__gte=models.F("entry_date")),
             ),
         ]
-        indexes = [models.Index(fields=["project", "exit_date"])]
+        indexes = [
+            models.Index(fields=["project", "exit_date"]),
+            # 项目总览's latest 进场 (newest entry_date first) of one project: with only entry_date
+            # indexed, PostgreSQL walked the whole city's stays by date to find a project whose
+            # people came long ago (240 ms at 800,000 stays, bench/README.md "Province scale").
+            models.Index(fields=["project", "entry_date"], name="roster_project_entry_date"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person.name} @ {self.project_id}"

@@ -53,5 +53,7 @@ def exit_roster_entries(actor: Actor, entries, exit_date: date, *, reason: str =
             )
         )
     audit.record_many(rows)
-    records_changed.send(RosterEntry, project_ids={e.project_id for e in on_site})  # update() sends no post_save
+    records_changed.send(
+        RosterEntry, project_ids={e.project_id for e in on_site}
+    )  # update() sends no post_save
     return len(on_site)
