@@ -151,8 +151,15 @@ def record_of(person, today=None) -> WorkerRecord:
     )
     days = {
         row["project_id"]: row
+        # By his projects first: the summary table's unique index leads with the project, and a
+        # person alone has no index (every other reader starts from a project); without the
+        # projects this read went through the city's days (170 ms at ten times the city).
         for row in DailySummary.objects.filter(
-            person=person, is_present=True, work_date__gte=last_month, work_date__lte=today
+            project_id__in={entry.project_id for entry in entries},
+            person=person,
+            is_present=True,
+            work_date__gte=last_month,
+            work_date__lte=today,
         )
         .order_by()
         .values("project_id")
