@@ -14,6 +14,7 @@ from django.utils import timezone
 from jmzhgd.core.codes import AttendType, Direction
 from jmzhgd.core.fakes import random_id_number, random_name
 
+from . import partitions
 from .models import AnomalyStatus, Device, Punch, PunchSource
 from .summaries import SHANGHAI, rebuild_daily_summaries
 
@@ -52,6 +53,12 @@ def seed(demo) -> None:
     now = timezone.localtime(timezone.now(), SHANGHAI)
     for project in demo.shared.get("projects", []):
         _seed_project(demo, project, now)
+    if partitions.is_partitioned(partitions.database()):
+        # The demo's punches of past months wait in the DEFAULT partition until their months have
+        # partitions of their own: create them now rather than at the first scheduled run.
+        created = partitions.create_partitions()
+        if created.months:
+            demo.write(f"  考勤分区：新建 {len(created.months)} 个月份分区")
 
 
 def _seed_project(demo, project, now: datetime.datetime) -> None:

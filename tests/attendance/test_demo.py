@@ -44,6 +44,21 @@ def test_demo_punches_cover_the_on_site_roster_and_running_twice_adds_nothing(pr
         p.id_number_masked.endswith(p.person.id_number[-4:]) for p in matched.select_related("person")[:5]
     )
     assert Device.objects.filter(project=project).count() == 1
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Every demo month has its own partition: nothing waits in the DEFAULT one.
+            cursor.execute("SELECT count(*) FROM attendance_punch_default")
+            assert cursor.fetchone()[0] == 0
+            cursor.execute(
+                "SELECT count(DISTINCT tableoid), count(DISTINCT date_trunc('month', work_date)) "
+                "FROM attendance_punch"
+            )
+            partitions_used, months = cursor.fetchone()
+            assert partitions_used == months  # one partition per month
+        else:
+            assert not any("考勤分区" in line for line in lines)
     summaries = DailySummary.objects.filter(project=project)
     present_days = summaries.filter(is_present=True).count()
     assert 20 * 20 < present_days < 20 * 31  # absences happen
