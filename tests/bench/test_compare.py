@@ -96,3 +96,14 @@ def test_a_slow_export_passes_flagged_only_on_a_machine_slower_than_the_referenc
     assert not _lines([one], [fast_machine])["export"]["passed"]
     barely = {**slow_machine, "yardstick_value": reference * 1.1}  # 10,500 × 1.1 < 12,000
     assert not _lines([one], [barely])["export"]["passed"]
+
+
+def test_the_ten_times_dataset_lives_in_a_database_of_its_own(monkeypatch):
+    from bench import setup
+
+    monkeypatch.setenv("BENCH_DATABASE_URL", "postgres://postgres@/jmzhgd_bench")
+    monkeypatch.delenv("BENCH_X10_DATABASE_URL", raising=False)
+    assert setup.scale_url(1) == "postgres://postgres@/jmzhgd_bench"
+    assert setup.scale_url(10) == "postgres://postgres@/jmzhgd_bench_x10"
+    monkeypatch.setenv("BENCH_X10_DATABASE_URL", "postgres://postgres@/province")
+    assert setup.scale_url(10) == "postgres://postgres@/province"
