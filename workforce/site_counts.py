@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Count
 
+from projects.models import Project
+
 from .models import ProjectSiteCount, RosterEntry
 
 
@@ -25,8 +27,6 @@ class Correction:
 def recount_on_site(project_id: int | None = None) -> tuple[int, list[Correction]]:
     """Set every project's stored count (or one project's) to its rows' count; return how many
     projects were checked and the corrections made."""
-    from projects.models import Project  # a floor below: the projects to check
-
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # No roster write may land between the count and the correction (the triggers would
