@@ -46,7 +46,9 @@ def recount_on_site(project_id: int | None = None) -> tuple[int, list[Correction
             .values_list("project_id", "n")
         )
         stored = dict(
-            ProjectSiteCount.objects.filter(project_id__in=project_ids).values_list("project_id", "on_site_count")
+            ProjectSiteCount.objects.filter(project_id__in=project_ids).values_list(
+                "project_id", "on_site_count"
+            )
         )
         corrections = [
             Correction(pk, stored.get(pk, 0), counted.get(pk, 0))
@@ -54,5 +56,7 @@ def recount_on_site(project_id: int | None = None) -> tuple[int, list[Correction
             if stored.get(pk, 0) != counted.get(pk, 0)
         ]
         for c in corrections:
-            ProjectSiteCount.objects.update_or_create(project_id=c.project_id, defaults={"on_site_count": c.counted})
+            ProjectSiteCount.objects.update_or_create(
+                project_id=c.project_id, defaults={"on_site_count": c.counted}
+            )
     return len(project_ids), corrections

@@ -51,7 +51,10 @@ def test_the_builder_writes_the_counts_of_its_scale(built):
 def test_the_roster_loaded_by_copy_leaves_every_projects_on_site_count_right(built):
     # The database keeps the per-project counts (workforce migration 0006), COPY included.
     counted = dict(
-        RosterEntry.objects.on_site().values_list("project").annotate(n=Count("id")).values_list("project", "n")
+        RosterEntry.objects.on_site()
+        .values_list("project")
+        .annotate(n=Count("id"))
+        .values_list("project", "n")
     )
     stored = dict(ProjectSiteCount.objects.values_list("project_id", "on_site_count"))
     assert sum(counted.values()) == SCALE.on_site

@@ -224,6 +224,7 @@ def test_the_triggers_run_per_statement_on_postgresql():
             assert cursor.fetchall() == [(name, 0) for name in names]
         else:
             cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s ORDER BY name", [table]
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s ORDER BY name",
+                [table],
             )
             assert [name for (name,) in cursor.fetchall()] == names
