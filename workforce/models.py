@@ -197,6 +197,37 @@ class RosterEntry(models.Model):
         return item.name if item else ""
 
 
+class ProjectSiteCount(models.Model):
+    """How many stays of a project are on site (exactly `RosterEntry.objects.on_site()`), so the
+    supervisor dashboard and the project list read one number per project instead of counting the
+    city's roster on every request.
+
+    Kept by the DATABASE, not by Python: the triggers of migration 0006 apply every INSERT, UPDATE
+    and DELETE of the roster (services, 批量人员进场, API, admin, the benchmark's COPY, raw SQL).
+    Nothing in the platform writes this table except those triggers and `recount_on_site`, which
+    rebuilds it from the rows after a manual repair. A project without a row has nobody on site.
+
+    A table of its own rather than a column on projects.Project: Project.save() writes every
+    column, so a project loaded before a roster change and saved after it (its info page, the admin,
+    the review) would put back a stale count; and the projects floor stays ignorant of the roster.
+    """
+
+    project = models.OneToOneField(
+        "projects.Project",
+        verbose_name="项目",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="site_count",
+    )
+    on_site_count = models.IntegerField("在场人数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "项目在场人数"
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.on_site_count}"
+
+
 class ImportBatchStatus(models.TextChoices):
     PREVIEW = "preview", "待确认"
     IMPORTED = "imported", "已导入"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from contracts.status import ContractStatus
 from enterprises.models import ParticipatingUnit, Team
 from jmzhgd.core.codes import District, PersonCategory, ProjectStatus
 from projects.models import Declaration, DeclarationStatus, Project
-from workforce.models import RosterEntry
+from workforce.models import ProjectSiteCount, RosterEntry
 
 ID_EXPIRY_WARNING_DAYS = 30
 CHART_DAYS = 30
@@ -115,10 +115,13 @@ def _count_subquery(queryset, field: str = "project"):
 
 
 def with_site_counts(projects, today=None):
-    """Projects annotated with workers_on_site and present_today (and nothing per row in Python)."""
+    """Projects annotated with workers_on_site and present_today (and nothing per row in Python).
+
+    workers_on_site is the count the database keeps per project (ProjectSiteCount, maintained by
+    the roster's triggers), so sorting the city's projects by it does not count the city's roster."""
     today = today or timezone.localdate()
     return projects.annotate(
-        workers_on_site=_count_subquery(RosterEntry.objects.filter(exit_date__isnull=True)),
+        workers_on_site=Coalesce(F("site_count__on_site_count"), Value(0)),
         present_today=_count_subquery(DailySummary.objects.filter(work_date=today, is_present=True)),
     )
 
@@ -133,7 +136,10 @@ def dashboard_figures(user, today=None) -> dict:
     districts = District.choices
     if not user.is_superuser and user.districts:
         districts = [(v, label) for v, label in districts if v in user.districts]
-    on_site = RosterEntry.objects.filter(project__in=projects, exit_date__isnull=True).count()
+    # The kept per-project counts (ProjectSiteCount), summed: one row per project, not per stay.
+    on_site = (
+        ProjectSiteCount.objects.filter(project__in=projects).aggregate(n=Sum("on_site_count"))["n"] or 0
+    )
     present = DailySummary.objects.filter(project__in=projects, work_date=today, is_present=True).count()
     markers = [
         {

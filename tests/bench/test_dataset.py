@@ -23,7 +23,7 @@ from jmzhgd.core.codes import CorpType, Direction, TeamType
 from jmzhgd.core.pii import id_digest, mask_id
 from jmzhgd.core.validators import validate_id_number
 from projects.models import Project
-from workforce.models import Person, RosterEntry
+from workforce.models import Person, ProjectSiteCount, RosterEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +46,21 @@ def test_the_builder_writes_the_counts_of_its_scale(built):
     assert Device.objects.count() == 2 * SCALE.projects
     assert Contract.objects.count() == built.counts["contracts"]
     assert 0 < Contract.objects.count() <= SCALE.on_site
+
+
+def test_the_roster_loaded_by_copy_leaves_every_projects_on_site_count_right(built):
+    # The database keeps the per-project counts (workforce migration 0006), COPY included.
+    counted = dict(
+        RosterEntry.objects.on_site()
+        .values_list("project")
+        .annotate(n=Count("id"))
+        .values_list("project", "n")
+    )
+    stored = dict(ProjectSiteCount.objects.values_list("project_id", "on_site_count"))
+    assert sum(counted.values()) == SCALE.on_site
+    assert {pk: stored.get(pk, 0) for pk in Project.objects.values_list("pk", flat=True)} == {
+        pk: counted.get(pk, 0) for pk in Project.objects.values_list("pk", flat=True)
+    }
 
 
 def test_every_id_number_is_valid_and_its_digest_and_mask_match(built):

@@ -13,7 +13,8 @@ from django.utils import timezone
 from attendance.models import DailySummary
 from contracts.models import Contract
 from jmzhgd.core.codes import ContractPeriodType, ContractType, PersonCategory
-from jmzhgd.portal.figures import dashboard_figures, project_figures
+from jmzhgd.portal.figures import dashboard_figures, project_figures, with_site_counts
+from projects.models import Project
 from tests import factories
 
 from .helpers import make_declaration
@@ -151,3 +152,23 @@ def test_project_list_filters_sorts_and_searches(supervisor_client):
     assert html.index(b.code) < html.index(a.code)
     assert supervisor_client.get(page, {"sort": "-workers_on_site"}).status_code == 200
     assert reverse("projects:card", args=[a.pk]) in supervisor_client.get(page).content.decode()
+
+
+def test_dashboard_and_project_list_sort_by_the_kept_on_site_counts(supervisor, supervisor_client):
+    today = timezone.localdate()
+    small, large, empty = (factories.ProjectFactory(name=n) for n in ("小项目", "大项目", "空项目"))
+    populate(small, 1, today)
+    populate(large, 3, today)
+    # An exit moves the figures at once: the large project keeps 2 on site, still the most.
+    large_entry = large.roster.filter(exit_date__isnull=True).first()
+    large_entry.exit_date = today
+    large_entry.save()
+    assert dashboard_figures(supervisor, today=today)["on_site"] == 3
+    projects = with_site_counts(Project.objects.all(), today=today).order_by("-workers_on_site", "name")
+    assert [(p.name, p.workers_on_site) for p in projects] == [("大项目", 2), ("小项目", 1), ("空项目", 0)]
+    html = supervisor_client.get(reverse("projects:dashboard")).content.decode()
+    assert html.index(large.name) < html.index(small.name) < html.index(empty.name)
+    html = supervisor_client.get(reverse("projects:list"), {"sort": "-workers_on_site"}).content.decode()
+    assert html.index(large.name) < html.index(small.name) < html.index(empty.name)
+    html = supervisor_client.get(reverse("projects:list"), {"sort": "workers_on_site"}).content.decode()
+    assert html.index(empty.name) < html.index(small.name) < html.index(large.name)
