@@ -130,7 +130,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('projects', '0002_declarations_permits'),
-        ('workforce', '0005_import_jobs'),
+        ('workforce', '0006_roster_project_entry_date_index'),
     ]
 
     operations = [
