@@ -204,3 +204,30 @@ def test_the_default_page_does_not_count_the_alerts(supervisor_client, province)
         supervisor_client.get(reverse("alerts:center"))
     on_alerts = [q["sql"] for q in queries if '"alerts_alert"' in q["sql"] and "COUNT(" in q["sql"].upper()]
     assert on_alerts == []
+
+
+def test_an_evaluation_that_opens_many_alerts_refreshes_the_planner_statistics(monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from alerts import evaluation
+
+    monkeypatch.setattr(evaluation, "ANALYZE_AFTER", 3)
+    factories.RosterEntryFactory()
+    factories.RosterEntryFactory()
+    with CaptureQueriesContext(connection) as few:
+        evaluate(["contract_missing"], now=NOW)  # opens 2
+    factories.RosterEntryFactory()
+    factories.RosterEntryFactory()
+    factories.RosterEntryFactory()
+    with CaptureQueriesContext(connection) as many:
+        evaluate(["contract_missing"], now=NOW)  # opens 3
+    analyzed = [q["sql"] for q in many if q["sql"].startswith("ANALYZE")]
+    assert not [q for q in few if q["sql"].startswith("ANALYZE")]
+    if connection.vendor != "postgresql":
+        assert analyzed == []
+        return
+    assert analyzed == ["ANALYZE alerts_alert"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'alerts_alert'")
+        assert cursor.fetchone()[0] == 5
