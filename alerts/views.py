@@ -37,7 +37,7 @@ def _known_count(filterset, counts) -> int | None:
     rule and/or district at most (the page's default and its count links). A project search or an
     age filter selects by what the counts do not hold, and other states are not counted there: those
     return None, and the paginator counts the filtered alerts as before."""
-    filterset.qs  # validates the form: what it filters on is what cleaned_data holds
+    filterset.is_valid()  # cleaned_data then holds what the filter applies (invalid fields are skipped)
     data = filterset.form.cleaned_data
     if data.get("state") != PENDING or data.get("project", "").strip() or data.get("age"):
         return None
