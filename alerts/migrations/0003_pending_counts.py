@@ -20,11 +20,12 @@ from django.db import migrations, models
 TABLE = "alerts_pendingalertcount"
 PENDING = "state IN ('open', 'in_progress')"
 
-# One upsert of the statement's net change per (project, rule); the counts that reach 0 are then
-# deleted (found through the partial index on n = 0).
+# One upsert of the statement's net change per (project, rule), in key order so that concurrent
+# writers lock the count rows in the same order; the counts that reach 0 are then deleted (found
+# through the partial index on n = 0).
 UPSERT = f"""INSERT INTO {TABLE} AS c (project_id, rule, n)
             SELECT project_id, rule, sum(d) FROM (%s) AS moves
-            GROUP BY project_id, rule HAVING sum(d) <> 0
+            GROUP BY project_id, rule HAVING sum(d) <> 0 ORDER BY project_id, rule
             ON CONFLICT (project_id, rule) DO UPDATE SET n = c.n + EXCLUDED.n"""
 ADDED = f"SELECT project_id, rule, 1 AS d FROM new_alerts WHERE {PENDING}"
 REMOVED = f"SELECT project_id, rule, -1 AS d FROM old_alerts WHERE {PENDING}"
