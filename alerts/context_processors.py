@@ -1,4 +1,5 @@
-"""The header badge: how many alerts wait for the signed-in user (one COUNT query per page)."""
+"""The header badge: how many alerts wait for the signed-in user (one query per page over the
+pending counts the database keeps, alerts.counts, not a COUNT of the alerts)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ def open_alerts(request):
         return {}
 
     def count() -> int:
-        from .models import Alert
+        from .counts import pending_total
 
         # Lazy: counted only by a page that shows the header (not by JSON or file responses).
-        return Alert.objects.visible_to(user).active().count()
+        return pending_total(user)
 
     url = (
         reverse("alerts:project_list", kwargs={"project_id": user.project_id})

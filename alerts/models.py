@@ -92,6 +92,13 @@ class Alert(models.Model):
         indexes = [
             models.Index(fields=["project", "state"]),
             models.Index(fields=["state", "rule"]),
+            # The 预警中心's first page (pending, newest first) read in order from the index, however
+            # many alerts the city or province holds.
+            models.Index(
+                fields=["-first_seen_at", "-id"],
+                condition=models.Q(state__in=ACTIVE_STATES),
+                name="alert_pending_newest_first",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -106,3 +113,38 @@ class Alert(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in ACTIVE_STATES
+
+
+class PendingAlertCount(models.Model):
+    """How many pending alerts (`Alert.objects.active()`) one project has under one rule.
+
+    Kept by database triggers on alerts_alert (migration 0003, alerts.counts): statement-level on
+    PostgreSQL, row-level on SQLite, so every write path (the ORM, bulk updates, the evaluation's
+    raw statements, a project's cascade) keeps it right. The 预警中心's counts sum these few rows
+    instead of counting every pending alert. A row whose count falls to 0 is deleted, so a deleted
+    project leaves nothing behind: the project link has no database constraint, because the
+    triggers decrement while the project's alerts are deleted, in whatever order the cascade runs.
+    `manage.py recount_alerts` recomputes the table from the alerts.
+    """
+
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name="项目",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the unique (project, rule) index serves lookups by project
+        related_name="+",
+    )
+    rule = models.CharField("预警规则", max_length=32)
+    n = models.IntegerField("待处理数")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "待处理预警计数"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "rule"], name="one_pending_count_per_project_rule")
+        ]
+        # The triggers delete the counts that fell to 0 after each statement: found here, not by a scan.
+        indexes = [models.Index(fields=["project"], condition=models.Q(n=0), name="pending_count_zero")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}/{self.rule}: {self.n}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -16,6 +15,7 @@ from jmzhgd.core.models import AuditLog
 from jmzhgd.core.tables import paginate_table
 
 from . import services
+from .counts import pending_counts
 from .filters import PENDING, AlertFilter, ProjectAlertFilter
 from .forms import HandleForm
 from .links import wage_sheets
@@ -32,14 +32,24 @@ def _with_pending_default(request):
     return data
 
 
+def _known_count(filterset, counts) -> int | None:
+    """The table's total from the pending counts when the filter asks for the pending alerts of a
+    rule and/or district at most (the page's default and its count links). A project search or an
+    age filter selects by what the counts do not hold, and other states are not counted there: those
+    return None, and the paginator counts the filtered alerts as before."""
+    filterset.is_valid()  # cleaned_data then holds what the filter applies (invalid fields are skipped)
+    data = filterset.form.cleaned_data
+    if data.get("state") != PENDING or data.get("project", "").strip() or data.get("age"):
+        return None
+    return counts.of(rule=data.get("rule") or None, district=data.get("district") or None)
+
+
 @login_required
 def center(request):
     """预警中心: counts per district and per rule, and the filterable table."""
     require_supervisor(request.user)
     visible = Alert.objects.visible_to(request.user)
-    pending = visible.active().order_by()
-    by_district = dict(pending.values_list("project__district").annotate(n=Count("id")))
-    by_rule = dict(pending.values_list("rule").annotate(n=Count("id")))
+    counts = pending_counts(request.user)
     districts = District.choices
     if not request.user.is_superuser and request.user.districts:
         districts = [c for c in districts if c[0] in request.user.districts]
@@ -47,16 +57,16 @@ def center(request):
         _with_pending_default(request), queryset=visible.select_related("project"), user=request.user
     )
     table = AlertTable(filterset.qs.order_by("-first_seen_at", "-id"))
-    paginate_table(request, table)
+    paginate_table(request, table, count=_known_count(filterset, counts))
     return render(
         request,
         "alerts/center.html",
         {
             "filter": filterset,
             "table": table,
-            "by_district": [(value, label, by_district.get(value, 0)) for value, label in districts],
-            "by_rule": [(value, label, by_rule.get(value, 0)) for value, label in rule_choices()],
-            "pending_total": sum(by_district.values()),
+            "by_district": [(value, label, counts.by_district.get(value, 0)) for value, label in districts],
+            "by_rule": [(value, label, counts.by_rule.get(value, 0)) for value, label in rule_choices()],
+            "pending_total": counts.total,
         },
     )
 
