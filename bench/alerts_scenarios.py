@@ -15,7 +15,7 @@ def nightly(bench: Bench) -> None:
     from alerts.models import Alert
 
     counts = bench.marker["counts"]
-    size = f"{counts['projects']} projects, {counts['on_site']:,} on site, {counts['punches']:,} punches"
+    size = f"{counts['projects']:,} projects, {counts['on_site']:,} on site, {counts['punches']:,} punches"
     timings = []
     for _ in range(2):
         started = time.monotonic()

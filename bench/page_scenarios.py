@@ -58,7 +58,7 @@ def overview(bench: Bench) -> None:
     path = bench.url("projects:overview", project_id=bench.project_id)
     bench.page(
         "project overview",
-        f"{bench.on_site_size}, {bench.marker['counts']['projects']} projects in the city",
+        f"{bench.on_site_size}, {bench.marker['counts']['projects']:,} projects in the city",
         path,
         bench.project_cookie,
         limit_ms=500,
@@ -71,7 +71,7 @@ def dashboard(bench: Bench) -> None:
     counts = bench.marker["counts"]
     bench.page(
         "supervisor dashboard",
-        f"{counts['projects']} projects, {counts['on_site']:,} on site, {counts['punches']:,} punches",
+        f"{counts['projects']:,} projects, {counts['on_site']:,} on site, {counts['punches']:,} punches",
         path,
         bench.supervisor_cookie,
         limit_ms=500,

@@ -202,7 +202,7 @@ class ProjectSiteCount(models.Model):
     supervisor dashboard and the project list read one number per project instead of counting the
     city's roster on every request.
 
-    Kept by the DATABASE, not by Python: the triggers of migration 0006 apply every INSERT, UPDATE
+    Kept by the DATABASE, not by Python: the triggers of migration 0007_project_site_counts apply every INSERT, UPDATE
     and DELETE of the roster (services, 批量人员进场, API, admin, the benchmark's COPY, raw SQL).
     Nothing in the platform writes this table except those triggers and `recount_on_site`, which
     rebuilds it from the rows after a manual repair. A project without a row has nobody on site.

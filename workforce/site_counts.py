@@ -1,6 +1,6 @@
 """Rebuilding the per-project on-site counts (ProjectSiteCount) from the roster rows.
 
-The triggers of migration 0006 keep the counts as the rows change; this is for after a manual
+The triggers of migration 0007_project_site_counts keep the counts as the rows change; this is for after a manual
 repair that went around them (a restore of one table, a count edited by hand), the way
 `rebuild_attendance_summaries` rebuilds the derived summaries from the punches (DESIGN.md pattern 6).
 """

@@ -24,6 +24,7 @@ from workforce.models import ProjectSiteCount, RosterEntry
 ID_EXPIRY_WARNING_DAYS = 30
 CHART_DAYS = 30
 RECENT_MOVES = 10
+_URL_PK = 987654321  # stands for a project id in a reversed URL (no other part of the path has it)
 
 
 def _rate(part: int, whole: int) -> float:
@@ -141,13 +142,16 @@ def dashboard_figures(user, today=None) -> dict:
         ProjectSiteCount.objects.filter(project__in=projects).aggregate(n=Sum("on_site_count"))["n"] or 0
     )
     present = DailySummary.objects.filter(project__in=projects, work_date=today, is_present=True).count()
+    # One marker per located project: URLs from one reverse(), not one per project (2,000 reverse()
+    # calls were most of the page's time at ten times the city, bench/README.md "Province scale").
+    overview_url = reverse("projects:overview", args=[_URL_PK]).replace(str(_URL_PK), "{}")
     markers = [
         {
             "name": p["name"],
             "code": p["code"],
             "lat": float(p["lat"]),
             "lng": float(p["lng"]),
-            "url": reverse("projects:overview", args=[p["pk"]]),
+            "url": overview_url.format(p["pk"]),
         }
         for p in projects.filter(lat__isnull=False, lng__isnull=False).values(
             "pk", "name", "code", "lat", "lng"

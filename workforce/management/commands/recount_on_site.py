@@ -2,7 +2,7 @@
 
     manage.py recount_on_site [--project ID]
 
-The database keeps the counts itself (triggers, workforce migration 0006); run this after a manual
+The database keeps the counts itself (triggers, workforce migration 0007_project_site_counts); run this after a manual
 repair that bypassed them. It prints each correction and changes nothing that is already right.
 """
 
