@@ -79,7 +79,8 @@ class AuditLogQuerySet(models.QuerySet):
             if not user.districts:
                 return self
             return self.filter(
-                models.Q(project__in=project_model().objects.visible_to(user)) | models.Q(project__isnull=True)
+                models.Q(project__in=project_model().objects.visible_to(user))
+                | models.Q(project__isnull=True)
             )
         if user.is_project_user:
             return self.filter(project_id=user.project_id)

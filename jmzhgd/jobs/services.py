@@ -74,7 +74,9 @@ class _Progress:
             yield row
             self.rows += 1
             if self.rows % self.every == 0:
-                Export.objects.filter(pk=self.export_id).update(done_rows=self.rows, heartbeat_at=timezone.now())
+                Export.objects.filter(pk=self.export_id).update(
+                    done_rows=self.rows, heartbeat_at=timezone.now()
+                )
 
 
 def _claim(export_id: int) -> bool:

@@ -58,7 +58,11 @@ def status_payload(export: Export) -> dict:
 def export_list(request):
     exports = Export.objects.visible_to(request.user).select_related("project")
     services.recover_stalled(exports)
-    return render(request, "jobs/export_list.html", {"exports": exports[:LIST_LIMIT], "retention_days": settings.EXPORT_RETENTION_DAYS},)
+    return render(
+        request,
+        "jobs/export_list.html",
+        {"exports": exports[:LIST_LIMIT], "retention_days": settings.EXPORT_RETENTION_DAYS},
+    )
 
 
 @login_required

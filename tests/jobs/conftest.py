@@ -14,7 +14,8 @@ def punches(project):
     entry = factories.RosterEntryFactory(team__unit__project=project)
     base = timezone.make_aware(datetime.datetime(2026, 4, 9, 7, 0))
     return [
-        factories.PunchFactory(roster_entry=entry, punched_at=base + datetime.timedelta(hours=i)) for i in range(5)
+        factories.PunchFactory(roster_entry=entry, punched_at=base + datetime.timedelta(hours=i))
+        for i in range(5)
     ]
 
 

@@ -58,7 +58,9 @@ def test_an_id_number_failing_its_check_digit_is_shown_as_typed_and_marked_to_it
     ]
 
 
-def test_a_supervisor_is_told_the_id_number_is_wrong_but_not_shown_it(project_client, supervisor, project, site):
+def test_a_supervisor_is_told_the_id_number_is_wrong_but_not_shown_it(
+    project_client, supervisor, project, site
+):
     batch = upload_as_project(project_client, project, [row("李建国", BAD_CHECK_DIGIT)])
     supervisor_browser = Client()
     supervisor_browser.force_login(supervisor)
