@@ -6,12 +6,15 @@ workers or punches a project has. A figure whose table is still empty is simply 
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.core.cache import cache
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import json_script
 
 from attendance.models import DailySummary
 from contracts.models import annotate_contract_status
@@ -24,6 +27,7 @@ from workforce.models import ProjectSiteCount, RosterEntry
 ID_EXPIRY_WARNING_DAYS = 30
 CHART_DAYS = 30
 RECENT_MOVES = 10
+MARKERS_CACHE_SECONDS = 3600  # the key changes with the projects; this only bounds memory
 _URL_PK = 987654321  # stands for a project id in a reversed URL (no other part of the path has it)
 
 
@@ -127,6 +131,33 @@ def with_site_counts(projects, today=None):
     )
 
 
+def map_markers(projects) -> tuple[int, str]:
+    """The map's markers (one per located project, with its 项目总览 URL) as the page's
+    `<script type="application/json" id="map-markers">`, and how many there are.
+
+    Built once per set of visible projects and kept until one of them changes: every save of a
+    project moves its `updated_at` (auto_now; nothing updates projects in bulk), and an added or
+    removed project changes the count, so the key below changes with anything a marker shows.
+    At ten times the city, building and encoding 2,000 markers per request was most of the
+    dashboard's growth (bench/README.md "Province scale"); the key costs one aggregate.
+    """
+    located = projects.filter(lat__isnull=False, lng__isnull=False).order_by()
+    state = located.aggregate(n=Count("id"), changed=Max("updated_at"))
+    scope = hashlib.sha256(str(located.query).encode()).hexdigest()[:32]
+    key = f"dashboard-markers:{scope}:{state['n']}:{state['changed'] and state['changed'].isoformat()}"
+    cached = cache.get(key)
+    if cached is None:
+        # One reverse(), not one per project.
+        url = reverse("projects:overview", args=[_URL_PK]).replace(str(_URL_PK), "{}")
+        markers = [
+            {"name": name, "code": code, "lat": float(lat), "lng": float(lng), "url": url.format(pk)}
+            for pk, name, code, lat, lng in located.values_list("pk", "name", "code", "lat", "lng")
+        ]
+        cached = (len(markers), json_script(markers, "map-markers"))
+        cache.set(key, cached, MARKERS_CACHE_SECONDS)
+    return cached
+
+
 def dashboard_figures(user, today=None) -> dict:
     today = today or timezone.localdate()
     projects = Project.objects.visible_to(user)
@@ -142,21 +173,7 @@ def dashboard_figures(user, today=None) -> dict:
         ProjectSiteCount.objects.filter(project__in=projects).aggregate(n=Sum("on_site_count"))["n"] or 0
     )
     present = DailySummary.objects.filter(project__in=projects, work_date=today, is_present=True).count()
-    # One marker per located project: URLs from one reverse(), not one per project (2,000 reverse()
-    # calls were most of the page's time at ten times the city, bench/README.md "Province scale").
-    overview_url = reverse("projects:overview", args=[_URL_PK]).replace(str(_URL_PK), "{}")
-    markers = [
-        {
-            "name": p["name"],
-            "code": p["code"],
-            "lat": float(p["lat"]),
-            "lng": float(p["lng"]),
-            "url": overview_url.format(p["pk"]),
-        }
-        for p in projects.filter(lat__isnull=False, lng__isnull=False).values(
-            "pk", "name", "code", "lat", "lng"
-        )
-    ]
+    marker_count, markers_script = map_markers(projects)
     return {
         "today": today,
         "pending_declarations": Declaration.objects.visible_to(user)
@@ -169,5 +186,6 @@ def dashboard_figures(user, today=None) -> dict:
         "on_site": on_site,
         "present_today": present,
         "attendance_rate": _rate(present, on_site),
-        "markers": markers,
+        "marker_count": marker_count,
+        "markers_script": markers_script,
     }

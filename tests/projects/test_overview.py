@@ -110,7 +110,32 @@ def test_dashboard_figures_and_markers(supervisor, project, other_project):
     assert figures["project_count"] == 2 and figures["on_site"] == 4
     assert figures["present_today"] == 2 and figures["attendance_rate"] == 50.0
     assert dict(figures["by_district"])["蓬江区"] == 2
-    assert [m["name"] for m in figures["markers"]] == [project.name]
+    assert figures["marker_count"] == 1 and _markers(figures) == [
+        {
+            "name": project.name,
+            "code": project.code,
+            "lat": 22.6,
+            "lng": 113.08,
+            "url": f"/projects/{project.pk}/",
+        }
+    ]
+    # Kept until a project changes: a save (or a new located project) shows at once.
+    project.name = "改名后的项目"
+    project.save()
+    assert [m["name"] for m in _markers(dashboard_figures(supervisor, today=today))] == ["改名后的项目"]
+    other_project.lat, other_project.lng = 22.5, 113.1
+    other_project.save()
+    assert dashboard_figures(supervisor, today=today)["marker_count"] == 2
+    # A district supervisor's markers are his own, never another scope's kept copy.
+    district_only = factories.SupervisorFactory(districts=["440781"])
+    assert dashboard_figures(district_only, today=today)["marker_count"] == 0
+
+
+def _markers(figures) -> list[dict]:
+    import json
+    import re
+
+    return json.loads(re.search(r">(.*)</script>", figures["markers_script"], re.S).group(1))
 
 
 def test_a_district_supervisor_counts_only_its_districts(client, project):
