@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from .filters import person_search
-from .models import ImportBatch, Person, RosterEntry
+from .models import ImportBatch, Person, ProjectSiteCount, RosterEntry
 
 
 @admin.register(Person)
@@ -61,6 +61,26 @@ class ImportBatchAdmin(admin.ModelAdmin):
     search_fields = ["file_name", "project__name", "project__code"]
     list_select_related = ["project"]
     exclude = ["report"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProjectSiteCount)
+class ProjectSiteCountAdmin(admin.ModelAdmin):
+    """Read-only: the counts are kept by database triggers on the roster; `manage.py
+    recount_on_site` rebuilds them from the rows after a manual repair."""
+
+    list_display = ["project", "on_site_count"]
+    list_select_related = ["project"]
+    search_fields = ["project__name", "project__code"]
+    ordering = ["-on_site_count"]
 
     def has_add_permission(self, request):
         return False
