@@ -9,11 +9,11 @@ takes a punch of any month without a partition of its own (a device's backlog fr
 far ahead): a punch is stored, never refused; `create_partitions` later moves such rows into their
 month's new partition, and `partition_status` warns while any are there. SQLite keeps the plain table.
 
-- `rebuild_table`: the migration that partitions the table, and its reverse.
+- `rebuild_table` (attendance.partition_table): the migration that partitions the table, and its reverse.
 - `create_partitions`: the scheduled step (`manage.py punch_partitions create`, daily) that keeps
   partitions ready ahead of the calendar.
 - `partition_status`: what monitoring reads (`punch_partitions status`).
-- `detach_month`, `archive_partition`: the retention step (`punch_partitions detach`). Nothing here
+- `detach_month`, `archive_partition` (attendance.partition_retention): the retention step (`punch_partitions detach`). Nothing here
   ever deletes a punch: a detached month stays in its stand-alone table until an operator, having
   verified the archive, drops it by hand.
 """
@@ -21,19 +21,12 @@ month's new partition, and `partition_status` warns while any are there. SQLite 
 from __future__ import annotations
 
 import datetime
-import os
 import re
-import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
-from django.conf import settings
 from django.db import OperationalError, connections, router, transaction
 from django.utils import timezone
-
-from jmzhgd.core import audit
-from jmzhgd.core.actor import Actor
 
 from .models import Punch
 
@@ -97,137 +90,7 @@ def default_partition_name(table: str) -> str:
     return f"{table}_default"
 
 
-# --- The table itself: migration 0012 ---------------------------------------------------------
-#
-# Migration 0012 (partitioning, and its reverse) calls `rebuild_table` with everything that differs
-# between the two shapes spelled out: the table, the primary key and the partition key. Everything
-# else (columns, defaults, NOT NULLs, identity, CHECK, unique and foreign-key constraints, indexes,
-# grants) is read from the catalog, not from the model: the migration then rebuilds exactly what
-# the migrations before it created, whatever the model says later. Keep this part's behaviour as it
-# is; a later change of the table's shape is a new migration of its own.
-
-
-def rebuild_table(
-    connection,
-    table: str,
-    *,
-    primary_key: Sequence[str],
-    partition_key: str | None,
-    order_by: str,
-    ahead: int = AHEAD_MONTHS,
-    today: datetime.date | None = None,
-) -> None:
-    """Rebuild `table` with the same columns, constraints and indexes as a partitioned table
-    (`partition_key` given: monthly RANGE partitions for every month from the earliest that has
-    rows through `ahead` months after the current one, any later month with rows, and a DEFAULT
-    partition) or as a plain one (`partition_key` None), with `primary_key`, and copy every row
-    (ordered by `order_by`). Runs under an exclusive lock: meant for a migration. The identity
-    sequence continues where it stood; the old table (and, when it was partitioned, its
-    partitions) is dropped; a partition detached earlier is a table of its own and stays as it is."""
-    q = connection.ops.quote_name
-    old = f"{table}_rebuilding"
-    with connection.cursor() as cursor:
-        cursor.execute(f"LOCK TABLE {q(table)} IN ACCESS EXCLUSIVE MODE")
-        layout = _read_layout(cursor, q(table))
-        cursor.execute(f"ALTER TABLE {q(table)} RENAME TO {q(old)}")
-        for column, sequence, identity in layout.sequences:
-            if identity:  # the new table's identity sequence takes the name
-                cursor.execute(f"ALTER SEQUENCE {sequence} RENAME TO {q(f'{old}_{column}_seq')}")
-        partitioned = f" PARTITION BY RANGE ({q(partition_key)})" if partition_key else ""
-        cursor.execute(
-            f"CREATE TABLE {q(table)} (LIKE {q(old)} INCLUDING DEFAULTS INCLUDING IDENTITY "
-            f"INCLUDING GENERATED INCLUDING CONSTRAINTS){partitioned}"
-        )
-        if partition_key:
-            cursor.execute(f"SELECT DISTINCT date_trunc('month', {q(partition_key)})::date FROM {q(old)}")
-            stored = [row[0] for row in cursor.fetchall()]
-            for month in _months_to_cover(stored, today or timezone.localdate(), ahead):
-                _create_partition(cursor, q, table, month)
-            cursor.execute(f"CREATE TABLE {q(default_partition_name(table))} PARTITION OF {q(table)} DEFAULT")
-        names = ", ".join(q(name) for name in layout.columns)
-        cursor.execute(
-            f"INSERT INTO {q(table)} ({names}) OVERRIDING SYSTEM VALUE "
-            f"SELECT {names} FROM {q(old)} ORDER BY {q(order_by)}"
-        )
-        for column, sequence, identity in layout.sequences:
-            if identity:
-                cursor.execute(f"SELECT last_value, is_called FROM {q(f'{old}_{column}_seq')}")
-                value, called = cursor.fetchone()
-                cursor.execute(
-                    "SELECT setval(pg_get_serial_sequence(%s, %s), %s, %s)", [q(table), column, value, called]
-                )
-            else:  # a serial column: its default names the sequence, which must outlive the old table
-                cursor.execute(f"ALTER SEQUENCE {sequence} OWNED BY {q(table)}.{q(column)}")
-        cursor.execute(f"DROP TABLE {q(old)}")
-        columns = ", ".join(q(name) for name in primary_key)
-        cursor.execute(
-            f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(layout.primary_key)} PRIMARY KEY ({columns})"
-        )
-        for name, definition in layout.constraints:
-            cursor.execute(f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(name)} {definition}")
-        for name, unique, definition in layout.indexes:
-            # pg_get_indexdef: "CREATE [UNIQUE] INDEX name ON [ONLY] table USING method (…) [WHERE …]"
-            method = definition[definition.index(" USING ") + 1 :]
-            cursor.execute(f"CREATE {'UNIQUE ' if unique else ''}INDEX {q(name)} ON {q(table)} {method}")
-        for privilege, grantee, grantable in layout.grants:
-            option = " WITH GRANT OPTION" if grantable else ""
-            cursor.execute(f"GRANT {privilege} ON {q(table)} TO {grantee}{option}")
-        cursor.execute(f"ANALYZE {q(table)}")
-
-
-@dataclass
-class _Layout:
-    columns: list[str]  # stored columns (not generated), in order
-    sequences: list[tuple[str, str, bool]]  # (column, qualified sequence, is identity)
-    primary_key: str  # the constraint's name
-    constraints: list[tuple[str, str]]  # unique, exclusion and foreign-key constraints: (name, definition)
-    indexes: list[tuple[str, bool, str]]  # indexes of no constraint: (name, unique, pg_get_indexdef)
-    grants: list[tuple[str, str, bool]]  # (privilege, grantee, grantable), the owner's own left out
-
-
-def _read_layout(cursor, relation: str) -> _Layout:
-    """What `rebuild_table` carries over, read from the catalog (`relation` quoted)."""
-    cursor.execute(
-        "SELECT attname, attidentity <> '', pg_get_serial_sequence(%s, attname) FROM pg_attribute "
-        "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = '' "
-        "ORDER BY attnum",
-        [relation, relation],
-    )
-    rows = cursor.fetchall()
-    cursor.execute(
-        "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype IN ('p', 'u', 'x', 'f') ORDER BY contype, conname",
-        [relation],
-    )
-    constraints = cursor.fetchall()
-    cursor.execute(
-        "SELECT c.relname, i.indisunique, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-        "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass "
-        "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid "
-        "AND k.conrelid = i.indrelid) ORDER BY c.relname",
-        [relation],
-    )
-    indexes = cursor.fetchall()
-    cursor.execute(
-        "SELECT a.privilege_type, CASE WHEN a.grantee = 0 THEN 'PUBLIC' "
-        "ELSE quote_ident(pg_get_userbyid(a.grantee)) END, a.is_grantable "
-        "FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = %s::regclass AND a.grantee <> c.relowner",
-        [relation],
-    )
-    grants = cursor.fetchall()
-    return _Layout(
-        columns=[name for name, _identity, _sequence in rows],
-        sequences=[(name, sequence, identity) for name, identity, sequence in rows if sequence],
-        primary_key=next(name for name, kind, _definition in constraints if kind == "p"),
-        constraints=[(name, definition) for name, kind, definition in constraints if kind != "p"],
-        indexes=indexes,
-        grants=grants,
-    )
-
-
-def _months_to_cover(
-    stored: Iterable[datetime.date], today: datetime.date, ahead: int
-) -> list[datetime.date]:
+def months_to_cover(stored: Iterable[datetime.date], today: datetime.date, ahead: int) -> list[datetime.date]:
     """Every month from the earliest of `stored` (first days of months that have rows) through
     `ahead` months after `today`'s, and any later month of `stored` (a clock far ahead)."""
     stored = set(stored)
@@ -236,7 +99,7 @@ def _months_to_cover(
     return sorted(covered | stored)
 
 
-def _create_partition(cursor, q, table: str, month: datetime.date) -> str:
+def create_month_partition(cursor, q, table: str, month: datetime.date) -> str:
     name = partition_name(table, month)
     cursor.execute(
         f"CREATE TABLE {q(name)} PARTITION OF {q(table)} "
@@ -282,7 +145,7 @@ class Partition:
         return f"{self.lower or '最早'} 至 {self.upper or '以后'}"
 
 
-def _attached(cursor, q, table: str) -> list[Partition]:
+def attached_partitions(cursor, q, table: str) -> list[Partition]:
     """The partitions attached to `table`, with their bounds (read from the catalog, not the names)."""
     cursor.execute(
         "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i "
@@ -318,7 +181,7 @@ def list_partitions() -> list[Partition]:
     q = connection.ops.quote_name
     partitions = []
     with connection.cursor() as cursor:
-        for partition in _attached(cursor, q, table):
+        for partition in attached_partitions(cursor, q, table):
             cursor.execute(
                 "SELECT reltuples::bigint, pg_size_pretty(pg_total_relation_size(oid)) FROM pg_class "
                 "WHERE oid = %s::regclass",
@@ -396,14 +259,14 @@ def create_partitions(
             return Created(skipped=taken)  # nothing to do, not even a lock to take
     done = Created()
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        _lock(cursor, f"LOCK TABLE {q(table)} IN ACCESS EXCLUSIVE MODE")
+        lock_or_give_up(cursor, f"LOCK TABLE {q(table)} IN ACCESS EXCLUSIVE MODE")
         missing, done.skipped, waiting = _missing(cursor, q, table, first, horizon)  # again, under the lock
         default = default_partition_name(table)
         to_move = [month for month in missing if month in waiting]
         if to_move:
             cursor.execute(f"ALTER TABLE {q(table)} DETACH PARTITION {q(default)}")
         for month in missing:
-            name = _create_partition(cursor, q, table, month)
+            name = create_month_partition(cursor, q, table, month)
             done.months.append(month)
             if month in to_move:
                 done.moved[month] = _move_rows(cursor, q, default, name, month)
@@ -416,7 +279,7 @@ def _missing(cursor, q, table, first, horizon) -> tuple[list, list, set]:
     """The months without a partition from the earliest stored one (or `first`, if earlier)
     through `horizon`: those to create, and those whose name a stand-alone table holds (see
     Created.skipped); and the months of the rows waiting in the DEFAULT partition."""
-    attached = _attached(cursor, q, table)
+    attached = attached_partitions(cursor, q, table)
     # Without a DEFAULT partition (dropped by hand; `status` warns) nothing waits anywhere.
     waiting = set(_default_months(cursor, q, table)) if any(p.is_default for p in attached) else set()
     earliest = min({p.lower for p in attached if p.lower} | waiting | {first})
@@ -430,7 +293,7 @@ def _missing(cursor, q, table, first, horizon) -> tuple[list, list, set]:
     return [month for month in wanted if month not in taken], taken, waiting
 
 
-def _lock(cursor, sql: str) -> None:
+def lock_or_give_up(cursor, sql: str) -> None:
     """Run DDL (or LOCK) on the punch table inside the caller's transaction, waiting at most
     LOCK_TIMEOUT for the table."""
     cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
@@ -455,111 +318,3 @@ def _move_rows(cursor, q, source: str, target: str, month: datetime.date) -> int
         [month, add_months(month, 1)],
     )
     return cursor.rowcount
-
-
-# --- Retention: detach, archive; the operator drops ---------------------------------------------
-
-
-def retention_months() -> int:
-    return settings.PUNCH_RETENTION_MONTHS
-
-
-def may_detach(month: datetime.date, today: datetime.date | None = None) -> bool:
-    """Whether every day of `month` is older than the retention period."""
-    return add_months(month_of(month), 1 + retention_months()) <= (today or timezone.localdate())
-
-
-@dataclass(frozen=True)
-class Detached:
-    table: str
-    rows: int
-    already: bool = False  # detached by an earlier run
-
-
-def detach_month(actor: Actor, month: datetime.date, today: datetime.date | None = None) -> Detached:
-    """Detach `month`'s partition from the punch table: its punches leave every page, export and
-    count, and stay, all of them, in the now stand-alone table of the same name. Audited. Refused
-    for a month younger than PUNCH_RETENTION_MONTHS. Detaching a month detached before answers
-    `already` (so that a failed archive can be run again)."""
-    connection, table = database(), punch_table()
-    q = connection.ops.quote_name
-    month = month_of(month)
-    if not may_detach(month, today):
-        raise PartitionError(
-            f"{month:%Y-%m} 的考勤记录未满保留期限（{retention_months()} 个月，PUNCH_RETENTION_MONTHS），"
-            "不能分离归档。"
-        )
-    name = partition_name(table, month)
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        if name not in {partition.name for partition in _attached(cursor, q, table)}:
-            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [q(name)])
-            if not cursor.fetchone()[0]:
-                raise PartitionError(f"没有 {month:%Y-%m} 的月份分区（{name}）。")
-            cursor.execute(f"SELECT count(*) FROM {q(name)}")
-            return Detached(name, cursor.fetchone()[0], already=True)
-        _lock(cursor, f"ALTER TABLE {q(table)} DETACH PARTITION {q(name)}")
-        cursor.execute(f"SELECT count(*) FROM {q(name)}")
-        rows = cursor.fetchone()[0]
-        audit.record(
-            actor,
-            "punch.partition_detach",
-            summary=f"分离考勤月份分区 {name}（{month:%Y-%m}，{rows} 条记录）：记录保留在独立表中，待归档校验后手工删除",
-        )
-    return Detached(name, rows)
-
-
-def archive_partition(actor: Actor, name: str, directory: Path) -> Path:
-    """Dump the stand-alone table `name` with pg_dump (custom format) into `directory` and verify
-    the file with pg_restore --list; audited. Never drops the table, never overwrites a file."""
-    connection = database()
-    target = Path(directory) / f"{name}.dump"
-    if target.exists():
-        raise PartitionError(f"归档文件 {target} 已存在，不会覆盖。")
-    Path(directory).mkdir(mode=0o700, parents=True, exist_ok=True)
-    env = {**os.environ, **pg_environment(connection)}
-    dump = subprocess.run(
-        [
-            "pg_dump",
-            "--format=custom",
-            "--no-owner",
-            "--no-privileges",
-            f"--table={name}",
-            f"--file={target}",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=24 * 3600,
-    )
-    if dump.returncode != 0:
-        raise PartitionError(f"pg_dump 失败：{dump.stderr.strip()}")
-    target.chmod(0o600)  # names, masks and anomalies' encrypted ID numbers: readable by the operator only
-    listed = subprocess.run(
-        ["pg_restore", "--list", str(target)], env=env, capture_output=True, text=True, timeout=600
-    )
-    if listed.returncode != 0 or not re.search(rf"TABLE DATA \S+ {re.escape(name)} ", listed.stdout):
-        raise PartitionError(
-            f"归档文件校验失败（pg_restore --list 未列出 {name} 的数据）：{listed.stderr.strip()}"
-        )
-    audit.record(
-        actor,
-        "punch.partition_archive",
-        summary=f"归档考勤月份表 {name} 到 {target}（{target.stat().st_size} 字节，已用 pg_restore --list 校验）",
-    )
-    return target
-
-
-def pg_environment(connection) -> dict[str, str]:
-    """libpq's environment for the connection's settings (pg_dump, pg_restore)."""
-    config = connection.settings_dict
-    names = {
-        "NAME": "PGDATABASE",
-        "USER": "PGUSER",
-        "PASSWORD": "PGPASSWORD",
-        "HOST": "PGHOST",
-        "PORT": "PGPORT",
-    }
-    env = {variable: str(config[key]) for key, variable in names.items() if config.get(key)}
-    if sslmode := config.get("OPTIONS", {}).get("sslmode"):
-        env["PGSSLMODE"] = sslmode
-    return env

@@ -16,7 +16,7 @@ TABLE = "attendance_punch"
 def partition(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from attendance.partitions import rebuild_table
+    from attendance.partition_table import rebuild_table
 
     rebuild_table(
         schema_editor.connection,
@@ -31,7 +31,7 @@ def partition(apps, schema_editor):
 def unpartition(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from attendance.partitions import rebuild_table
+    from attendance.partition_table import rebuild_table
 
     rebuild_table(schema_editor.connection, TABLE, primary_key=("id",), partition_key=None, order_by="work_date")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from attendance import partitions
+from attendance import partition_retention, partitions
 from jmzhgd.core.actor import Actor
 
 SQLITE = "当前数据库为 SQLite，考勤记录为普通表，无需分区。"
@@ -90,7 +90,7 @@ class Command(BaseCommand):
 
     def detach(self, *, month: datetime.date, archive_dir: Path | None, **options):
         actor = Actor.system("考勤分区归档")
-        detached = partitions.detach_month(actor, month)
+        detached = partition_retention.detach_month(actor, month)
         name = detached.table
         if detached.already:
             self.stdout.write(
@@ -102,7 +102,7 @@ class Command(BaseCommand):
                 f"全部保留在独立表 {name} 中（未删除任何记录，已记入审计日志）。"
             )
         if archive_dir is not None:
-            archive = partitions.archive_partition(actor, name, archive_dir)
+            archive = partition_retention.archive_partition(actor, name, archive_dir)
             self.stdout.write(f"已用 pg_dump 归档到 {archive}，并用 pg_restore --list 校验通过。")
             self.stdout.write("下一步（由运维人员手工执行）：")
             self.stdout.write(f"  1. 将 {archive} 复制到异地保存；")
