@@ -39,7 +39,18 @@ SHEET_HEADER = [
     "发放结果",
     "本人签字",
 ]
-SHEET_WIDTHS = [6, 10, 22, 14, 9, 9, 12, 12, 12, 20, 24, 10, 14]
+# Column widths in Excel's units (one digit of the default font; a Chinese character takes two). The
+# print page uses the same list as shares of the A4 landscape width, so paper and .xlsx look alike:
+# 姓名 holds six characters, 身份证号码 and 工资卡号 their masked digits, 本人签字 room for a hand.
+SHEET_WIDTHS = [5, 12, 20, 13, 8, 8, 11, 11, 11, 18, 21, 9, 14]
+SHEET_NUMBER_COLUMNS = {5, 6, 7, 8, 9}  # 1-based, as a template's forloop.counter: 出勤天数 … 实发金额
+SHEET_WRAP_COLUMNS = {10}  # 工资卡开户行, the one free text that may take two lines on paper
+
+
+def sheet_width_percents() -> list[str]:
+    """SHEET_WIDTHS as shares of the printed page's width, so paper and .xlsx keep one layout."""
+    total = sum(SHEET_WIDTHS)
+    return [f"{100 * width / total:.2f}" for width in SHEET_WIDTHS]
 
 
 def sheet_meta(payroll: Payroll) -> list[tuple[str, str]]:

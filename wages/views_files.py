@@ -38,7 +38,9 @@ def export_xlsx(request, project_id, payroll_id):
 
 @login_required
 def print_sheet(request, project_id, payroll_id):
-    """The print page of the sheet (A4 landscape): the same rows and totals as the .xlsx."""
+    """The print page of the sheet (A4 landscape): the same rows, totals and column widths as the .xlsx.
+    Every cell stays on one line (a name never wraps a character per line) but the 开户行 one, and a
+    team of 30 fits one page (tests/e2e/test_wage_sheet_print.py prints it to PDF)."""
     project, payroll = payroll_in(request, project_id, payroll_id)
     return render(
         request,
@@ -48,6 +50,9 @@ def print_sheet(request, project_id, payroll_id):
             "payroll": payroll,
             "meta": exports.sheet_meta(payroll),
             "header": exports.SHEET_HEADER,
+            "widths": exports.sheet_width_percents(),
+            "number_columns": exports.SHEET_NUMBER_COLUMNS,
+            "wrap_columns": exports.SHEET_WRAP_COLUMNS,
             "rows": list(exports.sheet_rows(payroll)),
             "totals": exports.sheet_totals(payroll),
         },
