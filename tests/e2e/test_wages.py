@@ -21,6 +21,43 @@ from wages.models import Payroll, PayrollStatus
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+def confirmed(page, action) -> str:
+    """Run `action`, accept the confirmation it raises and return the question asked."""
+    asked = []
+
+    def accept(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", accept)
+    action()
+    page.wait_for_load_state()
+    assert asked, "no confirmation was asked"
+    return asked[0]
+
+
+def test_returning_a_submitted_sheet_asks_first(page, project_user):
+    project = project_user.project
+    team = factories.TeamFactory(unit__project=project, name="退回班")
+    payroll = Payroll.objects.create(
+        project=project,
+        unit=team.unit,
+        team=team,
+        pay_month=datetime.date(2026, 4, 1),
+        status=PayrollStatus.SUBMITTED,
+    )
+    login(page, project_user.username, TEST_PASSWORD)
+    page.goto(f"/projects/{project.pk}/wages/{payroll.pk}/")
+    page.get_by_label("退回原因").fill("出勤天数有误")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_test_id("return-payroll").click()
+    expect(page.get_by_test_id("payroll-status")).to_have_text("已提交")
+    assert "确定退回" in confirmed(page, lambda: page.get_by_test_id("return-payroll").click())
+    expect(page.get_by_test_id("return-reason")).to_contain_text("出勤天数有误")
+    payroll.refresh_from_db()
+    assert payroll.status == PayrollStatus.DRAFT
+
+
 def test_generate_submit_approve_export_and_pay_a_sheet(page, project_user, tmp_path):
     project = project_user.project
     last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
@@ -50,9 +87,14 @@ def test_generate_submit_approve_export_and_pay_a_sheet(page, project_user, tmp_
     expect(row.get_by_label("黄师傅 应发")).to_have_value("1400.00")
     expect(page.get_by_test_id("payroll-status")).to_have_text("草稿")
 
+    # Each step that moves the sheet on asks first; a dismissed question changes nothing.
+    page.once("dialog", lambda dialog: dialog.dismiss())
     page.get_by_test_id("submit-payroll").click()
+    expect(page.get_by_test_id("payroll-status")).to_have_text("草稿")
+    assert Payroll.objects.get(team=team).status == PayrollStatus.DRAFT
+    assert "确定提交" in confirmed(page, lambda: page.get_by_test_id("submit-payroll").click())
     expect(page.get_by_test_id("payroll-status")).to_have_text("已提交")
-    page.get_by_test_id("approve-payroll").click()
+    assert "确定审核通过" in confirmed(page, lambda: page.get_by_test_id("approve-payroll").click())
     expect(page.get_by_test_id("payroll-status")).to_have_text("已审核")
 
     with page.expect_download() as download:
@@ -62,7 +104,12 @@ def test_generate_submit_approve_export_and_pay_a_sheet(page, project_user, tmp_
 
     page.fill("#id_balance_date", timezone.localdate().isoformat())
     page.set_input_files("#id_voucher", str(voucher))
+    page.once("dialog", lambda dialog: dialog.dismiss())
     page.get_by_test_id("pay-payroll").click()
+    expect(page.get_by_test_id("payroll-status")).to_have_text("已审核")
+    assert Payroll.objects.get(team=team).status == PayrollStatus.APPROVED
+    page.set_input_files("#id_voucher", str(voucher))
+    assert "不能再修改或退回" in confirmed(page, lambda: page.get_by_test_id("pay-payroll").click())
     expect(page.get_by_test_id("payroll-status")).to_have_text("已发放")
     sheet = Payroll.objects.get(team=team)
     assert sheet.status == PayrollStatus.PAID and sheet.voucher and sheet.balance_date == timezone.localdate()
