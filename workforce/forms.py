@@ -134,10 +134,22 @@ class PersonForm(PlatformFormMixin, forms.Form):
 
 
 class CollectionForm(PersonForm):
-    """采集: what a phone can capture on site: the ID card's fields, its two sides and a face photo."""
+    """采集: what a phone can capture on site: the ID card's fields, its two sides and a face photo.
+
+    The fields the province's ProjectWorker record cannot go without (民族, 住址, 手机号 besides the
+    name and the ID; 工种 and 工人类型 come with the entry) are required here, so the clerk learns it
+    while the worker stands in front of him, not later on 数据对接 (domain-reference §2.2)."""
 
     field_names = ["name", "nation", "address", "issuing_authority", "id_valid_from", "id_valid_to", "phone"]
     capture = True
+    required_by_province = ("nation", "address", "phone")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.required_by_province:
+            field = self.fields[name]
+            field.required = True
+            field.error_messages["required"] = f"请填写{field.label}（上报省平台必填）。"
 
 
 class EntryDetailsForm(PlatformFormMixin, forms.Form):

@@ -15,6 +15,7 @@ from PIL import Image
 from jmzhgd.core.codes import IdCardType
 from jmzhgd.core.models import WorkType
 from tests.factories import TeamFactory, UnitFactory, id_number
+from workforce.forms import CollectionForm
 from workforce.models import Person, RosterEntry
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,37 @@ def base_data(**extra):
         "id_type": IdCardType.RESIDENT_ID,
         "id_number": id_number(birth=date(1991, 2, 3)),
         "name": "梁志强",
+        "nation": "01",  # 汉族
+        "address": "广东省江门市蓬江区白沙街道",
+        "phone": "13812345678",
         **extra,
+    }
+
+
+def test_collection_asks_for_what_the_province_requires_of_a_worker(project_client, project):
+    data = base_data(nation="", address="", phone="")
+    html = project_client.post(collect_url(project), data).content.decode()
+    for label in ("民族", "住址", "手机号"):
+        assert f"请填写{label}（上报省平台必填）。" in html
+    assert not Person.objects.exists()
+
+
+def test_every_person_field_the_province_requires_is_required_on_the_collection_page():
+    """The province's ProjectWorker fields that come from the person (exchange's mapping) are the
+    ones 采集 refuses to leave blank; 工种 and 工人类型 come with the entry, whose rules require them."""
+    from exchange.mapping.workers import WorkerMapper
+
+    person_fields = {"workerName": "name", "nation": "nation", "address": "address", "cellPhone": "phone"}
+    form = CollectionForm()
+    for key in WorkerMapper.required:
+        if key in person_fields:
+            assert form.fields[person_fields[key]].required, key
+    assert form.fields["id_type"].required and form.fields["id_number"].required
+    assert set(WorkerMapper.required) - set(person_fields) == {
+        "idCardType",
+        "idCardNumber",
+        "workType",
+        "workRole",
     }
 
 
