@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from jmzhgd.accounts import demo as accounts_demo
 from jmzhgd.accounts.models import User
 from jmzhgd.api import demo as api_demo
+from jmzhgd.api.models import ApiCredential
 from jmzhgd.core.demo import DemoContext
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,6 +61,15 @@ def test_the_simulate_devices_hint_names_the_port_the_platform_serves_on(project
     )
     hint = next(line for line in lines if "simulate_devices" in line)
     assert "--url http://127.0.0.1:8123 " in hint and "8000" not in hint
+
+
+@pytest.mark.django_db
+def test_the_printed_demo_secret_ends_its_line_so_a_copy_takes_nothing_after_it(project):
+    lines: list[str] = []
+    api_demo.seed(DemoContext(write=lines.append, shared={"projects": [project]}))
+    credential = ApiCredential.objects.get(name=api_demo.DEMO_NAME)
+    assert f"  App Secret {credential.secret}" in lines
+    assert f"  App Key    {credential.app_key}" in lines
 
 
 @pytest.mark.django_db

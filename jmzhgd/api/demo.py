@@ -21,7 +21,11 @@ def seed(demo) -> None:
         credential.projects.add(*projects)
         secret = credential.secret
     first = projects[0]
-    demo.write(f"演示接口凭证：App Key {credential.app_key}  App Secret {secret}（授权全部演示项目）")
+    # Each value ends its line: a double-click or a copy to the line's end takes the secret alone,
+    # never the words after it.
+    demo.write("演示接口凭证（授权全部演示项目）：")
+    demo.write(f"  App Key    {credential.app_key}")
+    demo.write(f"  App Secret {secret}")
     demo.write(
         f"  模拟考勤设备：.venv/bin/python manage.py simulate_devices --url {demo.base_url} "
         f"--project {first.pk} --app-key {credential.app_key} --app-secret {secret} --days 1"
