@@ -265,10 +265,22 @@ PermitFormSet = inlineformset_factory(
 )
 
 
+class PlaceCodeField(forms.CharField):
+    """The 场所码 ID is opaque: its ends are trimmed (a pasted code keeps no stray space) but nothing
+    inside is rewritten. A subclass, so the platform's compaction of code fields (which removes inner
+    spaces and turns full-width into half-width, jmzhgd.core.forms) leaves it alone and the form can
+    refuse a code with a space inside or a non-ASCII character instead of silently changing it."""
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)  # the browser would cut a code pasted with a leading space
+        return attrs
+
+
 class PlaceCodeForm(PlatformFormMixin, forms.Form):
     """【场所码登记】: the 粤省事 场所码 ID (opaque) and optionally its QR image."""
 
-    place_code = forms.CharField(
+    place_code = PlaceCodeField(
         label="场所码ID", max_length=64, help_text="在微信小程序【粤省事】生成场所码后获得的场所码 ID。"
     )
     image = forms.FileField(
@@ -279,11 +291,15 @@ class PlaceCodeForm(PlatformFormMixin, forms.Form):
     remove_image = forms.BooleanField(label="删除已上传的二维码图片", required=False)
 
     def clean_place_code(self):
-        code = (self.cleaned_data.get("place_code") or "").strip()
+        code = self.cleaned_data.get("place_code") or ""
         if not code:
             raise ValidationError("请填写场所码ID。")
-        if any(ch.isspace() for ch in code) or not code.isprintable():
-            raise ValidationError("场所码ID不能包含空格或控制字符。")
+        if any(ch.isspace() for ch in code):
+            raise ValidationError("场所码ID中间不能有空格，请按【粤省事】显示的 ID 原样填写。")
+        if not code.isascii() or not code.isprintable():
+            raise ValidationError(
+                "场所码ID只能包含英文字母、数字和半角符号，不能有中文、全角字符或控制字符。"
+            )
         return code
 
     def clean_image(self):

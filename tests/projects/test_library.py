@@ -175,6 +175,25 @@ def test_place_code_longer_than_64_characters_or_a_bad_image_is_refused(project_
     assert project.place_code == ""
 
 
+def test_place_code_is_trimmed_at_its_ends_and_kept_as_typed_inside(project_client, project):
+    project_client.post(url("place_code", project), {"place_code": "  GD-JM-0001\t"})
+    project.refresh_from_db()
+    assert project.place_code == "GD-JM-0001"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("GD JM 0001", "中间不能有空格"), ("GD-江门-0001", "不能有中文"), ("ＧＤ-0001", "不能有中文、全角字符")],
+)
+def test_place_code_with_a_space_inside_or_non_ascii_is_refused_with_a_message(
+    project_client, project, typed, message
+):
+    html = project_client.post(url("place_code", project), {"place_code": typed}).content.decode()
+    assert message in html
+    project.refresh_from_db()
+    assert project.place_code == ""
+
+
 # --- 【项目定位】 ------------------------------------------------------------------------------
 
 
