@@ -11,9 +11,10 @@ from django.utils import timezone
 from alerts.services import REPORT_KINDS, WAGES_KIND
 from jmzhgd.core.captcha import captcha_field
 from jmzhgd.core.validators import normalise_text, validate_id_number, validate_name
-from wages.months import month_back, parse_month
+from wages.arrears import pay_days_of
+from wages.months import DEFAULT_PAY_DAY, month_back, parse_month, pay_deadline
 
-REPORT_MONTHS = 6  # this month and the five before it
+REPORT_MONTHS = 7  # the six months before this one (this month's wages are never due yet)
 
 
 class LookupForm(forms.Form):
@@ -67,13 +68,21 @@ class ReportForm(forms.Form):
     def __init__(self, *args, projects=(), today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].choices = list(projects)
-        this_month = (today or timezone.localdate()).replace(day=1)
-        months = [month_back(this_month, n) for n in range(REPORT_MONTHS)]
+        self.today = today or timezone.localdate()
+        # Only months whose wages are due are offered: a month's wages are due on the project's
+        # 工资支付日期 of the next month (条例 art. 24), so the current month never is, and last month
+        # only from that day on. With several projects a month due at any of them is offered, and
+        # clean() checks it against the chosen project's pay day.
+        self.pay_days = pay_days_of([choice[0] for choice in self.fields["project"].choices])
+        earliest_pay_day = min(self.pay_days.values(), default=DEFAULT_PAY_DAY)
+        this_month = self.today.replace(day=1)
+        months = [month_back(this_month, n) for n in range(1, REPORT_MONTHS)]
+        months = [m for m in months if pay_deadline(m, earliest_pay_day) <= self.today]
         self.fields["month"].choices = [("", "请选择")] + [
             (f"{m:%Y-%m}", f"{m.year}年{m.month}月") for m in months
         ]
-        self.fields["month"].initial = f"{months[1]:%Y-%m}"  # wages are paid for the month before
-        self.fields["month"].error_messages["invalid_choice"] = "请选择近半年内的工资月份。"
+        self.fields["month"].initial = f"{months[0]:%Y-%m}"  # the latest month already due
+        self.fields["month"].error_messages["invalid_choice"] = "请选择近半年内已到发放日期的工资月份。"
         self.fields["project"].error_messages["invalid_choice"] = "只能反映本人所在项目的问题。"
         for field in self.fields.values():
             field.widget.attrs["class"] = (
@@ -87,6 +96,17 @@ class ReportForm(forms.Form):
                 self.add_error("month", "反映工资问题请选择工资月份。")
             else:
                 data["month"] = parse_month(data["month"])
+                self._check_month_is_due(data)
         else:
             data["month"] = None  # only a wage report is about a month
         return data
+
+    def _check_month_is_due(self, data) -> None:
+        pay_day = self.pay_days.get(data.get("project"), DEFAULT_PAY_DAY)
+        deadline = pay_deadline(data["month"], pay_day)
+        if deadline > self.today:
+            self.add_error(
+                "month",
+                f"{data['month'].year}年{data['month'].month}月的工资应在 {deadline:%Y-%m-%d} 前发放，"
+                "尚未到期；到期后仍未发放再来反映。",
+            )

@@ -48,6 +48,12 @@ def _months_back(today: datetime.date, count: int) -> list[datetime.date]:
     return [month_back(today, n) for n in range(1, count + 1)]
 
 
+def pay_days_of(project_ids: Iterable[int]) -> dict[int, int]:
+    """The 工资支付日期 of each project that has set one (the others pay on DEFAULT_PAY_DAY)."""
+    ids = list(project_ids)
+    return dict(WageAccount.objects.filter(project_id__in=ids).values_list("project_id", "pay_day"))
+
+
 def overdue_months(
     projects,
     *,
@@ -61,7 +67,7 @@ def overdue_months(
     today = today or timezone.localdate()
     months = sorted(set(_months_back(today, window)) | {m for m in also if m < today.replace(day=1)})
     projects = {p.pk: p for p in projects.only("id", "name", "district")}
-    pay_days = dict(WageAccount.objects.filter(project_id__in=projects).values_list("project_id", "pay_day"))
+    pay_days = pay_days_of(projects)
     found = []
     for month in months:
         due = {pid for pid in projects if pay_deadline(month, pay_days.get(pid, DEFAULT_PAY_DAY)) < today}

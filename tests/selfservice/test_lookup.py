@@ -11,6 +11,7 @@ from django.utils import timezone
 from alerts.models import Alert
 from jmzhgd.core.models import AuditLog
 from tests import factories
+from wages.months import month_back
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +114,7 @@ def test_a_wrong_captcha_is_refused_before_any_lookup(client, worker):
 
 def test_a_report_becomes_an_alert_for_the_project(client, worker):
     ask(client, worker.person.name, worker.person.id_number)
-    month = f"{timezone.localdate().replace(day=1):%Y-%m}"
+    month = f"{month_back(timezone.localdate(), 2):%Y-%m}"  # always due, whatever today is
     response = client.post(
         reverse("selfservice:report"),
         {"project": worker.project_id, "kind": "wages", "month": month, "text": "五月工资未发"},

@@ -3,6 +3,7 @@ only), nothing for a mismatch; 【我要反映】 about wages names the month an
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -10,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alerts.models import Alert
+from selfservice.forms import ReportForm
 from tests import factories
-from wages.models import Payroll, PayrollRow, PayrollStatus
-from wages.months import month_back
+from wages.models import Payroll, PayrollRow, PayrollStatus, WageAccount
+from wages.months import DEFAULT_PAY_DAY, month_back, pay_deadline
 
 from .test_lookup import ask, neutral
 
@@ -77,22 +79,60 @@ def report(client, worker, **data):
 def test_the_report_form_offers_wages_and_asks_which_month(client, worker):
     html = ask(client, worker.person.name, worker.person.id_number).content.decode()
     assert '<option value="wages">工资未按时足额发放</option>' in html
-    last_month = month_back(timezone.localdate(), 1)
-    assert f'<option value="{last_month:%Y-%m}" selected>' in html
+    today = timezone.localdate()
+    latest_due = month_back(today, 1 if pay_deadline(month_back(today, 1), DEFAULT_PAY_DAY) <= today else 2)
+    assert f'<option value="{latest_due:%Y-%m}" selected>' in html
+    assert f'<option value="{today:%Y-%m}"' not in html
     response = report(client, worker, kind="wages", month="")
     assert response.status_code == 400 and "反映工资问题请选择工资月份" in response.content.decode()
     response = report(client, worker, kind="wages", month="1999-01")
-    assert response.status_code == 400 and "请选择近半年内的工资月份" in response.content.decode()
+    assert response.status_code == 400 and "请选择近半年内已到发放日期的工资月份" in response.content.decode()
     assert not Alert.objects.exists()
+
+
+def account(project, pay_day):
+    return WageAccount.objects.create(
+        project=project, branch_name="江门支行", account_number="6222000000000001", pay_day=pay_day
+    )
+
+
+def offered_months(form) -> list[str]:
+    return [value for value, _ in form.fields["month"].choices if value]
+
+
+def test_only_months_whose_wages_are_due_are_offered(worker):
+    """Wages of a month are due on the pay day of the next month: on 7 December, with the default
+    pay day (15th), November's are not due yet and December's never are; October's are."""
+    projects = [(worker.project_id, "项目")]
+    form = ReportForm(projects=projects, today=datetime.date(2026, 12, 7))
+    assert offered_months(form) == ["2026-10", "2026-09", "2026-08", "2026-07", "2026-06"]
+    assert form.fields["month"].initial == "2026-10"
+    form = ReportForm(projects=projects, today=datetime.date(2026, 12, 15))
+    assert offered_months(form)[:2] == ["2026-11", "2026-10"] and len(offered_months(form)) == 6
+
+
+def test_a_month_not_yet_due_at_the_chosen_project_is_refused_with_its_pay_day(worker):
+    account(worker.project, pay_day=20)
+    early = account(factories.ProjectFactory(), pay_day=5).project
+    projects = [(worker.project_id, "项目"), (early.pk, "早发项目")]
+    data = {"project": worker.project_id, "kind": "wages", "month": "2026-11", "text": "工资没发"}
+    form = ReportForm(data, projects=projects, today=datetime.date(2026, 12, 7))
+    assert "2026-11" in offered_months(form)  # due at the project paying on the 5th
+    assert not form.is_valid()
+    assert form.errors["month"] == [
+        "2026年11月的工资应在 2026-12-20 前发放，尚未到期；到期后仍未发放再来反映。"
+    ]
+    form = ReportForm({**data, "project": early.pk}, projects=projects, today=datetime.date(2026, 12, 7))
+    assert form.is_valid(), form.errors
 
 
 def test_a_wage_report_leads_the_supervisor_to_his_teams_sheet_of_that_month(
     client, supervisor, worker, colleague
 ):
-    own = sheet(worker.team, 1, PayrollStatus.APPROVED, (worker, "8800.00"))
-    other_team = sheet(factories.TeamFactory(unit=worker.unit), 1, PayrollStatus.APPROVED, (colleague, "1"))
+    own = sheet(worker.team, 2, PayrollStatus.APPROVED, (worker, "8800.00"))
+    other_team = sheet(factories.TeamFactory(unit=worker.unit), 2, PayrollStatus.APPROVED, (colleague, "1"))
     ask(client, worker.person.name, worker.person.id_number)
-    month = month_back(timezone.localdate(), 1)
+    month = month_back(timezone.localdate(), 2)  # always due, whatever today is
     assert report(client, worker, kind="wages", month=f"{month:%Y-%m}").status_code == 200
     alert = Alert.objects.get(rule="worker_report")
     client.force_login(supervisor)
@@ -102,9 +142,9 @@ def test_a_wage_report_leads_the_supervisor_to_his_teams_sheet_of_that_month(
 
 
 def test_a_report_on_attendance_names_no_month_and_links_no_sheet(client, supervisor, worker):
-    sheet(worker.team, 1, PayrollStatus.APPROVED, (worker, "8800.00"))
+    sheet(worker.team, 2, PayrollStatus.APPROVED, (worker, "8800.00"))
     ask(client, worker.person.name, worker.person.id_number)
-    report(client, worker, kind="attendance", month=f"{month_back(timezone.localdate(), 1):%Y-%m}")
+    report(client, worker, kind="attendance", month=f"{month_back(timezone.localdate(), 2):%Y-%m}")
     alert = Alert.objects.get(rule="worker_report")
     assert "工资月份" not in alert.facts
     client.force_login(supervisor)
