@@ -163,6 +163,10 @@ def test_the_person_form_refuses_the_change_and_still_selects_him_for_entry(
     assert state(person) == before
 
 
+# What 采集 requires besides the name and the ID (the province's ProjectWorker fields).
+PROVINCE_REQUIRED = {"nation": "01", "address": "广东省江门市蓬江区", "phone": "13800138000"}
+
+
 def test_the_collect_page_refuses_the_change_and_writes_nothing(project, other_project, other_user):
     person = worker_on(project)
     before = state(person)
@@ -172,6 +176,7 @@ def test_the_collect_page_refuses_the_change_and_writes_nothing(project, other_p
             "id_type": "01",
             "id_number": person.id_number,
             "name": "冒名",
+            **PROVINCE_REQUIRED,
             "photo": SimpleUploadedFile("f.jpg", jpeg_bytes("red"), content_type="image/jpeg"),
         },
     )
@@ -185,6 +190,7 @@ def collected_with_entry(person, team, **fields) -> dict:
     return {
         "id_type": "01",
         "id_number": person.id_number,
+        **PROVINCE_REQUIRED,
         "enter": "1",
         "entry-entry_date": "2026-03-10",
         **entry,

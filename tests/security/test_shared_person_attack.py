@@ -38,6 +38,9 @@ def test_another_projects_account_cannot_rewrite_this_projects_worker_by_any_pat
     attacker.force_login(other_user)
     forged = {"id_type": "01", "id_number": person.id_number, "name": "冒名顶替", "phone": "13900000000"}
     forged |= {"address": "伪造地址", "bank_name": "伪造银行", "bank_card_number": "6222020000000000999"}
+    forged |= {
+        "nation": "01"
+    }  # 采集 requires it: the forged post must pass the form to meet the rights check
     own = {"project_id": other_project.pk}
 
     # 【人员库】 add form and 【采集】, twice each (the second post carries a new face).
