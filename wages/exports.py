@@ -2,7 +2,9 @@
 
 - `sheet_rows`: the printable 工资支付表 with the fields 条例 art. 15 requires (用人单位名称, 支付周期,
   支付日期, 姓名, 身份证号码, 联系方式, 工作时间, 应发, 代扣代缴, 实发, 银行代发凭证或签字).
-- `bank_file_sheet`: the bank's 代发 batch (户名, 卡号, 金额, 用途).
+- `bank_file_sheet`: the bank's 代发 batch (户名, 卡号, 金额, 用途). 金额 follows the 代发 templates'
+  rule (元, exactly two decimals): it is written as the text "850.00", as 卡号 is text, because a number
+  cell holds 850 and a bank system that reads the cell gets 850, not the amount as the sheet states it.
 Text that starts like a formula is written as a string cell (jmzhgd.core.excel), never a formula.
 """
 
@@ -23,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from jmzhgd.core.excel import XLSX_CONTENT_TYPE, Sheet, starts_like_a_formula
 
 from .models import Payroll, PayrollStatus, RowPayStatus
+from .money import as_yuan
 
 SHEET_HEADER = [
     "序号",
@@ -178,7 +181,9 @@ def bank_file_sheet(payroll: Payroll) -> Sheet:
     return Sheet(
         name="代发明细",
         header=BANK_HEADER,
-        rows=([r.person.name, r.bank_card_number, r.actual_amount, purpose, r.bank_name] for r in rows),
+        rows=(
+            [r.person.name, r.bank_card_number, as_yuan(r.actual_amount), purpose, r.bank_name] for r in rows
+        ),
         column_widths=[12, 26, 14, 16, 24],
-        text_columns=[1],
+        text_columns=[1, 2],
     )

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from .models import PayrollStatus
+from .money import as_yuan
 
 STATUS_BADGES = {
     PayrollStatus.DRAFT: "text-bg-secondary",
@@ -30,8 +31,12 @@ class PayrollTable(tables.Table):
     unit = tables.Column(verbose_name="参建单位", accessor="unit__enterprise__name", order_by="unit")
     team = tables.Column(verbose_name="班组", accessor="team__name", order_by="team__name")
     workers = tables.Column(verbose_name="人数", orderable=False)
-    total = tables.Column(verbose_name="应发合计(元)", orderable=False)
-    actual = tables.Column(verbose_name="实发合计(元)", orderable=False)
+    total = tables.Column(
+        verbose_name="应发合计(元)", orderable=False, default="0.00", attrs={"td": {"class": "text-end"}}
+    )
+    actual = tables.Column(
+        verbose_name="实发合计(元)", orderable=False, default="0.00", attrs={"td": {"class": "text-end"}}
+    )
     status = tables.Column(verbose_name="状态")
     balance_date = tables.DateColumn(verbose_name="发放日期", format="Y-m-d")
     actions = tables.Column(verbose_name="操作", empty_values=(), orderable=False, accessor="pk")
@@ -39,6 +44,12 @@ class PayrollTable(tables.Table):
     class Meta:
         empty_text = "暂无工资支付表"
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "payroll-table"}
+
+    def render_total(self, value):
+        return as_yuan(value)
+
+    def render_actual(self, value):
+        return as_yuan(value)
 
     def render_status(self, record):
         return status_badge(record)

@@ -71,7 +71,7 @@ def test_the_print_page_shows_the_same_totals(project_client, sheet):
     numbers = "".join(f'<td class="num">{v}</td>' for v in ("6", "50.50", "1800.00", "50.00", "1750.00"))
     assert f"<td>合计</td><td>3人</td><td></td><td></td>{numbers}" in html
     # The print keeps the .xlsx's column widths, as shares of the page.
-    assert '<col style="width: 3.45%"><col style="width: 5.75%">' in html
+    assert '<col style="width: 3.11%"><col style="width: 7.45%">' in html
 
 
 def test_the_slips_give_each_worker_his_own_lines(project_client, sheet):
@@ -97,12 +97,13 @@ def test_the_bank_file_lists_name_full_card_amount_and_purpose(project_client, a
     assert by_card["6217000000000000011"] == (
         '=HYPERLINK("http://x")',
         "6217000000000000011",
-        850,
+        "850.00",
         "2026年04月工资",
         "中国建设银行江门分行",
     )
-    assert by_card["6228480000000000022"][2] == 600 and len(by_card) == 3
+    assert by_card["6228480000000000022"][2] == "600.00" and len(by_card) == 3
     assert ws["B2"].data_type == "s"  # card numbers stay text, never 6.2E+18
+    assert ws["C2"].data_type == "s"  # 金额 in 元 with its two decimals, as the sheet states it
 
 
 def test_the_bank_file_is_refused_when_a_worker_has_no_card(project_client, actor, sheet):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -159,6 +160,14 @@ def test_the_ledger_filters_by_state_and_month(project_client, actor, project, t
     # A month that cannot be read is named under the field, as on every list (jmzhgd.core.forms).
     html = project_client.get(url("ledger", project), {"month": "2026-13"}).content.decode()
     assert "月份应为 YYYY-MM 格式" in html
+
+
+def test_the_ledger_shows_money_with_two_decimals(project_client, actor, project, team, workers, today_may):
+    april = services.generate_payroll(actor, team, APRIL, pay_rule=PayRule.DAILY, rate=Decimal("100"))
+    april.rows.filter(person__name="张三").update(actual_amount=Decimal("250.50"))
+    html = project_client.get(url("ledger", project)).content.decode()
+    cells = re.findall(r'<td class="text-end">([^<]*)</td>', html)
+    assert cells == ["600.00", "550.50"]
 
 
 def test_the_poster_names_the_parties_the_pay_day_the_minimum_wage_and_the_phones(
