@@ -23,7 +23,7 @@ from jmzhgd.core.access import can_write_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.files import serve_private_file
 
-from . import services
+from . import gazetteer, services
 from .forms import LocationForm, PermitFormSet, PlaceCodeForm, ProjectEditForm
 
 logger = logging.getLogger(__name__)
@@ -153,29 +153,39 @@ def _parse_geocoder_answer(data) -> list[dict]:
     return results
 
 
+GAZETTEER_NOTE = "以下为平台内置江门地名录的大致位置（区县、镇街、主要道路），选中后请再点击地图或拖动标记到工地的准确位置。"
+GAZETTEER_MISS = "内置地名录中没有找到该地址：请输入区县、镇街或道路名（如“蓬江区白沙大道”），或直接点击地图、拖动标记、填写经纬度。"
+
+
+def _gazetteer_answer(query: str, *, configured: bool, note: str, status: int = 200) -> JsonResponse:
+    results = gazetteer.search(query)
+    message = f"{note}{GAZETTEER_NOTE}" if results else f"{note}{GAZETTEER_MISS}"
+    return JsonResponse(
+        {"configured": configured, "source": "gazetteer", "message": message, "results": results},
+        status=status,
+    )
+
+
 @login_required
 def geocode(request):
     """Address search for 【项目定位】, asked server-side of settings.GEOCODER_URL with a short timeout.
 
     GEOCODER_URL is a URL template with `{query}` (or the query is appended as `q=`); the answer
-    may be Nominatim's JSON list or Tianditu's geocoder JSON. Unset: the answer says so clearly.
+    may be Nominatim's JSON list or Tianditu's geocoder JSON. Unset, or the service down: the places
+    shipped with the platform answer (projects.gazetteer, offline), and the message says they are
+    approximate and how to place the pin.
     """
     user = request.user
     if not (user.is_project_user or user.is_supervisor or user.is_superuser):
         raise Http404
-    if not settings.GEOCODER_URL:
-        return JsonResponse(
-            {
-                "configured": False,
-                "message": "未配置地址搜索服务，请直接拖动地图标记或填写经纬度。",
-                "results": [],
-            }
-        )
     query = (request.GET.get("q") or "").strip()[:100]
     if not query:
         return JsonResponse(
-            {"configured": True, "message": "请输入要搜索的地址。", "results": []}, status=400
+            {"configured": bool(settings.GEOCODER_URL), "message": "请输入要搜索的地址。", "results": []},
+            status=400,
         )
+    if not settings.GEOCODER_URL:
+        return _gazetteer_answer(query, configured=False, note="")
     quoted = urllib.parse.quote(query)
     template = settings.GEOCODER_URL
     if "{query}" in template:
@@ -190,15 +200,8 @@ def geocode(request):
             data = json.loads(answer.read(512 * 1024).decode("utf-8"))
     except Exception as error:  # noqa: BLE001 - any failure of the outside service reads the same
         logger.warning("geocoder failed: %s", error.__class__.__name__)
-        return JsonResponse(
-            {
-                "configured": True,
-                "message": "地址搜索服务暂时不可用，请拖动标记或填写经纬度。",
-                "results": [],
-            },
-            status=502,
-        )
+        return _gazetteer_answer(query, configured=True, note="地址搜索服务暂时不可用。", status=502)
     results = _parse_geocoder_answer(data)
-    return JsonResponse(
-        {"configured": True, "message": "" if results else "未找到该地址，请换个关键词。", "results": results}
-    )
+    if not results:
+        return _gazetteer_answer(query, configured=True, note="地址搜索服务未找到该地址。")
+    return JsonResponse({"configured": True, "message": "", "results": results})

@@ -68,7 +68,7 @@ def test_without_tiles_or_geocoder_typed_coordinates_still_work(page, settings, 
     project = project_user.project
     login(page, project_user.username, TEST_PASSWORD)
     page.goto(f"/projects/{project.pk}/card/location/")
-    expect(page.get_by_test_id("geocoder-missing")).to_contain_text("未配置地址搜索服务")
+    expect(page.get_by_test_id("geocoder-missing")).to_contain_text("未配置在线地址搜索服务")
     expect(page.get_by_test_id("tiles-missing")).to_be_visible()
     page.fill("#id_lat", "22.2516301")
     page.fill("#id_lng", "112.7941504")
@@ -78,3 +78,27 @@ def test_without_tiles_or_geocoder_typed_coordinates_still_work(page, settings, 
     expect(page.locator("#id_lat")).to_have_value("22.251630")
     project.refresh_from_db()
     assert project.lng == Decimal("112.794150")
+
+
+def test_without_a_geocoder_the_address_search_finds_jiangmen_places_offline(page, settings, project_user):
+    settings.MAP_TILE_URL = ""
+    settings.GEOCODER_URL = ""
+    project = project_user.project
+    login(page, project_user.username, TEST_PASSWORD)
+    page.goto(f"/projects/{project.pk}/card/location/")
+    expect(page.get_by_test_id("geocoder-missing")).to_contain_text("拖动标记到工地的准确位置")
+    page.get_by_label("地址搜索").fill("江门市鹤山市沙坪街道人民路")
+    page.get_by_role("button", name="搜索").click()
+    results = page.locator("#geocode-results")
+    expect(results).to_contain_text("平台内置江门地名录的大致位置")
+    results.get_by_role("button").first.click()
+    expect(page.locator("#id_lat")).to_have_value("22.765000")
+    expect(page.locator("#id_lng")).to_have_value("112.960000")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("项目坐标已保存")).to_be_visible()
+    project.refresh_from_db()
+    assert (project.lat, project.lng) == (Decimal("22.765000"), Decimal("112.960000"))
+
+    page.get_by_label("地址搜索").fill("北京市朝阳区")
+    page.get_by_label("地址搜索").press("Enter")
+    expect(results).to_contain_text("内置地名录中没有找到该地址")

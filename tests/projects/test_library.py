@@ -227,9 +227,48 @@ def test_the_map_page_works_without_tiles_or_geocoder(project_client, project, s
     settings.GEOCODER_URL = ""
     html = project_client.get(url("location", project)).content.decode()
     assert "vendor/leaflet/leaflet.js" in html and 'id="id_lat"' in html
-    assert "未配置地址搜索服务" in html and "未配置地图底图服务" in html
-    answer = project_client.get(reverse("projects:geocode"), {"q": "江门"}).json()
-    assert answer["configured"] is False and "未配置地址搜索服务" in answer["message"]
+    assert "未配置在线地址搜索服务" in html and "未配置地图底图服务" in html
+    assert "请点击地图或拖动标记到工地的准确位置" in html
+    answer = project_client.get(reverse("projects:geocode"), {"q": "江门市蓬江区白沙大道28号"}).json()
+    assert answer["configured"] is False and answer["source"] == "gazetteer"
+    assert answer["results"][0] == {
+        "lat": 22.593,
+        "lng": 113.073,
+        "label": "江门市蓬江区白沙大道（道路，大致位置）",
+    }
+    assert "拖动标记到工地的准确位置" in answer["message"]
+    answer = project_client.get(reverse("projects:geocode"), {"q": "北京市朝阳区"}).json()
+    assert answer["results"] == [] and "内置地名录中没有找到该地址" in answer["message"]
+
+
+def test_the_gazetteer_puts_the_most_specific_place_first_and_keeps_to_the_district_named():
+    from projects.gazetteer import search
+
+    labels = [hit["label"] for hit in search("广东省江门市蓬江区白沙")]
+    assert labels == ["江门市蓬江区白沙街道（镇街，大致位置）", "江门市蓬江区（区县，大致位置）"]
+    assert not any("台山市白沙镇" in label for label in labels)  # another district's 白沙
+    assert search("台山 大江镇")[0]["label"] == "江门市台山市大江镇（镇街，大致位置）"
+    assert search("开平")[0]["label"].startswith("江门市开平市")
+    assert search("   ") == [] and search("江门市") == []
+
+
+def test_every_place_of_the_gazetteer_lies_in_jiangmen_and_all_seven_districts_are_there():
+    from projects.gazetteer import DISTRICTS, GAZETTEER
+    from projects.services import JIANGMEN_BOUNDS
+
+    assert {d.name for d in DISTRICTS} == {
+        "蓬江区",
+        "江海区",
+        "新会区",
+        "台山市",
+        "开平市",
+        "鹤山市",
+        "恩平市",
+    }
+    for place in GAZETTEER:
+        assert JIANGMEN_BOUNDS["lat"][0] <= Decimal(str(place.lat)) <= JIANGMEN_BOUNDS["lat"][1], place
+        assert JIANGMEN_BOUNDS["lng"][0] <= Decimal(str(place.lng)) <= JIANGMEN_BOUNDS["lng"][1], place
+        assert place.district in {d.name for d in DISTRICTS}
 
 
 def test_supervisors_see_the_map_read_only(supervisor_client, project):
@@ -285,8 +324,11 @@ def test_an_unreachable_geocoder_gives_a_clear_answer(project_client, settings):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     settings.GEOCODER_URL = f"http://127.0.0.1:{port}/?q={{query}}"
-    response = project_client.get(reverse("projects:geocode"), {"q": "江门"})
+    response = project_client.get(reverse("projects:geocode"), {"q": "新会区会城"})
     assert response.status_code == 502 and "暂时不可用" in response.json()["message"]
+    assert (
+        response.json()["results"][0]["label"] == "江门市新会区会城街道（镇街，大致位置）"
+    )  # offline, still
 
 
 def test_tianditu_answers_are_understood():

@@ -38,7 +38,7 @@
   var button = document.getElementById("geocode-button");
   var query = document.getElementById("geocode-query");
   var results = document.getElementById("geocode-results");
-  if (button && settings.geocoder) {
+  if (button) {  // answered by the geocoding service or, without one, by the built-in gazetteer
     var search = function () {
       results.innerHTML = "";
       if (!query.value.trim()) { return; }
