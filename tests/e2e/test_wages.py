@@ -102,6 +102,12 @@ def test_generate_submit_approve_export_and_pay_a_sheet(page, project_user, tmp_
     ws = load_workbook(io.BytesIO(open(download.value.path(), "rb").read())).active
     assert ws.cell(5, 2).value == "黄师傅" and ws.cell(5, 5).value == 4 and ws.cell(5, 9).value == 1400
 
+    # The bank's 代发 file states 金额 in 元 with two decimals.
+    with page.expect_download() as download:
+        page.get_by_test_id("bank-file").click()
+    bank = load_workbook(io.BytesIO(open(download.value.path(), "rb").read())).active
+    assert [c.value for c in bank[2]][:3] == ["黄师傅", "6217000000000000123", "1400.00"]
+
     page.fill("#id_balance_date", timezone.localdate().isoformat())
     page.set_input_files("#id_voucher", str(voucher))
     page.once("dialog", lambda dialog: dialog.dismiss())
@@ -113,3 +119,8 @@ def test_generate_submit_approve_export_and_pay_a_sheet(page, project_user, tmp_
     expect(page.get_by_test_id("payroll-status")).to_have_text("已发放")
     sheet = Payroll.objects.get(team=team)
     assert sheet.status == PayrollStatus.PAID and sheet.voucher and sheet.balance_date == timezone.localdate()
+
+    # The 台账 shows the sheet's sums with two decimals.
+    page.get_by_test_id("main-menu").get_by_role("link", name="工资管理").click()
+    line = page.get_by_test_id("payroll-table").locator("tbody tr").filter(has_text="模板班")
+    expect(line.locator("td.text-end")).to_have_text(["1400.00", "1400.00"])
