@@ -106,3 +106,10 @@ def test_the_page_lists_the_errors(project_client, sheet):
     url = reverse("wages:bank_result", kwargs={"project_id": sheet.project_id, "payroll_id": sheet.pk})
     html = project_client.post(url, {"file": xlsx((LI, 1, "成功"))}).content.decode()
     assert "文件未导入" in html and "第2行 金额：李四 的实发金额为 600.00，文件中为 1.00。" in html
+
+
+def test_the_import_asks_first_because_a_fully_paid_result_is_final(project_client, sheet):
+    from django.urls import reverse
+
+    url = reverse("wages:bank_result", kwargs={"project_id": sheet.project_id, "payroll_id": sheet.pk})
+    assert 'data-confirm="全部发放成功时，工资支付表将标记为已发放' in project_client.get(url).content.decode()
