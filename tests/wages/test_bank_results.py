@@ -112,4 +112,6 @@ def test_the_import_asks_first_because_a_fully_paid_result_is_final(project_clie
     from django.urls import reverse
 
     url = reverse("wages:bank_result", kwargs={"project_id": sheet.project_id, "payroll_id": sheet.pk})
-    assert 'data-confirm="全部发放成功时，工资支付表将标记为已发放' in project_client.get(url).content.decode()
+    assert (
+        'data-confirm="全部发放成功时，工资支付表将标记为已发放' in project_client.get(url).content.decode()
+    )
