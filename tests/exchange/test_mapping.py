@@ -11,7 +11,7 @@ from exchange.crypto import FieldCipher, sign
 from exchange.mapping import BY_METHOD, MAPPERS, Context, MappingError
 from jmzhgd.core.models import WorkType
 from tests import factories
-from tests.exchange.fake_province import AES_KEY, SECRET
+from tests.exchange.fake_province import AES_KEY, SECRET, give_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +89,7 @@ def test_project_worker_add(project, ctx):
     entry = factories.RosterEntryFactory(
         team__unit__project=project, work_type=WorkType.objects.get(code="020")
     )
+    give_photo(entry.person)
     ctx.team_sys_no[entry.team_id] = 1234
     header, item = BY_METHOD["ProjectWorker.Add"].payload(entry, ctx)
     assert header == {
@@ -111,6 +112,7 @@ def test_project_worker_add(project, ctx):
 
 def test_a_manager_is_work_type_900_and_role_10(project, ctx):
     entry = factories.RosterEntryFactory(team__unit__project=project, category="manager")
+    give_photo(entry.person)
     data = mapped("ProjectWorker.Add", entry, ctx)
     assert (data["workType"], data["workRole"]) == ("900", "10")
 
@@ -163,6 +165,7 @@ def test_an_open_ended_contract_has_no_national_code(project, ctx):
 
 def test_a_missing_required_field_is_named_in_chinese(project, ctx):
     entry = factories.RosterEntryFactory(team__unit__project=project, work_type=None, person__address="")
+    give_photo(entry.person)
     with pytest.raises(MappingError) as raised:
         mapped("ProjectWorker.Add", entry, ctx)
     assert (
