@@ -137,3 +137,19 @@ class ProvinceCredential(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appid}"
+
+
+def held_worker_messages(project, person) -> list[str]:
+    """Why the province has not been sent this person's stay in `project` (数据对接 holds it
+    locally: 缺少人员照片 or another required field), for the person page."""
+    from workforce.models import RosterEntry
+
+    keys = [
+        str(pk)
+        for pk in RosterEntry.objects.filter(project=project, person=person).values_list("pk", flat=True)
+    ]
+    return list(
+        OutboundRecord.objects.filter(
+            project=project, method="ProjectWorker.Add", object_key__in=keys, status=RecordStatus.INVALID
+        ).values_list("message", flat=True)
+    )

@@ -220,6 +220,7 @@ class FakeProvince:
         self.results: dict[str, list] = {}  # serial -> [polls left, status, result]
         self.failures = 0  # the next N requests answer 503
         self.faults = 0  # transient faults answered so far (flaky)
+        self.scheduled: list[str] = []  # faults for the next requests, in order (fault_next)
         self.corps: set[str] = set()
         self.projects: set[str] = set()
         self.units: set[tuple[str, str]] = set()
@@ -244,6 +245,11 @@ class FakeProvince:
 
     def fail_next(self, count: int = 1) -> None:
         self.failures += count
+
+    def fault_next(self, *kinds: str) -> None:
+        """The next requests fail transiently: "http" (500), "sync" (code -1 Internal Error) or
+        "async" (a write answered, its result 处理失败 "Internal Error")."""
+        self.scheduled.extend(kinds)
 
     def methods(self) -> list[str]:
         return [method for method, _ in self.received]
@@ -277,6 +283,9 @@ class FakeProvince:
 
     def _fault(self) -> str | None:
         """Now and then (flaky): 'http' (a 500), 'sync' (code -1 Internal Error) or 'async'."""
+        if self.scheduled:
+            self.faults += 1
+            return self.scheduled.pop(0)
         if self.flaky and self.random.random() < self.flaky:
             self.faults += 1
             return self.random.choice(["http", "sync", "async"])
