@@ -202,3 +202,38 @@ def test_the_signature_is_sha256_of_the_lowercased_sorted_parameters():
     }
     text = 'appid=A&data={"X":1}&format=json&method=Team.Add&nonce=N&timestamp=20260301120000&version=1.0'
     assert sign(params, SECRET) == hashlib.sha256(f"{text}&appsecret={SECRET}".lower().encode()).hexdigest()
+
+
+def test_every_code_value_the_payloads_use_is_in_the_standards_tables():
+    """The platform's code tables, value by value, against the strict fake's copy of the standard's
+    (domain-reference §3): a local value the province would refuse shows here, not on 数据对接."""
+    from exchange.testing import TABLES
+    from jmzhgd.core import codes
+
+    pairs = {
+        "subCorpType": codes.CorpType,
+        "corpType": codes.EnterpriseRegType,
+        "idCardType": codes.IdCardType,
+        "politicsType": codes.PoliticsType,
+        "cultureLevelType": codes.CultureLevel,
+        "maritalStatus": codes.MaritalStatus,
+        "category": codes.ProjectCategory,
+        "prjStatus": codes.ProjectStatus,
+        "propertyNum": codes.ConstructionNature,
+        "direction": codes.Direction,
+        "attendType": codes.AttendType,
+        "unit": codes.MeasureUnit,
+        "payRollBankCode": codes.Bank,
+    }
+    outside = {
+        name: sorted(set(table.values) - TABLES[name])
+        for name, table in pairs.items()
+        if set(table.values) - TABLES[name]
+    }
+    assert outside == {}
+    assert WorkType.objects.count() > 30  # the seeded table
+    assert set(WorkType.objects.values_list("code", flat=True)) - TABLES["workType"] == set()
+    nations = {codes.nation_payload_name(code) for code in codes.Nation.values}
+    assert nations <= TABLES["nation"] and "汉" in nations and "蒙古" in nations
+    national_periods = {codes.ContractPeriodType.FIXED.value, codes.ContractPeriodType.TASK.value}
+    assert national_periods <= TABLES["contractPeriodType"]
