@@ -29,6 +29,7 @@ class Context:
 
     cipher: FieldCipher | None = None
     team_sys_no: dict[int, int] = field(default_factory=dict)
+    _pictures: dict[str, str] = field(default_factory=dict, repr=False)  # file name -> data URI, per run
 
     def secret(self, value: str) -> str:
         return self.cipher.encrypt(value) if (self.cipher and value) else value
@@ -41,10 +42,12 @@ class Context:
             return ""
         if self.cipher is None:
             return f"file:{field_file.name}"
-        try:
-            return data_uri(field_file)
-        except ImageUnreadable as exc:
-            raise MappingError(f"{what}无法读取，请重新上传（{exc}）") from exc
+        if field_file.name not in self._pictures:
+            try:
+                self._pictures[field_file.name] = data_uri(field_file)
+            except ImageUnreadable as exc:
+                raise MappingError(f"{what}无法读取，请重新上传（{exc}）") from exc
+        return self._pictures[field_file.name]
 
     def team_no(self, team_id: int):
         # While checking locally the team may not be sent yet: a placeholder keeps the payload whole.
