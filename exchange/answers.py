@@ -83,14 +83,17 @@ def _mark_present(records, result: dict | None, report: SyncReport) -> None:
         report.accepted += 1
 
 
-def answered_no(mapper: Mapper, records: list, message: str, result, now, report: SyncReport) -> None:
+def answered_no(
+    mapper: Mapper, method: str, records: list, message: str, result, now, report: SyncReport
+) -> None:
     """The province said no: a fault of its own is tried again later; "…已存在…" means it holds the
     record already (present, its key recovered from the answer); anything else is a refusal."""
     ids = [r.pk for r in records]
     if is_transient(message):
         retry_later(ids, max(r.attempts for r in records), now, f"省平台暂时故障：{message}", report)
         return
-    if ALREADY_THERE in message:
+    # Only an Add can find its record there already (an update answering 已存在 names a clash).
+    if ALREADY_THERE in message and method == mapper.method:
         index = ITEM_INDEX.search(message)
         if len(records) == 1:
             recovered = _recovered(message, result)
@@ -193,4 +196,5 @@ def apply_result(request: ProvinceRequest, status: str, result, report: SyncRepo
         else:
             message = result.get("message") if isinstance(result, dict) else result
             mapper = BY_METHOD.get(records[0].method)
-            answered_no(mapper, records, str(message or "省平台处理失败（未说明原因）"), result, now, report)
+            reason = str(message or "省平台处理失败（未说明原因）")
+            answered_no(mapper, request.method, records, reason, result, now, report)

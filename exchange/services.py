@@ -261,7 +261,7 @@ def _submit(project, mapper, method, batch, data, client, now, report: SyncRepor
         return
     except ProvinceError as exc:
         OutboundRecord.objects.filter(pk__in=ids).update(attempts=attempts)
-        answered_no(mapper, list(batch), str(exc), None, now, report)
+        answered_no(mapper, method, list(batch), str(exc), None, now, report)
         return
     request = ProvinceRequest.objects.create(
         project=project, method=method, serial_code=serial, sent_at=now, next_poll_at=now

@@ -447,6 +447,9 @@ class FakeProvince:
 
     def _team_update(self, data, items):
         self._team(data)
+        there = self.team_number(data["projectCode"], data["corpCode"], data["teamName"])
+        if there not in (None, data["teamSysNo"]):
+            raise Refusal(f"[teamName]班组名称已存在,teamSysNo:{there}")
         self.teams[data["teamSysNo"]] = (data["projectCode"], data["corpCode"], data["teamName"])
 
     def _projectworker_add(self, data, items):

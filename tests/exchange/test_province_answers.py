@@ -185,6 +185,20 @@ def test_an_already_there_team_is_present_and_its_number_recovered(project, prov
     assert worker["teamSysNo"] == number
 
 
+def test_an_update_answered_already_there_is_a_refusal_not_presence(project, province, province_client):
+    team, _ = site(project, workers=1, punches=False, contract=False)
+    services.sync_province(project=project, client=province_client)
+    # The province holds another team of the unit named 木工班 (entered elsewhere).
+    province.teams[9999] = (project.code, team.unit.enterprise.credit_code, "木工班")
+    team.name = "木工班"
+    team.save()
+    services.sync_province(project=project, client=province_client)
+    record = OutboundRecord.objects.get(project=project, method="Team.Add")
+    assert record.status == RecordStatus.REFUSED
+    assert record.message == "[teamName]班组名称已存在,teamSysNo:9999"
+    assert record.result["teamSysNo"] != 9999  # its own number is kept
+
+
 def test_an_already_there_worker_in_a_batch_is_present_and_the_others_go_again(
     project, province, province_client
 ):
