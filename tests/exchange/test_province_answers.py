@@ -299,3 +299,15 @@ def test_the_province_refuses_a_code_value_outside_its_table(project, province, 
     answer = province_client.result(serial)
     message = answer["result"]["message"] if isinstance(answer["result"], dict) else answer["result"]
     assert message == "[0][nation]参数值不正确,请参见字典表!"
+
+
+def test_an_unreadable_photo_is_held_with_a_message(project, province, province_client):
+    team, entries = site(project, workers=1, punches=False, contract=False)
+    person = entries[0].person
+    person.photo.delete(save=False)
+    give_photo(person, b"not a picture")
+    services.sync_province(project=project, client=province_client)
+    record = OutboundRecord.objects.get(project=project, method="ProjectWorker.Add")
+    assert record.status == RecordStatus.INVALID
+    assert record.message.startswith("人员照片无法读取，请重新上传")
+    assert "ProjectWorker.Add" not in province.methods()
