@@ -72,6 +72,11 @@ def test_a_whole_history_is_accepted_in_order_through_transient_faults(project, 
     days = [d for m, d in fake.received if m == "WorkerAttendance.Add" for d in d["dataList"]]
     assert len(days) == 30 * 50
     assert sum(len(d["detailList"]) for m, d in fake.received if m == "Payroll.Add") == 5
+    # Payroll answers an array (as such, or as text holding it): kept as it came.
+    wage_results = OutboundRecord.objects.filter(project=project, method="Payroll.Add").values_list(
+        "result", flat=True
+    )
+    assert all(isinstance(r, list) and r[0]["status"] == "20" for r in wage_results)
     assert today.strftime("%Y-%m") in {d["payMonth"] for m, d in fake.received if m == "Payroll.Add"}
 
 
