@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from jmzhgd.core.actor import Actor
 
 from . import services
-from .models import OutboundRecord, ProvinceRequest, RecordStatus
+from .models import OutboundRecord, ProvinceCredential, ProvinceRequest, RecordStatus
 
 
 @admin.register(OutboundRecord)
@@ -39,4 +39,21 @@ class ProvinceRequestAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in ProvinceRequest._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ProvinceCredential)
+class ProvinceCredentialAdmin(admin.ModelAdmin):
+    """Which projects have credentials; the secret is entered on the project's 数据对接 page (audited)
+    and never shown, here either."""
+
+    list_display = ["project", "appid", "updated_at"]
+    search_fields = ["appid", "project__name", "project__code"]
+    list_select_related = ["project"]
+    fields = readonly_fields = ["project", "appid", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -1,4 +1,9 @@
-"""The HTTP side of the exchange: one signed form POST per call (domain-reference §2.1)."""
+"""The HTTP side of the exchange: one signed form POST per call (domain-reference §2.1).
+
+Each project talks to the province under its own credentials (models.ProvinceCredential): appid =
+the project's national code, the secret signs, and the same secret is the AES key of the numbers
+unless the deployment sets PROVINCE_AES_KEY (docs/deploy.md, 数据对接).
+"""
 
 from __future__ import annotations
 
@@ -15,14 +20,34 @@ from django.utils import timezone
 from .crypto import FieldCipher, sign
 
 TIMEOUT_SECONDS = 30
+# Answers that say the province itself is in trouble, not that the record is wrong: tried again.
+TRANSIENT_MESSAGES = ("internal error", "系统繁忙", "系统异常", "服务暂不可用", "请稍后重试", "timeout")
 
 
 class TransientError(Exception):
-    """The province could not be reached or answered 5xx: try again later, refuse nothing."""
+    """The province could not be reached, answered 5xx or a fault of its own: try again later."""
 
 
 class ProvinceError(Exception):
     """The province answered code != 0: it refuses the request, with its own message."""
+
+
+def is_transient(message) -> bool:
+    text = str(message or "").lower()
+    return any(word in text for word in TRANSIENT_MESSAGES)
+
+
+def parse_result(value):
+    """AsyncHandleResult's `result` as the province sends it: an object, an array (Payroll), or a
+    string holding either (public clients read it as a string of JSON). A plain string stays one."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text[:1] in ("{", "["):
+            try:
+                return json.loads(text)
+            except ValueError:
+                return value
+    return value
 
 
 @dataclass
@@ -30,19 +55,32 @@ class ProvinceClient:
     endpoint: str
     appid: str
     secret: str
-    aes_key: str
+    aes_key: str = ""  # empty: the secret is the AES key
 
     @classmethod
-    def from_settings(cls) -> ProvinceClient:
-        return cls(
-            endpoint=settings.PROVINCE_ENDPOINT,
-            appid=settings.PROVINCE_APPID,
-            secret=settings.PROVINCE_SECRET,
-            aes_key=settings.PROVINCE_AES_KEY,
-        )
+    def for_project(cls, project) -> ProvinceClient | None:
+        """The project's client, or None while the province or the project's credentials are missing."""
+        if not (settings.PROVINCE_SYNC_ENABLED and settings.PROVINCE_ENDPOINT):
+            return None
+        return cls.with_credentials(project)
+
+    @classmethod
+    def with_credentials(cls, project) -> ProvinceClient | None:
+        """The project's credentials, whether or not sending is on (the manual-upload file needs
+        only the AES key); None when the project has none."""
+        from .models import ProvinceCredential
+
+        credential = ProvinceCredential.objects.filter(project=project).first()
+        if credential is None:
+            return None
+        return cls(settings.PROVINCE_ENDPOINT, credential.appid, credential.secret, settings.PROVINCE_AES_KEY)
+
+    @property
+    def field_key(self) -> str:
+        return self.aes_key or self.secret
 
     def cipher(self) -> FieldCipher:
-        return FieldCipher(self.aes_key)
+        return FieldCipher(self.field_key)
 
     def signed_params(self, method: str, data: dict) -> dict[str, str]:
         params = {
@@ -78,16 +116,23 @@ class ProvinceClient:
         if not isinstance(answer, dict):
             raise TransientError("省平台返回的内容格式不正确")
         if str(answer.get("code")) != "0":
-            raise ProvinceError(str(answer.get("message") or "省平台拒绝了请求（未说明原因）")[:500])
-        return answer.get("data") or {}
+            message = str(answer.get("message") or "省平台拒绝了请求（未说明原因）")[:500]
+            if is_transient(message):
+                raise TransientError(f"省平台暂时故障：{message}")
+            raise ProvinceError(message)
+        return parse_result(answer.get("data")) or {}
 
     def submit(self, method: str, data: dict) -> str:
         """Send a write; the province answers a request serial code to poll."""
-        serial = self.call(method, data).get("requestSerialCode")
+        answer = self.call(method, data)
+        serial = answer.get("requestSerialCode") if isinstance(answer, dict) else None
         if not serial:
             raise TransientError("省平台未返回请求流水号（requestSerialCode）")
         return str(serial)
 
     def result(self, serial: str) -> dict:
-        """AsyncHandleResult.Query: {"status": "0"|"10"|"20", "result": …}."""
-        return self.call("AsyncHandleResult.Query", {"requestSerialCode": serial})
+        """AsyncHandleResult.Query: {"status": "0"|"10"|"20", "result": object, array or text}."""
+        answer = self.call("AsyncHandleResult.Query", {"requestSerialCode": serial})
+        if not isinstance(answer, dict):
+            raise TransientError("省平台返回的处理结果格式不正确")
+        return {**answer, "result": parse_result(answer.get("result"))}

@@ -29,7 +29,7 @@ class FieldCipher:
     def __init__(self, key: str):
         problem = key_problem(key)
         if problem:
-            raise ValueError(f"PROVINCE_AES_KEY {problem}")
+            raise ValueError(f"省平台 AES 密钥{problem}")
         raw = key.encode("ascii")
         self._cipher = Cipher(algorithms.AES(raw), modes.CBC(raw[:16]))
         self._memo: dict[str, str] = {}

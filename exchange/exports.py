@@ -36,17 +36,19 @@ def export_document(project, client: ProvinceClient) -> dict:
         for start in range(0, len(keys), CHUNK):
             objects = mapper.load(project, keys[start : start + CHUNK])
             pairs = [(key, obj) for key, obj in objects.items()]
-            for _records, data in build_batches(mapper, pairs, ctx):
+            for _records, data in build_batches(mapper, pairs, ctx, mapper.method):
                 if isinstance(data, dict):
                     requests.append({"method": mapper.method, "data": data})
     return {"projectCode": project.code, "version": "1.0", "requests": requests}
 
 
 def json_response(actor, project) -> HttpResponse:
-    client = ProvinceClient.from_settings()
-    problem = key_problem(client.aes_key)
+    client = ProvinceClient.with_credentials(project)
+    if client is None:
+        raise ExportUnavailable("本项目尚未录入省平台对接凭据（appid 与密钥），无法生成对接文件。")
+    problem = key_problem(client.field_key)
     if problem:
-        raise ExportUnavailable(f"省平台 AES 密钥（PROVINCE_AES_KEY）{problem}，无法生成对接文件。")
+        raise ExportUnavailable(f"本项目的省平台 AES 密钥{problem}，无法生成对接文件。")
     document = export_document(project, client)
     audit.record(
         actor,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import models
 
 from enterprises.models import ProjectScopedQuerySet
+from jmzhgd.core.pii import EncryptedTextField
 
 
 class RecordStatus(models.TextChoices):
@@ -81,6 +82,9 @@ class OutboundRecord(models.Model):
         related_name="records",
     )
     result = models.JSONField("省平台返回", null=True, blank=True)  # Team.Add: {"teamSysNo": …}
+    # The province holds this record (accepted once, or answered 已存在): an edit goes as *.Update,
+    # and records that refer to it need not wait while the edit is on its way.
+    known = models.BooleanField("省平台已有", default=False)
     created_at = models.DateTimeField("入队时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -111,3 +115,41 @@ class SyncCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.scanned_at}"
+
+
+class ProvinceCredential(models.Model):
+    """A project's credentials on the provincial platform (domain-reference §2.1): the appid is the
+    project's national project code, the secret signs every request and, unless the deployment sets
+    PROVINCE_AES_KEY, is also the AES key of the ID and card numbers. Entered by a supervisor for each
+    project or imported from the province's list (`manage.py import_province_credentials`)."""
+
+    project = models.OneToOneField(
+        "projects.Project", verbose_name="项目", on_delete=models.CASCADE, related_name="province_credential"
+    )
+    appid = models.CharField("appid（全国项目编码）", max_length=64)
+    secret = EncryptedTextField("密钥（appsecret）")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ProjectScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "省平台对接凭据"
+
+    def __str__(self) -> str:
+        return f"{self.appid}"
+
+
+def held_worker_messages(project, person) -> list[str]:
+    """Why the province has not been sent this person's stay in `project` (数据对接 holds it
+    locally: 缺少人员照片 or another required field), for the person page."""
+    from workforce.models import RosterEntry
+
+    keys = [
+        str(pk)
+        for pk in RosterEntry.objects.filter(project=project, person=person).values_list("pk", flat=True)
+    ]
+    return list(
+        OutboundRecord.objects.filter(
+            project=project, method="ProjectWorker.Add", object_key__in=keys, status=RecordStatus.INVALID
+        ).values_list("message", flat=True)
+    )

@@ -5,7 +5,8 @@ queue later can call them side by side: a record is claimed by a status transiti
 sending, under select_for_update(skip_locked=True) where the database has it), so two runners never
 send the same record; a poll is claimed by moving its due time, so two runners never apply one
 result twice. The province's order (unit before team before worker before entry, attendance and
-contract) is kept per record: a record waits until every record it refers to is accepted.
+contract) is kept per record: a record waits until the province holds every record it refers to.
+What the province answers, and what becomes of the records then, is exchange.answers.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import json
 import time
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -28,39 +28,31 @@ from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
 from projects.models import Project
 
+from .answers import (  # noqa: F401 (backoff, MAX_BACKOFF, poll_results, apply_result: the actions' API)
+    CHANGED_IN_FLIGHT,
+    MAX_BACKOFF,
+    SyncReport,
+    answered_no,
+    apply_result,
+    backoff,
+    poll_results,
+    retry_later,
+)
 from .client import ProvinceClient, ProvinceError, TransientError
-from .mapping import MAPPERS, Context, Mapper, MappingError
+from .mapping import BY_METHOD, MAPPERS, Context, Mapper, MappingError
 from .models import AsyncStatus, OutboundRecord, ProvinceRequest, RecordStatus, SyncCursor
 
 # A rescan starts this far before the last one: a change committed while the last scan ran is seen.
 SCAN_OVERLAP = timedelta(minutes=5)
 # A runner that died mid-send leaves its records `sending`; after this they are queued again.
 STALE_CLAIM = timedelta(minutes=10)
-MAX_BACKOFF = timedelta(hours=6)
 CLAIM_BATCHES = 20  # records claimed at once: this many requests' worth
-CHANGED_IN_FLIGHT = "changed"  # fingerprint of a record edited while the province was handling it
 
 
 def _fingerprint(header: dict, item: dict) -> str:
     # Keyed, because the payload holds an ID number and a plain hash of one is easily reversed.
     text = json.dumps([header, item], sort_keys=True, ensure_ascii=False, default=str)
     return salted_hmac("exchange.record", text).hexdigest()
-
-
-def backoff(attempts: int, base_seconds: float) -> timedelta:
-    """Exponential: base, 2×base, 4×base … up to MAX_BACKOFF."""
-    return min(timedelta(seconds=base_seconds * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
-
-
-@dataclass
-class SyncReport:
-    queued: int = 0
-    invalid: int = 0
-    sent: int = 0
-    accepted: int = 0
-    refused: int = 0
-    retrying: int = 0
-    problems: list[str] = field(default_factory=list)
 
 
 # --- queue ---------------------------------------------------------------------------------------
@@ -137,7 +129,7 @@ def _claim(mapper: Mapper, project, now: datetime, after_id: int) -> list[Outbou
         ids = list(
             ready.select_for_update(skip_locked=True)
             .order_by("id")
-            .values_list("id", flat=True)[: mapper.batch_size * CLAIM_BATCHES]
+            .values_list("id", flat=True)[: mapper.size * CLAIM_BATCHES]
         )
         if not ids:
             return []
@@ -148,41 +140,79 @@ def _claim(mapper: Mapper, project, now: datetime, after_id: int) -> list[Outbou
 
 
 def context_for(project, client: ProvinceClient | None) -> Context:
-    accepted_teams = OutboundRecord.objects.filter(
-        project=project, method="Team.Add", status=RecordStatus.ACCEPTED
-    ).values_list("object_key", "result")
+    known_teams = OutboundRecord.objects.filter(project=project, method="Team.Add", known=True).values_list(
+        "object_key", "result"
+    )
     return Context(
         cipher=client.cipher() if client is not None else None,
-        team_sys_no={int(key): (result or {}).get("teamSysNo") for key, result in accepted_teams},
+        team_sys_no={
+            int(key): result.get("teamSysNo") for key, result in known_teams if isinstance(result, dict)
+        },
     )
 
 
-def _accepted(project, mapper: Mapper) -> set[tuple[str, str]]:
+def _present(project, mapper: Mapper) -> set[tuple[str, str]]:
+    """(method, key) of the records the province holds: accepted once, or answered 已存在."""
     methods = [m.method for m in MAPPERS if m.rank <= mapper.rank]
     return set(
-        OutboundRecord.objects.filter(
-            project=project, status=RecordStatus.ACCEPTED, method__in=methods
-        ).values_list("method", "object_key")
+        OutboundRecord.objects.filter(project=project, known=True, method__in=methods).values_list(
+            "method", "object_key"
+        )
     )
 
 
-def build_batches(mapper: Mapper, pairs, ctx: Context):
+def build_batches(mapper: Mapper, pairs, ctx: Context, method: str | None = None):
     """(records, data) per request: items that share a header (the same team …) go together, up to
     the record type's batch size. `pairs` is (record, object); a record that cannot be mapped is
-    yielded alone with its MappingError instead of data."""
+    yielded alone with its MappingError instead of data. `method` is the update method for edits."""
     groups: dict[str, tuple[dict, list]] = {}
     for record, obj in pairs:
         try:
-            header, item = mapper.payload(obj, ctx)
+            header, item = mapper.payload(obj, ctx, method)
         except MappingError as exc:
             yield [record], exc
             continue
         key = json.dumps(header, sort_keys=True, default=str)
         groups.setdefault(key, (header, []))[1].append((record, item))
+    size = mapper.size
     for header, members in groups.values():
-        for start in range(0, len(members), mapper.batch_size):
-            chunk = members[start : start + mapper.batch_size]
+        for start in range(0, len(members), size):
+            chunk = members[start : start + size]
             yield [r for r, _ in chunk], mapper.data(header, [i for _, i in chunk])
+
+
+def _waiting_message(dep: tuple[str, str], found: OutboundRecord | None) -> str:
+    """What a record waits for, in the clerk's words (the record it refers to, and why)."""
+    method, key = dep
+    label = BY_METHOD[method].label if method in BY_METHOD else method
+    if found is None:
+        return f"等待{label}（{key}）先推送到省平台"
+    text = f"等待{label}【{found.label}】被省平台接收（该记录{found.get_status_display()}"
+    if found.status in (RecordStatus.REFUSED, RecordStatus.INVALID) and found.message:
+        text += f"：{found.message}"
+    return (text + "）")[:500]
+
+
+def _hold_waiting(project, waiting: dict[int, tuple[str, str]]) -> None:
+    """Back in the queue, tried again after the next poll, each saying which record it waits for."""
+    if not waiting:
+        return
+    deps = set(waiting.values())
+    found = {
+        (r.method, r.object_key): r
+        for r in OutboundRecord.objects.filter(
+            project=project,
+            method__in={m for m, _ in deps},
+            object_key__in={k for _, k in deps},
+        )
+    }
+    by_message: dict[str, list[int]] = defaultdict(list)
+    for pk, dep in waiting.items():
+        by_message[_waiting_message(dep, found.get(dep))].append(pk)
+    for message, ids in by_message.items():
+        OutboundRecord.objects.filter(pk__in=ids).update(
+            status=RecordStatus.QUEUED, claim="", message=message
+        )
 
 
 def _send_claimed(mapper, records, client, now, report: SyncReport) -> None:
@@ -192,24 +222,27 @@ def _send_claimed(mapper, records, client, now, report: SyncReport) -> None:
     for project_id, members in by_project.items():
         project = Project.objects.get(pk=project_id)
         objects = mapper.load(project, [r.object_key for r in members])
-        accepted, ctx = _accepted(project, mapper), context_for(project, client)
-        waiting, ready = [], []
+        present, ctx = _present(project, mapper), context_for(project, client)
+        waiting: dict[int, tuple[str, str]] = {}
+        ready: dict[str, list] = defaultdict(list)  # by the method they go with: Add, or the update
         for record in members:
             obj = objects.get(record.object_key)
             if obj is None:
                 _set(record, RecordStatus.INVALID, "源记录已不存在或不再需要推送（如考勤已转为异常）")
-            elif all(dep in accepted for dep in mapper.requires(obj)):
-                ready.append((record, obj))
+                continue
+            missing = [dep for dep in mapper.requires(obj) if dep not in present]
+            if missing:
+                waiting[record.pk] = missing[0]
             else:
-                waiting.append(record.pk)
-        # Waiting for a record it refers to: back in the queue, tried again after the next poll.
-        OutboundRecord.objects.filter(pk__in=waiting).update(status=RecordStatus.QUEUED, claim="")
-        for batch, data in build_batches(mapper, ready, ctx):
-            if isinstance(data, MappingError):
-                _set(batch[0], RecordStatus.INVALID, str(data))
-                report.invalid += 1
-            else:
-                _submit(project, mapper, batch, data, client, now, report)
+                ready[mapper.method_for(record.known)].append((record, obj))
+        _hold_waiting(project, waiting)
+        for method, pairs in ready.items():
+            for batch, data in build_batches(mapper, pairs, ctx, method):
+                if isinstance(data, MappingError):
+                    _set(batch[0], RecordStatus.INVALID, str(data))
+                    report.invalid += 1
+                else:
+                    _submit(project, mapper, method, batch, data, client, now, report)
 
 
 def _set(record: OutboundRecord, status: str, message: str, **extra) -> None:
@@ -218,35 +251,20 @@ def _set(record: OutboundRecord, status: str, message: str, **extra) -> None:
     )
 
 
-def _submit(project, mapper, batch, data, client, now, report: SyncReport) -> None:
+def _submit(project, mapper, method, batch, data, client, now, report: SyncReport) -> None:
     ids = [r.pk for r in batch]
     attempts = max(r.attempts for r in batch) + 1
     try:
-        serial = client.submit(mapper.method, data)
+        serial = client.submit(method, data)
     except TransientError as exc:
-        retry_at = now + backoff(attempts, settings.PROVINCE_RETRY_SECONDS)
-        OutboundRecord.objects.filter(pk__in=ids).update(
-            status=RecordStatus.QUEUED,
-            claim="",
-            attempts=attempts,
-            next_attempt_at=retry_at,
-            message=f"推送失败，将于 {timezone.localtime(retry_at):%Y-%m-%d %H:%M} 重试：{exc}"[:500],
-            updated_at=timezone.now(),
-        )
-        report.retrying += len(ids)
+        retry_later(ids, attempts, now, str(exc), report)
         return
     except ProvinceError as exc:
-        OutboundRecord.objects.filter(pk__in=ids).update(
-            status=RecordStatus.REFUSED,
-            claim="",
-            attempts=attempts,
-            message=str(exc)[:500],
-            updated_at=timezone.now(),
-        )
-        report.refused += len(ids)
+        OutboundRecord.objects.filter(pk__in=ids).update(attempts=attempts)
+        answered_no(mapper, method, list(batch), str(exc), None, now, report)
         return
     request = ProvinceRequest.objects.create(
-        project=project, method=mapper.method, serial_code=serial, sent_at=now, next_poll_at=now
+        project=project, method=method, serial_code=serial, sent_at=now, next_poll_at=now
     )
     OutboundRecord.objects.filter(pk__in=ids).update(
         status=RecordStatus.SENT,
@@ -273,60 +291,6 @@ def send_ready(
     return report
 
 
-# --- poll ----------------------------------------------------------------------------------------
-
-
-def poll_results(
-    *, client: ProvinceClient, project=None, now=None, report: SyncReport | None = None
-) -> SyncReport:
-    """Ask the province for the outcome of each write it has not answered yet (AsyncHandleResult)."""
-    now = now or timezone.now()
-    report = report or SyncReport()
-    due = ProvinceRequest.objects.filter(status=AsyncStatus.PENDING, next_poll_at__lte=now)
-    if project is not None:
-        due = due.filter(project=project)
-    lease = now + timedelta(seconds=max(settings.PROVINCE_POLL_SECONDS, 1) * 10)
-    for request in list(due.order_by("id")):
-        # Claim by moving the due time: a second runner's UPDATE matches nothing and skips it.
-        if not ProvinceRequest.objects.filter(pk=request.pk, next_poll_at=request.next_poll_at).update(
-            next_poll_at=lease
-        ):
-            continue
-        polls = request.polls + 1
-        try:
-            answer = client.result(request.serial_code)
-            status = str(answer.get("status"))
-        except TransientError:
-            status, answer = None, {}
-        except ProvinceError as exc:
-            status, answer = AsyncStatus.FAILED.value, {"result": str(exc)}
-        if status in (AsyncStatus.SUCCEEDED, AsyncStatus.FAILED):
-            apply_result(request, status, answer.get("result"), report)
-        else:
-            ProvinceRequest.objects.filter(pk=request.pk).update(
-                polls=polls, next_poll_at=now + backoff(polls, settings.PROVINCE_POLL_SECONDS)
-            )
-    return report
-
-
-def apply_result(request: ProvinceRequest, status: str, result, report: SyncReport) -> None:
-    with transaction.atomic():
-        ProvinceRequest.objects.filter(pk=request.pk).update(status=status, polls=request.polls + 1)
-        records = OutboundRecord.objects.filter(request=request, status=RecordStatus.SENT)
-        if status == AsyncStatus.SUCCEEDED:
-            stored = result if isinstance(result, dict) else None
-            # Edited while the province handled it: accepted, but the new version goes again.
-            records.filter(fingerprint=CHANGED_IN_FLIGHT).update(
-                status=RecordStatus.QUEUED, fingerprint="", result=stored, message=""
-            )
-            report.accepted += records.update(status=RecordStatus.ACCEPTED, result=stored, message="")
-        else:
-            message = result.get("message") if isinstance(result, dict) else result
-            report.refused += records.update(
-                status=RecordStatus.REFUSED, message=str(message or "省平台处理失败（未说明原因）")[:500]
-            )
-
-
 # --- run -----------------------------------------------------------------------------------------
 
 
@@ -344,21 +308,23 @@ def sync_province(
     max_seconds: float = 300,
     sleep=time.sleep,
 ) -> SyncReport:
-    """One run: queue changes, then poll and send in rounds while the province makes progress."""
-    client = client or ProvinceClient.from_settings()
+    """One run: queue changes, then poll and send in rounds while the province makes progress.
+    Each project talks under its own credentials (`client` overrides them, for tests); a project
+    without credentials has its changes queued and nothing sent."""
     report = SyncReport()
     recover_stale_claims(now or timezone.now())
-    projects = [project] if project is not None else Project.objects.order_by("pk")
+    projects = [project] if project is not None else list(Project.objects.order_by("pk"))
     for each in projects:
         enqueue_changes(each, now=now, report=report)
+    clients = {each: client or ProvinceClient.for_project(each) for each in projects}
+    clients = {each: c for each, c in clients.items() if c is not None}
     deadline = time.monotonic() + max_seconds
-    while time.monotonic() < deadline:
+    while clients and time.monotonic() < deadline:
         before = (report.sent, report.accepted, report.refused)
-        poll_results(client=client, project=project, now=now, report=report)
-        send_ready(client=client, project=project, now=now, report=report)
-        pending = ProvinceRequest.objects.filter(status=AsyncStatus.PENDING)
-        if project is not None:
-            pending = pending.filter(project=project)
+        for each, each_client in clients.items():
+            poll_results(client=each_client, project=each, now=now, report=report)
+            send_ready(client=each_client, project=each, now=now, report=report)
+        pending = ProvinceRequest.objects.filter(status=AsyncStatus.PENDING, project__in=list(clients))
         if not pending.exists():
             break
         if (report.sent, report.accepted, report.refused) == before:

@@ -1,23 +1,38 @@
-"""A fake provincial platform for tests and the benchmark: a real HTTP server on 127.0.0.1 that
-checks what the national standard checks (domain-reference §2) and answers asynchronously.
+"""A strict fake provincial platform for tests and the benchmark: a real HTTP server on 127.0.0.1
+that checks what the national platform checks (domain-reference §2) and answers as it does.
 
-It is written from the standard, not from exchange.mapping, so a mapping that drifts from the
-standard is refused here: the signature, the AES round trip of every ID number (and its check digit),
-required fields, field lengths, code-table values, no future dates, and the order (a worker whose
-team the province does not know is refused with "[teamSysNo]值超出范围或无效!", wages of a worker
-it does not know with "…的工人信息,不允许上传该工人的工资发放信息!").
+It is written from the standard and the messages public clients handle, not from exchange.mapping,
+so a mapping that drifts is refused here:
+- the envelope: a known appid (the project's national code, one secret each; the secret is the AES
+  key unless one key is given for all), the signature, the projectCode of the appid's own project;
+- every ID and card number's AES round trip (and the ID's check digit), required fields (a worker
+  without headImage: "[0][headImage]不能为空!"), lengths, every code table's values (民族 as the ID
+  card writes it: "汉", "蒙古"), pictures (jpg/png, ≤ 50 KB), no future dates;
+- the order: a worker of a team it does not know ("[teamSysNo]值超出范围或无效!"), wages of a worker
+  it does not know ("…的工人信息,不允许上传该工人的工资发放信息!");
+- duplicates: an Add of what it holds answers "…已存在…" (a team names its teamSysNo); an Update of
+  what it does not hold is refused;
+- answers as the real one sends them: `result` an object, an array (Payroll) or, every other
+  answer, a string holding the JSON; with `flaky` > 0 some requests and polls fail transiently
+  (HTTP 500, "Internal Error" answered at once or as the asynchronous result), seeded, so reproducible.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
+import io
 import itertools
 import json
+import random
 import threading
 import urllib.parse
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from PIL import Image, UnidentifiedImageError
 
 from .crypto import FieldCipher
 
@@ -39,6 +54,20 @@ TABLES = {
     "category": {f"{i:02d}" for i in range(1, 13)} | {"99"},
     "prjStatus": {"001", "002", "003", "004", "005"},
     "isBackPay": {"0", "1"},  # 是否
+    "isTeamLeader": {"0", "1"},
+    "hasBadMedicalHistory": {"0", "1"},
+    "politicsType": {f"{i:02d}" for i in range(1, 14)},  # 3.5
+    "cultureLevelType": {f"{i:02d}" for i in range(1, 9)} | {"99"},  # 3.6
+    "maritalStatus": {"01", "02", "03", "04"},
+    "propertyNum": {"001", "002", "003", "004", "005", "006", "099"},  # 3.11 建设性质
+    "capitalCurrencyType": {"CNY", "USD"},
+    "unit": {"80", "81", "82"},  # 计量单位
+    # 3.14: as the ID card writes it (GB/T 3304's names without 族), and 其他 / 外国血统中国籍人士.
+    "nation": set(
+        "汉 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 "
+        "纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 "
+        "德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺 其他 外国血统中国籍人士".split()
+    ),
     # 3.13 银行代码: 3-digit 行别代码 (the full table is ~90 rows; the format is what is known)
     "payRollBankCode": {f"{i:03d}" for i in range(100, 1000)},
     "payBankCode": {f"{i:03d}" for i in range(100, 1000)},
@@ -89,6 +118,7 @@ REQUIRED = {
         "workType",
         "workRole",
         "cellPhone",
+        "headImage",
     ],
     "WorkerEntryExit.Add": ["projectCode", "corpCode", "teamSysNo", "workerList"],
     "WorkerEntryExit.Add/item": ["idCardType", "idCardNumber", "date", "type"],
@@ -113,8 +143,18 @@ REQUIRED = {
         "thirdPayRollCode",
     ],
 }
+IMAGES = ("headImage", "positiveIDCardImage", "negativeIDCardImage")
+IMAGE_LIMIT = 50 * 1024
+# The update methods take what their Add takes (Team.Update also the teamSysNo; Project.PartUpdate
+# only the project code and what changes).
+REQUIRED["Team.Update"] = [*REQUIRED["Team.Add"], "teamSysNo"]
+REQUIRED["ProjectWorker.Update"] = REQUIRED["ProjectWorker.Add"]
+REQUIRED["ProjectWorker.Update/item"] = REQUIRED["ProjectWorker.Add/item"]
+REQUIRED["ProjectSubContractor.Update"] = REQUIRED["ProjectSubContractor.Add"]
+REQUIRED["Project.PartUpdate"] = ["projectCode"]
 LISTS = {
     "ProjectWorker.Add": "workerList",
+    "ProjectWorker.Update": "workerList",
     "WorkerEntryExit.Add": "workerList",
     "WorkerAttendance.Add": "dataList",
     "WorkerContract.Add": "contractList",
@@ -126,6 +166,10 @@ class Refusal(Exception):
     pass
 
 
+class Flaky(Exception):
+    """A fault of the province itself (the request is not looked at)."""
+
+
 def valid_id_number(number: str) -> bool:
     if len(number) != 18 or not number[:17].isdigit():
         return False
@@ -135,18 +179,53 @@ def valid_id_number(number: str) -> bool:
     )
 
 
-class FakeProvince:
-    """Start with `with FakeProvince(appid, secret, aes_key) as province:`; `province.url` is the endpoint."""
+def check_image(value, where: str, name: str) -> None:
+    """jpg/jpeg/png, as a data URI or bare base64, at most 50 KB (the platform's own messages)."""
+    text = str(value)
+    if text.startswith("data:"):
+        text = text.partition(",")[2]
+    try:
+        raw = base64.b64decode(text, validate=True)
+        with Image.open(io.BytesIO(raw)) as picture:
+            kind = picture.format
+    except (binascii.Error, ValueError, UnidentifiedImageError, OSError):
+        raise Refusal(f"{where}[{name}]格式无效,目前仅支持:jpg,jpeg,png") from None
+    if kind not in ("JPEG", "PNG"):
+        raise Refusal(f"{where}[{name}]格式无效,目前仅支持:jpg,jpeg,png")
+    if len(raw) > IMAGE_LIMIT:
+        raise Refusal(f"{where}[{name}]大小超过限制50KB!")
 
-    def __init__(self, appid: str, secret: str, aes_key: str, *, pending_polls: int = 1):
-        self.appid, self.secret, self.cipher = appid, secret, FieldCipher(aes_key)
+
+class FakeProvince:
+    """`with FakeProvince({appid: secret}) as province:`; `province.url` is the endpoint.
+
+    `aes_key` (one key for every appid) stands for a province that issues one; `flaky` is the share of
+    requests that fail transiently; `pending_polls` polls are answered 0 待处理 before the result."""
+
+    def __init__(
+        self,
+        credentials: dict[str, str] | None = None,
+        *,
+        aes_key: str = "",
+        pending_polls: int = 1,
+        flaky: float = 0.0,
+        seed: int = 37,
+    ):
+        self.credentials = dict(credentials or {})
+        self.aes_key = aes_key
         self.pending_polls = pending_polls  # polls answered 0 待处理 before the result
+        self.flaky, self.random = flaky, random.Random(seed)
         self.lock = threading.Lock()
         self.received: list[tuple[str, dict]] = []  # (method, data) of every accepted write, decrypted
         self.results: dict[str, list] = {}  # serial -> [polls left, status, result]
         self.failures = 0  # the next N requests answer 503
-        self.corps, self.projects, self.units, self.workers = set(), set(), set(), set()
-        self.teams: dict[int, tuple[str, str]] = {}
+        self.faults = 0  # transient faults answered so far (flaky)
+        self.scheduled: list[str] = []  # faults for the next requests, in order (fault_next)
+        self.corps: set[str] = set()
+        self.projects: set[str] = set()
+        self.units: set[tuple[str, str]] = set()
+        self.workers: set[tuple[str, str]] = set()
+        self.teams: dict[int, tuple[str, str, str]] = {}  # teamSysNo -> (project, corp, teamName)
         self._serials, self._team_numbers = itertools.count(1), itertools.count(1001)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/openapi"
@@ -159,11 +238,27 @@ class FakeProvince:
         self.server.shutdown()
         self.server.server_close()
 
+    def register(self, appid: str, secret: str) -> None:
+        """A project's credentials as the province issued them."""
+        with self.lock:
+            self.credentials[appid] = secret
+
     def fail_next(self, count: int = 1) -> None:
         self.failures += count
 
+    def fault_next(self, *kinds: str) -> None:
+        """The next requests fail transiently: "http" (500), "sync" (code -1 Internal Error) or
+        "async" (a write answered, its result 处理失败 "Internal Error")."""
+        self.scheduled.extend(kinds)
+
     def methods(self) -> list[str]:
         return [method for method, _ in self.received]
+
+    def team_number(self, project_code: str, corp_code: str, team_name: str) -> int | None:
+        for number, team in self.teams.items():
+            if team == (project_code, corp_code, team_name):
+                return number
+        return None
 
     # --- HTTP ------------------------------------------------------------------------------------
 
@@ -186,41 +281,74 @@ class FakeProvince:
 
         return Handler
 
+    def _fault(self) -> str | None:
+        """Now and then (flaky): 'http' (a 500), 'sync' (code -1 Internal Error) or 'async'."""
+        if self.scheduled:
+            self.faults += 1
+            return self.scheduled.pop(0)
+        if self.flaky and self.random.random() < self.flaky:
+            self.faults += 1
+            return self.random.choice(["http", "sync", "async"])
+        return None
+
     def handle(self, params: dict) -> tuple[int, dict]:
         with self.lock:
             if self.failures:
                 self.failures -= 1
                 return 503, {"code": 503, "message": "服务暂不可用"}
+            fault = self._fault()
+            if fault == "http":
+                return 500, {"code": 500, "message": "Internal Server Error"}
+            if fault == "sync":
+                return 200, {"code": -1, "message": "Internal Error"}
             try:
-                data = self._check_envelope(params)
+                data, cipher = self._check_envelope(params)
                 method = params["method"]
                 if method == "AsyncHandleResult.Query":
                     return 200, {"code": 0, "message": "成功", "data": self._query(data)}
-                serial = f"REQ{next(self._serials):08d}"
-                try:
-                    result = self._apply(method, data)
-                    self.results[serial] = [self.pending_polls, "20", result]
-                except Refusal as exc:
-                    self.results[serial] = [self.pending_polls, "10", str(exc)]
+                number = next(self._serials)
+                serial = f"REQ{number:08d}"
+                if fault == "async":
+                    self.results[serial] = [self.pending_polls, "10", "Internal Error"]
+                else:
+                    try:
+                        result = self._apply(method, data, params["appid"], cipher)
+                        # Every other answer carries its result as a string of JSON, as some do.
+                        self.results[serial] = [
+                            self.pending_polls,
+                            "20",
+                            json.dumps(result, ensure_ascii=False) if number % 2 else result,
+                        ]
+                    except Refusal as exc:
+                        message = str(exc)
+                        self.results[serial] = [
+                            self.pending_polls,
+                            "10",
+                            message if number % 2 else {"message": message},
+                        ]
                 return 200, {"code": 0, "message": "成功", "data": {"requestSerialCode": serial}}
             except Refusal as exc:
                 return 200, {"code": 1, "message": str(exc)}
 
-    def _check_envelope(self, params: dict) -> dict:
+    def _check_envelope(self, params: dict) -> tuple[dict, FieldCipher]:
         for name in ("appid", "format", "method", "version", "timestamp", "nonce", "data", "sign"):
             if not params.get(name):
                 raise Refusal(f"[{name}]不能为空!")
-        if params["appid"] != self.appid:
+        secret = self.credentials.get(params["appid"])
+        if secret is None:
             raise Refusal("[appid]无效!")
         names = sorted(k for k in params if k != "sign")
-        text = "&".join(f"{k}={params[k]}" for k in names) + f"&appsecret={self.secret}"
+        text = "&".join(f"{k}={params[k]}" for k in names) + f"&appsecret={secret}"
         if hashlib.sha256(text.lower().encode("utf-8")).hexdigest() != params["sign"]:
             raise Refusal("签名验证失败!")
         try:
             datetime.strptime(params["timestamp"], "%Y%m%d%H%M%S")
-            return json.loads(params["data"])
+            data = json.loads(params["data"])
         except ValueError as exc:
             raise Refusal(f"请求参数格式不正确: {exc}") from exc
+        if not isinstance(data, dict):
+            raise Refusal("请求参数格式不正确")
+        return data, FieldCipher(self.aes_key or secret)
 
     def _query(self, data: dict) -> dict:
         entry = self.results.get(str(data.get("requestSerialCode")))
@@ -229,35 +357,37 @@ class FakeProvince:
         if entry[0] > 0:
             entry[0] -= 1
             return {"status": "0", "result": None}
-        return {"status": entry[1], "result": entry[2] if entry[1] == "20" else {"message": entry[2]}}
+        return {"status": entry[1], "result": entry[2]}
 
     # --- the standard's checks -------------------------------------------------------------------
 
-    def _fields(
-        self, values: dict, required: list[str], where: str = "", sub_contractor: bool = False
-    ) -> dict:
+    def _fields(self, values: dict, method: str, cipher: FieldCipher, where: str = "") -> dict:
         plain = dict(values)
-        for name in required:
+        for name in REQUIRED[method]:
             if values.get(name) in (None, "", []):
-                raise Refusal(f"[{where}{name}]不能为空!")
+                raise Refusal(f"{where}[{name}]不能为空!")
         for name, limit in LENGTHS.items():
             if len(str(values.get(name, ""))) > limit:
-                raise Refusal(f"[{where}{name}]长度不能超过{limit}!")
+                raise Refusal(f"{where}[{name}]长度不能超过{limit}!")
         for name in SECRET_FIELDS:
             if values.get(name):
                 try:
-                    plain[name] = self.cipher.decrypt(values[name])
+                    plain[name] = cipher.decrypt(values[name])
                 except ValueError as exc:
-                    raise Refusal(f"[{where}{name}]解密失败!") from exc
+                    raise Refusal(f"{where}[{name}]解密失败!") from exc
         if plain.get("idCardType") == "01" and not valid_id_number(plain["idCardNumber"]):
-            raise Refusal(f"[{where}idCardNumber]身份证号码无效!")
+            raise Refusal(f"{where}[idCardNumber]身份证号码无效!")
         for name, table in TABLES.items():
             if name == "subCorpType":
                 continue
-            if name == "corpType" and sub_contractor:
+            if name == "corpType" and method.startswith("ProjectSubContractor."):
                 table = TABLES["subCorpType"]  # ProjectSubContractor's corpType is 参建单位类型 (3.1)
             if name in values and str(values[name]) not in table:
-                raise Refusal(f"[{where}{name}]参数值不正确,请参见字典表!")
+                raise Refusal(f"{where}[{name}]参数值不正确,请参见字典表!")
+        for name in IMAGES:
+            if values.get(name):
+                check_image(values[name], where, name)
+                plain[name] = f"<{name}>"  # what the tests read back needs no pictures
         day = str(plain.get("date", ""))[:10]
         if day and day > datetime.now().strftime("%Y-%m-%d"):
             raise Refusal("[date]不能大于当天!")
@@ -269,42 +399,92 @@ class FakeProvince:
             raise Refusal("[teamSysNo]值超出范围或无效!")
         return data["teamSysNo"]
 
-    def _apply(self, method: str, data: dict):
+    def _apply(self, method: str, data: dict, appid: str, cipher: FieldCipher):
         if method not in REQUIRED:
             raise Refusal(f"[method]{method}不存在!")
-        header = self._fields(data, REQUIRED[method], sub_contractor=method == "ProjectSubContractor.Add")
+        if "projectCode" in data and data["projectCode"] != appid:
+            raise Refusal("[projectCode]与appid不一致!")
+        header = self._fields(data, method, cipher)
         items = []
         for index, item in enumerate(data.get(LISTS.get(method, ""), []) or []):
-            items.append(self._fields(item, REQUIRED[f"{method}/item"], f"{LISTS[method]}[{index}]."))
-        if method == "Corp.Upload":
-            self.corps.add(data["corpCode"])
-        elif method == "Project.Add":
-            self.projects.add(data["projectCode"])
-        elif method == "ProjectSubContractor.Add":
-            if data["projectCode"] not in self.projects or data["corpCode"] not in self.corps:
-                raise Refusal("[corpCode]企业或项目未上传!")
-            self.units.add((data["projectCode"], data["corpCode"]))
-        elif method == "Team.Add":
-            if (data["projectCode"], data["corpCode"]) not in self.units:
-                raise Refusal("[corpCode]该企业不是本项目的参建单位!")
-            number = next(self._team_numbers)
-            self.teams[number] = (data["projectCode"], data["corpCode"])
-            self._record(method, header)
-            return {"teamSysNo": number}
-        elif method == "ProjectWorker.Add":
-            self._team(data)
-            self.workers.update((data["projectCode"], w["idCardNumber"]) for w in items)
-        elif method == "Payroll.Add":
-            self._team(data)
-            self._payroll(data["projectCode"], str(data["payMonth"]), items)
-        else:
-            if method != "WorkerContract.Add":
-                self._team(data)
-            for item in items:
-                if (data["projectCode"], item["idCardNumber"]) not in self.workers:
-                    raise Refusal("未找到该项目下的工人信息,不允许上传!")
+            items.append(self._fields(item, f"{method}/item", cipher, f"[{index}]"))
+        result = getattr(self, "_" + method.replace(".", "_").lower())(data, items)
         self._record(method, {**header, **({LISTS[method]: items} if method in LISTS else {})})
-        return {}
+        return result if result is not None else {}
+
+    def _corp_upload(self, data, items):
+        self.corps.add(data["corpCode"])
+
+    def _project_add(self, data, items):
+        if data["projectCode"] in self.projects:
+            raise Refusal(f"[projectCode]项目编码{data['projectCode']}已存在!")
+        self.projects.add(data["projectCode"])
+
+    def _project_partupdate(self, data, items):
+        if data["projectCode"] not in self.projects:
+            raise Refusal("[projectCode]项目不存在!")
+
+    def _projectsubcontractor_add(self, data, items):
+        if data["projectCode"] not in self.projects or data["corpCode"] not in self.corps:
+            raise Refusal("[corpCode]企业或项目未上传!")
+        if (data["projectCode"], data["corpCode"]) in self.units:
+            raise Refusal("[corpCode]该参建单位已存在!")
+        self.units.add((data["projectCode"], data["corpCode"]))
+
+    def _projectsubcontractor_update(self, data, items):
+        if (data["projectCode"], data["corpCode"]) not in self.units:
+            raise Refusal("[corpCode]该企业不是本项目的参建单位!")
+
+    def _team_add(self, data, items):
+        if (data["projectCode"], data["corpCode"]) not in self.units:
+            raise Refusal("[corpCode]该企业不是本项目的参建单位!")
+        there = self.team_number(data["projectCode"], data["corpCode"], data["teamName"])
+        if there is not None:
+            raise Refusal(f"[teamName]班组名称已存在,teamSysNo:{there}")
+        number = next(self._team_numbers)
+        self.teams[number] = (data["projectCode"], data["corpCode"], data["teamName"])
+        return {"teamSysNo": number}
+
+    def _team_update(self, data, items):
+        self._team(data)
+        there = self.team_number(data["projectCode"], data["corpCode"], data["teamName"])
+        if there not in (None, data["teamSysNo"]):
+            raise Refusal(f"[teamName]班组名称已存在,teamSysNo:{there}")
+        self.teams[data["teamSysNo"]] = (data["projectCode"], data["corpCode"], data["teamName"])
+
+    def _projectworker_add(self, data, items):
+        self._team(data)
+        for index, item in enumerate(items):
+            if (data["projectCode"], item["idCardNumber"]) in self.workers:
+                raise Refusal(f"[{index}][idCardNumber]该项目下已存在该工人!")
+        self.workers.update((data["projectCode"], w["idCardNumber"]) for w in items)
+
+    def _projectworker_update(self, data, items):
+        self._team(data)
+        for index, item in enumerate(items):
+            if (data["projectCode"], item["idCardNumber"]) not in self.workers:
+                raise Refusal(f"[{index}][idCardNumber]该项目下不存在该工人!")
+
+    def _known_workers(self, data, items):
+        for item in items:
+            if (data["projectCode"], item["idCardNumber"]) not in self.workers:
+                raise Refusal("未找到该项目下的工人信息,不允许上传!")
+
+    def _workerentryexit_add(self, data, items):
+        self._team(data)
+        self._known_workers(data, items)
+
+    def _workerattendance_add(self, data, items):
+        self._team(data)
+        self._known_workers(data, items)
+
+    def _workercontract_add(self, data, items):
+        self._known_workers(data, items)
+
+    def _payroll_add(self, data, items):
+        self._team(data)
+        self._payroll(data["projectCode"], str(data["payMonth"]), items)
+        return [{"thirdPayRollCode": item["thirdPayRollCode"], "status": "20"} for item in items]
 
     def _payroll(self, project_code: str, pay_month: str, items: list[dict]) -> None:
         """The 工资单 rules: payMonth yyyy-MM not after this month, balanceDate not after today,
@@ -318,25 +498,25 @@ class FakeProvince:
         if pay_month > now.strftime("%Y-%m"):
             raise Refusal("[payMonth]不能大于今天!")
         for index, item in enumerate(items):
-            where = f"detailList[{index}]."
+            where = f"[{index}]"
             for name in ("totalPayAmount", "actualAmount"):
                 try:
                     amount = Decimal(str(item[name]))
                 except InvalidOperation:
-                    raise Refusal(f"[{where}{name}]格式不正确!") from None
+                    raise Refusal(f"{where}[{name}]格式不正确!") from None
                 if not amount.is_finite() or amount < 0:
-                    raise Refusal(f"[{where}{name}]不能小于0!")
+                    raise Refusal(f"{where}[{name}]不能小于0!")
             try:
                 balance = datetime.strptime(str(item["balanceDate"]), "%Y-%m-%d")
             except ValueError:
-                raise Refusal(f"[{where}balanceDate]格式不正确,应为yyyy-MM-dd!") from None
+                raise Refusal(f"{where}[balanceDate]格式不正确,应为yyyy-MM-dd!") from None
             if balance.date() > now.date():
-                raise Refusal(f"[{where}balanceDate]发放日期不能大于今天")
+                raise Refusal(f"{where}[balanceDate]发放日期不能大于今天")
             if str(item["isBackPay"]) == "1" and not item.get("backPayMonth"):
-                raise Refusal(f"[{where}backPayMonth]补发时不能为空!")
+                raise Refusal(f"{where}[backPayMonth]补发时不能为空!")
             if (project_code, item["idCardNumber"]) not in self.workers:
                 raise Refusal(
-                    f"[{where}idCardNumber]未找到证件号码为{item['idCardNumber'][:6]}****的工人信息,"
+                    f"{where}[idCardNumber]未找到证件号码为{item['idCardNumber'][:6]}****的工人信息,"
                     "不允许上传该工人的工资发放信息!"
                 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,12 +10,13 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from jmzhgd.core.access import can_write_project, get_in_project, project_for
+from jmzhgd.core.access import can_write_project, get_in_project, project_for, require_supervisor
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.tables import paginate_table
 
-from . import exports, services
-from .models import OutboundRecord, RecordStatus
+from . import credentials, exports, services
+from .forms import CredentialForm
+from .models import OutboundRecord, ProvinceCredential, RecordStatus
 from .tables import OutboundRecordTable
 
 # The page's four counts; 推送中 counts as queued, 本地校验未通过 as refused (both need the project's eye).
@@ -24,6 +26,22 @@ SUMMARY = [
     ("accepted", "省平台已接收", (RecordStatus.ACCEPTED,)),
     ("refused", "退回/校验未通过", (RecordStatus.REFUSED, RecordStatus.INVALID)),
 ]
+
+
+def connection_state(project) -> tuple[str, str]:
+    """(state, the one line the page shows) for the clerk and the supervisor alike."""
+    if not (settings.PROVINCE_SYNC_ENABLED and settings.PROVINCE_ENDPOINT):
+        return (
+            "off",
+            "未配置省平台：本平台未启用省平台数据对接，不会向省平台推送任何数据（下列记录仅在本地排队）。",
+        )
+    credential = ProvinceCredential.objects.filter(project=project).first()
+    if credential is None:
+        return (
+            "no_credential",
+            "本项目尚未录入省平台对接凭据（appid 与密钥），数据不会推送；请监管部门在本页录入。",
+        )
+    return "on", f"已接入省平台：appid {credential.appid}（密钥已加密保存），数据按国家数据标准自动推送。"
 
 
 @login_required
@@ -44,7 +62,36 @@ def exchange_page(request, project_id):
         can_write=can_write_project(request.user, project),
     )
     paginate_table(request, table)
-    return render(request, "exchange/page.html", {"project": project, "summary": summary, "table": table})
+    state, state_line = connection_state(project)
+    context = {
+        "project": project,
+        "summary": summary,
+        "table": table,
+        "state": state,
+        "state_line": state_line,
+        "can_enter_credentials": request.user.is_supervisor or request.user.is_superuser,
+    }
+    return render(request, "exchange/page.html", context)
+
+
+@login_required
+def credential(request, project_id):
+    """【录入对接凭据】: a supervisor enters the project's appid and secret (never shown again)."""
+    require_supervisor(request.user)
+    project = project_for(request, project_id)
+    current = ProvinceCredential.objects.filter(project=project).first()
+    form = CredentialForm(request.POST or None, initial={"appid": current.appid if current else project.code})
+    if request.method == "POST" and form.is_valid():
+        try:
+            credentials.set_credential(
+                Actor.from_request(request), project, form.cleaned_data["appid"], form.cleaned_data["secret"]
+            )
+        except ValidationError as exc:
+            form.add_error("secret", exc.messages[0])
+        else:
+            messages.success(request, "已保存本项目的省平台对接凭据。")
+            return redirect("exchange:page", project_id=project.pk)
+    return render(request, "exchange/credential.html", {"project": project, "form": form, "current": current})
 
 
 @login_required

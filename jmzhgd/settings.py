@@ -344,10 +344,30 @@ IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", default=2)
 # Off by default: `manage.py sync_province` does nothing until a deployment is given its access.
 PROVINCE_SYNC_ENABLED = env.bool("PROVINCE_SYNC_ENABLED", default=False)
 PROVINCE_ENDPOINT = env.str("PROVINCE_ENDPOINT", default="")
-PROVINCE_APPID = env.str("PROVINCE_APPID", default="")
-PROVINCE_SECRET = env.str("PROVINCE_SECRET", default="")
-# AES-256 key for ID and bank-card numbers in the payloads: 32 ASCII characters (its first 16 are the IV).
+# Each project's appid (its national code) and secret are entered on its 数据对接 page by a supervisor
+# or imported (`manage.py import_province_credentials`). The secret is also the AES-256 key of the ID
+# and card numbers, as public clients use it; set this only if the province issues one key for all
+# (32 ASCII characters, its first 16 the IV).
 PROVINCE_AES_KEY = env.str("PROVINCE_AES_KEY", default="")
+
+
+# Items per request by method, e.g. "ProjectWorker.Add=5,WorkerAttendance.Add=200" (defaults in
+# exchange/mapping; docs/deploy.md, 数据对接).
+def _batch_sizes(text: str) -> dict[str, int]:
+    from django.core.exceptions import ImproperlyConfigured
+
+    sizes = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        method, _, size = part.partition("=")
+        if not size.strip().isdigit() or int(size) < 1:
+            raise ImproperlyConfigured(
+                f"PROVINCE_BATCH_SIZES 格式应为 方法=条数,…（如 ProjectWorker.Add=5），不是“{part}”"
+            )
+        sizes[method.strip()] = int(size)
+    return sizes
+
+
+PROVINCE_BATCH_SIZES = _batch_sizes(env.str("PROVINCE_BATCH_SIZES", default=""))
 # Seconds before the first retry after a network error or 5xx (then doubled each time, up to 6 h),
 # and before polling an answer again (doubled likewise).
 PROVINCE_RETRY_SECONDS = env.int("PROVINCE_RETRY_SECONDS", default=60)

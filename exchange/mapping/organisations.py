@@ -39,6 +39,7 @@ class CorpMapper(Mapper):
 
 class ProjectMapper(Mapper):
     method = "Project.Add"
+    update_method = "Project.PartUpdate"
     rank = 20
     label = "项目"
     required = {
@@ -97,6 +98,7 @@ class ProjectMapper(Mapper):
 
 class SubContractorMapper(Mapper):
     method = "ProjectSubContractor.Add"
+    update_method = "ProjectSubContractor.Update"
     rank = 30
     label = "参建单位"
     required = {

@@ -9,6 +9,7 @@ from .base import Mapper, as_datetime, compact
 
 class TeamMapper(Mapper):
     method = "Team.Add"
+    update_method = "Team.Update"
     rank = 40
     label = "班组"
     required = {
@@ -27,6 +28,10 @@ class TeamMapper(Mapper):
 
     def requires(self, obj):
         return [("ProjectSubContractor.Add", str(obj.unit_id))]
+
+    def for_update(self, obj, ctx, header, item):
+        # Team.Update names the team by the number the province gave it.
+        return header, {**item, "teamSysNo": ctx.team_no(obj.pk)}
 
     def item(self, obj, ctx):
         return compact(

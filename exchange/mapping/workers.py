@@ -8,6 +8,8 @@ from workforce.models import RosterEntry
 
 from .base import Mapper, as_date, compact
 
+PHOTO_MISSING = "缺少人员照片"
+
 # §3.15: managers have no national 工种; the standard's list files them under 900 管理人员.
 MANAGER_WORK_TYPE = "900"
 
@@ -31,10 +33,14 @@ class WorkerMapper(Mapper):
     method = "ProjectWorker.Add"
     rank = 50
     label = "项目人员"
+    update_method = "ProjectWorker.Update"
     list_name = "workerList"
-    batch_size = 50
-    # G1 refuses a worker without a mobile number; G8 requires 民族 and 住址 (domain-reference §2.2).
+    # Each worker carries up to three pictures of ≤ 50 KB: 5 keep a request under ~1 MB.
+    batch_size = 5
+    # G1 refuses a worker without a mobile number; G8 requires 民族 and 住址; the province refuses a
+    # worker without headImage ("[0][headImage]不能为空!", domain-reference §2.2).
     required = {
+        "headImage": "人员照片",
         "workerName": "姓名",
         "idCardType": "证件类型",
         "idCardNumber": "证件号码",
@@ -56,6 +62,15 @@ class WorkerMapper(Mapper):
 
     def requires(self, obj):
         return [("Team.Add", str(obj.team_id))]
+
+    def missing_message(self, obj, missing):
+        if "headImage" not in missing:
+            return super().missing_message(obj, missing)
+        rest = {k: v for k, v in missing.items() if k != "headImage"}
+        message = f"{self.label}【{obj.person.name}】{PHOTO_MISSING}（headImage）：省平台不接收没有照片的人员，请在人员库上传照片"
+        if rest:
+            message += "；另缺少必填字段：" + "、".join(f"{name}（{key}）" for key, name in rest.items())
+        return message
 
     def header(self, obj, ctx):
         return {**team_header(obj, ctx), "teamName": obj.team.name}
@@ -86,6 +101,9 @@ class WorkerMapper(Mapper):
                 "urgentLinkManPhone": person.urgent_contact_phone,
                 "payRollBankName": person.bank_name,
                 "payRollBankCardNumber": ctx.secret(person.bank_card_number),
+                "headImage": ctx.image(person.photo, "人员照片"),
+                "positiveIDCardImage": ctx.image(person.id_front_image, "身份证正面照"),
+                "negativeIDCardImage": ctx.image(person.id_back_image, "身份证反面照"),
             }
         )
 

@@ -13,6 +13,7 @@ ACTION_LABELS = {
     "declaration.submit": "提交项目申报",
     "exchange.repush": "数据对接重新推送",
     "exchange.export": "导出数据对接文件",
+    "exchange.credential": "录入省平台对接凭据",
     "declaration.approve": "申报审核通过",
     "declaration.reject": "申报驳回",
     "project.create": "创建项目",

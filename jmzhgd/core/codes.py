@@ -166,9 +166,10 @@ Nation.__doc__ = "民族 (GB/T 3304), domain-reference §3.14."
 
 
 def nation_payload_name(code: str) -> str:
-    """The national platform's form of a 民族: the name without 族 ("汉")."""
+    """The national platform's form of a 民族 as the ID card writes it: the name without 族 ("汉",
+    "蒙古"; domain-reference §3.14, G1's test and G8 send "汉")."""
     label = dict(Nation.choices).get(code, "")
-    return label[:-1] if label.endswith("族") and len(label) > 2 else label
+    return label[:-1] if label.endswith("族") else label
 
 
 def nation_code_from_text(text: str) -> str | None:

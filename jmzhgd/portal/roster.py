@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from attendance.models import DailySummary
 from contracts.models import Contract
+from exchange.models import held_worker_messages
 from jmzhgd.core import audit
 from jmzhgd.core.access import can_write_project, project_for
 from jmzhgd.core.actor import Actor
@@ -86,6 +87,7 @@ def person_detail(request, project_id, person_id, *, revealed: str | None = None
             project=project, person=person, work_date__gte=since
         ).order_by("-work_date"),
         "since": since,
+        "exchange_held": held_worker_messages(project, person),
     }
     return render(request, "workforce/person_detail.html", context)
 

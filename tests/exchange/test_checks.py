@@ -9,34 +9,35 @@ def test_nothing_is_checked_while_sync_is_off(settings):
     assert check_province_settings(None) == []
 
 
-def test_a_short_aes_key_is_an_error_when_sync_is_on(settings):
+def test_a_short_deployment_wide_aes_key_is_an_error_when_sync_is_on(settings):
     settings.PROVINCE_SYNC_ENABLED = True
     settings.PROVINCE_ENDPOINT = "https://province.example/openapi"
-    settings.PROVINCE_APPID = "appid"
-    settings.PROVINCE_SECRET = "secret"
     settings.PROVINCE_AES_KEY = "0123456789abcdef"
     errors = check_province_settings(None)
     assert [e.id for e in errors] == ["exchange.E001"]
     assert "应为 32 个 ASCII 字符" in errors[0].msg
 
 
-def test_missing_settings_are_named(settings):
+def test_a_missing_endpoint_is_named(settings):
     settings.PROVINCE_SYNC_ENABLED = True
     settings.PROVINCE_ENDPOINT = ""
-    settings.PROVINCE_APPID = ""
-    settings.PROVINCE_SECRET = "secret"
-    settings.PROVINCE_AES_KEY = "0123456789abcdef0123456789ABCDEF"
-    messages = [e.msg for e in check_province_settings(None)]
-    assert messages == [
-        "已启用省平台数据对接，但 PROVINCE_ENDPOINT 未配置。",
-        "已启用省平台数据对接，但 PROVINCE_APPID 未配置。",
+    settings.PROVINCE_AES_KEY = ""
+    assert [e.msg for e in check_province_settings(None)] == [
+        "已启用省平台数据对接，但 PROVINCE_ENDPOINT 未配置。"
     ]
 
 
-def test_a_complete_configuration_passes(settings):
+def test_the_retired_deployment_wide_appid_is_named(settings, monkeypatch):
     settings.PROVINCE_SYNC_ENABLED = True
     settings.PROVINCE_ENDPOINT = "https://province.example/openapi"
-    settings.PROVINCE_APPID = "appid"
-    settings.PROVINCE_SECRET = "secret"
-    settings.PROVINCE_AES_KEY = "0123456789abcdef0123456789ABCDEF"
+    settings.PROVINCE_AES_KEY = ""
+    monkeypatch.setenv("PROVINCE_APPID", "one-for-all")
+    messages = [e.msg for e in check_province_settings(None)]
+    assert messages == ["PROVINCE_APPID 已不再使用：省平台按项目分配 appid（全国项目编码）和密钥。"]
+
+
+def test_an_endpoint_alone_passes_each_projects_secret_is_its_key(settings):
+    settings.PROVINCE_SYNC_ENABLED = True
+    settings.PROVINCE_ENDPOINT = "https://province.example/openapi"
+    settings.PROVINCE_AES_KEY = ""
     assert check_province_settings(None) == []

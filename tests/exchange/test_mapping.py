@@ -11,7 +11,7 @@ from exchange.crypto import FieldCipher, sign
 from exchange.mapping import BY_METHOD, MAPPERS, Context, MappingError
 from jmzhgd.core.models import WorkType
 from tests import factories
-from tests.exchange.fake_province import AES_KEY, SECRET
+from tests.exchange.fake_province import AES_KEY, SECRET, give_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +89,7 @@ def test_project_worker_add(project, ctx):
     entry = factories.RosterEntryFactory(
         team__unit__project=project, work_type=WorkType.objects.get(code="020")
     )
+    give_photo(entry.person)
     ctx.team_sys_no[entry.team_id] = 1234
     header, item = BY_METHOD["ProjectWorker.Add"].payload(entry, ctx)
     assert header == {
@@ -111,6 +112,7 @@ def test_project_worker_add(project, ctx):
 
 def test_a_manager_is_work_type_900_and_role_10(project, ctx):
     entry = factories.RosterEntryFactory(team__unit__project=project, category="manager")
+    give_photo(entry.person)
     data = mapped("ProjectWorker.Add", entry, ctx)
     assert (data["workType"], data["workRole"]) == ("900", "10")
 
@@ -163,6 +165,7 @@ def test_an_open_ended_contract_has_no_national_code(project, ctx):
 
 def test_a_missing_required_field_is_named_in_chinese(project, ctx):
     entry = factories.RosterEntryFactory(team__unit__project=project, work_type=None, person__address="")
+    give_photo(entry.person)
     with pytest.raises(MappingError) as raised:
         mapped("ProjectWorker.Add", entry, ctx)
     assert (
@@ -199,3 +202,38 @@ def test_the_signature_is_sha256_of_the_lowercased_sorted_parameters():
     }
     text = 'appid=A&data={"X":1}&format=json&method=Team.Add&nonce=N&timestamp=20260301120000&version=1.0'
     assert sign(params, SECRET) == hashlib.sha256(f"{text}&appsecret={SECRET}".lower().encode()).hexdigest()
+
+
+def test_every_code_value_the_payloads_use_is_in_the_standards_tables():
+    """The platform's code tables, value by value, against the strict fake's copy of the standard's
+    (domain-reference §3): a local value the province would refuse shows here, not on 数据对接."""
+    from exchange.testing import TABLES
+    from jmzhgd.core import codes
+
+    pairs = {
+        "subCorpType": codes.CorpType,
+        "corpType": codes.EnterpriseRegType,
+        "idCardType": codes.IdCardType,
+        "politicsType": codes.PoliticsType,
+        "cultureLevelType": codes.CultureLevel,
+        "maritalStatus": codes.MaritalStatus,
+        "category": codes.ProjectCategory,
+        "prjStatus": codes.ProjectStatus,
+        "propertyNum": codes.ConstructionNature,
+        "direction": codes.Direction,
+        "attendType": codes.AttendType,
+        "unit": codes.MeasureUnit,
+        "payRollBankCode": codes.Bank,
+    }
+    outside = {
+        name: sorted(set(table.values) - TABLES[name])
+        for name, table in pairs.items()
+        if set(table.values) - TABLES[name]
+    }
+    assert outside == {}
+    assert WorkType.objects.count() > 30  # the seeded table
+    assert set(WorkType.objects.values_list("code", flat=True)) - TABLES["workType"] == set()
+    nations = {codes.nation_payload_name(code) for code in codes.Nation.values}
+    assert nations <= TABLES["nation"] and "汉" in nations and "蒙古" in nations
+    national_periods = {codes.ContractPeriodType.FIXED.value, codes.ContractPeriodType.TASK.value}
+    assert national_periods <= TABLES["contractPeriodType"]

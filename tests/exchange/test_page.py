@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from exchange import services
 from exchange.crypto import FieldCipher
-from exchange.models import OutboundRecord, RecordStatus
+from exchange.models import OutboundRecord, ProvinceCredential, RecordStatus
 from jmzhgd.core.models import AuditLog
 from tests import factories
 from tests.exchange.fake_province import AES_KEY, site
@@ -90,7 +90,9 @@ def test_another_projects_page_and_records_are_404(client, other_user, project):
 
 
 def test_the_export_is_the_standards_json_with_encrypted_numbers(project_client, project, settings):
-    settings.PROVINCE_AES_KEY = AES_KEY
+    # The manual-upload file needs the project's secret (its AES key), not the province's address.
+    settings.PROVINCE_SYNC_ENABLED, settings.PROVINCE_AES_KEY = False, ""
+    ProvinceCredential.objects.create(project=project, appid=project.code, secret=AES_KEY)
     team, entries = site(project, workers=1, punches=False, contract=False)
     services.enqueue_changes(project)
     response = project_client.get(reverse("exchange:export", kwargs={"project_id": project.pk}))
@@ -106,7 +108,6 @@ def test_the_export_is_the_standards_json_with_encrypted_numbers(project_client,
     assert AuditLog.objects.filter(action="exchange.export", project=project).exists()
 
 
-def test_the_export_without_a_key_explains_why(project_client, project, settings):
-    settings.PROVINCE_AES_KEY = ""
+def test_the_export_without_credentials_explains_why(project_client, project):
     response = project_client.get(reverse("exchange:export", kwargs={"project_id": project.pk}), follow=True)
-    assert "省平台 AES 密钥（PROVINCE_AES_KEY）未配置，无法生成对接文件。" in response.content.decode()
+    assert "本项目尚未录入省平台对接凭据（appid 与密钥），无法生成对接文件。" in response.content.decode()

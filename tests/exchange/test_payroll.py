@@ -11,7 +11,7 @@ from exchange.crypto import FieldCipher
 from exchange.mapping import BY_METHOD, Context, MappingError
 from exchange.models import OutboundRecord, RecordStatus
 from jmzhgd.core.actor import Actor
-from tests.exchange.fake_province import AES_KEY, site
+from tests.exchange.fake_province import AES_KEY, refusal, site
 from tests.exchange.sheets import ACCOUNT_NUMBER, CARD_PREFIX, sheet, voucher, wage_account
 from wages import transitions
 from wages.models import PayrollStatus
@@ -180,27 +180,25 @@ def test_the_province_accepts_the_row_as_mapped(ready_row, province_client):
 def test_the_province_refuses_wages_of_a_worker_it_does_not_know(ready_row, province, province_client):
     province.workers.clear()
     answer = province_answer(province_client, *ready_row)
-    assert answer["status"] == "10"
-    assert answer["result"]["message"].endswith("的工人信息,不允许上传该工人的工资发放信息!")
+    assert refusal(answer).endswith("的工人信息,不允许上传该工人的工资发放信息!")
 
 
 @pytest.mark.parametrize(
     ("part", "field", "value", "message"),
     [
-        ("item", "balanceDate", "", "[detailList[0].balanceDate]不能为空!"),
-        ("item", "thirdPayRollCode", "", "[detailList[0].thirdPayRollCode]不能为空!"),
+        ("item", "balanceDate", "", "[0][balanceDate]不能为空!"),
+        ("item", "thirdPayRollCode", "", "[0][thirdPayRollCode]不能为空!"),
         ("header", "payMonth", "", "[payMonth]不能为空!"),
-        ("item", "isBackPay", 2, "[detailList[0].isBackPay]参数值不正确,请参见字典表!"),
-        ("item", "payRollBankCode", "建行", "[detailList[0].payRollBankCode]参数值不正确,请参见字典表!"),
-        ("item", "balanceDate", "2999-01-01", "[detailList[0].balanceDate]发放日期不能大于今天"),
+        ("item", "isBackPay", 2, "[0][isBackPay]参数值不正确,请参见字典表!"),
+        ("item", "payRollBankCode", "建行", "[0][payRollBankCode]参数值不正确,请参见字典表!"),
+        ("item", "balanceDate", "2999-01-01", "[0][balanceDate]发放日期不能大于今天"),
         ("header", "payMonth", "2999-01", "[payMonth]不能大于今天!"),
-        ("item", "actualAmount", "-1", "[detailList[0].actualAmount]不能小于0!"),
-        ("item", "isBackPay", 1, "[detailList[0].backPayMonth]补发时不能为空!"),
+        ("item", "actualAmount", "-1", "[0][actualAmount]不能小于0!"),
+        ("item", "isBackPay", 1, "[0][backPayMonth]补发时不能为空!"),
         ("header", "teamSysNo", 99999, "[teamSysNo]值超出范围或无效!"),
     ],
 )
 def test_the_province_checks_the_standards_rules(ready_row, province_client, part, field, value, message):
     header, item = ready_row
     (header if part == "header" else item)[field] = value
-    answer = province_answer(province_client, header, item)
-    assert answer == {"status": "10", "result": {"message": message}}
+    assert refusal(province_answer(province_client, header, item)) == message

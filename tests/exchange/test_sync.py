@@ -10,7 +10,7 @@ from django.utils import timezone
 from exchange import services
 from exchange.models import OutboundRecord, RecordStatus
 from tests import factories
-from tests.exchange.fake_province import site
+from tests.exchange.fake_province import refusal, site
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,14 @@ def test_a_change_after_acceptance_is_sent_again(project, province, province_cli
     team.remark = "新备注"
     team.save()
     services.sync_province(project=project, client=province_client)
-    assert [d.get("remark") for m, d in province.received if m == "Team.Add"] == [None, "新备注"]
+    # The province holds the team: the edit goes as Team.Update, under the number it gave.
+    assert [(m, d.get("remark")) for m, d in province.received if m.startswith("Team.")] == [
+        ("Team.Add", None),
+        ("Team.Update", "新备注"),
+    ]
+    record = OutboundRecord.objects.get(project=project, method="Team.Add")
+    assert province.received[-1][1]["teamSysNo"] == record.result["teamSysNo"]
+    assert record.status == RecordStatus.ACCEPTED
 
 
 def test_a_refusal_is_parked_with_the_provinces_message(project, province, province_client):
@@ -131,8 +138,7 @@ def test_the_province_refuses_a_worker_before_his_team(project, province, provin
     header, item = mapper.payload(entries[0], ctx)
     serial = province_client.submit(mapper.method, mapper.data(header, [item]))
     province_client.result(serial)  # 0 待处理 first
-    answer = province_client.result(serial)
-    assert answer == {"status": "10", "result": {"message": "[teamSysNo]值超出范围或无效!"}}
+    assert refusal(province_client.result(serial)) == "[teamSysNo]值超出范围或无效!"
 
 
 def test_a_worker_without_a_phone_is_refused_locally_and_never_sent(project, province, province_client):

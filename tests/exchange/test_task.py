@@ -11,7 +11,7 @@ from django_tasks import TaskResultStatus
 from exchange import services
 from exchange.models import OutboundRecord, RecordStatus
 from exchange.tasks import sync_province_pass
-from tests.exchange.fake_province import site
+from tests.exchange.fake_province import connect, site
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,7 @@ def statuses(project):
 def test_the_job_runs_one_pass_for_every_project(project, other_project, province):
     site(project, workers=1, punches=False, contract=False)
     site(other_project, workers=1, punches=False, contract=False)
+    connect(province, other_project)  # each project under its own appid and secret
     result = sync_province_pass.enqueue()
     assert result.status == TaskResultStatus.SUCCESSFUL
     assert statuses(project) == statuses(other_project) == {RecordStatus.ACCEPTED}

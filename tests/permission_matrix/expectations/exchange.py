@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from tests import factories
 
-from ..spec import PROJECT_PAGE, Expect
+from ..spec import PROJECT_PAGE, SUPERVISOR_PAGE, Expect
 
 EXPECTATIONS = {
     "exchange:page": PROJECT_PAGE,
-    # Without PROVINCE_AES_KEY the download explains itself and returns to the page.
+    # Without the project's credentials the download explains itself and returns to the page.
     "exchange:export": Expect(own=(200, 302), supervisor=(200, 302)),
+    # The project's appid and secret: entered by a supervisor who sees the project, by nobody else.
+    "exchange:credential": SUPERVISOR_PAGE,
     "exchange:repush": Expect(method="POST", supervisor=403, own=(302,)),
 }
 
