@@ -7,6 +7,7 @@ DJANGO_DEBUG is on, so a production machine can never run on development keys by
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "jmzhgd.core",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",
     "captcha",
@@ -228,6 +230,13 @@ CAPTCHA_TIMEOUT = 5
 CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
 CAPTCHA_IMAGE_SIZE = (110, 38)
 CAPTCHA_FONT_SIZE = 28
+# The spoken captcha for those who cannot see the picture (WCAG 2.1 SC 1.1.1): Debian's `flite`
+# speech synthesiser, which runs on the server without a network. Unset (flite not installed),
+# the form offers the picture only.
+CAPTCHA_FLITE_PATH = env("CAPTCHA_FLITE_PATH", default=shutil.which("flite") or "") or None
+# Widgets render with the project's templates too, so that templates/captcha/ words the captcha
+# in Chinese (the library's own template says alt="captcha").
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- I18N -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
