@@ -99,6 +99,9 @@ def test_the_login_is_filled_and_submitted_by_keyboard_and_its_errors_are_announ
     type_into(page, "#id_username", project_user.username)
     type_into(page, "#id_password", TEST_PASSWORD)
     type_into(page, "#id_captcha_1", "PASSED")
+    tab_to(page, page.get_by_role("button", name="登录"))
+    ring = page.evaluate("() => getComputedStyle(document.activeElement).outline")
+    assert "solid 3px" in ring, ring  # the focus ring is plainly visible
     press_button(page, "登录")
     expect(page.get_by_test_id("main-menu")).to_be_visible()
 

@@ -1,4 +1,4 @@
-"""The captcha for those who cannot read it (WCAG 2.1 SC 1.1.1): a Chinese text alternative, a real
+"""The login and the captcha for everyone (WCAG 2.1): the captcha has a Chinese text alternative, a real
 button for a new picture, and the spoken captcha, synthesised on the server by flite without a network."""
 
 from __future__ import annotations
@@ -32,3 +32,11 @@ def test_the_spoken_captcha_is_a_sound_file_made_on_the_server(client):
     response = client.get(f"/captcha/audio/{key}.wav")
     assert response.status_code == 200 and response["Content-Type"] == "audio/wav"
     assert b"".join(response.streaming_content)[:4] == b"RIFF"
+
+
+@pytest.mark.django_db
+def test_the_login_fields_are_described_by_their_messages(client):
+    html = client.post(LOGIN, {"captcha_0": "k", "captcha_1": "PASSED"}).content.decode()
+    for field, message in (("id_username", "请填写账号。"), ("id_password", "请填写密码。")):
+        assert f'aria-invalid="true" aria-describedby="{field}_error"' in html
+        assert f'id="{field}_error">{message}</div>' in html
