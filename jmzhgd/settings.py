@@ -209,6 +209,8 @@ RATE_LIMITS = {
     # 工人自助查询: per IP here, and per ID number in selfservice.services (SELFSERVICE_ID_RATE_LIMIT).
     "selfservice:lookup": (env.int("SELFSERVICE_RATE_LIMIT_PER_10_MINUTES", default=20), 600, ["POST"]),
     "selfservice:report": (env.int("SELFSERVICE_REPORT_RATE_LIMIT_PER_HOUR", default=5), 3600, ["POST"]),
+    # The spoken captcha runs flite once per request: a person needs a few, a script is held back.
+    "captcha-audio": (env.int("CAPTCHA_AUDIO_RATE_LIMIT_PER_MINUTE", default=20), 60, ["GET"]),
     "/api/": (
         env.int("API_RATE_LIMIT_PER_MINUTE", default=6000),
         60,

@@ -40,3 +40,12 @@ def test_the_login_fields_are_described_by_their_messages(client):
     for field, message in (("id_username", "请填写账号。"), ("id_password", "请填写密码。")):
         assert f'aria-invalid="true" aria-describedby="{field}_error"' in html
         assert f'id="{field}_error">{message}</div>' in html
+
+
+@pytest.mark.django_db
+def test_one_address_fetching_spoken_captchas_too_often_is_slowed_down(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "captcha-audio": (2, 60, ["GET"])}
+    key = CaptchaStore.generate_key()
+    for _ in range(2):
+        assert client.get(f"/captcha/audio/{key}.wav").status_code == 200
+    assert client.get(f"/captcha/audio/{key}.wav").status_code == 429
