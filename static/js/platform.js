@@ -68,14 +68,17 @@
   document.querySelectorAll("form").forEach(function (form, formIndex) {
     var items = [];
     form.querySelectorAll(".invalid-feedback, .errorlist").forEach(function (message, n) {
-      if (!message.textContent.trim() || message.closest(".form-error-summary")) { return; }
-      // The field is the nearest one around the message: up from it to the first box holding a field.
+      var text = message.textContent.trim();
+      if (!text || message.parentElement.closest(".invalid-feedback, .errorlist, .form-error-summary")) { return; }
+      // Its field is the nearest one around it: up from the message to the first box (short of the
+      // form itself) holding a field, and in that box the fields marked invalid, if any are.
       var box = message.parentElement, fields = [];
-      while (box && box !== form.parentElement && !fields.length) {
-        fields = box.querySelectorAll(controls);
+      while (box && box !== form && !fields.length) {
+        fields = Array.prototype.slice.call(box.querySelectorAll(controls));
         box = box.parentElement;
       }
-      if (!fields.length) { return; }
+      var invalid = fields.filter(function (field) { return field.matches(".is-invalid, [aria-invalid=true]"); });
+      if (invalid.length) { fields = invalid; }
       message.id = message.id || "form" + formIndex + "-error-" + n;
       fields.forEach(function (field) {
         var ids = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
@@ -83,7 +86,7 @@
         field.setAttribute("aria-describedby", ids.join(" "));
         field.setAttribute("aria-invalid", "true");
       });
-      items.push({ field: fields[0], text: message.textContent.trim() });
+      items.push({ field: fields[0], text: text });  // no field: a message about the whole form
     });
     if (!items.length) {
       // Only a message about the whole form (账号或密码错误): it stands just above the form.
@@ -102,8 +105,9 @@
     heading.textContent = "提交未成功，请修改以下 " + items.length + " 处：";
     var list = document.createElement("ul");
     items.forEach(function (item) {
-      var line = document.createElement("li"), link = document.createElement("a");
-      var label = labelOf(item.field);
+      var line = document.createElement("li");
+      if (!item.field || !item.field.id) { line.textContent = item.text; list.appendChild(line); return; }
+      var link = document.createElement("a"), label = labelOf(item.field);
       link.href = "#" + item.field.id;
       link.textContent = label && item.text.indexOf(label) < 0 ? label + "：" + item.text : item.text;
       link.addEventListener("click", function (event) { event.preventDefault(); item.field.focus(); });
