@@ -112,8 +112,9 @@ def test_the_public_pages_and_their_forms_after_a_failed_submit_have_no_wcag_vio
         ("/worker/", "查询"),
     ]:
         page.goto(url)
-        page.get_by_role("button", name=button).click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name=button).click()
+        page.locator(".form-error-summary li").first.wait_for()
         problems += [f"{url}（提交后）{v}" for v in axe_violations(page)]
 
     page.set_viewport_size({"width": 375, "height": 740})
