@@ -233,9 +233,9 @@ CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
 CAPTCHA_IMAGE_SIZE = (110, 38)
 CAPTCHA_FONT_SIZE = 28
 # The spoken captcha for those who cannot see the picture (WCAG 2.1 SC 1.1.1): Debian's `flite`
-# speech synthesiser, which runs on the server without a network. Unset (flite not installed),
-# the form offers the picture only.
-CAPTCHA_FLITE_PATH = env("CAPTCHA_FLITE_PATH", default=shutil.which("flite") or "") or None
+# speech synthesiser, which runs on the server without a network; empty: found on PATH. Without
+# flite the forms offer the picture only.
+CAPTCHA_FLITE_PATH = env("CAPTCHA_FLITE_PATH", default="") or shutil.which("flite")
 # Widgets render with the project's templates too, so that templates/captcha/ words the captcha
 # in Chinese (the library's own template says alt="captcha").
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
