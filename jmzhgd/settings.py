@@ -7,6 +7,7 @@ DJANGO_DEBUG is on, so a production machine can never run on development keys by
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "jmzhgd.core",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",
     "captcha",
@@ -207,6 +209,8 @@ RATE_LIMITS = {
     # 工人自助查询: per IP here, and per ID number in selfservice.services (SELFSERVICE_ID_RATE_LIMIT).
     "selfservice:lookup": (env.int("SELFSERVICE_RATE_LIMIT_PER_10_MINUTES", default=20), 600, ["POST"]),
     "selfservice:report": (env.int("SELFSERVICE_REPORT_RATE_LIMIT_PER_HOUR", default=5), 3600, ["POST"]),
+    # The spoken captcha runs flite once per request: a person needs a few, a script is held back.
+    "captcha-audio": (env.int("CAPTCHA_AUDIO_RATE_LIMIT_PER_MINUTE", default=20), 60, ["GET"]),
     "/api/": (
         env.int("API_RATE_LIMIT_PER_MINUTE", default=6000),
         60,
@@ -228,6 +232,13 @@ CAPTCHA_TIMEOUT = 5
 CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
 CAPTCHA_IMAGE_SIZE = (110, 38)
 CAPTCHA_FONT_SIZE = 28
+# The spoken captcha for those who cannot see the picture (WCAG 2.1 SC 1.1.1): Debian's `flite`
+# speech synthesiser, which runs on the server without a network; empty: found on PATH. Without
+# flite the forms offer the picture only.
+CAPTCHA_FLITE_PATH = env("CAPTCHA_FLITE_PATH", default="") or shutil.which("flite")
+# Widgets render with the project's templates too, so that templates/captcha/ words the captcha
+# in Chinese (the library's own template says alt="captcha").
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- I18N -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

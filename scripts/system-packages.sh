@@ -11,10 +11,12 @@ set -euo pipefail
 
 # Browser tests (tests/e2e) drive Debian's Chromium; its pages and screenshots need a CJK font.
 # The bench harness's smoke test (tests/bench) and `make bench` send the signed API uploads with wrk.
+# The spoken captcha (听语音验证码) is synthesised by flite, offline; production needs it too (docs/deploy.md).
 TEST_PACKAGES=(
   "chromium:chromium"
   "fonts-noto-cjk:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
   "wrk:wrk"
+  "flite:flite"
 )
 # `make bench` builds its dataset in a local PostgreSQL cluster, which it starts with pg_ctlcluster.
 BENCH_PACKAGES=(

@@ -144,6 +144,10 @@ class PlatformFormMixin:
     def apply_platform_rules_to_fields(self) -> None:
         for name, field in self.fields.items():
             apply_platform_rules(field, name)
+            if self.prefix and field.label:
+                # A formset's forms are table rows under one header, without a <label> per input:
+                # each input still needs an accessible name (WCAG 2.1 SC 4.1.2).
+                field.widget.attrs.setdefault("aria-label", str(field.label))
 
 
 class PlatformForm(PlatformFormMixin, forms.Form):

@@ -7,10 +7,12 @@ these tests only (the live server runs in its own thread, as in production).
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 
 import pytest
+from django.core.management import call_command
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -59,6 +61,28 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+# The pages a worker uses on his phone (375 px): the project's 场所码 card and the worker's own entry.
+WORKER_PAGES = [
+    "/projects/{project}/card/",
+    "/projects/{project}/card/edit/",
+    "/projects/{project}/roster/enter/",
+    "/projects/{project}/collect/",
+]
+LONG_ENTERPRISE = "广东省江门市新会区银洲湖建筑工程劳务分包有限责任公司第二分公司"
+
+
+@pytest.fixture
+def demo_data(db):
+    """The demo data (`manage.py seed_demo`) and its first project, with an enterprise of realistic length."""
+    from projects.models import Project
+    from tests import factories
+
+    call_command("seed_demo", stdout=io.StringIO())
+    project = Project.objects.order_by("code").first()
+    factories.UnitFactory(project=project, enterprise__name=LONG_ENTERPRISE)
+    return project
 
 
 def login(page, username: str, password: str, captcha: str = "PASSED") -> None:

@@ -5,18 +5,11 @@ not a table's box, and no action button may sit outside the viewport."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 
-from projects.models import Project
-from tests import factories
-from tests.e2e.conftest import login
+from tests.e2e.conftest import WORKER_PAGES, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-LONG_ENTERPRISE = "广东省江门市新会区银洲湖建筑工程劳务分包有限责任公司第二分公司"
 
 # Overflow of the page, of every scrolling table box (the month grid scrolls by design: its name and
 # totals columns are frozen, see test_attendance_month), and every visible button of the page's body
@@ -38,14 +31,6 @@ MEASURE = """() => {
   });
   return found;
 }"""
-
-
-@pytest.fixture
-def demo_data(db):
-    call_command("seed_demo", stdout=io.StringIO())
-    project = Project.objects.order_by("code").first()
-    factories.UnitFactory(project=project, enterprise__name=LONG_ENTERPRISE)
-    return project
 
 
 def _menu_links(page) -> list[str]:
@@ -78,11 +63,5 @@ def test_every_project_page_fits_a_1366_screen_and_the_worker_pages_a_phone(page
     problems = _problems(page, links)
 
     page.set_viewport_size({"width": 375, "height": 740})
-    worker_pages = [
-        f"/projects/{project.pk}/card/",
-        f"/projects/{project.pk}/card/edit/",
-        f"/projects/{project.pk}/roster/enter/",
-        f"/projects/{project.pk}/collect/",
-    ]
-    problems += _problems(page, worker_pages)
+    problems += _problems(page, [url.format(project=project.pk) for url in WORKER_PAGES])
     assert problems == []

@@ -30,11 +30,12 @@ def ask(client, name, id_number, last4="5678"):
 
 
 def neutral(response) -> str:
-    """The page without what differs per request (CSRF token, captcha key)."""
+    """The page without what differs per request (CSRF token, captcha key, picture and sound)."""
     html = response.content.decode()
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
     html = re.sub(r'value="[^"]*"', "", html)  # the form echoes what was typed
-    return re.sub(r"/captcha/image/[0-9a-f]+/", "", re.sub(r'captcha_0"[^>]*>', "", html))
+    html = re.sub(r"/captcha/(image|audio)/[0-9a-f]+", "", html)
+    return re.sub(r'captcha_0"[^>]*>', "", html)
 
 
 def test_the_page_is_linked_from_the_login_page(client):
@@ -75,6 +76,8 @@ def test_malformed_id_number_and_phone_digits_get_a_message_before_any_lookup(cl
     response = ask(client, worker.person.name, "44070319900101123", "56a8")
     html = response.content.decode()
     assert "身份证号码应为18位" in html and "请填写登记手机号的后4位数字" in html
+    for field in ("id_id_number", "id_phone_last4"):  # each message is its field's description
+        assert f'aria-describedby="{field}_error"' in html and f'id="{field}_error"' in html
     assert not AuditLog.objects.filter(action="selfservice.lookup").exists()
 
 
