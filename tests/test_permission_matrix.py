@@ -112,7 +112,7 @@ def test_url_answers_each_persona_as_expected(client, name):
             client.force_login(user)
         if expect.method == "POST":
             return client.post(url, expect.data)
-        return client.get(url)
+        return client.get(url, expect.data)
 
     # Order matters: the own account goes last, as its POST may change what the URL names.
     _check(ask(None), expect.anonymous, f"{name} anonymous")
@@ -125,7 +125,9 @@ def test_url_answers_each_persona_as_expected(client, name):
         foreign = reverse(name, kwargs={**kwargs, "project_id": world.project_b.pk})
         client.logout()
         client.force_login(world.other)
-        response = client.post(foreign, expect.data) if expect.method == "POST" else client.get(foreign)
+        response = (
+            client.post(foreign, expect.data) if expect.method == "POST" else client.get(foreign, expect.data)
+        )
         assert response.status_code == 404, (
             f"{name}: project B's account reached project A's object ({response.status_code})"
         )

@@ -23,7 +23,7 @@ class Expect:
     supervisor: object = OK
     own: object = OK
     method: str = "GET"
-    data: dict = field(default_factory=dict)  # form data for POST
+    data: dict = field(default_factory=dict)  # form data for POST, query parameters for GET
 
 
 # A page inside a project: its account reads it, a supervisor reads it, nobody else sees it.
