@@ -113,3 +113,17 @@ def requeue_or_fail(
         elif still_stalled.update(**fail):
             handled += 1
     return handled
+
+
+def worker_health() -> str:
+    """/healthz "worker": "ok" while some worker's heartbeat is fresh, else "stale"."""
+    return "ok" if live_workers().exists() else "stale"
+
+
+def worker_media_health() -> str:
+    """/healthz "worker_media": what the live workers found writing the media directory as their
+    own user ("ok", or "error" when any of them could not; "unknown" without a live worker)."""
+    problems = list(live_workers().values_list("media_error", flat=True))
+    if not problems:
+        return "unknown"
+    return "error" if any(problems) else "ok"

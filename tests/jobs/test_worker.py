@@ -158,3 +158,71 @@ def test_a_20000_row_export_finishes_while_its_status_is_polled_and_the_worker_l
         worker.terminate()
         output = worker.communicate(timeout=30)[0]
     assert "database is locked" not in output, output
+
+
+def wait_for(condition, seconds: float = 60, every: float = 0.2):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        connection.close()  # a fresh read each time (and a connection a fault may have dropped)
+        value = condition()
+        if value:
+            return value
+        time.sleep(every)
+    pytest.fail(f"still not so after {seconds} s")
+
+
+def exported(export: Export) -> bool:
+    return Export.objects.get(pk=export.pk).state == ExportState.READY
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_outlives_its_database_connections_and_keep_worker_restarts_a_killed_one(
+    project, project_user, punches, settings
+):
+    """`make run`'s worker (keep_worker → db_worker): a dropped database connection (PostgreSQL:
+    every connection of the worker terminated, as a restart does) is survived by the same process,
+    which polls again with backoff; a worker killed outright is started again within seconds."""
+    from tests.faults.test_database_outage import terminate_other_connections
+
+    def ask() -> Export:
+        export = Export.objects.create(
+            user=project_user,
+            project=project,
+            exporter="attendance:details",
+            label="考勤明细",
+            filename="考勤明细.xlsx",
+            params={"date_from": ["2026-04-09"], "date_to": ["2026-04-09"]},
+        )
+        run_export.using(backend="database").enqueue(export.pk)
+        return export
+
+    supervisor = subprocess.Popen(
+        [sys.executable, "manage.py", "keep_worker", "--", "--backend", "database", "--interval", "0.2"],
+        cwd=ROOT,
+        env=worker_env(settings, WORKER_HEARTBEAT_SECONDS="1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        first = wait_for(lambda: WorkerHeartbeat.objects.first())
+
+        if connection.vendor == "postgresql":
+            for _ in range(3):  # idle, then again while it backs off
+                terminate_other_connections()
+                time.sleep(0.5)
+            connection.close()
+            export = ask()
+            wait_for(lambda: exported(export), seconds=30)
+            assert WorkerHeartbeat.objects.filter(pid=first.pid, seen_at__gt=first.seen_at).exists()
+
+        os.kill(first.pid, 9)  # the worker dies outright: keep_worker starts another
+        restarted = wait_for(lambda: WorkerHeartbeat.objects.exclude(pid=first.pid).first(), seconds=60)
+        assert restarted.pid != first.pid
+        export = ask()
+        wait_for(lambda: exported(export), seconds=30)
+        assert supervisor.poll() is None
+    finally:
+        supervisor.terminate()
+        output = supervisor.communicate(timeout=60)[0]
+    assert "后台任务进程已退出" in output and output.count("后台任务进程已启动") == 2, output
