@@ -36,6 +36,7 @@ from jmzhgd.core.actor import Actor
 from jmzhgd.core.models import AuditLog
 from tests import factories
 from tests.api.conftest import make_signed
+from tests.faults import figures
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -186,6 +187,14 @@ def postgresql_outage(site: Site, monkeypatch) -> None:
     assert not killer.is_alive() and kills
     connection.close()
     assert resends, "no push met a dropped connection"  # about half do (one drop every ~65 ms)
+    figures.record(
+        "connections dropped under a stream of punch batches (PostgreSQL)",
+        batches=BATCHES - 1,
+        connection_drops=len(kills),
+        resends=resends,
+        seconds=round(time.monotonic() - started, 1),
+        http_401=0,
+    )
     # One audit row per batch: a failed copy kept nothing, a resent copy of a stored one wrote nothing.
     assert AuditLog.objects.filter(action="punch.ingest").count() == BATCHES
 

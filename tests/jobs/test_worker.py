@@ -19,6 +19,7 @@ from attendance.models import Punch
 from jmzhgd.jobs.models import Export, ExportState, WorkerHeartbeat
 from jmzhgd.jobs.tasks import run_export
 from tests import factories
+from tests.faults import figures
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -212,16 +213,29 @@ def test_the_worker_outlives_its_database_connections_and_keep_worker_restarts_a
                 terminate_other_connections()
                 time.sleep(0.5)
             connection.close()
+            dropped = time.monotonic()
             export = ask()
             wait_for(lambda: exported(export), seconds=30)
             assert WorkerHeartbeat.objects.filter(pid=first.pid, seen_at__gt=first.seen_at).exists()
+            figures.record(
+                "worker's connections terminated 3 times (PostgreSQL)",
+                same_process=True,
+                seconds_to_next_export_done=round(time.monotonic() - dropped, 1),
+            )
 
         os.kill(first.pid, 9)  # the worker dies outright: keep_worker starts another
+        killed = time.monotonic()
         restarted = wait_for(lambda: WorkerHeartbeat.objects.exclude(pid=first.pid).first(), seconds=60)
+        back = time.monotonic() - killed
         assert restarted.pid != first.pid
         export = ask()
         wait_for(lambda: exported(export), seconds=30)
         assert supervisor.poll() is None
+        figures.record(
+            f"worker killed with SIGKILL under keep_worker ({connection.vendor})",
+            seconds_to_new_heartbeat=round(back, 1),
+            seconds_to_next_export_done=round(time.monotonic() - killed, 1),
+        )
     finally:
         supervisor.terminate()
         output = supervisor.communicate(timeout=60)[0]
