@@ -206,3 +206,40 @@ def test_an_export_queued_without_a_worker_says_so(queued, client, project_user)
     assert client.get(f"/exports/{queued.pk}/status/").json()["notice"] == services.NO_WORKER_NOTICE
     beating("")
     assert client.get(f"/exports/{queued.pk}/status/").json()["notice"] == ""
+
+
+def test_a_job_whose_failure_cannot_be_recorded_ends_that_job_only_and_the_worker_backs_off():
+    """What stopped the worker on SQLite: the job failed, and recording the failure met "database
+    is locked" too. Now that ends the job only; a lost database is polled again with backoff."""
+    from django.db import OperationalError
+
+    from jmzhgd.jobs import worker
+
+    class LockedTaskRow:
+        id = "t1"
+
+        @property
+        def task(self):
+            raise OperationalError("database is locked")
+
+        def set_failed(self, exc):
+            raise OperationalError("database is locked")
+
+    runner = worker.Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="database",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+    runner.run_task(LockedTaskRow())  # returns: the worker goes on to the next job
+    assert runner._run_tasks == 1 and not runner.running_task
+
+    backoff = worker.Backoff()
+    delays = [backoff.next() for _ in range(8)]
+    assert 1 <= delays[0] <= 1.25 and 2 <= delays[1] <= 2.5 and all(30 <= d <= 37.5 for d in delays[5:])
+    backoff.reset()
+    assert backoff.next() <= 1.25
