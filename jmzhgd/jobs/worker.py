@@ -2,7 +2,7 @@
 database and to say that it lives.
 
 - **A lost database** (a restart, a dropped connection, a lock wait that timed out) no longer ends
-  the process: the worker closes its connections, waits (1 s, doubling up to 30 s, with jitter) and
+  the process: the worker closes its connections, waits (1 s, doubling up to 10 s, with jitter) and
   polls again; once the database answers it goes on where it was.
 - **A job that fails**, or whose failure cannot even be recorded because the database is gone,
   ends that job only. The job's own row (an export, an import batch) then says what happened, or
@@ -36,7 +36,7 @@ from .models import WorkerHeartbeat
 logger = logging.getLogger("jmzhgd.jobs.worker")
 
 BACKOFF_FIRST_SECONDS = 1.0
-BACKOFF_MAX_SECONDS = 30.0
+BACKOFF_MAX_SECONDS = 10.0
 RECOVERY_EVERY_SECONDS = 60
 # Heartbeats of workers gone this long are deleted (a restarted worker has a new id).
 FORGET_AFTER = datetime.timedelta(days=1)

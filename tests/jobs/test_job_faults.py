@@ -240,6 +240,6 @@ def test_a_job_whose_failure_cannot_be_recorded_ends_that_job_only_and_the_worke
 
     backoff = worker.Backoff()
     delays = [backoff.next() for _ in range(8)]
-    assert 1 <= delays[0] <= 1.25 and 2 <= delays[1] <= 2.5 and all(30 <= d <= 37.5 for d in delays[5:])
+    assert 1 <= delays[0] <= 1.25 and 2 <= delays[1] <= 2.5 and all(10 <= d <= 12.5 for d in delays[5:])
     backoff.reset()
     assert backoff.next() <= 1.25
