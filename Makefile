@@ -36,8 +36,10 @@ run: install
 	@echo ""
 	@echo "平台地址： http://$(HOST):$(PORT)/  （登录页 http://$(HOST):$(PORT)/login/）"
 	@echo "系统管理： http://$(HOST):$(PORT)/admin/"
-	@# Background jobs (large exports, docs/jobs.md): one worker beside the server, stopped with it.
-	@$(DEV) $(PY) manage.py db_worker --no-reload & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@# Background jobs (large exports, imports; docs/jobs.md): one worker beside the server, started
+	@# again whenever it exits (keep_worker), stopped with the server.
+	@echo "后台任务： 一个 db_worker 进程，退出后自动重新启动（状态见 http://$(HOST):$(PORT)/healthz）"
+	@$(DEV) $(PY) manage.py keep_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Installs what the tests need (system packages: scripts/system-packages.sh, first, so a machine

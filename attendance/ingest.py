@@ -337,8 +337,9 @@ def ingest_punches(
         + (f"（设备 {device_sn.replace('%', '%%')}）" if device_sn else ""),
     )
     # store_batch is atomic by itself (one statement, or a transaction of its own): the batch is
-    # stored whole or not at all, and once stored it stays so even if what follows fails (the
-    # client's retry is then answered "duplicate").
+    # stored whole or not at all. Under the API the whole request is one transaction with its
+    # nonce (jmzhgd.api.idempotency): a failure after it rolls the batch back, and the device's
+    # resend stores it.
     with _PhotoFiles(firsts) as photos:
         photos.save()
         stored_keys = store_batch(firsts, batch, audit_row, repeats=len(repeats))

@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "django_filters",
     "rules",
     "ninja",
+    # Before django_tasks_db: its `db_worker` command is replaced by the platform's own, which
+    # survives a lost database and writes a heartbeat (jmzhgd/jobs/management, docs/jobs.md).
+    "jmzhgd.jobs",
     "django_tasks",
     "django_tasks_db",
     "jmzhgd.accounts",
@@ -84,7 +87,6 @@ INSTALLED_APPS = [
     "selfservice",
     "exchange",
     "jmzhgd.api",
-    "jmzhgd.jobs",
     "jmzhgd.portal",
 ]
 
@@ -140,9 +142,17 @@ TEMPLATES = [
 # set: PostgreSQL, as in production and CI, e.g. postgres://user:pass@127.0.0.1:5432/jmzhgd
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Concurrent requests (runserver, the browser tests' live server) wait for the write lock
-    # instead of failing with "database is locked"; IMMEDIATE takes it up front, avoiding deadlocks.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+    # Concurrent requests (runserver, the browser tests' live server) and the job worker wait for
+    # the write lock instead of failing with "database is locked"; IMMEDIATE takes it up front,
+    # avoiding deadlocks. WAL lets readers (the 我的导出 page polling, an export reading its rows)
+    # and the one writer go on together; synchronous=NORMAL is WAL's usual durability setting.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend, with a health check that asks the socket instead of the server
     # (jmzhgd/db/postgresql/base.py).
@@ -340,15 +350,19 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 EXPORT_JOB_THRESHOLD_ROWS = env.int("EXPORT_JOB_THRESHOLD_ROWS", default=5000)
 # Finished exports are deleted this many days after they were asked for (`manage.py purge_exports`).
 EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
-# A running export that has written no progress for this long lost its worker (killed, machine
-# down): it is run again, up to EXPORT_MAX_ATTEMPTS times in all, then marked failed.
-EXPORT_STALL_SECONDS = env.int("EXPORT_STALL_SECONDS", default=600)
+# A running export or import that no live worker names and whose own row has not moved for this
+# long lost its worker (killed, machine down, database gone): it is run again, up to *_MAX_ATTEMPTS
+# times in all, then marked failed. A worker names its job in its heartbeat every
+# WORKER_HEARTBEAT_SECONDS, also during an import's one long commit, and counts as dead after
+# WORKER_STALE_SECONDS without one (docs/jobs.md "Faults"; /healthz reports it).
+EXPORT_STALL_SECONDS = env.int("EXPORT_STALL_SECONDS", default=120)
 EXPORT_MAX_ATTEMPTS = env.int("EXPORT_MAX_ATTEMPTS", default=2)
+WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=10)
+WORKER_STALE_SECONDS = env.int("WORKER_STALE_SECONDS", default=60)
 # A 批量人员进场 commit of more rows than this runs as a job (workforce.imports.job); smaller ones
-# commit within the request. Its commit is one transaction that writes no progress, so the stall
-# time must exceed the longest commit.
+# commit within the request.
 IMPORT_JOB_THRESHOLD_ROWS = env.int("IMPORT_JOB_THRESHOLD_ROWS", default=1000)
-IMPORT_STALL_SECONDS = env.int("IMPORT_STALL_SECONDS", default=1800)
+IMPORT_STALL_SECONDS = env.int("IMPORT_STALL_SECONDS", default=120)
 IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", default=2)
 
 # --- 数据对接: the provincial platform (national data standard, domain-reference §2) ------------

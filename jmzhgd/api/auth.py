@@ -25,6 +25,7 @@ from ninja.security.base import AuthBase
 from jmzhgd.core import pii, rawsql
 from jmzhgd.core.actor import Actor, client_ip
 
+from . import idempotency
 from .errors import ApiError, not_found
 from .models import ApiCredential, ApiNonce, ApiToken
 from .signing import sign, signature_matches
@@ -130,10 +131,15 @@ class SignedRequest(AuthBase):
             raise ApiError(
                 401, "bad_signature", "签名验证失败，请检查 App Key、App Secret 和签名算法。", "X-Sign"
             )
+        claim = idempotency.claim_for(request)
         if not _use_nonce(app_key, nonce, int(timestamp)):
+            if claim is not None:  # a signed write: its resend is answered, not refused
+                idempotency.replay_or_refuse(app_key, nonce, given)
             raise ApiError(
                 401, "replayed_nonce", "该 X-Nonce 已使用过，请为每个请求生成新的随机数。", "X-Nonce"
             )
+        if claim is not None:
+            claim.app_key, claim.nonce, claim.signature = app_key, nonce, given
         if random.random() < NONCE_PURGE_PROBABILITY:
             purge_expired_nonces()
 
@@ -202,6 +208,9 @@ def _active_credential(app_key: str) -> ActiveCredential | None:
 
 def _use_nonce(app_key: str, nonce: str, timestamp: int) -> bool:
     """Record the nonce; False when this key has used it before (one statement, no savepoint).
+
+    A signed write calls it inside its own transaction (jmzhgd.api.idempotency), so the nonce is
+    kept only if the write is; a read records it at once, as below.
 
     On PostgreSQL, run as its own transaction (as the API runs it), the statement commits without
     waiting for the WAL flush (synchronous_commit off for it alone): one flush fewer per API

@@ -57,7 +57,7 @@ DESCRIPTION = f"""
 |---|---|
 | `X-App-Key` | App Key |
 | `X-Timestamp` | 当前 Unix 时间戳（秒），与服务器时间相差不得超过 {settings.API_SIGNATURE_WINDOW_SECONDS} 秒 |
-| `X-Nonce` | 8–64 位随机字符串（字母、数字、`_`、`-`），每个请求不同，重复使用将被拒绝 |
+| `X-Nonce` | 8–64 位随机字符串（字母、数字、`_`、`-`），每个新请求不同，重复使用将被拒绝（写入请求原样重发除外，见第 4 节） |
 | `X-Sign` | 签名，小写十六进制 |
 
 待签名字符串为五行，用换行符 `\\n` 连接（最后一行后没有换行）：
@@ -103,5 +103,16 @@ X-Nonce
 * 考勤批量上传逐条返回结果：`created`（已保存）、`duplicate`（重复上传，已确认，不是错误）、
   `anomaly`（已保存为异常考勤，例如该人员不在项目花名册）、`error`（未保存，见 code 和 message）。
 * 平台数据库暂时不可用（重启、切换）时返回 503：`{{"code": "service_unavailable", "message": "服务暂时不可用，请稍后重试", "field": null}}`，
-  响应头 `Retry-After` 为建议等待的秒数。请等待后原样重发：考勤重发时已保存的记录返回 `duplicate`，不会重复保存。
+  响应头 `Retry-After` 为建议等待的秒数。请按第 4 节重发。
+
+## 4. 重发：发什么、何时重新签名
+* **写入请求（POST）** 遇到 429、502、503、504（等待 `Retry-After` 秒）、超时或连接中断时，
+  **逐字节原样重发**：同一请求体，同一 `X-Timestamp`、`X-Nonce`、`X-Sign`，不要重新签名。
+  * 第一次请求如已成功、只是应答丢失，平台返回第一次的原应答（响应头 `Idempotent-Replayed: true`），不会重复保存；
+  * 第一次请求如失败，平台没有保留它的任何数据（包括 `X-Nonce`），重发按第一次处理。
+* 签名在 {settings.API_SIGNATURE_WINDOW_SECONDS} 秒内有效：距首次签名超过 240 秒仍未成功时，用新的 `X-Timestamp`
+  和 `X-Nonce` 重新签名同一请求体再发；考勤按 `recordId` 去重，重复的记录返回 `duplicate`。
+* **查询请求（GET）** 重试时每次重新签名（新的 `X-Nonce`）；同一 `X-Nonce` 的 GET 重发返回 401 `replayed_nonce`。
+* 其他 4xx 是最终结果：修正请求后作为新请求（新的 `X-Nonce`）发送。
+* 参考客户端 `PlatformClient(…, retries=N)` 正是这样做的。
 """

@@ -84,7 +84,9 @@ class ApiCredential(models.Model):
 
 
 class ApiNonce(models.Model):
-    """A nonce seen with a valid signature; a repeat within the time window is refused.
+    """A nonce seen with a valid signature; a repeat within the time window is refused, except the
+    resend of a signed write that succeeded, which is answered with the stored response
+    (jmzhgd.api.idempotency: the row of a write is written in the write's own transaction).
 
     Rows older than the window can never match again (their timestamp would be refused first), so
     they are purged from time to time (`purge_expired_nonces`).
@@ -94,6 +96,12 @@ class ApiNonce(models.Model):
     nonce = models.CharField(max_length=64)
     timestamp = models.BigIntegerField()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Of a signed write that succeeded: its X-Sign (a resend must carry the same) and its answer.
+    # (Database defaults: the nonce is inserted by plain SQL, jmzhgd.api.auth._use_nonce.)
+    signature = models.CharField(max_length=64, blank=True, db_default="")
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_type = models.CharField(max_length=100, blank=True, db_default="")
+    response_body = models.TextField(blank=True, db_default="")
 
     class Meta:
         verbose_name = verbose_name_plural = "接口请求随机数"

@@ -3,7 +3,7 @@ export is changed by its job only and deleted, with its file, by `purge_exports`
 
 from django.contrib import admin
 
-from .models import Export
+from .models import Export, WorkerHeartbeat
 
 
 @admin.register(Export)
@@ -21,4 +21,19 @@ class ExportAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    """Which `db_worker` processes are alive, what they run, and whether they can write the media
+    directory (docs/deploy.md "Monitoring"). Written by the workers only."""
+
+    list_display = ["host", "pid", "seen_at", "job", "media_error", "started_at", "worker_id"]
+    readonly_fields = [f.name for f in WorkerHeartbeat._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

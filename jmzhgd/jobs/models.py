@@ -19,9 +19,12 @@ class ExportState(models.TextChoices):
     RUNNING = "running", "生成中"
     READY = "ready", "可下载"
     FAILED = "failed", "失败"
+    CANCELLED = "cancelled", "已取消"
 
 
-FINAL_STATES = (ExportState.READY, ExportState.FAILED)
+FINAL_STATES = (ExportState.READY, ExportState.FAILED, ExportState.CANCELLED)
+# States from which the owner may run the export again (【重试】).
+RETRYABLE_STATES = (ExportState.FAILED, ExportState.CANCELLED)
 
 
 class ExportQuerySet(models.QuerySet):
@@ -82,11 +85,24 @@ class Export(models.Model):
             return 100
         if not self.total_rows:
             return 0
-        return min(99, self.done_rows * 100 // self.total_rows)
+        return min(99, self.shown_rows * 100 // self.total_rows)
+
+    @property
+    def shown_rows(self) -> int:
+        """Rows written, never more than the total (the total is counted again by each run)."""
+        return min(self.done_rows, self.total_rows) if self.total_rows else self.done_rows
 
     @property
     def is_final(self) -> bool:
         return self.state in FINAL_STATES
+
+    @property
+    def can_cancel(self) -> bool:
+        return not self.is_final
+
+    @property
+    def can_retry(self) -> bool:
+        return self.state in RETRYABLE_STATES
 
     def query(self) -> QueryDict:
         """The filters as the page sent them (lists kept: a filter may repeat a name)."""
@@ -94,3 +110,25 @@ class Export(models.Model):
         for key, values in self.params.items():
             data.setlist(key, [str(v) for v in values])
         return data
+
+
+class WorkerHeartbeat(models.Model):
+    """A `db_worker` process says it is alive, which job it runs and whether it can write the media
+    directory (docs/jobs.md "Faults"). Written every WORKER_HEARTBEAT_SECONDS by a thread of the
+    worker on a connection of its own; read by /healthz and by the stall recovery, which leaves a
+    job alone while a live worker names it."""
+
+    worker_id = models.CharField("进程编号", max_length=64, unique=True)
+    host = models.CharField("主机", max_length=255)
+    pid = models.PositiveIntegerField("进程号")
+    started_at = models.DateTimeField("启动时间")
+    seen_at = models.DateTimeField("最近心跳", db_index=True)
+    job = models.CharField("正在执行", max_length=100, blank=True)
+    media_error = models.CharField("文件目录问题", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后台进程心跳"
+        ordering = ["-seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"

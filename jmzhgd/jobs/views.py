@@ -10,6 +10,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from jmzhgd.core.excel import xlsx_response
 from jmzhgd.core.files import serve_private_file
@@ -44,11 +45,12 @@ def status_payload(export: Export) -> dict:
         "id": export.pk,
         "state": export.state,
         "state_label": export.get_state_display(),
-        "done_rows": export.done_rows,
+        "done_rows": export.shown_rows,
         "total_rows": export.total_rows,
         "percent": export.percent,
         "final": export.is_final,
         "error": export.error,
+        "notice": services.notice(export),
         "size": filesizeformat(export.size) if ready else "",
         "download_url": reverse("jobs:export_download", args=[export.pk]) if ready else "",
     }
@@ -71,6 +73,28 @@ def export_status(request, export_id: int):
     if export.state == ExportState.RUNNING and services.recover_stalled(Export.objects.filter(pk=export.pk)):
         export.refresh_from_db()
     return JsonResponse(status_payload(export), headers={"Cache-Control": "no-store"})
+
+
+@login_required
+@require_POST
+def export_cancel(request, export_id: int):
+    export = _own(request, export_id)
+    if services.cancel_export(export):
+        messages.success(request, f"已取消导出：{export.label}。")
+    else:
+        messages.info(request, "该导出已结束，无需取消。")
+    return redirect(f"{reverse('jobs:export_list')}#export-{export.pk}")
+
+
+@login_required
+@require_POST
+def export_retry(request, export_id: int):
+    export = _own(request, export_id)
+    if services.retry_export(export):
+        messages.success(request, f"已重新排队：{export.label}，行数将重新统计。")
+    else:
+        messages.info(request, "只有失败或已取消的导出可以重试。")
+    return redirect(f"{reverse('jobs:export_list')}#export-{export.pk}")
 
 
 @login_required

@@ -24,7 +24,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from pydantic import Field
 
-from jmzhgd.api import services
+from jmzhgd.api import idempotency, services
 from jmzhgd.api.auth import check_body_size
 from jmzhgd.api.docs import DESCRIPTION
 from jmzhgd.api.errors import ApiError, schema_error_payload, unavailable_response
@@ -50,6 +50,8 @@ api = NinjaAPI(
     docs=Swagger(settings={"validatorUrl": None, "defaultModelsExpandDepth": -1}),
     docs_url="/docs",
 )
+# Every signed write runs in one transaction with its nonce; its resend gets the stored answer.
+api.add_decorator(idempotency.idempotent, mode="view")
 
 
 def _json(request, status: int, payload: dict):
@@ -62,6 +64,11 @@ def _api_error(request, exc: ApiError):
     for name, value in exc.headers.items():
         response[name] = value
     return response
+
+
+@api.exception_handler(idempotency.ReplayedRequest)
+def _replayed(request, exc: idempotency.ReplayedRequest):
+    return idempotency.replay_response(exc.stored)
 
 
 @api.exception_handler(NinjaValidationError)

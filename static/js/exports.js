@@ -14,15 +14,13 @@
     bar.textContent = data.percent + "%";
     bar.parentElement.setAttribute("aria-valuenow", data.percent);
     text(row, "rows", data.done_rows + " / " + data.total_rows + " 行");
-    var state = text(row, "state", data.error ? data.state_label + "：" + data.error : data.state_label);
+    text(row, "state", data.error ? data.state_label + "：" + data.error : data.state_label);
+    if (data.notice !== undefined) { text(row, "notice", data.notice); }
     if (!data.final) { return; }
-    if (row.dataset.reloadWhenFinal) { window.location.reload(); return; }
+    // A failed or cancelled export: the page shows its reason and 【重试】 once reloaded.
+    if (row.dataset.reloadWhenFinal || data.error) { window.location.reload(); return; }
     bar.classList.remove("progress-bar-striped", "progress-bar-animated");
     row.dataset.final = "1";
-    if (data.error) {
-      bar.classList.add("bg-danger");
-      state.classList.add("text-danger");
-    }
     text(row, "size", data.size);
     if (data.download_url) {
       var action = row.querySelector("[data-field='action']");
@@ -31,6 +29,9 @@
       link.href = data.download_url;
       link.textContent = "下载";
       action.replaceChildren(link);
+    } else {
+      var cancel = row.querySelector("[data-field='cancel']");
+      if (cancel) { cancel.remove(); }
     }
   }
   function poll(row) {

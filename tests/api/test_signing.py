@@ -99,6 +99,35 @@ def test_a_replayed_nonce_is_refused(signed, project):
     assert error["code"] == "replayed_nonce" and error["field"] == "X-Nonce"
 
 
+def heartbeat_url(project, device) -> str:
+    return f"/api/v1/projects/{project.pk}/devices/{device.serial_number}/heartbeat"
+
+
+def test_a_resent_write_that_succeeded_is_answered_with_its_original_response(signed, project):
+    device = factories.DeviceFactory(project=project)
+    timestamp = int(time.time())
+    first = signed.post(heartbeat_url(project, device), nonce="resend-me-1234", timestamp=timestamp)
+    assert first.status_code == 200 and "Idempotent-Replayed" not in first
+    again = signed.post(heartbeat_url(project, device), nonce="resend-me-1234", timestamp=timestamp)
+    assert (again.status_code, again.content, again["Idempotent-Replayed"]) == (200, first.content, "true")
+    # The same nonce on another request (another signature) is still refused.
+    other = error_of(
+        signed.post(heartbeat_url(project, device), nonce="resend-me-1234", timestamp=timestamp + 1)
+    )
+    assert other["code"] == "replayed_nonce"
+
+
+def test_a_write_that_failed_leaves_no_nonce_and_its_resend_runs(signed, project):
+    device = factories.DeviceFactory(project=project, is_active=False)
+    timestamp = int(time.time())
+    refused = signed.post(heartbeat_url(project, device), nonce="resend-me-5678", timestamp=timestamp)
+    assert refused.status_code == 403 and not ApiNonce.objects.filter(nonce="resend-me-5678").exists()
+    device.is_active = True
+    device.save()
+    resent = signed.post(heartbeat_url(project, device), nonce="resend-me-5678", timestamp=timestamp)
+    assert resent.status_code == 200 and "Idempotent-Replayed" not in resent
+
+
 @pytest.mark.django_db(transaction=True)
 def test_outside_a_transaction_the_nonce_is_recorded_and_a_replay_refused(signed, project):
     # As in production (no request-wide transaction): on PostgreSQL the nonce then commits without

@@ -10,10 +10,30 @@ NUMBER = "11010519491231002X"
 
 
 @pytest.mark.django_db
-def test_healthz_reports_database_and_media(client):
+def test_healthz_reports_database_media_and_the_workers(client):
+    from django.utils import timezone
+
+    from jmzhgd.jobs.models import WorkerHeartbeat
+
+    # No worker: the load balancer's check stays 200, the monitoring's (?workers=1) is 503.
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "media": "ok"}}
+    assert response.json() == {
+        "status": "error",
+        "checks": {"database": "ok", "media": "ok", "worker": "stale", "worker_media": "unknown"},
+    }
+    assert client.get("/healthz?workers=1").status_code == 503
+
+    now = timezone.now()
+    beat = WorkerHeartbeat.objects.create(worker_id="w", host="h", pid=1, started_at=now, seen_at=now)
+    response = client.get("/healthz?workers=1")
+    assert response.status_code == 200 and response.json()["status"] == "ok"
+
+    # The web's user can write the media directory, the worker's cannot.
+    WorkerHeartbeat.objects.filter(pk=beat.pk).update(media_error="服务器文件目录不可写")
+    response = client.get("/healthz?workers=1")
+    assert response.status_code == 503 and response.json()["checks"]["worker_media"] == "error"
+    assert client.get("/healthz").status_code == 200
 
 
 @pytest.mark.django_db

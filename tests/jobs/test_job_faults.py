@@ -4,14 +4,15 @@ export ends 失败 with a Chinese reason, or is run again (docs/jobs.md "Faults"
 from __future__ import annotations
 
 import datetime
+import errno
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from jmzhgd.jobs import services
-from jmzhgd.jobs.models import Export, ExportState
+from jmzhgd.jobs import services, stall
+from jmzhgd.jobs.models import Export, ExportState, WorkerHeartbeat
 from jmzhgd.jobs.tasks import run_export
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +127,119 @@ def test_purge_exports_deletes_exports_older_than_seven_days_and_their_files(que
     call_command("purge_exports")
     assert list(Export.objects.values_list("pk", flat=True)) == [fresh.pk]
     assert stored(fresh) and not stored(old)
+
+
+def beating(job: str, *, seconds_ago: int = 0) -> WorkerHeartbeat:
+    """A worker's heartbeat naming `job`, written `seconds_ago`."""
+    at = timezone.now() - datetime.timedelta(seconds=seconds_ago)
+    return WorkerHeartbeat.objects.create(
+        worker_id=f"w{WorkerHeartbeat.objects.count()}", host="h", pid=1, started_at=at, seen_at=at, job=job
+    )
+
+
+def test_a_stalled_export_is_handed_on_within_two_minutes_unless_a_live_worker_names_it(queued):
+    three_minutes_ago = timezone.now() - datetime.timedelta(minutes=3)
+    Export.objects.filter(pk=queued.pk).update(
+        state=ExportState.RUNNING, attempts=1, heartbeat_at=three_minutes_ago
+    )
+    beating(stall.job_label(Export, queued.pk))  # its worker is alive (a long first query, say)
+    assert services.recover_stalled() == 0
+    WorkerHeartbeat.objects.update(seen_at=three_minutes_ago)  # the worker died with it
+    assert stall.recover_all()["jobs:export"] == 1  # as a live worker's heartbeat thread runs it
+    queued.refresh_from_db()
+    assert (queued.state, queued.attempts) == (ExportState.READY, 2)
+
+
+def test_a_disk_full_export_tells_the_clerk_so_and_logs_the_cause(queued, monkeypatch, caplog):
+    def disk_full(name, content, max_length=None):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(services.storage(), "save", disk_full)
+    run_export.enqueue(queued.pk)
+    queued.refresh_from_db()
+    assert queued.state == ExportState.FAILED and queued.error == services.FAILED_DISK_FULL
+    assert "No space left on device" in caplog.text
+    assert services.storage_error_reason(OSError(errno.EACCES, "")) == services.FAILED_NOT_WRITABLE
+
+
+def test_cancel_then_retry_runs_the_export_again_and_counts_its_rows_afresh(queued, client, project_user):
+    # What a stuck run of another month left: more rows written than the total now holds.
+    Export.objects.filter(pk=queued.pk).update(
+        state=ExportState.RUNNING, attempts=1, done_rows=18450, total_rows=6463
+    )
+    client.force_login(project_user)
+    assert (
+        client.get(f"/exports/{queued.pk}/status/").json()["done_rows"] == 6463
+    )  # never more than the total
+    page = client.get("/exports/").content.decode()
+    assert "取消" in page and "重试" not in page
+
+    client.post(f"/exports/{queued.pk}/cancel/")
+    queued.refresh_from_db()
+    assert (queued.state, queued.error) == (ExportState.CANCELLED, services.CANCELLED)
+    assert "重试" in client.get("/exports/").content.decode()
+
+    client.post(f"/exports/{queued.pk}/retry/")  # the test's immediate backend runs it at once
+    queued.refresh_from_db()
+    assert (queued.state, queued.done_rows, queued.total_rows, queued.error) == (ExportState.READY, 5, 5, "")
+
+
+def test_a_running_export_that_is_cancelled_stops_and_leaves_no_file(queued, monkeypatch):
+    monkeypatch.setattr(services, "PROGRESS_EVERY_ROWS", 1)
+    from attendance import reports
+
+    original = reports.detail_row
+
+    def cancel_on_the_way(p):
+        services.cancel_export(queued)
+        return original(p)
+
+    monkeypatch.setattr(reports, "detail_row", cancel_on_the_way)
+    assert services.run_export(queued.pk) == "superseded"
+    queued.refresh_from_db()
+    assert queued.state == ExportState.CANCELLED and not stored(queued)
+
+
+def test_an_export_queued_without_a_worker_says_so(queued, client, project_user):
+    Export.objects.filter(pk=queued.pk).update(heartbeat_at=timezone.now() - datetime.timedelta(minutes=2))
+    client.force_login(project_user)
+    assert client.get(f"/exports/{queued.pk}/status/").json()["notice"] == services.NO_WORKER_NOTICE
+    beating("")
+    assert client.get(f"/exports/{queued.pk}/status/").json()["notice"] == ""
+
+
+def test_a_job_whose_failure_cannot_be_recorded_ends_that_job_only_and_the_worker_backs_off():
+    """What stopped the worker on SQLite: the job failed, and recording the failure met "database
+    is locked" too. Now that ends the job only; a lost database is polled again with backoff."""
+    from django.db import OperationalError
+
+    from jmzhgd.jobs import worker
+
+    class LockedTaskRow:
+        id = "t1"
+
+        @property
+        def task(self):
+            raise OperationalError("database is locked")
+
+        def set_failed(self, exc):
+            raise OperationalError("database is locked")
+
+    runner = worker.Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="database",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+    runner.run_task(LockedTaskRow())  # returns: the worker goes on to the next job
+    assert runner._run_tasks == 1 and not runner.running_task
+
+    backoff = worker.Backoff()
+    delays = [backoff.next() for _ in range(8)]
+    assert 1 <= delays[0] <= 1.25 and 2 <= delays[1] <= 2.5 and all(10 <= d <= 12.5 for d in delays[5:])
+    backoff.reset()
+    assert backoff.next() <= 1.25

@@ -232,3 +232,29 @@ def test_a_killed_worker_after_the_last_attempt_fails_the_batch_when_polled(
     data = project_client.get(url("import_status", batch)).json()
     assert (data["state"], data["final"], data["error"]) == ("failed", True, job.FAILED_INTERRUPTED)
     assert not RosterEntry.objects.exists()
+
+
+def test_a_killed_import_is_queued_again_within_two_minutes_while_a_long_commit_is_left_alone(
+    project_user, batch
+):
+    from jmzhgd.jobs import stall
+    from jmzhgd.jobs.models import WorkerHeartbeat
+
+    stalled(batch, project_user, attempts=1)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        heartbeat_at=timezone.now() - datetime.timedelta(minutes=2, seconds=5)
+    )
+    now = timezone.now()
+    beat = WorkerHeartbeat.objects.create(  # its worker still names it: a long commit, not a dead worker
+        worker_id="w",
+        host="h",
+        pid=1,
+        started_at=now,
+        seen_at=now,
+        job=stall.job_label(ImportBatch, batch.pk),
+    )
+    assert stall.recover_all()["workforce:import"] == 0
+    WorkerHeartbeat.objects.filter(pk=beat.pk).update(seen_at=now - datetime.timedelta(minutes=2))  # it died
+    assert stall.recover_all()["workforce:import"] == 1  # what every live worker runs once a minute
+    batch.refresh_from_db()
+    assert (batch.status, batch.attempts, len(roster())) == (ImportBatchStatus.IMPORTED, 2, 3)

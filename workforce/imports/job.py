@@ -93,7 +93,12 @@ def run_batch(batch_id: int) -> str:
     """The job: commit the batch as its requester. Returns the outcome."""
     if not _claim(batch_id):
         return "skipped"  # already committed, failed or handed on: a repeated delivery does nothing
-    batch = ImportBatch.objects.select_related("project", "committed_by").get(pk=batch_id)
+    with stall.running(ImportBatch, batch_id):
+        return _run_claimed(ImportBatch.objects.select_related("project", "committed_by").get(pk=batch_id))
+
+
+def _run_claimed(batch: ImportBatch) -> str:
+    batch_id = batch.pk
     reason = FAILED_INTERRUPTED  # stays so if anything stronger than an Exception stops the job
     try:
         user = batch.committed_by
@@ -128,12 +133,13 @@ def run_import(batch_id: int) -> str:
 @stall.recovery("workforce:import")
 def recover_stalled(queryset=None, now: datetime.datetime | None = None) -> int:
     """A commit whose worker died (its transaction rolled back with the connection) is queued
-    again after IMPORT_STALL_SECONDS, up to IMPORT_MAX_ATTEMPTS runs, else marked 导入失败."""
+    again once no live worker names it and its row is IMPORT_STALL_SECONDS old, up to
+    IMPORT_MAX_ATTEMPTS runs, else marked 导入失败 (jmzhgd.jobs.stall)."""
     now = now or timezone.now()
-    cutoff = now - datetime.timedelta(seconds=settings.IMPORT_STALL_SECONDS)
-    stalled = (queryset if queryset is not None else ImportBatch.objects.all()).filter(
-        status=ImportBatchStatus.IMPORTING, started_at__isnull=False, heartbeat_at__lt=cutoff
+    running = (queryset if queryset is not None else ImportBatch.objects.all()).filter(
+        status=ImportBatchStatus.IMPORTING, started_at__isnull=False
     )
+    stalled = stall.stalled(running, settings.IMPORT_STALL_SECONDS, now)
     return stall.requeue_or_fail(
         stalled,
         max_attempts=settings.IMPORT_MAX_ATTEMPTS,

@@ -10,7 +10,7 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=None, help="保留天数（默认 EXPORT_RETENTION_DAYS）")
 
     def handle(self, *args, days=None, **options):
-        # Exports, then every other job that registered its recovery (批量人员进场 commits).
-        recovered = services.recover_stalled() + sum(stall.recover_all().values())
+        # Every job that registered its recovery (exports, 批量人员进场 commits).
+        recovered = sum(stall.recover_all().values())
         purged = services.purge_exports(days=days)
         self.stdout.write(f"已删除过期导出 {purged} 个，处理中断的后台任务 {recovered} 个。")
