@@ -32,6 +32,7 @@ FAILED_GENERIC = "生成文件时出错，请稍后重新导出；如仍失败�
 FAILED_INTERRUPTED = "导出被中断（后台进程已停止），请重新导出。"
 FAILED_NO_ACCESS = "您已无权查看该项目的数据，导出已取消。"
 FAILED_QUEUE = "后台任务暂时无法排队，请稍后重新导出。"
+SCOPE = object()  # _project_for_job's answer for an export over the user's whole scope
 
 
 def storage():
@@ -95,12 +96,16 @@ def _claim(export_id: int) -> bool:
 
 
 def _project_for_job(export: Export):
-    """The project, if the user may still see it now (access is checked again when the job runs)."""
+    """The project, if the user may still see it now (access is checked again when the job runs).
+    An export of no project (a supervisor's report) needs the user to be a supervisor still: the
+    exporter then reads his scope as it is now. None: no access."""
     from projects.models import Project
 
     user = export.user
     if not user.is_active:
         return None
+    if export.project_id is None:
+        return SCOPE if (user.is_supervisor or user.is_superuser) else None
     return Project.objects.visible_to(user).filter(pk=export.project_id).first()
 
 
@@ -115,7 +120,9 @@ def run_export(export_id: int) -> str:
         if project is None:
             reason = FAILED_NO_ACCESS
             return ExportState.FAILED
-        prepared = registry.get(export.exporter)(project, export.query(), export.user)
+        prepared = registry.get(export.exporter)(
+            None if project is SCOPE else project, export.query(), export.user
+        )
         progress = _Progress(export_id)
         sheets = [dataclasses.replace(s, rows=progress.count(s.rows)) for s in prepared.sheets]
         with tempfile.TemporaryFile() as spool:  # unlinked at once: a killed worker leaves nothing

@@ -61,6 +61,9 @@ def build_city(today: date | None = None) -> City:
     entered = month_back(today, 3)
     pengjiang = factories.ProjectFactory(name="蓬江安置房", district="440703", lat=22.62, lng=113.07)
     taishan = factories.ProjectFactory(name="台山大桥", district="440781", lat=22.25, lng=112.79)
+    Project.objects.filter(pk__in=[pengjiang.pk, taishan.pk]).update(
+        created_at=timezone.now() - timedelta(days=120)
+    )
     _site(pengjiang, 2, 1, today, entered)
     team, entries = _site(taishan, 6, 3, today, entered)
     # Last month: one worker entered, one left, one contract took effect.
