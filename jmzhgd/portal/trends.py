@@ -164,14 +164,23 @@ def alert_weeks(projects, today: datetime.date, weeks: int = ALERT_WEEKS) -> lis
     ]
 
 
-def _chart(chart_id: str, title: str, kind: str, unit: str, labels: list[str], series: list[tuple]) -> dict:
+# Okabe-Ito colours: told apart with the common colour-vision deficiencies, and dark enough on white.
+BLUE, VERMILLION, GREEN, ORANGE = "#0072B2", "#D55E00", "#009E73", "#E69F00"
+
+
+def _chart(
+    chart_id: str, title: str, kind: str, unit: str, labels: list[str], series: list[tuple], colours=()
+) -> dict:
     return {
         "id": chart_id,
         "title": title,
         "kind": kind,
         "unit": unit,
         "labels": labels,
-        "series": [{"label": label, "values": values} for label, values in series],
+        "series": [
+            {"label": label, "values": values, "colour": colour}
+            for (label, values), colour in zip(series, colours, strict=False)
+        ],
         "rows": [[label, *(values[i] for _l, values in series)] for i, label in enumerate(labels)],
     }
 
@@ -202,7 +211,15 @@ def dashboard_trends(
     wages = wage_months(narrowed, today)
     weeks = alert_weeks(narrowed, today)
     charts = [
-        _chart("attendance-trend", "近 30 天出勤率（%）", "line", "%", day_labels, lines),
+        _chart(
+            "attendance-trend",
+            "近 30 天出勤率（%）",
+            "line",
+            "%",
+            day_labels,
+            lines,
+            (BLUE, VERMILLION, GREEN),
+        ),
         _chart(
             "wages-trend",
             "近 12 个月工资表发放（张）",
@@ -214,6 +231,7 @@ def dashboard_trends(
                 ("逾期发放", [w["late"] for w in wages]),
                 ("逾期未发放", [w["unpaid"] for w in wages]),
             ],
+            (GREEN, ORANGE, VERMILLION),
         ),
         _chart(
             "alerts-trend",
@@ -222,6 +240,7 @@ def dashboard_trends(
             "条",
             [f"{w['week']:%m-%d}起" for w in weeks],
             [("新增", [w["opened"] for w in weeks]), ("关闭", [w["closed"] for w in weeks])],
+            (VERMILLION, BLUE),
         ),
     ]
     cache.set(key, charts, TREND_CACHE_SECONDS)

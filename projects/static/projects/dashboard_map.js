@@ -51,21 +51,28 @@
     var max = top();
     var unit = unitOf(metric);
     legend.innerHTML = "";
+    var counted = unit !== "%";  // whole numbers: a class can hold none of them
+    var previous = 0;
     PALETTE.forEach(function (colour, i) {
-      var low = i === 0 ? 0 : Math.floor(max * (i - 1) / (PALETTE.length - 1)) + (i === 1 ? 0 : 1);
-      var high = Math.floor(max * i / (PALETTE.length - 1));
-      if (i > 0 && high < low) { return; }
+      // Class i holds the values above the previous class, up to i/4 of the largest (class 0: none).
+      var high = max * i / (PALETTE.length - 1);
+      if (counted) { high = Math.floor(high); }
+      if (i > 0 && (!max || high <= previous)) { return; }
+      previous = high;
+      var label = i === 0 ? "0" : "≤" + (counted ? String(high) : high.toFixed(1)) + unit;
       var item = document.createElement("li");
+      item.className = "list-inline-item";
       var swatch = document.createElement("span");
       swatch.className = "map-swatch";
       swatch.style.background = colour;
       item.appendChild(swatch);
-      item.appendChild(document.createTextNode(i === 0 ? "0" : (low === high ? String(high) : low + "–" + high) + unit));
+      item.appendChild(document.createTextNode(label));
       legend.appendChild(item);
     });
   }
 
   var map = L.map(element, { zoomSnap: 0.25 }).setView(window.jmzhgdMap.JIANGMEN_CENTER, 9);
+  element.leafletMap = map;  // for tests and debugging
   var districts = null;
   window.jmzhgdMap.addBaseMap(map, settings, {
     style: style,
@@ -91,7 +98,7 @@
       var code = path.feature.properties.code;
       if (figures.selected ? code === figures.selected : rows[code]) { bounds.extend(path.getBounds()); }
     });
-    if (bounds.isValid()) { map.fitBounds(bounds, { padding: [10, 10] }); }
+    if (bounds.isValid()) { map.fitBounds(bounds, { padding: [10, 10], animate: false }); }
   });
   drawLegend();
 

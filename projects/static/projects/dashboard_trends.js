@@ -1,9 +1,8 @@
-// 监管总览: the trend charts, drawn from the same figures as the data table under each of them.
+// 监管总览: the trend charts, drawn from the same figures as the data table under each of them
+// (colours chosen by the server: jmzhgd/portal/trends.py).
 (function () {
   if (typeof Chart === "undefined") { return; }
   var charts = JSON.parse(document.getElementById("trend-data").textContent);
-  // Okabe-Ito: told apart with the common colour-vision deficiencies, and darker than the card's white.
-  var COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7"];
   charts.forEach(function (chart) {
     var canvas = document.getElementById(chart.id + "-canvas");
     if (!canvas) { return; }
@@ -16,8 +15,8 @@
           return {
             label: series.label,
             data: series.values,
-            borderColor: COLOURS[i % COLOURS.length],
-            backgroundColor: COLOURS[i % COLOURS.length],
+            borderColor: series.colour,
+            backgroundColor: series.colour,
             borderWidth: line ? 2 : 0,
             pointRadius: line ? 1.5 : 0,
             // Lines differ by dash too, not by colour alone.
