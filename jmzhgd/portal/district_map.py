@@ -145,3 +145,8 @@ def district_choices(user) -> list[tuple[str, str]]:
     if not user.is_superuser and user.districts:
         return [(v, label) for v, label in District.choices if v in user.districts]
     return list(District.choices)
+
+
+def scope_label(user) -> str:
+    """全市, or the supervisor's 区县 by name."""
+    return "全市" if len(district_choices(user)) == len(District.choices) else user.district_labels

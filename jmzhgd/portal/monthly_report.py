@@ -21,7 +21,6 @@ from alerts.models import WORKER_REPORT_RULE, Alert
 from alerts.rules import rule_label
 from attendance.models import DailySummary
 from contracts.models import Contract
-from jmzhgd.core.codes import District
 from jmzhgd.core.excel import Sheet
 from jmzhgd.jobs.registry import Prepared, exporter
 from projects.models import Project
@@ -120,7 +119,7 @@ def build(user, month: datetime.date, today: datetime.date | None = None) -> Mon
     districts = district_map.district_choices(user)
     report = MonthlyReport(
         month=month,
-        scope_label=scope_label(user),
+        scope_label=district_map.scope_label(user),
         generated_at=timezone.localtime(),
     )
 
@@ -184,13 +183,8 @@ def build(user, month: datetime.date, today: datetime.date | None = None) -> Mon
     return report
 
 
-def scope_label(user) -> str:
-    districts = district_map.district_choices(user)
-    return "全市" if len(districts) == len(District.choices) else user.district_labels
-
-
 def title(user, month: datetime.date) -> str:
-    return f"{scope_label(user)} {month:%Y年%m月} 建筑工人实名制管理月报"
+    return f"{district_map.scope_label(user)} {month:%Y年%m月} 建筑工人实名制管理月报"
 
 
 def rule_header(user) -> list[str]:

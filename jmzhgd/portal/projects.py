@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from jmzhgd.core.access import project_for, require_supervisor
-from jmzhgd.core.codes import District
 from jmzhgd.core.tables import paginate_table
 from projects.filters import ProjectFilter
 from projects.models import Project
@@ -48,7 +47,7 @@ def dashboard(request):
     table = DashboardProjectTable(projects.order_by("-workers_on_site", "-id"))
     paginate_table(request, table, 10)
     today = timezone.localdate()
-    scope_label = "全市" if len(districts) == len(District.choices) else request.user.district_labels
+    scope_label = district_map.scope_label(request.user)
     numbers = figures.dashboard_figures(request.user, today=today, district=district)
     metric = request.GET.get("metric")
     return render(
@@ -85,7 +84,7 @@ def dashboard(request):
 def _chosen_project(request, scope):
     """The project of `?project=` if the user may see it (anything else is ignored)."""
     value = request.GET.get("project", "")
-    if not value.isdigit() or len(value) > 12:
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:
         return None
     return scope.filter(pk=int(value)).only("id", "name").first()
 

@@ -67,6 +67,10 @@ def test_a_project_outside_the_scope_adds_no_trend_line(client, city):
     client.force_login(factories.SupervisorFactory(districts=["440703"]))
     charts = client.get(reverse("projects:dashboard"), {"project": city.taishan.pk}).context["charts"]
     assert [s["label"] for s in charts[0]["series"]] == ["蓬江区"]
+    for odd in ({"project": "²"}, {"project": "9" * 40}, {"district": "4407"}, {"metric": "<b>"}):
+        response = client.get(reverse("projects:dashboard"), odd)
+        assert response.status_code == 200 and response.context["district"] is None
+        assert response.context["chosen_project"] is None and response.context["metric"] == "on_site"
 
 
 def test_the_three_trends_and_their_tables(supervisor_client, city):
