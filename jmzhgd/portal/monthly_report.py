@@ -3,7 +3,8 @@
 The page (with its A4 print) and the .xlsx that a background job keeps in 【我的导出】 render from the
 same two tables (DESIGN.md pattern 5). Every figure is a grouped query over the supervisor's scope
 whose rows are bounded by districts × days or districts × rules, so a month of the city costs a
-handful of queries (the month's daily summaries being the largest read): bench/README.md "月报".
+handful of queries (the month's daily summaries being the largest read): bench/README.md,
+"月报 as a job".
 """
 
 from __future__ import annotations
