@@ -127,3 +127,8 @@ def test_the_project_location_page_draws_the_same_base_map_offline(offline, proj
     expect(page.locator("#project-map")).to_have_attribute("data-districts", "7")
     expect(page.locator("#project-map .leaflet-overlay-pane path")).to_have_count(7)
     expect(page.get_by_test_id("tiles-missing")).to_contain_text("区县边界")
+    # A click on a district still places the project there (the boundaries pass clicks to the map).
+    before = page.input_value("#id_lat")
+    box = page.locator("#project-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.7)
+    expect(page.locator("#id_lat")).not_to_have_value(before)

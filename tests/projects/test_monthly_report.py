@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from jmzhgd.accounts.models import Role
 from jmzhgd.jobs.models import Export, ExportState
 from jmzhgd.portal import monthly_report
 from tests import factories
@@ -90,3 +91,20 @@ def test_only_supervisors_ask_for_a_report(client, project_user, city):
     assert client.get(reverse(PAGE)).status_code in (403, 404)
     assert client.post(reverse(PAGE), {"month": f"{city.last_month:%Y-%m}"}).status_code in (403, 404)
     assert not Export.objects.exists()
+
+
+def test_a_report_job_whose_requester_no_longer_supervises_fails_and_leaves_no_file(supervisor, city):
+    from jmzhgd.jobs import services
+
+    export = Export.objects.create(
+        user=supervisor,
+        exporter=monthly_report.MONTHLY_REPORT,
+        label="月报",
+        filename="月报.xlsx",
+        params={"month": [f"{city.last_month:%Y-%m}"]},
+    )
+    supervisor.role = Role.ADMIN  # still active, no longer a supervisor
+    supervisor.save()
+    assert services.run_export(export.pk) == ExportState.FAILED
+    export.refresh_from_db()
+    assert export.error == services.FAILED_NO_ACCESS and not export.file
