@@ -109,3 +109,19 @@ def test_trend_rates_follow_entries_and_exits():
         )
     rates = trends.attendance_rates(Project.objects.all(), today)
     assert rates[-3:] == [50.0, 0.0, 100.0]  # two on site, then one after the exit
+
+
+def test_the_narrowed_dashboard_keeps_a_constant_number_of_queries(supervisor_client, city):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    query = {"district": "440781", "project": city.taishan.pk}
+    cache.clear()
+    with CaptureQueriesContext(connection) as few:
+        supervisor_client.get(reverse("projects:dashboard"), query)
+    for _ in range(4):
+        build_city()
+    cache.clear()
+    with CaptureQueriesContext(connection) as many:
+        supervisor_client.get(reverse("projects:dashboard"), query)
+    assert len(few) == len(many)
