@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0001_initial'),
-        ('projects', '0002_declarations_permits'),
+        ("jobs", "0001_initial"),
+        ("projects", "0002_declarations_permits"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='export',
-            name='project',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='exports', to='projects.project', verbose_name='项目'),
+            model_name="export",
+            name="project",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="exports",
+                to="projects.project",
+                verbose_name="项目",
+            ),
         ),
     ]
