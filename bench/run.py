@@ -124,6 +124,7 @@ def run_all(
         ("details_export", export_scenarios.details_export),
         ("overview", page_scenarios.overview),
         ("dashboard", page_scenarios.dashboard),
+        ("monthly_report", page_scenarios.monthly_report),
         ("import", import_scenario.run),
         *alerts_scenarios.STEPS,
         ("jobs", job_scenarios.jobs),

@@ -109,11 +109,18 @@ class DashboardProjectTable(tables.Table):
     rate = tables.Column(
         verbose_name="今日出勤率", empty_values=(), orderable=False, attrs={"td": {"class": "text-end"}}
     )
+    # Adds the project's line to the dashboard's attendance trend (keeping a district filter).
+    trend = tables.TemplateColumn(
+        '<a href="?{% if request.GET.district %}district={{ request.GET.district|urlencode }}&amp;{% endif %}'
+        'project={{ record.pk }}#trends" aria-label="{{ record.name }}的出勤率趋势">趋势</a>',
+        verbose_name="出勤率趋势",
+        orderable=False,
+    )
 
     class Meta:
         model = Project
         fields = ["name", "district", "status", "workers_on_site", "present_today"]
-        sequence = [*fields, "rate"]
+        sequence = [*fields, "rate", "trend"]
         empty_text = "暂无项目"
         attrs = {"class": "table table-sm table-hover align-middle mb-0", "data-testid": "attendance-table"}
 

@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from jmzhgd.core.access import can_write_project, project_for
 from jmzhgd.core.actor import Actor
@@ -34,6 +35,7 @@ GEOCODER_MAX_RESULTS = 5
 
 def map_settings() -> dict:
     return {
+        "districtsUrl": static("vendor/jiangmen-districts/jiangmen-districts.geojson"),  # the base map
         "tileUrl": settings.MAP_TILE_URL,
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
         "geocoder": bool(settings.GEOCODER_URL),

@@ -30,12 +30,17 @@ RETRYABLE_STATES = (ExportState.FAILED, ExportState.CANCELLED)
 class ExportQuerySet(models.QuerySet):
     def visible_to(self, user) -> ExportQuerySet:
         """A user's own exports of projects he may still see (DESIGN.md pattern 1): another user's
-        export, or one of a project taken out of his scope since, does not exist for him."""
+        export, or one of a project taken out of his scope since, does not exist for him. An export
+        of no single project (a supervisor's city or district report, 月报) stays his while he is
+        still a supervisor; its figures were drawn from his scope when it was made."""
         from projects.models import Project
 
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        return self.filter(user=user, project__in=Project.objects.visible_to(user))
+        of_projects = models.Q(project__in=Project.objects.visible_to(user))
+        if user.is_supervisor or user.is_superuser:
+            of_projects |= models.Q(project__isnull=True)
+        return self.filter(of_projects, user=user)
 
 
 class Export(models.Model):
@@ -43,8 +48,13 @@ class Export(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="导出人", on_delete=models.CASCADE, related_name="exports"
     )
-    project = models.ForeignKey(
-        "projects.Project", verbose_name="项目", on_delete=models.CASCADE, related_name="exports"
+    project = models.ForeignKey(  # none for a report over a supervisor's scope (月报)
+        "projects.Project",
+        verbose_name="项目",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="exports",
     )
     exporter = models.CharField("导出类型", max_length=64)
     label = models.CharField("导出内容", max_length=200)

@@ -35,6 +35,7 @@ FAILED_GENERIC = "生成文件时出错，请稍后重新导出；如仍失败�
 FAILED_INTERRUPTED = "导出被中断（后台进程已停止），请重新导出。"
 FAILED_NO_ACCESS = "您已无权查看该项目的数据，导出已取消。"
 FAILED_QUEUE = "后台任务暂时无法排队，请稍后重新导出。"
+SCOPE = object()  # _project_for_job's answer for an export over the user's whole scope
 FAILED_DISK_FULL = "服务器磁盘空间已满，文件无法保存；请联系系统管理员清理磁盘后点【重试】。"
 FAILED_NOT_WRITABLE = "服务器文件目录不可写（权限不足或只读），文件无法保存；请联系系统管理员后点【重试】。"
 CANCELLED = "已由导出人取消。"
@@ -151,12 +152,16 @@ def _claim(export_id: int) -> bool:
 
 
 def _project_for_job(export: Export):
-    """The project, if the user may still see it now (access is checked again when the job runs)."""
+    """The project, if the user may still see it now (access is checked again when the job runs).
+    An export of no project (a supervisor's report) needs the user to be a supervisor still: the
+    exporter then reads his scope as it is now. None: no access."""
     from projects.models import Project
 
     user = export.user
     if not user.is_active:
         return None
+    if export.project_id is None:
+        return SCOPE if (user.is_supervisor or user.is_superuser) else None
     return Project.objects.visible_to(user).filter(pk=export.project_id).first()
 
 
@@ -177,7 +182,9 @@ def _run_claimed(export: Export) -> str:
         if project is None:
             reason = FAILED_NO_ACCESS
             return ExportState.FAILED
-        prepared = registry.get(export.exporter)(project, export.query(), export.user)
+        prepared = registry.get(export.exporter)(
+            None if project is SCOPE else project, export.query(), export.user
+        )
         # Counted again by each run: the data may have changed since the export was asked for.
         Export.objects.filter(pk=export_id).update(total_rows=prepared.rows)
         progress = _Progress(export_id, attempt)

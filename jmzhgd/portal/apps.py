@@ -10,4 +10,4 @@ class PortalConfig(AppConfig):
     verbose_name = "综合页面"
 
     def ready(self) -> None:
-        from . import roster_exports  # noqa: F401 — registers 导出花名册
+        from . import monthly_report, roster_exports  # noqa: F401 — register 月报 and 导出花名册

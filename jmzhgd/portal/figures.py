@@ -10,7 +10,7 @@ import hashlib
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -20,9 +20,11 @@ from attendance.models import DailySummary
 from contracts.models import annotate_contract_status
 from contracts.status import ContractStatus
 from enterprises.models import ParticipatingUnit, Team
-from jmzhgd.core.codes import District, PersonCategory, ProjectStatus
+from jmzhgd.core.codes import PersonCategory, ProjectStatus
 from projects.models import Declaration, DeclarationStatus, Project
-from workforce.models import ProjectSiteCount, RosterEntry
+from workforce.models import RosterEntry
+
+from . import district_map
 
 ID_EXPIRY_WARNING_DAYS = 30
 CHART_DAYS = 30
@@ -150,7 +152,14 @@ def map_markers(projects) -> tuple[int, str]:
         # One reverse(), not one per project.
         url = reverse("projects:overview", args=[_URL_PK]).replace(str(_URL_PK), "{}")
         markers = [
-            {"name": name, "code": code, "lat": float(lat), "lng": float(lng), "url": url.format(pk)}
+            {
+                "id": pk,
+                "name": name,
+                "code": code,
+                "lat": float(lat),
+                "lng": float(lng),
+                "url": url.format(pk),
+            }
             for pk, name, code, lat, lng in located.values_list("pk", "name", "code", "lat", "lng")
         ]
         cached = (len(markers), json_script(markers, "map-markers"))
@@ -158,34 +167,36 @@ def map_markers(projects) -> tuple[int, str]:
     return cached
 
 
-def dashboard_figures(user, today=None) -> dict:
+def dashboard_figures(user, today=None, district: str | None = None) -> dict:
+    """The dashboard's figures over the user's scope, or over one of his 区县 (`district`, already
+    checked against his scope by the caller); the districts' own rows always cover his whole scope,
+    so the map keeps showing the city while the page is narrowed."""
     today = today or timezone.localdate()
-    projects = Project.objects.visible_to(user)
+    scope = Project.objects.visible_to(user)
+    projects = scope.filter(district=district) if district else scope
     status_counts = dict(projects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-    district_counts = dict(
-        projects.values_list("district").annotate(n=Count("id")).values_list("district", "n")
-    )
-    districts = District.choices
-    if not user.is_superuser and user.districts:
-        districts = [(v, label) for v, label in districts if v in user.districts]
-    # The kept per-project counts (ProjectSiteCount), summed: one row per project, not per stay.
-    on_site = (
-        ProjectSiteCount.objects.filter(project__in=projects).aggregate(n=Sum("on_site_count"))["n"] or 0
-    )
-    present = DailySummary.objects.filter(project__in=projects, work_date=today, is_present=True).count()
+    rows = district_map.district_rows(scope, district_map.district_choices(user), today)
+    shown = [row for row in rows if row.code == district] if district else rows
+    # From the kept per-project counts (ProjectSiteCount): one row per project, not per stay.
+    on_site = sum(row.on_site for row in shown)
+    present = sum(row.present for row in shown)
     marker_count, markers_script = map_markers(projects)
+    declarations = Declaration.objects.visible_to(user).filter(status=DeclarationStatus.PENDING)
+    if district:
+        declarations = declarations.filter(district=district)
     return {
         "today": today,
-        "pending_declarations": Declaration.objects.visible_to(user)
-        .filter(status=DeclarationStatus.PENDING)
-        .count(),
+        "pending_declarations": declarations.count(),
         "project_count": sum(status_counts.values()),
         "by_status": [(label, status_counts.get(value, 0)) for value, label in ProjectStatus.choices],
         "under_construction": status_counts.get(ProjectStatus.UNDER_CONSTRUCTION, 0),
-        "by_district": [(label, district_counts.get(value, 0)) for value, label in districts],
+        "by_district": [(row.name, row.projects) for row in rows],
+        "districts": rows,
         "on_site": on_site,
         "present_today": present,
         "attendance_rate": _rate(present, on_site),
+        "pending_alerts": sum(row.alerts for row in shown),
         "marker_count": marker_count,
         "markers_script": markers_script,
+        "worst_alerts": district_map.worst_alerts(projects),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 
 from jmzhgd.core.access import project_for, require_supervisor
 from jmzhgd.core.tables import paginate_table
@@ -13,7 +14,7 @@ from projects.models import Project
 from projects.tables import DashboardProjectTable, ProjectTable
 from projects.views import map_settings
 
-from . import figures
+from . import district_map, figures, trends
 
 
 @login_required
@@ -30,20 +31,62 @@ def overview(request, project_id):
 @login_required
 def dashboard(request):
     """监管总览: pending declarations, projects by status and 区县, workers on site, today's
-    attendance per project, and a map of the projects."""
+    attendance per project, the district map with the projects' pins, and the trends.
+
+    `?district=` (one of the supervisor's 区县, as a click on the map sends) narrows the page to it;
+    `?project=` (a project in scope) adds its line to the attendance trend."""
     require_supervisor(request.user)
-    projects = figures.with_site_counts(Project.objects.visible_to(request.user))
+    districts = dict(district_map.district_choices(request.user))
+    district = request.GET.get("district")
+    if district not in districts:
+        district = None
+    scope = Project.objects.visible_to(request.user)
+    in_view = scope.filter(district=district) if district else scope
+    chosen = _chosen_project(request, scope)
+    projects = figures.with_site_counts(in_view)
     table = DashboardProjectTable(projects.order_by("-workers_on_site", "-id"))
     paginate_table(request, table, 10)
+    today = timezone.localdate()
+    scope_label = district_map.scope_label(request.user)
+    numbers = figures.dashboard_figures(request.user, today=today, district=district)
+    metric = request.GET.get("metric")
     return render(
         request,
         "projects/dashboard.html",
         {
-            "figures": figures.dashboard_figures(request.user),
+            "figures": numbers,
+            "district_figures": {
+                "rows": [row.as_json() for row in numbers["districts"]],
+                "metrics": district_map.METRICS,
+                "selected": district,
+                "severity": district_map.SEVERITY_LABELS,
+            },
+            "metric": metric if metric in district_map.METRIC_KEYS else district_map.METRIC_KEYS[0],
             "table": table,
             "map_settings": map_settings(),
+            "district": district,
+            "district_label": districts.get(district, ""),
+            "scope_label": scope_label,
+            "chosen_project": chosen,
+            "metrics": district_map.METRICS,
+            "severity_legend": district_map.severity_legend(),
+            "charts": trends.dashboard_trends(
+                scope,
+                today,
+                scope_label=scope_label,
+                district=(district, districts[district]) if district else None,
+                project=chosen,
+            ),
         },
     )
+
+
+def _chosen_project(request, scope):
+    """The project of `?project=` if the user may see it (anything else is ignored)."""
+    value = request.GET.get("project", "")
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:
+        return None
+    return scope.filter(pk=int(value)).only("id", "name").first()
 
 
 @login_required

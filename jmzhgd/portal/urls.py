@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import projects, roster
+from . import projects, reports, roster
 
 P = "projects/<int:project_id>/"
 
 projects_urlpatterns = [
     path("dashboard/", projects.dashboard, name="dashboard"),
+    path("dashboard/monthly/", reports.monthly_report, name="monthly_report"),
     path("projects/", projects.project_list, name="list"),
     path(P, projects.overview, name="overview"),
 ]

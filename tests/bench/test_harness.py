@@ -61,6 +61,7 @@ def test_every_scenario_runs_through_gunicorn_reports_its_figures_and_leaves_the
     errors = [row for row in report["rows"] if row["note"].startswith(("missing", "error"))]
     assert not errors, [row["note"] for row in errors]
     assert "roster page 1" in names and "month grid page" in names and "supervisor dashboard" in names
+    assert "月报 as a job" in names
     assert "punch ingestion, batches of 100" in names and "punch ingestion, single requests" in names
     imported = next(row for row in report["rows"] if row["scenario"].startswith("import of"))
     assert imported["passed"] and "10 entered, batch imported" in imported["note"], imported

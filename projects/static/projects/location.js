@@ -18,7 +18,7 @@
 
   var start = readInputs();
   var map = L.map(element).setView(start || window.jmzhgdMap.JIANGMEN_CENTER, start ? 16 : 11);
-  window.jmzhgdMap.addTiles(map, settings);
+  window.jmzhgdMap.addBaseMap(map, settings);
   var marker = L.marker(start || window.jmzhgdMap.JIANGMEN_CENTER, {
     draggable: editable, title: "项目位置", autoPan: true
   }).addTo(map);

@@ -28,6 +28,8 @@ EXPECTATIONS = {
     # Supervisor overview pages.
     "projects:dashboard": SUPERVISOR_PAGE,
     "projects:list": SUPERVISOR_PAGE,
+    # 月报 (GET: last month; its POST queues the job: tests/projects/test_monthly_report.py).
+    "projects:monthly_report": SUPERVISOR_PAGE,
     # Address search for the map: any signed-in user (without a geocoder, the shipped gazetteer answers).
     "projects:geocode": Expect(anonymous=LOGIN, other=OK, supervisor=OK, own=OK, data={"q": "蓬江区"}),
     # Inside a project.
