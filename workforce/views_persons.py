@@ -33,11 +33,13 @@ def _save(request, form, project, source):
 
 
 def _announce(request, saved, done: str) -> None:
-    """The page's answer: what was saved, and what was only proposed (workforce.person_rights)."""
+    """The page's answer (`done` names the person as {person}), and what was only proposed
+    (workforce.person_rights)."""
+    text = done.format(person=saved.person)
     if saved.proposal is not None:
-        messages.warning(request, f"{saved.person}：{saved.message}{done}")
+        messages.warning(request, f"{text}{saved.message}")
     else:
-        messages.success(request, f"{saved.person}：{done}")
+        messages.success(request, text)
 
 
 @login_required
@@ -69,7 +71,7 @@ def person_edit(request, project_id, person_id):
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form, project, PersonSource.WEB)
         if saved is not None:
-            _announce(request, saved, "已保存。")
+            _announce(request, saved, "已保存：{person}。")
             return redirect("workforce:person_detail", project_id=project.pk, person_id=person.pk)
     return render(request, "workforce/person_form.html", {"project": project, "form": form, "person": person})
 
@@ -86,11 +88,11 @@ def collect(request, project_id):
         if enter and existing_person(form.person_data()) is not None:
             saved = _enter_then_save(request, project, form, entry_form)
             if saved is not None:
-                _announce(request, saved, "采集成功，已进场。")
+                _announce(request, saved, "采集成功：{person}，已进场。")
                 return redirect("workforce:collect", project_id=project.pk)
         elif (saved := _save(request, form, project, PersonSource.COLLECTION)) is not None:
             if not enter:
-                _announce(request, saved, "采集成功，已保存到人员库。")
+                _announce(request, saved, "采集成功：{person}，已保存到人员库。")
                 return redirect("workforce:collect", project_id=project.pk)
             try:
                 enter_persons(
@@ -107,7 +109,7 @@ def collect(request, project_id):
                 )
                 _show_entry_refusal(entry_form, exc)
             else:
-                _announce(request, saved, "采集成功，已进场。")
+                _announce(request, saved, "采集成功：{person}，已进场。")
                 return redirect("workforce:collect", project_id=project.pk)
     return render(
         request,
