@@ -104,12 +104,24 @@ class Decision:
     apply: set[str]
     propose: set[str]
     holding: Holding
+    outsider: bool = False  # the caller neither holds him nor has him on site
+
+
+def is_outsider(holding: Holding, project) -> bool:
+    return (
+        project is not None
+        and holding.ever_rostered
+        and holding.holder != project.pk
+        and project.pk not in holding.on_site
+    )
 
 
 def decide_change(person: Person, project, changed: set[str], *, card_read: bool = False) -> Decision:
     """Split the `changed` fields of a stored `person` into those `project` may apply and those it
     may only propose."""
     holding = holding_of(person)
+    if is_outsider(holding, project):
+        return Decision(set(), set(changed), holding, outsider=True)
     if project is None or not changed:
         return Decision(set(changed), set(), holding)
     if holding.holder == project.pk or not holding.ever_rostered:
@@ -133,8 +145,19 @@ def field_labels(keys) -> str:
     return "、".join(str(Person._meta.get_field(key).verbose_name) for key in names)
 
 
-def proposed_message(holding: Holding, keys) -> str:
-    """The Chinese answer for a change kept as a proposal (page message and the API's field)."""
+OUTSIDER_MESSAGE = (
+    "此人由其所在项目维护：您填写的人员信息未直接修改，已作为修改申请提交，经其维护项目或监管部门核实后生效。"
+)
+
+
+def proposed_message(holding: Holding, keys, *, outsider: bool = False) -> str:
+    """The Chinese answer for a change kept as a proposal (page message and the API's field).
+
+    To a project that has him on site it names what differed. To an outsider it is one sentence
+    whatever was sent, so the answer never tells whether a name (or anything else) matches the ID
+    number of a person it does not employ."""
+    if outsider:
+        return OUTSIDER_MESSAGE
     return (
         f"{holding.describe()}：您填写的{field_labels(keys)}与人员库不一致，未直接修改，"
         "已作为修改申请提交，经其维护项目或监管部门采纳后生效。"

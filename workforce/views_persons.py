@@ -32,14 +32,13 @@ def _save(request, form, project, source):
         return None
 
 
-def _announce(request, saved, done: str) -> None:
-    """The page's answer (`done` names the person as {person}), and what was only proposed
-    (workforce.person_rights)."""
-    text = done.format(person=saved.person)
+def _announce(request, saved, done: str, proposed: str = "") -> None:
+    """The page's answer: `done` (naming the person as {person}) when what was sent is saved; else
+    what was only proposed (workforce.person_rights) and `proposed`, what did happen."""
     if saved.proposal is not None:
-        messages.warning(request, f"{text}{saved.message}")
+        messages.warning(request, f"{saved.person}：{saved.message}{proposed}")
     else:
-        messages.success(request, text)
+        messages.success(request, done.format(person=saved.person))
 
 
 @login_required
@@ -88,7 +87,7 @@ def collect(request, project_id):
         if enter and existing_person(form.person_data()) is not None:
             saved = _enter_then_save(request, project, form, entry_form)
             if saved is not None:
-                _announce(request, saved, "采集成功：{person}，已进场。")
+                _announce(request, saved, "采集成功：{person}，已进场。", "已进场。")
                 return redirect("workforce:collect", project_id=project.pk)
         elif (saved := _save(request, form, project, PersonSource.COLLECTION)) is not None:
             if not enter:
@@ -109,7 +108,7 @@ def collect(request, project_id):
                 )
                 _show_entry_refusal(entry_form, exc)
             else:
-                _announce(request, saved, "采集成功：{person}，已进场。")
+                _announce(request, saved, "采集成功：{person}，已进场。", "已进场。")
                 return redirect("workforce:collect", project_id=project.pk)
     return render(
         request,

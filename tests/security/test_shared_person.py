@@ -79,9 +79,7 @@ def test_another_projects_change_to_a_worker_on_site_here_is_kept_as_a_proposal(
         project=other_project,
     )
     assert state(person) == before and not saved.created
-    assert saved.message.startswith(
-        "此人由其在场项目维护：您填写的姓名、住址、手机号与人员库不一致，未直接修改"
-    )
+    assert saved.message.startswith("此人由其所在项目维护：您填写的人员信息未直接修改，已作为修改申请提交")
     assert project.name not in saved.message
     assert saved.proposal.status == ProposalStatus.PENDING and saved.proposal.project == other_project
     assert not AuditLog.objects.filter(action="person.update").exists()
@@ -89,12 +87,23 @@ def test_another_projects_change_to_a_worker_on_site_here_is_kept_as_a_proposal(
     assert sorted(proposed.values_list("project_id", flat=True)) == sorted([project.pk, other_project.pk])
 
 
-def test_resubmitting_a_foreign_workers_unchanged_details_proposes_nothing(project, other_project):
+def test_an_outsider_gets_the_same_answer_whether_the_name_matches_or_not(project, other_project):
     person = worker_on(project)
-    saved = save_person(
-        ACTOR, {"id_number": person.id_number, "name": person.name}, source="web", project=other_project
+    answers = [
+        save_person(ACTOR, {"id_number": person.id_number, "name": name}, source="web", project=other_project)
+        for name in (person.name, "别人的名字")
+    ]
+    assert [(a.message, a.proposal is not None) for a in answers] == [(answers[1].message, True)] * 2
+    # A bare ID number proposes nothing, and a project with him on site is told what differed.
+    assert (
+        save_person(ACTOR, {"id_number": person.id_number}, source="web", project=other_project).proposal
+        is None
     )
-    assert saved.person.pk == person.pk and saved.proposal is None and saved.message == ""
+    factories.RosterEntryFactory(team__unit__project=other_project, person=person)
+    saved = save_person(
+        ACTOR, {"id_number": person.id_number, "name": "别人的名字"}, source="web", project=other_project
+    )
+    assert "您填写的姓名与人员库不一致" in saved.message
 
 
 def test_a_worker_who_left_every_site_is_kept_by_his_last_project(project, other_project):
@@ -103,7 +112,7 @@ def test_a_worker_who_left_every_site_is_kept_by_his_last_project(project, other
     saved = save_person(
         ACTOR, {"id_number": person.id_number, "address": "别处"}, source="web", project=other_project
     )
-    assert saved.proposal is not None and "此人目前不在任何项目在场" in saved.message
+    assert saved.proposal is not None and saved.message.startswith("此人由其所在项目维护")
     save_person(
         ACTOR, {"id_number": person.id_number, "address": "江门市新会区"}, source="web", project=project
     )
@@ -352,7 +361,8 @@ def test_the_edit_page_of_a_worker_who_left_this_site_keeps_the_change_as_a_prop
     before = state(person)
     url = reverse("workforce:person_edit", kwargs={"project_id": other_project.pk, "person_id": person.pk})
     response = client_for(other_user).post(url, {"name": "冒名", "address": "别处"})
-    assert response.status_code == 302 and "此人由其在场项目维护" in messages_of(response)
+    assert response.status_code == 302 and "未直接修改，已作为修改申请提交" in messages_of(response)
+    assert "已保存" not in messages_of(response)
     assert state(person) == before
 
 
@@ -456,3 +466,17 @@ def test_the_batch_import_never_changes_a_person_and_still_enters_him(project, o
     imports.commit_batch(ACTOR, right, confirm_warnings=True)  # he is on site elsewhere: confirmed
     assert RosterEntry.objects.filter(project=other_project, person=person).exists()
     assert state(person) == before
+
+
+def test_the_audit_logs_render_the_proposal_and_card_rows(
+    project, project_client, other_project, supervisor_client
+):
+    person = worker_on(project)
+    proposal = proposal_for(person, other_project, name="冒名", bank_card_number="6222020000000000999")
+    decide_proposal(ACTOR, proposal, accept=False, project=None, reason="不符")
+    project_log = project_client.get(reverse("core:project_audit_log", kwargs={"project_id": project.pk}))
+    assert project_log.status_code == 200 and "驳回人员信息修改申请" in project_log.content.decode()
+    city_log = supervisor_client.get(reverse("core:audit_log")).content.decode()
+    for label in ("提交人员信息修改申请", "驳回人员信息修改申请", "登记工资卡"):
+        assert label in city_log
+    assert "6222020000000000999" not in city_log

@@ -43,6 +43,7 @@ _CHOICE_FIELDS = {
     "marital_status": MaritalStatus,
 }
 _DATE_FIELDS = ("birth_date", "id_valid_from", "id_valid_to")
+_NUMBER_FACTS = frozenset({"gender", "birth_date"})  # read from a 居民身份证 number: never a difference
 _FILE_FIELDS = ("photo", "id_front_image", "id_back_image")
 PERSON_DATA_KEYS = frozenset(
     {"id_type", "id_number", "phone", "urgent_contact_phone", "has_major_medical_history", *CARD_KEYS}
@@ -201,6 +202,7 @@ def save_person(
     person = lookup.first()
     created = person is None
     proposed: dict = {}
+    outsider = False
     if created:
         if not values.get("name"):
             raise ValidationError({"name": ["请填写姓名。"]})
@@ -210,8 +212,11 @@ def save_person(
         decision = decide_change(
             person, project, changed_fields(person, values, _FILE_FIELDS), card_read=card_read
         )
-        holding, on_site = decision.holding, decision.holding.on_site
-        proposed = {key: values.pop(key) for key in decision.propose}
+        holding, on_site, outsider = decision.holding, decision.holding.on_site, decision.outsider
+        # An outsider's submission is proposed as sent, differing or not (less what the ID number
+        # itself says): whether a proposal is made never tells him what matches the stored person.
+        keys = set(values) - _NUMBER_FACTS if outsider else decision.propose
+        proposed = {key: values.pop(key) for key in keys}
         values = {key: value for key, value in values.items() if key in decision.apply}
         before = audit.snapshot(person)
     for key, value in values.items():
@@ -226,7 +231,7 @@ def save_person(
         saved = PersonSaved(person, created)
         if proposed:
             saved.proposal = propose_change(actor, person, project, proposed, source=source, holding=holding)
-            saved.message = proposed_message(holding, proposed)
+            saved.message = proposed_message(holding, proposed, outsider=outsider)
         if card:
             set_pay_cards(actor, person, project, card)
     except BaseException:

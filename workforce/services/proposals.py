@@ -46,8 +46,12 @@ def proposed_values(proposal: PersonChangeProposal) -> dict:
     return values
 
 
-def proposal_lines(proposal: PersonChangeProposal) -> list[tuple[str, str, str]]:
-    """(field label, stored value, proposed value) for the decision page; phones masked."""
+def proposal_lines(
+    proposal: PersonChangeProposal, *, with_current: bool = True
+) -> list[tuple[str, str, str]]:
+    """(field label, stored value, proposed value) for the decision page; phones masked. Without
+    `with_current` (the proposing project's view) the stored value is not shown: the proposer may
+    not employ him, and the page must not tell it his stored name or address."""
     person = proposal.person
     lines = []
     for key, value in proposed_values(proposal).items():
@@ -60,7 +64,10 @@ def proposal_lines(proposal: PersonChangeProposal) -> list[tuple[str, str, str]]
             current, value = labels.get(current, current), labels.get(value, value)
         elif isinstance(value, bool):
             current, value = ("是" if current else "否"), ("是" if value else "否")
-        lines.append((str(field.verbose_name), str(current or "—"), str(value or "—")))
+        shown = str(current or "—") if with_current else ""
+        if with_current and current == value:
+            shown += "（一致）"
+        lines.append((str(field.verbose_name), shown, str(value or "—")))
     for key in FILE_FIELDS:
         if getattr(proposal, key):
             lines.append((str(Person._meta.get_field(key).verbose_name), "", "新照片"))
