@@ -41,6 +41,7 @@ class Stay:
     days_this_month: int = 0
     days_last_month: int = 0
     contract: object | None = None  # the latest Contract of the stay
+    card: str = ""  # the 工资卡 this project pays him into: bank and last 4 digits only
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def record_of(person, today=None) -> WorkerRecord:
     his wages of this and last month."""
     from attendance.models import DailySummary
     from contracts.models import Contract
-    from workforce.models import RosterEntry
+    from workforce.models import PayCard, RosterEntry
 
     today = today or timezone.localdate()
     this_month, last_month = month_back(today, 0), month_back(today, 1)
@@ -171,8 +172,16 @@ def record_of(person, today=None) -> WorkerRecord:
     latest = {}
     for contract in Contract.objects.filter(roster_entry__in=entries).order_by("start_date", "id"):
         latest[contract.roster_entry_id] = contract
+    # Each project's own card (DESIGN.md pattern 11), so he sees where each employer pays him and
+    # notices a card he does not know. Read as values: only the stored mask, never the number.
+    cards = {
+        project_id: f"{bank_name} 尾号{masked[-4:]}（{timezone.localtime(updated):%Y-%m-%d}登记）".strip()
+        for project_id, bank_name, masked, updated in PayCard.objects.filter(person=person).values_list(
+            "project_id", "bank_name", "bank_card_number_masked", "updated_at"
+        )
+    }
     stays = []
-    counted = set()
+    counted, carded = set(), set()
     for entry in entries:
         row = days.get(entry.project_id) if entry.project_id not in counted else None
         counted.add(entry.project_id)  # a project's days are shown once, on its latest stay
@@ -182,8 +191,10 @@ def record_of(person, today=None) -> WorkerRecord:
                 days_this_month=row["this"] if row else 0,
                 days_last_month=row["last"] if row else 0,
                 contract=latest.get(entry.pk),
+                card=cards.get(entry.project_id, "") if entry.project_id not in carded else "",
             )
         )
+        carded.add(entry.project_id)
     return WorkerRecord(
         person=person,
         stays=stays,

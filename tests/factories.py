@@ -25,7 +25,7 @@ from jmzhgd.core.codes import (
 from jmzhgd.core.fakes import random_credit_code, random_id_number, random_mobile
 from jmzhgd.core.validators import parse_id_number
 from projects.models import Project
-from workforce.models import Person, RosterEntry
+from workforce.models import PayCard, Person, RosterEntry
 
 _rng = random.Random(11643)
 
@@ -156,6 +156,7 @@ class PersonFactory(DjangoModelFactory):
 class RosterEntryFactory(DjangoModelFactory):
     class Meta:
         model = RosterEntry
+        skip_postgeneration_save = True
 
     team = factory.SubFactory(TeamFactory)
     unit = factory.LazyAttribute(lambda o: o.team.unit)
@@ -163,6 +164,16 @@ class RosterEntryFactory(DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     category = PersonCategory.WORKER
     entry_date = date(2026, 3, 3)
+
+    @factory.post_generation
+    def card(obj, create, extracted, **kwargs):
+        """`card="6217…"` (with `card__bank_name=`): the 工资卡 the entry's project pays him into."""
+        if create and extracted:
+            PayCard.objects.update_or_create(
+                project=obj.project,
+                person=obj.person,
+                defaults={"bank_card_number": extracted, "bank_name": kwargs.get("bank_name", "")},
+            )
 
 
 class DeviceFactory(DjangoModelFactory):

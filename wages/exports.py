@@ -2,9 +2,10 @@
 
 - `sheet_rows`: the printable 工资支付表 with the fields 条例 art. 15 requires (用人单位名称, 支付周期,
   支付日期, 姓名, 身份证号码, 联系方式, 工作时间, 应发, 代扣代缴, 实发, 银行代发凭证或签字).
-- `bank_file_sheet`: the bank's 代发 batch (户名, 卡号, 金额, 用途). 金额 follows the 代发 templates'
-  rule (元, exactly two decimals): it is written as the text "850.00", as 卡号 is text, because a number
-  cell holds 850 and a bank system that reads the cell gets 850, not the amount as the sheet states it.
+- `bank_file_sheets`: the bank's 代发 batch (户名, 卡号, 金额, 用途), and apart the lines without a card.
+  金额 follows the 代发 templates' rule (元, exactly two decimals): it is written as the text "850.00", as
+  卡号 is text, because a number cell holds 850 and a bank system that reads the cell gets 850, not the
+  amount as the sheet states it.
 Text that starts like a formula is written as a string cell (jmzhgd.core.excel), never a formula.
 """
 
@@ -163,9 +164,12 @@ BANK_HEADER = ["户名", "卡号", "金额", "用途", "开户行"]
 BANK_FILE_STATES = {PayrollStatus.APPROVED, PayrollStatus.PAID, PayrollStatus.CONFIRMED}
 
 
-def bank_file_sheet(payroll: Payroll) -> Sheet:
-    """The bank's 代发 batch: one line per worker with something to pay and not yet paid. Refused before
-    the general contractor's approval, and when a worker has no card (the bank would bounce it)."""
+def bank_file_sheets(payroll: Payroll) -> tuple[list[Sheet], list[str]]:
+    """The bank's 代发 batch: one line per worker with something to pay and not yet paid, read from the
+    sheet's rows (each holds the card this project pays him into). Refused before the general
+    contractor's approval. A worker without a card is not a line the bank could pay: he is listed
+    apart, on a second worksheet, and named in the answer; the others are paid. Returns the sheets
+    and the names listed apart."""
     if payroll.status not in BANK_FILE_STATES:
         raise ValidationError("工资支付表审核后才能导出银行代发文件。")
     rows = list(
@@ -174,16 +178,36 @@ def bank_file_sheet(payroll: Payroll) -> Sheet:
         .exclude(pay_status=RowPayStatus.PAID)
         .order_by("id")
     )
-    missing = [row.person.name for row in rows if not row.bank_card_number]
-    if missing:
-        raise ValidationError(f"以下人员没有工资卡号，请先在花名册补录：{'、'.join(missing[:20])}")
+    carded = [row for row in rows if row.bank_card_number]
+    apart = [row for row in rows if not row.bank_card_number]
+    if apart and not carded:
+        raise ValidationError(
+            f"本表待发放的{len(apart)}人都没有登记本项目的工资卡，无法生成银行代发文件。"
+            "请在人员详细页【修改人员信息】中登记工资卡（已退场的人员也可登记）后再导出。"
+        )
     purpose = f"{payroll.pay_month:%Y年%m月}工资"
-    return Sheet(
-        name="代发明细",
-        header=BANK_HEADER,
-        rows=(
-            [r.person.name, r.bank_card_number, as_yuan(r.actual_amount), purpose, r.bank_name] for r in rows
-        ),
-        column_widths=[12, 26, 14, 16, 24],
-        text_columns=[1, 2],
-    )
+    sheets = [
+        Sheet(
+            name="代发明细",
+            header=BANK_HEADER,
+            rows=(
+                [r.person.name, r.bank_card_number, as_yuan(r.actual_amount), purpose, r.bank_name]
+                for r in carded
+            ),
+            column_widths=[12, 26, 14, 16, 24],
+            text_columns=[1, 2],
+        )
+    ]
+    if apart:
+        sheets.append(
+            Sheet(
+                name="未登记工资卡",
+                header=["姓名", "金额", "说明"],
+                rows=([r.person.name, as_yuan(r.actual_amount), MISSING_CARD_NOTE] for r in apart),
+                column_widths=[12, 14, 60],
+            )
+        )
+    return sheets, [row.person.name for row in apart]
+
+
+MISSING_CARD_NOTE = "本项目未登记此人的工资卡，未列入代发明细；登记工资卡后重新导出，或以其他方式发放并记录。"

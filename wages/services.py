@@ -23,10 +23,10 @@ from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import Bank, TeamType
 from jmzhgd.core.validators import normalise_text
-from workforce.models import RosterEntry
+from workforce.models import PayCard, RosterEntry
 
 from .banks import bank_code_for
-from .models import DepositForm, Payroll, PayrollRow, PayrollStatus, PayRule, WageAccount
+from .models import DepositForm, Payroll, PayrollRow, PayrollStatus, PayRule, RowPayStatus, WageAccount
 from .months import month_end
 
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -214,9 +214,17 @@ def generate_payroll(
             payroll.save()
     except IntegrityError:  # a second request for the same team and month won the race
         raise ValidationError({"pay_month": "该班组本月已有工资支付表，不能重复生成。"}) from None
+    # The card this project pays each worker into; never another project's (DESIGN.md pattern 11).
+    cards = {
+        card.person_id: card
+        for card in PayCard.objects.filter(
+            project_id=team.project_id, person_id__in=[t["entry"].person_id for t in totals.values()]
+        )
+    }
     rows = []
     for item in sorted(totals.values(), key=lambda t: (t["entry"].person.name, t["entry"].person_id)):
         person = item["entry"].person
+        card = cards.get(person.pk)
         total = (rate * item["days"]).quantize(Decimal("0.01")) if pay_rule == PayRule.DAILY else Decimal(0)
         rows.append(
             PayrollRow(
@@ -227,9 +235,9 @@ def generate_payroll(
                 work_hours=item["hours"],
                 total_amount=total,
                 actual_amount=total,
-                bank_code=bank_code_for(person.bank_name),
-                bank_name=person.bank_name,
-                bank_card_number=person.bank_card_number,
+                bank_code=bank_code_for(card.bank_name) if card else "",
+                bank_name=card.bank_name if card else "",
+                bank_card_number=card.bank_card_number if card else "",
             )
         )
     PayrollRow.objects.bulk_create(rows, batch_size=500)
@@ -242,6 +250,46 @@ def generate_payroll(
         after={"pay_month": f"{start:%Y-%m}", "rows": len(rows), "pay_rule": pay_rule, "rate": rate},
     )
     return payroll
+
+
+@transaction.atomic
+def fill_missing_cards(actor: Actor, payroll: Payroll) -> int:
+    """Rows still to be paid that have no card take the card the project has registered for the
+    worker since the sheet was drawn up (a leaver's card entered afterwards, for one). A row's card,
+    once set, stays what the sheet was approved with. Audited per row; returns how many were filled."""
+    rows = list(
+        payroll.rows.select_related("person")
+        .filter(bank_card_number_masked="")
+        .exclude(pay_status=RowPayStatus.PAID)
+    )
+    cards = {
+        card.person_id: card
+        for card in PayCard.objects.filter(
+            project_id=payroll.project_id, person_id__in=[r.person_id for r in rows]
+        )
+    }
+    filled = []
+    for row in rows:
+        card = cards.get(row.person_id)
+        if card is None:
+            continue
+        row.bank_code, row.bank_name = bank_code_for(card.bank_name), card.bank_name
+        row.bank_card_number = card.bank_card_number
+        row.save(update_fields=["bank_code", "bank_name", "bank_card_number", "bank_card_number_masked"])
+        filled.append(row)
+    audit.record_many(
+        [
+            audit.build(
+                actor,
+                "payroll.row_card",
+                payroll,
+                project=payroll.project_id,
+                summary=f"工资表补录工资卡：{row.person.name}，卡号尾号 {row.bank_card_number[-4:]}",
+            )
+            for row in filled
+        ]
+    )
+    return len(filled)
 
 
 # --- 行编辑 ------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from jmzhgd.core.actor import Actor
 from jmzhgd.core.excel import xlsx_response
 from jmzhgd.core.files import serve_private_file
 
-from . import bank_results, exports
+from . import bank_results, exports, services
 from .forms import BankResultForm
 from .views_sheets import payroll_in, totals_of
 
@@ -76,12 +76,19 @@ def bank_file(request, project_id, payroll_id):
     """The bank's 代发 batch (户名, 卡号, 金额, 用途): full card numbers, so audit-logged."""
     project, payroll = payroll_in(request, project_id, payroll_id, write=True)
     try:
-        sheet = exports.bank_file_sheet(payroll)
+        services.fill_missing_cards(Actor.from_request(request), payroll)
+        sheets, apart = exports.bank_file_sheets(payroll)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect("wages:detail", project_id=project.pk, payroll_id=payroll.pk)
+    if apart:
+        messages.warning(
+            request,
+            f"{len(apart)}人没有登记本项目的工资卡，未列入代发明细，已在文件的「未登记工资卡」页单列："
+            f"{'、'.join(apart[:20])}。登记工资卡后可重新导出。",
+        )
     _audit_export(request, payroll, "银行代发文件")
-    return xlsx_response(f"{payroll.team.name}-{payroll.month_label}-银行代发.xlsx", [sheet])
+    return xlsx_response(f"{payroll.team.name}-{payroll.month_label}-银行代发.xlsx", sheets)
 
 
 @login_required

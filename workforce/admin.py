@@ -1,12 +1,12 @@
 from django.contrib import admin
 
 from .filters import person_search
-from .models import ImportBatch, Person, ProjectSiteCount, RosterEntry
+from .models import ImportBatch, PayCard, Person, PersonChangeProposal, ProjectSiteCount, RosterEntry
 
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    """ID numbers, bank cards and phones are shown masked and changed on the platform's pages (with
+    """ID numbers and phones are shown masked and changed on the platform's pages (with
     their validation and audit); search by a whole number goes through its digest (person_search)."""
 
     list_display = ["name", "id_type", "id_number_masked", "gender", "phone_masked", "source", "created_at"]
@@ -14,11 +14,10 @@ class PersonAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     readonly_fields = [
         "id_number_masked",
-        "bank_card_number_masked",
         "phone_masked",
         "urgent_contact_phone_masked",
     ]
-    exclude = ["id_number", "bank_card_number", "phone", "urgent_contact_phone"]
+    exclude = ["id_number", "phone", "urgent_contact_phone"]
 
     @admin.display(description="手机号")
     def phone_masked(self, person):
@@ -90,3 +89,37 @@ class ProjectSiteCountAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written only by the platform's actions (with their checks and audit): readable here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PayCard)
+class PayCardAdmin(ReadOnlyAdmin):
+    """Each project's 工资卡 for a worker, masked; changed by that project only (DESIGN.md pattern 11)."""
+
+    list_display = ["person", "project", "bank_name", "bank_card_number_masked", "updated_at"]
+    search_fields = ["person__name", "project__name", "project__code"]
+    list_select_related = ["person", "project"]
+    exclude = ["bank_card_number"]
+
+
+@admin.register(PersonChangeProposal)
+class PersonChangeProposalAdmin(ReadOnlyAdmin):
+    """Proposed changes to a person: decided on the platform's pages, audited on both sides."""
+
+    list_display = ["person", "project", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["person__name", "project__name"]
+    list_select_related = ["person", "project"]
+    exclude = ["changes"]

@@ -30,7 +30,6 @@ from jmzhgd.core.models import ManagementPost, WorkType
 
 from .collection import upsert_and_enter
 from .models import Person, PersonSource, RosterEntry
-from .person_rights import PersonChangeRefused
 from .services import EntryRefused, EntryRequest
 
 router = Router(tags=["人员"])
@@ -113,6 +112,13 @@ class PersonIn(Schema):
     headImage: str | None = Field(None, description="头像，JPG/PNG 的 base64")
     positiveIDCardImage: str | None = Field(None, description="身份证正面照，JPG/PNG 的 base64")
     negativeIDCardImage: str | None = Field(None, description="身份证反面照，JPG/PNG 的 base64")
+    idCardRead: bool = Field(
+        False,
+        description=(
+            "数据来自身份证读卡器（含证件芯片照片）：办理进场时，证件上的信息（姓名、民族、住址、发证机关、"
+            "有效期、证件照片）可更新人员库；头像和手机号仍按修改申请处理"
+        ),
+    )
     entry: EntryIn | None = Field(None, description="同时办理进场（可选）")
 
 
@@ -121,6 +127,11 @@ class PersonOut(Schema):
     created: bool = Field(..., description="true 新增人员；false 更新已有人员")
     idCardNumberMasked: str
     rosterEntryId: int | None = Field(None, description="办理进场时的花名册记录ID")
+    proposalId: int | None = Field(
+        None,
+        description="有值表示部分信息本项目无权直接修改，已作为修改申请提交，待其维护项目或监管部门处理",
+    )
+    message: str = Field("", description="处理说明（中文）；有修改申请时说明哪些信息未直接修改")
 
 
 class RosterItemOut(Schema):
@@ -245,6 +256,9 @@ def _entry_request(project, person: Person, entry: EntryIn) -> EntryRequest:
     description=(
         "按 证件类型 + 证件号码 新增或更新人员库中的人员；照片为 JPG/PNG 的 base64，平台校验并重新编码。"
         "提供 entry 时同时办理进场，规则与平台【人员进场】相同；进场不通过时人员信息也不会保存。"
+        "已在其他项目在场的人员，其身份信息（姓名、住址、头像、手机号等）本项目不能直接修改："
+        "进场照常办理，不一致的信息作为修改申请提交（返回 proposalId 与 message）。"
+        "工资卡（payRollBank*）只记为本项目发放工资所用的卡。"
     ),
 )
 def upload_person(request, project_id: int, payload: PersonIn):
@@ -256,13 +270,14 @@ def upload_person(request, project_id: int, payload: PersonIn):
         return [_entry_request(project, person, payload.entry)]
 
     try:
-        person, created, entries = upsert_and_enter(
+        saved, entries = upsert_and_enter(
             actor,
             project,
             data,
             source=PersonSource.API,
             requests_for=requests_for if payload.entry is not None else None,
             confirm_warnings=bool(payload.entry and payload.entry.confirmWarnings),
+            card_read=payload.idCardRead and payload.entry is not None,
         )
     except EntryRefused as exc:
         if exc.check.errors:
@@ -273,18 +288,16 @@ def upload_person(request, project_id: int, payload: PersonIn):
             exc.messages[0] + "（确认后请设置 confirmWarnings=true）",
             "entry.confirmWarnings",
         ) from None
-    except PersonChangeRefused as exc:
-        # A person on another project's roster: his details are that project's (SPEC §7).
-        field, messages = next(iter(exc.message_dict.items()))
-        raise ApiError(403, "person_not_on_roster", messages[0], API_FIELD.get(field)) from None
     except ValidationError as exc:
         raise _refuse(exc) from None
     entry_id = entries[0].pk if entries else None
     return {
-        "personId": person.pk,
-        "created": created,
-        "idCardNumberMasked": person.id_number_masked,
+        "personId": saved.person.pk,
+        "created": saved.created,
+        "idCardNumberMasked": saved.person.id_number_masked,
         "rosterEntryId": entry_id,
+        "proposalId": saved.proposal.pk if saved.proposal else None,
+        "message": saved.message,
     }
 
 

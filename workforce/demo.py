@@ -19,7 +19,7 @@ from jmzhgd.core.models import ManagementPost, WorkType
 from jmzhgd.core.pii import id_digest
 from jmzhgd.core.validators import parse_id_number
 
-from .models import Person, PersonSource, RosterEntry
+from .models import PayCard, Person, PersonSource, RosterEntry
 from .services import EntryRequest, enter_persons, exit_roster_entries
 
 WORKERS_PER_TEAM = (14, 22)
@@ -113,6 +113,22 @@ def _new_persons(demo, count: int, *, ages=(20, 56)) -> list[Person]:
     return Person.objects.bulk_create(fresh)
 
 
+DEMO_BANKS = [
+    ("中国建设银行江门分行", "621700"),
+    ("中国农业银行江门分行", "622848"),
+    ("中国工商银行江门分行", "622202"),
+]
+
+
+def demo_card(rng) -> dict:
+    """A made-up 19-digit 工资卡 of a bank branch in Jiangmen (the first six digits are the bank's)."""
+    bank_name, prefix = rng.choice(DEMO_BANKS)
+    return {
+        "bank_name": bank_name,
+        "bank_card_number": prefix + "".join(str(rng.randrange(10)) for _ in range(13)),
+    }
+
+
 def _work_types_for(team: Team, by_name: dict) -> list:
     for key, names in TEAM_WORK_TYPES.items():
         if key in team.name:
@@ -172,6 +188,14 @@ def seed(demo) -> None:
         if not requests:
             continue
         entries = enter_persons(demo.actor, project, requests, confirm_warnings=True)
+        # Each worker's 工资卡 with this project, so a demo wage sheet can be paid (bank file included).
+        PayCard.objects.bulk_create(
+            [
+                PayCard(project=project, person=e.person, **demo_card(demo.rng))
+                for e in entries
+                if e.category != PersonCategory.MANAGER
+            ]
+        )
         # Some have already left: roster history and 离场 rows to look at.
         leaving = [e for e in entries if e.category != PersonCategory.MANAGER and demo.rng.random() < 0.08]
         for entry in leaving:

@@ -36,7 +36,6 @@ PERSON_FIELDS = [
     "has_major_medical_history",
     "urgent_contact_name",
     "urgent_contact_phone",
-    "bank_name",
 ]
 NAME_FIELDS = ("name", "urgent_contact_name", "bank_name")
 IMAGE_FIELDS = {"photo": "头像", "id_front_image": "身份证正面照", "id_back_image": "身份证反面照"}
@@ -52,10 +51,11 @@ class PersonForm(PlatformFormMixin, forms.Form):
     `capture`: on the 采集 page, the image inputs open the phone's camera.
     """
 
-    field_names = PERSON_FIELDS + ["bank_card_number"]
+    field_names = PERSON_FIELDS + ["bank_name", "bank_card_number"]
     capture = False
 
-    def __init__(self, *args, person: Person | None = None, **kwargs):
+    def __init__(self, *args, person: Person | None = None, card=None, **kwargs):
+        """`card`: this project's PayCard for `person` (the 工资卡 is the employment's, not his)."""
         self.person = person
         if person is not None:
             kwargs.setdefault(
@@ -74,8 +74,18 @@ class PersonForm(PlatformFormMixin, forms.Form):
         model_fields = [n for n in self.field_names if n in PERSON_FIELDS]
         fields.update(fields_for_model(Person, fields=model_fields))
         if "bank_card_number" in self.field_names:
+            fields["bank_name"] = forms.CharField(
+                label="工资卡开户行",
+                required=False,
+                max_length=100,
+                initial=card.bank_name if card else "",
+                help_text="本项目发放工资所用的银行卡，只有本项目能看到和修改",
+            )
             fields["bank_card_number"] = forms.CharField(
-                label="工资卡号", required=False, max_length=40, help_text="不修改请留空" if person else ""
+                label="工资卡号",
+                required=False,
+                max_length=40,
+                help_text=f"本项目登记的卡：尾号{card.last4}，不修改请留空" if card else "",
             )
         for name, label in IMAGE_FIELDS.items():
             attrs = {"accept": IMAGE_ACCEPT}

@@ -5,6 +5,7 @@ Field names follow the national ProjectWorker payload, noted beside each field.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -73,9 +74,8 @@ class Person(models.Model):
     urgent_contact_name = models.CharField("紧急联系人", max_length=50, blank=True)  # urgentLinkMan
     urgent_contact_phone = EncryptedTextField("紧急联系人电话", blank=True)  # urgentLinkManPhone
     urgent_contact_phone_last4 = PhoneTailField(source="urgent_contact_phone")
-    bank_name = models.CharField("工资卡开户行", max_length=100, blank=True)  # payRollBankName
-    bank_card_number = EncryptedTextField("工资卡号", blank=True)  # payRollBankCardNumber
-    bank_card_number_masked = MaskedIdField(source="bank_card_number")
+    # 工资卡 (payRollBankName / payRollBankCardNumber) is not the person's: each project holds the
+    # card it pays him into (PayCard, DESIGN.md pattern 11).
     photo = models.ImageField("头像", upload_to="persons/photos/", blank=True)  # headImage
     id_front_image = models.ImageField("身份证正面照", upload_to="persons/id_cards/", blank=True)
     id_back_image = models.ImageField("身份证反面照", upload_to="persons/id_cards/", blank=True)
@@ -116,6 +116,107 @@ class Person(models.Model):
     @property
     def id_expired(self) -> bool:
         return self.id_valid_to is not None and self.id_valid_to < timezone.localdate()
+
+
+class PayCard(models.Model):
+    """The 工资卡 one project pays a worker into (payRollBankName / payRollBankCardNumber).
+
+    Money belongs to the employment (DESIGN.md pattern 11; 保障农民工工资支付条例 art. 31): each
+    project keeps its own record of where it pays him, changed only by that project, every change
+    audited with the previous card's last four digits. A wage sheet and a bank file read only the
+    card of their own project.
+    """
+
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name="人员", on_delete=models.PROTECT, related_name="pay_cards"
+    )
+    bank_name = models.CharField("工资卡开户行", max_length=100, blank=True)
+    bank_card_number = EncryptedTextField("工资卡号")
+    bank_card_number_masked = MaskedIdField(source="bank_card_number")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ProjectScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工资卡"
+        constraints = [models.UniqueConstraint(fields=["project", "person"], name="one_pay_card_per_project")]
+
+    def __str__(self) -> str:
+        return f"{self.bank_name} {self.bank_card_number_masked}".strip()
+
+    @property
+    def last4(self) -> str:
+        return self.bank_card_number[-4:]
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", "待处理"
+    ACCEPTED = "accepted", "已采纳"
+    REJECTED = "rejected", "已驳回"
+
+
+class PersonChangeProposal(models.Model):
+    """Differences a project submitted for a person whose identity it may not change
+    (workforce.person_rights): kept, not applied, until the project holding his only open stay
+    or a supervisor accepts or rejects them (DESIGN.md pattern 10).
+
+    `changes` holds the proposed values as JSON, encrypted like the person's phone (it may carry
+    one); new images are stored with the proposal and copied to the person on acceptance.
+    """
+
+    person = models.ForeignKey(
+        Person, verbose_name="人员", on_delete=models.PROTECT, related_name="change_proposals"
+    )
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="提交项目", on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提交人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    source = models.CharField("来源", max_length=16, choices=PersonSource.choices)
+    changes = EncryptedTextField("修改内容")
+    photo = models.ImageField("头像", upload_to="persons/proposals/", blank=True)
+    id_front_image = models.ImageField("身份证正面照", upload_to="persons/proposals/", blank=True)
+    id_back_image = models.ImageField("身份证反面照", upload_to="persons/proposals/", blank=True)
+    status = models.CharField(
+        "状态", max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_project = models.ForeignKey(
+        "projects.Project",
+        verbose_name="处理项目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="为空表示由监管部门处理",
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    reason = models.CharField("处理说明", max_length=200, blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人员信息修改申请"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["person", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} 修改申请"
 
 
 class RosterEntryQuerySet(ProjectScopedQuerySet):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_entry, views_persons
+from . import views, views_entry, views_persons, views_proposals
 
 app_name = "workforce"
 
@@ -17,6 +17,11 @@ urlpatterns = [
     path(P + "persons/<int:person_id>/edit/", views_persons.person_edit, name="person_edit"),
     path(P + "persons/<int:person_id>/image/<str:image_kind>/", views.person_image, name="person_image"),
     path(P + "collect/", views_persons.collect, name="collect"),
+    path(P + "persons/proposals/", views_proposals.project_proposals, name="proposals"),
+    path(P + "persons/proposals/<int:proposal_id>/", views_proposals.project_proposal, name="proposal"),
+    path(P + "persons/proposals/<int:proposal_id>/decide/", views_proposals.decide, name="proposal_decide"),
+    path("persons/proposals/", views_proposals.city_proposals, name="city_proposals"),
+    path("persons/proposals/<int:proposal_id>/", views_proposals.city_proposal, name="city_proposal"),
 ]
 
 # 批量人员进场 (SPEC §7)

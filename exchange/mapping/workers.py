@@ -3,8 +3,10 @@ in the project; its entry and its exit are two 进退场 records (type 1 / 0).""
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
+
 from jmzhgd.core.codes import PersonCategory, WorkerRole, nation_payload_name
-from workforce.models import RosterEntry
+from workforce.models import PayCard, RosterEntry
 
 from .base import Mapper, as_date, compact
 
@@ -15,8 +17,14 @@ MANAGER_WORK_TYPE = "900"
 
 
 def roster_rows(project):
-    return RosterEntry.objects.filter(project=project).select_related(
-        "project", "person", "unit__enterprise", "team", "work_type"
+    # The 工资卡 is this project's own (workforce.models.PayCard), never another project's.
+    own_card = Prefetch(
+        "person__pay_cards", queryset=PayCard.objects.filter(project=project), to_attr="own_cards"
+    )
+    return (
+        RosterEntry.objects.filter(project=project)
+        .select_related("project", "person", "unit__enterprise", "team", "work_type")
+        .prefetch_related(own_card)
     )
 
 
@@ -77,6 +85,7 @@ class WorkerMapper(Mapper):
 
     def item(self, obj, ctx):
         person = obj.person
+        card = next(iter(getattr(person, "own_cards", None) or []), None)
         manager = obj.category == PersonCategory.MANAGER
         work_type = MANAGER_WORK_TYPE if manager else (obj.work_type.code if obj.work_type else "")
         return compact(
@@ -99,8 +108,8 @@ class WorkerMapper(Mapper):
                 "hasBadMedicalHistory": 1 if person.has_major_medical_history else 0,
                 "urgentLinkMan": person.urgent_contact_name,
                 "urgentLinkManPhone": person.urgent_contact_phone,
-                "payRollBankName": person.bank_name,
-                "payRollBankCardNumber": ctx.secret(person.bank_card_number),
+                "payRollBankName": card.bank_name if card else "",
+                "payRollBankCardNumber": ctx.secret(card.bank_card_number) if card else "",
                 "headImage": ctx.image(person.photo, "人员照片"),
                 "positiveIDCardImage": ctx.image(person.id_front_image, "身份证正面照"),
                 "negativeIDCardImage": ctx.image(person.id_back_image, "身份证反面照"),

@@ -40,6 +40,10 @@ ACTION_LABELS = {
     "person.create": "新增人员",
     "person.update": "修改人员信息",
     "person.reveal_id": "查看完整证件号码",
+    "person.propose": "提交人员信息修改申请",
+    "person.proposal_accept": "采纳人员信息修改申请",
+    "person.proposal_reject": "驳回人员信息修改申请",
+    "pay_card.update": "登记工资卡",
     "roster.enter": "人员进场",
     "roster.exit": "人员退场",
     "roster.export": "导出花名册",
@@ -76,6 +80,7 @@ ACTION_LABELS = {
     "payroll.pay": "工资发放",
     "payroll.confirm": "工人签字确认",
     "payroll.bank_result": "导入银行代发结果",
+    "payroll.row_card": "工资表补录工资卡",
     "payroll.export": "导出工资支付表",
 }
 

@@ -19,6 +19,7 @@ from jmzhgd.core.actor import Actor
 from jmzhgd.core.tables import paginate_table
 from jmzhgd.jobs.views import deliver
 from workforce.models import RosterEntry
+from workforce.services import card_of
 from workforce.views import person_in_project
 
 from .roster_exports import ROSTER, roster_filter
@@ -75,6 +76,7 @@ def person_detail(request, project_id, person_id, *, revealed: str | None = None
         "project": project,
         "person": person,
         "revealed": revealed,
+        "pay_card": card_of(project, person),
         "can_write": can_write_project(request.user, project),
         "history": RosterEntry.objects.visible_to(request.user)
         .filter(person=person)

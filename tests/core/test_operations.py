@@ -38,14 +38,14 @@ def test_healthz_reports_database_media_and_the_workers(client):
 
 @pytest.mark.django_db
 def test_rotating_the_pii_key_re_encrypts_every_id_number(settings):
-    person = PersonFactory(id_number=NUMBER, bank_card_number="6222020200112233445")
+    person = PersonFactory(id_number=NUMBER, phone="13800138000")
     old_key = settings.PII_ENCRYPTION_KEYS[0]
     new_key = Fernet.generate_key().decode()
     settings.PII_ENCRYPTION_KEYS = [new_key, old_key]
     call_command("rotate_pii_key", batch_size=1, stdout=open("/dev/null", "w"))
     settings.PII_ENCRYPTION_KEYS = [new_key]  # the old key is gone: everything must read with the new one
     person = Person.objects.get(pk=person.pk)
-    assert person.id_number == NUMBER and person.bank_card_number == "6222020200112233445"
+    assert person.id_number == NUMBER and person.phone == "13800138000"
     with connection.cursor() as cursor:
         cursor.execute("SELECT id_number FROM workforce_person WHERE id = %s", [person.pk])
         token = cursor.fetchone()[0]

@@ -5,8 +5,8 @@ from django.db import connection
 
 from jmzhgd.core.logging import MaskIdNumbersFilter, mask_id_numbers
 from jmzhgd.core.pii import id_digest, mask_id
-from tests.factories import PersonFactory
-from workforce.models import Person
+from tests.factories import PersonFactory, ProjectFactory
+from workforce.models import PayCard, Person
 
 NUMBER = "11010519491231002X"
 
@@ -86,12 +86,15 @@ def test_log_records_and_old_masks_in_text_are_cut_to_four_and_four():
 def test_remask_column_re_cuts_stored_masks_without_the_clear_number():
     from jmzhgd.core.pii import remask_column
 
-    person = PersonFactory(id_number=NUMBER, bank_card_number="6222021234567890123")
-    Person.objects.filter(pk=person.pk).update(
-        id_number_masked="110105********002X", bank_card_number_masked="622202*********0123"
+    person = PersonFactory(id_number=NUMBER)
+    card = PayCard.objects.create(
+        project=ProjectFactory(), person=person, bank_card_number="6222021234567890123"
     )
+    Person.objects.filter(pk=person.pk).update(id_number_masked="110105********002X")
+    PayCard.objects.filter(pk=card.pk).update(bank_card_number_masked="622202*********0123")
     remask_column(Person.objects.all(), "id_number_masked")
-    remask_column(Person.objects.all(), "bank_card_number_masked")
+    remask_column(PayCard.objects.all(), "bank_card_number_masked")
     person.refresh_from_db()
+    card.refresh_from_db()
     assert person.id_number_masked == "1101**********002X"
-    assert person.bank_card_number_masked == "6222***********0123"
+    assert card.bank_card_number_masked == "6222***********0123"

@@ -66,7 +66,7 @@ def test_generate_submit_approve_export_and_pay_a_sheet(page, project_user, tmp_
         team=team,
         entry_date=last_month,
         person__name="黄师傅",
-        person__bank_card_number="6217000000000000123",
+        card="6217000000000000123",
     )
     for day in (1, 2, 3, 4):
         present(entry, last_month.replace(day=day))

@@ -13,6 +13,7 @@ from attendance.models import DailySummary
 from jmzhgd.core.actor import Actor
 from wages import services, transitions
 from wages.models import PayrollStatus, PayRule, WageAccount
+from workforce.models import PayCard
 
 ACCOUNT_NUMBER = "44050170000000000001"
 CARD_PREFIX = "621700000000000"
@@ -36,9 +37,11 @@ def sheet(team, entries, status: str = PayrollStatus.PAID, *, days: int = 1):
     today = timezone.localdate()
     month = today.replace(day=1)
     for index, entry in enumerate(entries):
-        entry.person.bank_name = "中国建设银行江门分行"
-        entry.person.bank_card_number = f"{CARD_PREFIX}{index:04d}"
-        entry.person.save()
+        PayCard.objects.update_or_create(
+            project_id=entry.project_id,
+            person_id=entry.person_id,
+            defaults={"bank_name": "中国建设银行江门分行", "bank_card_number": f"{CARD_PREFIX}{index:04d}"},
+        )
         for day in range(1, days + 1):
             DailySummary.objects.create(
                 project_id=entry.project_id,

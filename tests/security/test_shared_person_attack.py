@@ -1,6 +1,6 @@
 """End to end: another project's account tries every way to rewrite a worker on this project's
-roster (SPEC §7; DESIGN.md pattern 10). Nothing of him changes and this project's audit log is
-exactly as it was."""
+roster (SPEC §7; DESIGN.md pattern 10). Nothing of him changes, nor this project's 工资卡 for him:
+this project's audit log gains only the proposals it may accept or reject."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from jmzhgd.core.models import AuditLog
 from tests.api.conftest import make_signed
 from tests.security.test_shared_person import jpeg_bytes, state, worker_on
 from tests.workforce.fixtures.site import build_site, row, workbook_bytes
-from workforce.models import ImportBatch, RosterEntry
+from workforce.models import ImportBatch, PersonChangeProposal, RosterEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,8 @@ def test_another_projects_account_cannot_rewrite_this_projects_worker_by_any_pat
         "payRollBankCardNumber": "6222020000000000999",
         "headImage": base64.b64encode(jpeg_bytes("red")).decode(),
     }
-    assert signed.post(f"/api/v1/projects/{other_project.pk}/persons", payload).status_code == 403
+    answer = signed.post(f"/api/v1/projects/{other_project.pk}/persons", payload)
+    assert answer.status_code == 200 and answer.json()["proposalId"]
     assert signed.post(f"/api/v1/projects/{project.pk}/persons", payload).status_code == 404
     # 批量人员进场 with the forged name: uploaded, then 【导入】.
     upload = SimpleUploadedFile("进场.xlsx", workbook_bytes([row("冒名顶替", person.id_number)]))
@@ -68,7 +69,11 @@ def test_another_projects_account_cannot_rewrite_this_projects_worker_by_any_pat
     batch = ImportBatch.objects.get(project=other_project)
     attacker.post(reverse("workforce:import_commit", kwargs={**own, "batch_id": batch.pk}))
 
-    assert state(person) == before
-    assert audit_trail(project) == trail
+    after = state(person)
+    assert after["cards"].pop(other_project.pk) == "6222020000000000999"  # B's own card for him
+    assert after == before
+    new_rows = [r for r in audit_trail(project) if r not in trail]
+    assert {action for _, action, _ in new_rows} == {"person.propose"}
     assert list(RosterEntry.objects.values()) == roster
     assert not AuditLog.objects.filter(action="person.update", project=other_project).exists()
+    assert PersonChangeProposal.objects.filter(person=person, status="pending").count() == len(new_rows)

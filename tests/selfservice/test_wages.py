@@ -150,3 +150,26 @@ def test_a_report_on_attendance_names_no_month_and_links_no_sheet(client, superv
     client.force_login(supervisor)
     html = client.get(reverse("alerts:detail", args=[worker.project_id, alert.pk])).content.decode()
     assert "alert-sheets" not in html
+
+
+def test_he_sees_the_card_each_project_pays_him_into_by_its_last_four_digits(client, worker):
+    from workforce.models import PayCard
+
+    other = factories.RosterEntryFactory(person=worker.person, team__unit__project__name="江海名苑项目")
+    PayCard.objects.create(
+        project=worker.project,
+        person=worker.person,
+        bank_name="中国建设银行江门分行",
+        bank_card_number="6217000000000004321",
+    )
+    PayCard.objects.create(
+        project=other.project,
+        person=worker.person,
+        bank_name="中国农业银行江门分行",
+        bank_card_number="6228480000000008765",
+    )
+    html = neutral(ask(client, worker.person.name, worker.person.id_number))
+    cards = html.split('data-testid="stay-card"')[1:]
+    assert len(cards) == 2 and "6217" not in html and "6228" not in html
+    assert any("中国建设银行江门分行 尾号4321" in c for c in cards)
+    assert any("中国农业银行江门分行 尾号8765" in c for c in cards)

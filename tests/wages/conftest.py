@@ -40,20 +40,20 @@ def workers(team):
     zhang = factories.RosterEntryFactory(
         team=team,
         person__name="张三",
-        person__bank_name="中国建设银行江门分行",
-        person__bank_card_number="6217000000000000011",
+        card__bank_name="中国建设银行江门分行",
+        card="6217000000000000011",
     )
     li = factories.RosterEntryFactory(
         team=team,
         person__name="李四",
         exit_date=datetime.date(2026, 4, 10),
-        person__bank_card_number="6228480000000000022",
+        card="6228480000000000022",
     )
     wang = factories.RosterEntryFactory(
         team=team,
         person__name="王五",
         entry_date=datetime.date(2026, 4, 20),
-        person__bank_card_number="6222000000000000033",
+        card="6222000000000000033",
     )
     for day in (1, 2, 3):
         present(zhang, APRIL.replace(day=day), "8.50")

@@ -18,9 +18,7 @@ def test_demo_wages_have_a_paid_an_awaiting_and_an_overdue_month_and_seeding_twi
 ):
     team = factories.TeamFactory(unit__project=project, entry_date=datetime.date(2026, 1, 5))
     for _ in range(3):
-        factories.RosterEntryFactory(
-            team=team, entry_date=datetime.date(2026, 1, 5), person__bank_card_number="6217001234567890"
-        )
+        factories.RosterEntryFactory(team=team, entry_date=datetime.date(2026, 1, 5), card="6217001234567890")
     demo = DemoContext(write=lambda line: None, shared={"projects": [project]})
     wages_demo.seed(demo)
     wages_demo.seed(demo)

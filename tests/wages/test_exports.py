@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from jmzhgd.core.models import AuditLog
 from wages import services, transitions
 from wages.models import PayRule
+from workforce.models import PayCard
 
 from .conftest import APRIL
 
@@ -106,11 +107,18 @@ def test_the_bank_file_lists_name_full_card_amount_and_purpose(project_client, a
     assert ws["C2"].data_type == "s"  # 金额 in 元 with its two decimals, as the sheet states it
 
 
-def test_the_bank_file_is_refused_when_a_worker_has_no_card(project_client, actor, sheet):
+def test_the_bank_file_lists_a_worker_without_a_card_apart(project_client, actor, sheet):
     sheet.rows.filter(person__name="王五").update(bank_card_number="", bank_card_number_masked="")
+    PayCard.objects.filter(person__name="王五").delete()
     transitions.approve(actor, transitions.submit(actor, sheet))
     response = project_client.get(url("bank_file", sheet))
-    assert response.status_code == 302
+    assert response.status_code == 200
+    book = workbook(response)
+    assert [row[0] for row in book["代发明细"].iter_rows(min_row=2, values_only=True)] == [
+        '=HYPERLINK("http://x")',
+        "李四",
+    ]
+    assert [row[:2] for row in book["未登记工资卡"].iter_rows(min_row=2, values_only=True)] == [("王五", 300)]
     assert "王五" in [m.message for m in response.wsgi_request._messages][0]
 
 

@@ -101,7 +101,7 @@ class _Lookups:
             self.posts.setdefault(_key(post.name), post)
             self.posts.setdefault(_key(post.code), post)
         digests = {id_digest(number) for _, number in id_keys}
-        persons = Person.objects.filter(id_number_digest__in=digests).defer("id_number", "bank_card_number")
+        persons = Person.objects.filter(id_number_digest__in=digests).defer("id_number")
         self.persons = {(p.id_type, p.id_number_digest): p for p in persons}
 
     def person(self, id_type: str, number: str) -> Person | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -17,22 +18,22 @@ from jmzhgd.core.forms import check_plausible_date
 from jmzhgd.core.pii import id_digest
 from jmzhgd.core.validators import (
     normalise_document_number,
-    normalise_text,
     parse_id_number,
     validate_mobile,
     validate_name,
     validate_phone,
 )
 
-from ..models import Person, PersonSource
-from ..person_rights import changed_fields, check_person_change
+from ..models import Person, PersonChangeProposal, PersonSource
+from ..person_rights import changed_fields, decide_change, proposed_message
+from .cards import CARD_KEYS, clean_card, set_pay_cards
+from .proposals import propose_change
 
 _TEXT_FIELDS = {
     "name": 50,
     "address": 200,
     "issuing_authority": 100,
     "urgent_contact_name": 50,
-    "bank_name": 100,
 }
 _CHOICE_FIELDS = {
     "gender": Gender,
@@ -42,9 +43,10 @@ _CHOICE_FIELDS = {
     "marital_status": MaritalStatus,
 }
 _DATE_FIELDS = ("birth_date", "id_valid_from", "id_valid_to")
+_NUMBER_FACTS = frozenset({"gender", "birth_date"})  # read from a 居民身份证 number: never a difference
 _FILE_FIELDS = ("photo", "id_front_image", "id_back_image")
 PERSON_DATA_KEYS = frozenset(
-    {"id_type", "id_number", "phone", "urgent_contact_phone", "bank_card_number", "has_major_medical_history"}
+    {"id_type", "id_number", "phone", "urgent_contact_phone", "has_major_medical_history", *CARD_KEYS}
     | set(_TEXT_FIELDS)
     | set(_CHOICE_FIELDS)
     | set(_DATE_FIELDS)
@@ -134,11 +136,11 @@ def _clean_person_data(data: dict) -> tuple[str, str, dict]:
                 values[key] = validator(data[key])
             except ValidationError as exc:
                 errors[key].extend(exc.messages)
-    if not _blank(data.get("bank_card_number")):
-        card = normalise_text(data["bank_card_number"])
-        if not card.isdigit() or not 12 <= len(card) <= 30:
-            errors["bank_card_number"].append("工资卡号应为12至30位数字。")
-        values["bank_card_number"] = card
+    try:
+        values.update(clean_card(data))  # the project's own card, not the person's (services.cards)
+    except ValidationError as exc:
+        for key, messages in exc.message_dict.items():
+            errors[key].extend(messages)
     if data.get("has_major_medical_history") is not None:
         values["has_major_medical_history"] = bool(data["has_major_medical_history"])
     for key in _FILE_FIELDS:
@@ -149,30 +151,73 @@ def _clean_person_data(data: dict) -> tuple[str, str, dict]:
     return id_type, number, values
 
 
+@dataclass
+class PersonSaved:
+    """What save_person did: the person, whether he is new, and the proposal (if any) holding the
+    differences the project may not apply (workforce.person_rights)."""
+
+    person: Person
+    created: bool
+    proposal: PersonChangeProposal | None = None
+    message: str = ""
+
+
 @transaction.atomic
 def upsert_person(actor: Actor, data: dict, *, source: str, project=None) -> tuple[Person, bool]:
-    """Create or update the person with `data["id_type"]` + `data["id_number"]`. Returns (person, created).
+    """save_person, answering (person, created) only."""
+    saved = save_person(actor, data, source=source, project=project)
+    return saved.person, saved.created
 
-    `data` keys are Person field names; image values are files already checked by
-    jmzhgd.core.uploads.clean_image. Blank values never erase what is stored. For a 居民身份证 the
-    gender and birth date come from the number. `project` (optional) files the audit row under the
-    project the person was collected for. A stored person is changed only as
-    workforce.person_rights allows (PersonChangeRefused otherwise, before anything is written), and
-    the change is audited in every project where he is on site.
+
+def existing_person(data: dict) -> Person | None:
+    """The stored person `data` names (by 证件类型 + 证件号码), if the number is valid and known."""
+    id_type = str(data.get("id_type") or IdCardType.RESIDENT_ID)
+    try:
+        number = normalise_document_number(id_type, data.get("id_number"))
+    except ValidationError:
+        return None
+    return Person.objects.filter(id_type=id_type, id_number_digest=id_digest(number)).first()
+
+
+@transaction.atomic
+def save_person(
+    actor: Actor, data: dict, *, source: str, project=None, card_read: bool = False
+) -> PersonSaved:
+    """Create or update the person with `data["id_type"]` + `data["id_number"]`.
+
+    `data` keys are Person field names (plus the 工资卡's, which go to `project`'s own PayCard);
+    image values are files already checked by jmzhgd.core.uploads.clean_image. Blank values never
+    erase what is stored. For a 居民身份证 the gender and birth date come from the number. `project`
+    (optional) files the audit row under the project the person was collected for. A stored person
+    is changed only as workforce.person_rights allows; what `project` may not change is kept as a
+    proposal (nothing of it is applied), and the answer's `message` says so. `card_read`: the data
+    come from an ID-card reader (person_rights.CARD_READ_FIELDS). Every change is audited in every
+    project where he is on site.
     """
     if source not in PersonSource.values:
         raise ValueError(f"upsert_person: unknown source {source!r}")
     id_type, number, values = _clean_person_data(data)
+    card = {key: values.pop(key) for key in CARD_KEYS if key in values}
     lookup = Person.objects.select_for_update().filter(id_type=id_type, id_number_digest=id_digest(number))
     person = lookup.first()
     created = person is None
+    proposed: dict = {}
+    outsider = False
     if created:
         if not values.get("name"):
             raise ValidationError({"name": ["请填写姓名。"]})
         person = Person(id_type=id_type, id_number=number, source=source)
-        before, on_site = {}, []
+        before, on_site, holding = {}, [], None
     else:
-        on_site = check_person_change(person, project, changed_fields(person, values, _FILE_FIELDS))
+        decision = decide_change(
+            person, project, changed_fields(person, values, _FILE_FIELDS), card_read=card_read
+        )
+        holding, on_site, outsider = decision.holding, decision.holding.on_site, decision.outsider
+        # An outsider's submission is proposed as sent, differing or not (less what the ID number
+        # itself says): whether a proposal is made never tells him what matches the stored person.
+        keys = set(values) - _NUMBER_FACTS if outsider else decision.propose
+        proposed = {key: values.pop(key) for key in keys}
+        values = {key: value for key, value in values.items() if key in decision.apply}
         before = audit.snapshot(person)
     for key, value in values.items():
         if key in _FILE_FIELDS:
@@ -180,12 +225,19 @@ def upsert_person(actor: Actor, data: dict, *, source: str, project=None) -> tup
         else:
             setattr(person, key, value)
     try:
-        return _save_person(
+        person, created = _save_person(
             actor, person, created, before, data, source=source, project=project, on_site=on_site
         )
+        saved = PersonSaved(person, created)
+        if proposed:
+            saved.proposal = propose_change(actor, person, project, proposed, source=source, holding=holding)
+            saved.message = proposed_message(holding, proposed, outsider=outsider)
+        if card:
+            set_pay_cards(actor, person, project, card)
     except BaseException:
         discard_stored_files(person, data)
         raise
+    return saved
 
 
 def _save_person(actor, person, created, before, data, *, source, project, on_site=()) -> tuple[Person, bool]:
@@ -206,27 +258,34 @@ def _save_person(actor, person, created, before, data, *, source, project, on_si
             after=audit.snapshot(person),
         )
         return person, True
-    old, new = audit.changed(before, audit.snapshot(person))
-    if new:
-        person.save()
-        # One row per project that has him on site, so each sees every change to its worker
-        # (SPEC §11; DESIGN.md pattern 10), plus the acting project's own.
-        projects = list(dict.fromkeys([*([project.pk] if project else []), *on_site])) or [None]
-        audit.record_many(
-            [
-                audit.build(
-                    actor,
-                    "person.update",
-                    person,
-                    project=project_id,
-                    summary=f"人员信息更新：{person}",
-                    before=old,
-                    after=new,
-                )
-                for project_id in projects
-            ]
-        )
+    record_person_update(actor, person, before, project=project, on_site=on_site)
     return person, False
+
+
+def record_person_update(actor, person, before, *, project, on_site=(), also=()) -> None:
+    """Save `person` if he changed since `before`, audited once per project that has him on site
+    (so each sees every change to its worker, SPEC §11; DESIGN.md pattern 10), plus the acting
+    project's own and `also`."""
+    old, new = audit.changed(before, audit.snapshot(person))
+    if not new:
+        return
+    person.save()
+    acting = [project.pk] if project else []
+    projects = list(dict.fromkeys([*acting, *on_site, *also])) or [None]
+    audit.record_many(
+        [
+            audit.build(
+                actor,
+                "person.update",
+                person,
+                project=project_id,
+                summary=f"人员信息更新：{person}",
+                before=old,
+                after=new,
+            )
+            for project_id in projects
+        ]
+    )
 
 
 def discard_stored_files(person: Person, data: dict) -> None:

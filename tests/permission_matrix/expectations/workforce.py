@@ -10,7 +10,7 @@ from PIL import Image
 
 from tests import factories
 
-from ..spec import PROJECT_FORM, PROJECT_PAGE, Expect
+from ..spec import PROJECT_FORM, PROJECT_PAGE, SUPERVISOR_PAGE, Expect
 
 EXPECTATIONS = {
     "workforce:roster": PROJECT_PAGE,
@@ -29,6 +29,12 @@ EXPECTATIONS = {
     "workforce:person_reveal": Expect(method="POST", supervisor=200, own=200),
     "workforce:person_image": PROJECT_PAGE,
     "workforce:collect": PROJECT_FORM,
+    # 人员信息修改申请: the list, one proposal, and 【采纳】/【驳回】 by the project that holds him.
+    "workforce:proposals": PROJECT_PAGE,
+    "workforce:proposal": PROJECT_PAGE,
+    "workforce:proposal_decide": Expect(method="POST", supervisor=403, own=302, data={"decision": "reject"}),
+    "workforce:city_proposals": SUPERVISOR_PAGE,
+    "workforce:city_proposal": SUPERVISOR_PAGE,
 }
 
 
@@ -44,8 +50,20 @@ def _person_with_photo(project) -> int:
     return entry.person_id
 
 
+def _proposal(project) -> int:
+    """A proposal by another project for a worker `project` holds (so `project` may decide it)."""
+    from jmzhgd.core.actor import Actor
+    from workforce.services import save_person
+
+    person = _entry(project).person
+    proposer = factories.ProjectFactory(name="提出修改申请的项目")
+    data = {"id_number": person.id_number, "address": "申请修改的地址"}
+    return save_person(Actor.system("矩阵"), data, source="web", project=proposer).proposal.pk
+
+
 KWARGS = {
     "entry_id": lambda project: _entry(project).pk,
+    "proposal_id": _proposal,
     "person_id": _person_with_photo,
     "image_kind": lambda project: "photo",
 }
@@ -93,12 +111,13 @@ def _foreign_import(client, project, person):
 
 
 FOREIGN_PERSON = {
-    # The person form refuses the change and offers him for entry.
+    # The person form keeps the change as a proposal and offers him for entry.
     "workforce:person_create": (_foreign_form("workforce:person_create"), 302),
-    "workforce:collect": (_foreign_form("workforce:collect"), 200),
+    "workforce:collect": (_foreign_form("workforce:collect"), 302),
     # Not on B's roster: his page does not exist for B.
     "workforce:person_edit": (_foreign_edit, 404),
-    "api: POST /api/v1/projects/{id}/persons": (_foreign_api, 403),
+    # Answered with the proposal it made (proposalId, message); B's card is B's own.
+    "api: POST /api/v1/projects/{id}/persons": (_foreign_api, 200),
     # The batch import only enters persons; the preview reports the name that does not match.
     "workforce:import": (_foreign_import, 302),
 }

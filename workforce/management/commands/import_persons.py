@@ -21,6 +21,10 @@ full-width characters are ignored; other columns are reported and ignored):
   有效期起/止     有效期起 有效期开始 证件有效期起 startDate / 有效期止 有效期至 有效期截止 证件有效期止 expiryDate
   文化程度 政治面貌 婚姻状况 紧急联系人 紧急联系人电话 工资卡开户行(开户银行) 工资卡号(银行卡号)
 
+The 工资卡 belongs to the employment (workforce.models.PayCard): a card in the file is recorded for
+each project that has had the person on its roster; a person on no roster yet keeps none (his
+project registers it when it enters him).
+
 Every failed row is listed, with its reason, in an .xlsx error file (--errors, default
 <FILE>-导入失败.xlsx beside the input); the summary counts created, updated, unchanged and failed.
 """
