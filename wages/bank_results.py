@@ -16,12 +16,12 @@ from django.utils import timezone
 
 from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
+from jmzhgd.core.money import parse_amount
 from jmzhgd.core.validators import normalise_text
 from jmzhgd.core.xlsx_read import read_rows, read_upload
 
 from . import transitions
 from .models import Payroll, PayrollRow, PayrollStatus, RowPayStatus
-from .services import parse_amount
 
 COL_CARD, COL_AMOUNT, COL_STATUS, COL_REASON = "卡号", "金额", "状态", "原因"
 SUCCESS = {"成功", "已成功", "交易成功", "SUCCESS", "S", "0000"}

@@ -69,7 +69,7 @@ def generate(request, project_id):
         try:
             rate = None
             if data["pay_rule"] != PayRule.MANUAL:
-                rate = services.parse_amount(data["rate"], "单价")
+                rate = services.parse_rate(data["rate"])
             payroll = services.generate_payroll(
                 Actor.from_request(request),
                 data["team"],
