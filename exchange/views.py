@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from jmzhgd.core.access import can_write_project, get_in_project, project_for
+from jmzhgd.core.access import can_write_project, get_in_project, project_for, require_supervisor
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.tables import paginate_table
 
@@ -63,7 +63,12 @@ def repush(request, project_id, record_id):
 
 @login_required
 def export(request, project_id):
-    """The project's records as the standard's JSON, for a manual upload to the province."""
+    """The project's records as the standard's JSON, for a manual upload to the province.
+
+    Supervisors only, and audited: the standard's worker record requires cellPhone and carries the
+    emergency contact's phone, in clear (only ID and card numbers are encrypted), so the file is not
+    for the project account, which reads phones masked (docs/security.md, "数据对接 file")."""
+    require_supervisor(request.user)
     project = project_for(request, project_id)
     try:
         return exports.json_response(Actor.from_request(request), project)

@@ -1,4 +1,4 @@
-"""数据对接 URLs: the page and its download for whoever may see the project; 【重新推送】 for its own account."""
+"""数据对接 URLs: the page for whoever may see the project, its download for supervisors; 【重新推送】 for its own account."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from ..spec import PROJECT_PAGE, Expect
 
 EXPECTATIONS = {
     "exchange:page": PROJECT_PAGE,
-    # Without PROVINCE_AES_KEY the download explains itself and returns to the page.
-    "exchange:export": Expect(own=(200, 302), supervisor=(200, 302)),
+    # Supervisors only (the standard's payload holds phones in clear); without PROVINCE_AES_KEY the
+    # download explains itself and returns to the page.
+    "exchange:export": Expect(own=404, supervisor=(200, 302)),
     "exchange:repush": Expect(method="POST", supervisor=403, own=(302,)),
 }
 
