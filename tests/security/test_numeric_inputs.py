@@ -28,6 +28,7 @@ from jmzhgd.core.money import AmountField
 from jmzhgd.portal.api import api
 from tests import factories
 from tests.api.conftest import make_signed
+from tests.wages.approval import CONFIRMED
 from wages import services, transitions
 from wages.models import Payroll, PayrollRow, PayRule, WageAccount
 from wages.months import parse_month
@@ -181,7 +182,7 @@ def test_no_amount_in_a_bank_result_gives_a_500(project_client, project, project
     actor = Actor(user=project_user, ip="127.0.0.1")
     sheet = services.generate_payroll(actor, team, parse_month(APRIL))
     services.update_rows(actor, sheet, {sheet.rows.get().pk: {"total_amount": "300"}})
-    sheet = transitions.approve(actor, transitions.submit(actor, sheet))
+    sheet = transitions.approve(actor, transitions.submit(actor, sheet), confirmation=CONFIRMED)
     url = reverse("wages:bank_result", kwargs={"project_id": project.pk, "payroll_id": sheet.pk})
     card = sheet.rows.get().bank_card_number or "6217000000000000011"
     for value in HOSTILE + [float("nan"), float("inf"), 1e30]:

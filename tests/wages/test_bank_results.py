@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from jmzhgd.core.models import AuditLog
 from tests.security.hostile_xlsx import WIDE, hostile_workbooks
+from tests.wages.approval import CONFIRMED
 from wages import services, transitions
 from wages.bank_results import import_bank_result
 from wages.models import PayrollStatus, PayRule, RowPayStatus
@@ -36,7 +37,7 @@ def xlsx(*lines, header=("卡号", "金额", "状态", "原因")) -> SimpleUploa
 @pytest.fixture
 def sheet(actor, team, workers, today_may):
     sheet = services.generate_payroll(actor, team, APRIL, pay_rule=PayRule.DAILY, rate=Decimal("300"))
-    return transitions.approve(actor, transitions.submit(actor, sheet))
+    return transitions.approve(actor, transitions.submit(actor, sheet), confirmation=CONFIRMED)
 
 
 def test_every_row_paid_marks_the_sheet_paid(actor, sheet):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from jmzhgd.core.models import AuditLog
+from tests.wages.approval import CONFIRMED
 from wages import services, transitions
 from wages.models import PayRule
 
@@ -88,7 +89,7 @@ def test_the_bank_file_waits_for_approval(project_client, sheet):
 
 
 def test_the_bank_file_lists_name_full_card_amount_and_purpose(project_client, actor, sheet):
-    transitions.approve(actor, transitions.submit(actor, sheet))
+    transitions.approve(actor, transitions.submit(actor, sheet), confirmation=CONFIRMED)
     response = project_client.get(url("bank_file", sheet))
     ws = workbook(response).active
     lines = list(ws.iter_rows(values_only=True))
@@ -107,13 +108,13 @@ def test_the_bank_file_lists_name_full_card_amount_and_purpose(project_client, a
 
 def test_the_bank_file_is_refused_when_a_worker_has_no_card(project_client, actor, sheet):
     sheet.rows.filter(person__name="王五").update(bank_card_number="", bank_card_number_masked="")
-    transitions.approve(actor, transitions.submit(actor, sheet))
+    transitions.approve(actor, transitions.submit(actor, sheet), confirmation=CONFIRMED)
     response = project_client.get(url("bank_file", sheet))
     assert response.status_code == 302
     assert "王五" in [m.message for m in response.wsgi_request._messages][0]
 
 
 def test_supervisors_read_the_sheet_but_never_get_the_bank_file(supervisor_client, actor, sheet):
-    transitions.approve(actor, transitions.submit(actor, sheet))
+    transitions.approve(actor, transitions.submit(actor, sheet), confirmation=CONFIRMED)
     assert supervisor_client.get(url("export", sheet)).status_code == 200
     assert supervisor_client.get(url("bank_file", sheet)).status_code == 403

@@ -12,6 +12,7 @@ from django.urls import reverse
 from jmzhgd.core.menu import menu_for
 from jmzhgd.core.models import AuditLog
 from tests import factories
+from tests.wages.approval import CONFIRMED
 from wages import services, transitions
 from wages.arrears import overdue_months
 from wages.models import Payroll, PayRule, WageAccount
@@ -205,7 +206,7 @@ def test_arrears_lists_unpaid_months_after_the_pay_day(
     sheet = services.generate_payroll(actor, team, APRIL, pay_rule=PayRule.DAILY, rate=Decimal("100"))
     found = overdue_months(type(project).objects.filter(pk=project.pk))
     assert (found[-1].payroll_id, found[-1].status_label) == (sheet.pk, "草稿")
-    sheet = transitions.approve(actor, transitions.submit(actor, sheet))
+    sheet = transitions.approve(actor, transitions.submit(actor, sheet), confirmation=CONFIRMED)
     transitions.mark_paid(actor, sheet, balance_date=datetime.date(2026, 5, 11), voucher=_png())
     assert [o.month for o in overdue_months(type(project).objects.filter(pk=project.pk))] == [
         datetime.date(2026, 3, 1)
