@@ -31,6 +31,15 @@ def post(client, project, data: bytes):
     return client.post(url, {"file": SimpleUploadedFile("名单.xlsx", data)})
 
 
+def timed_post(client, project, data: bytes):
+    """The answer to an upload and the seconds it took (after a first request has warmed the page,
+    so the time is the file's, not the template's first compilation)."""
+    client.get(reverse("workforce:import", kwargs={"project_id": project.pk}))
+    started = time.monotonic()
+    response = post(client, project, data)
+    return response, time.monotonic() - started
+
+
 @pytest.fixture
 def site(project):
     return build_site(project)
@@ -87,18 +96,16 @@ HOSTILE = hostile_workbooks(imports.COLUMNS, row("李建国", PERSONS["李建国
 
 @pytest.mark.parametrize("kind", DAMAGED_KINDS)
 def test_a_damaged_worksheet_is_a_clear_message_and_nothing_is_written(project_client, project, site, kind):
-    started = time.monotonic()
-    response = post(project_client, project, HOSTILE[kind])
-    assert time.monotonic() - started < 1
+    response, seconds = timed_post(project_client, project, HOSTILE[kind])
+    assert seconds < 1
     assert response.status_code == 400
     assert "无法读取该 Excel 文件" in response.content.decode()
     assert not ImportBatch.objects.exists()
 
 
 def test_the_wide_declared_sheet_is_answered_within_a_second(project_client, project, site):
-    started = time.monotonic()
-    response = post(project_client, project, HOSTILE[WIDE])
-    assert time.monotonic() - started < 1
+    response, seconds = timed_post(project_client, project, HOSTILE[WIDE])
+    assert seconds < 1
     assert response.status_code == 302 and ImportBatch.objects.get().total_rows == 1
 
 

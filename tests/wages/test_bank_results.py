@@ -121,6 +121,7 @@ def test_a_hostile_workbook_is_answered_within_a_second_in_chinese(project_clien
     from django.urls import reverse
 
     url = reverse("wages:bank_result", kwargs={"project_id": sheet.project_id, "payroll_id": sheet.pk})
+    project_client.get(url)  # the page once, so the time below is the file's
     started = time.monotonic()
     response = project_client.post(url, {"file": SimpleUploadedFile("结果.xlsx", HOSTILE[kind])})
     assert time.monotonic() - started < 1
