@@ -20,10 +20,12 @@ from openpyxl import load_workbook
 
 from alerts.evaluation import evaluate
 from alerts.models import Alert
+from exchange import services as exchange_services
 from jmzhgd.api.services import issue_token
 from jmzhgd.core.actor import Actor
 from tests import factories
 from tests.api.conftest import make_signed
+from tests.exchange.fake_province import AES_KEY
 from tests.permission_matrix.world import build_world
 from tests.test_permission_matrix import EXPECTATIONS, PATTERNS, _kwargs_for
 from workforce.models import Person
@@ -84,7 +86,8 @@ def leaks(text: str, persons) -> list[str]:
 
 
 @pytest.fixture
-def site():
+def site(settings):
+    settings.PROVINCE_AES_KEY = AES_KEY  # so that the 数据对接 file is built, not explained away
     world = build_world()
     team = factories.TeamFactory(unit__project=world.project_a, name="架子工班")
     old = factories.RosterEntryFactory(
@@ -93,6 +96,7 @@ def site():
         person__name="老工人",
     )
     evaluate(rules=["age_limit"])
+    exchange_services.enqueue_changes(world.project_a)
     assert Alert.objects.filter(rule="age_limit", subject_id=old.person_id).exists()
     return world, old
 
@@ -144,6 +148,7 @@ def test_no_answer_shows_a_birth_date_beside_any_part_of_the_id_number(client, s
     signed = make_signed(client, world.project_a)
     read("api person upload (signed)", signed.post(f"{api}/persons", body))
 
+    assert "WorkerEntryExit.Add" in answers["exchange:export"]  # the 数据对接 file was read
     assert "alert detail" in answers and "admin person" in " ".join(answers) and len(answers) > 80
     assert "老工人" in answers["alert detail"] and "年龄" in answers["alert detail"]
     persons = list(Person.objects.exclude(birth_date=None))
