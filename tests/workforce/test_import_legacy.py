@@ -142,3 +142,13 @@ def test_the_wide_declared_sheet_is_read_in_bounded_rows(tmp_path):
     output = run(target)
     assert time.monotonic() - started < 1
     assert "新增1人" in output
+
+
+def test_a_csv_is_held_to_the_workbooks_row_and_column_bounds(tmp_path, monkeypatch):
+    from workforce.management.commands import import_persons
+
+    monkeypatch.setattr(import_persons, "MAX_FILE_ROWS", 3)
+    target = tmp_path / "旧平台人员.csv"
+    target.write_text("姓名,证件号码\n" + "张三,1\n" * 4, encoding="utf-8")
+    with pytest.raises(CommandError, match="每个文件最多3行"):
+        run(target)

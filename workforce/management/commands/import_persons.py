@@ -103,7 +103,12 @@ def read_table(path: Path) -> list[tuple[int, list]]:
             continue
     else:
         raise CommandError("无法识别文件编码（应为 UTF-8 或 GBK 的 CSV，或 .xlsx）。")
-    return [(n, row) for n, row in enumerate(csv.reader(io.StringIO(text)), 1)]
+    rows = []
+    for n, row in enumerate(csv.reader(io.StringIO(text)), 1):
+        if n > MAX_FILE_ROWS + 1:  # the header and MAX_FILE_ROWS rows, as for a workbook
+            raise CommandError(f"每个文件最多{MAX_FILE_ROWS}行，请分成多个文件上传。")
+        rows.append((n, row[:MAX_COLUMNS]))
+    return rows
 
 
 def _blank(value) -> bool:
