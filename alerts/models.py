@@ -104,6 +104,13 @@ class Alert(models.Model):
     def __str__(self) -> str:
         return f"{self.rule_label}：{self.subject_label}"
 
+    # Facts an older evaluation stored that no page may show any more (a birth date beside the mask).
+    HIDDEN_FACTS = ("出生日期",)
+
+    @property
+    def shown_facts(self) -> dict:
+        return {k: v for k, v in self.facts.items() if k not in self.HIDDEN_FACTS}
+
     @property
     def rule_label(self) -> str:
         from .rules import rule_label

@@ -110,7 +110,12 @@ def repush(request, project_id, record_id):
 
 @login_required
 def export(request, project_id):
-    """The project's records as the standard's JSON, for a manual upload to the province."""
+    """The project's records as the standard's JSON, for a manual upload to the province.
+
+    Supervisors only, and audited: the standard's worker record requires cellPhone and carries the
+    emergency contact's phone, in clear (only ID and card numbers are encrypted), so the file is not
+    for the project account, which reads phones masked (docs/security.md, "数据对接 file")."""
+    require_supervisor(request.user)
     project = project_for(request, project_id)
     try:
         return exports.json_response(Actor.from_request(request), project)

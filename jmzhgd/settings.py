@@ -320,6 +320,11 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # complaint phones printed on it; 12333 is the national labour-security hotline.
 WAGE_MINIMUM_MONTHLY = env.int("WAGE_MINIMUM_MONTHLY", default=1900)
 WAGE_COMPLAINT_PHONES = env.list("WAGE_COMPLAINT_PHONES", default=["12333"])
+# Plausible maxima of typed amounts (jmzhgd.core.money, docs/security.md "Amounts"): one worker's
+# wage line in a month, and a 日薪 / 计件单价. Anything above is a typing error, not a wage.
+MONEY_MAX_WAGE = env.str("MONEY_MAX_WAGE", default="500000")
+MONEY_MAX_RATE = env.str("MONEY_MAX_RATE", default="50000")
+MONEY_MAX_DEPOSIT = env.str("MONEY_MAX_DEPOSIT", default="100000000")
 
 # --- 预警中心 (alerts.rules): each rule's threshold -----------------------------------------
 ALERT_NO_ATTENDANCE_DAYS = env.int("ALERT_NO_ATTENDANCE_DAYS", default=3)

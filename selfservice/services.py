@@ -73,11 +73,14 @@ class WorkerRecord:
         return list(seen.items())
 
 
-def check_id_number_rate(digest: str) -> None:
-    """Per ID number, whatever the IP: guessing one worker's phone digits from many addresses."""
+def check_id_number_rate(digest: str, ip: str) -> None:
+    """Per ID number and address: one address guessing a worker's phone digits is stopped, and
+    strangers on other addresses cannot block the worker's own lookup (a count per ID number alone
+    let ten lookups from ten addresses do that for an hour). Every lookup also costs a captcha, so
+    guessing from many addresses stays slow (docs/security.md)."""
     limit, seconds = settings.SELFSERVICE_ID_RATE_LIMIT
     rule = ratelimit.Rule("selfservice:id", limit, seconds)
-    if ratelimit.hit(digest, rule) > limit:
+    if ratelimit.hit(f"{digest}|{ip}", rule) > limit:
         raise ValidationError(f"该身份证号查询过于频繁，请 {max(seconds // 60, 1)} 分钟后再试。", code="rate")
 
 
@@ -86,7 +89,7 @@ def lookup(actor: Actor, name: str, id_number: str, phone_last4: str, today=None
     from workforce.models import Person
 
     digest = id_digest(id_number)
-    check_id_number_rate(digest)
+    check_id_number_rate(digest, actor.ip or "")
     person = Person.objects.filter(id_type=IdCardType.RESIDENT_ID, id_number_digest=digest).first()
     matched = identity_matches(person or _Nobody(), name, phone_last4) and person is not None
     audit.record(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils.dateparse import parse_date
 from ninja import Router, Schema
 from pydantic import Field
@@ -21,13 +22,23 @@ router = Router(tags=["工资"])
 MAX_DETAILS = 2000
 
 
+# The plausible maximum of one worker's line (jmzhgd.core.money), as on the pages.
+MAX_WAGE = Decimal(settings.MONEY_MAX_WAGE)
+
+
 class PayrollDetailIn(Schema):
     idCardType: str = Field("01", max_length=2, description="证件类型，默认 01 居民身份证")
     idCardNumber: str = Field(..., min_length=1, max_length=40, description="证件号码")
     days: int | None = Field(None, ge=0, le=31, description="出勤天数（以平台考勤为准，仅供核对）")
-    workHours: Decimal | None = Field(None, ge=0, description="总工时（以平台考勤为准，仅供核对）")
-    totalPayAmount: Decimal = Field(..., ge=0, max_digits=12, decimal_places=2, description="应发金额(元)")
-    actualAmount: Decimal = Field(..., ge=0, max_digits=12, decimal_places=2, description="实发金额(元)")
+    workHours: Decimal | None = Field(
+        None, ge=0, le=744, max_digits=5, decimal_places=2, description="总工时（以平台考勤为准，仅供核对）"
+    )
+    totalPayAmount: Decimal = Field(
+        ..., ge=0, le=MAX_WAGE, max_digits=12, decimal_places=2, description="应发金额(元)"
+    )
+    actualAmount: Decimal = Field(
+        ..., ge=0, le=MAX_WAGE, max_digits=12, decimal_places=2, description="实发金额(元)"
+    )
     isBackPay: int = Field(0, ge=0, le=1, description="是否补发 0/1；实发大于应发时须为 1")
     balanceDate: str | None = Field(None, max_length=10, description="发放日期 YYYY-MM-DD，不能晚于今天")
 

@@ -8,27 +8,26 @@ becomes 已发放 (balanceDate today), and a failed row keeps it from 已发放 
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
+from jmzhgd.core.money import parse_amount
 from jmzhgd.core.validators import normalise_text
-from workforce.imports import read_upload
+from jmzhgd.core.xlsx_read import read_rows, read_upload
 
 from . import transitions
 from .models import Payroll, PayrollRow, PayrollStatus, RowPayStatus
-from .services import parse_amount
 
 COL_CARD, COL_AMOUNT, COL_STATUS, COL_REASON = "卡号", "金额", "状态", "原因"
 SUCCESS = {"成功", "已成功", "交易成功", "SUCCESS", "S", "0000"}
 FAILURE = {"失败", "交易失败", "FAIL", "FAILED", "F"}
 MAX_LINES = 5000
+READ_COLUMNS = 16  # the four columns, wherever the bank put them among a few of its own
 
 
 @dataclass
@@ -39,26 +38,19 @@ class BankResult:
 
 
 def _lines(data: bytes) -> list[tuple[int, dict]]:
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types for a broken workbook; all mean the same here
-        raise ValidationError("无法读取该 Excel 文件，请另存为 .xlsx 后重新上传。") from None
-    try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        header = [normalise_text(v) for v in next(rows, ())]
-        missing = [c for c in (COL_CARD, COL_AMOUNT, COL_STATUS) if c not in header]
-        if missing:
-            raise ValidationError(f"第1行应为表头，缺少列：{'、'.join(missing)}。")
-        lines = []
-        for number, values in enumerate(rows, start=2):
-            if all(v is None or str(v).strip() == "" for v in values):
-                continue
-            lines.append((number, dict(zip(header, values, strict=False))))
-            if len(lines) > MAX_LINES:
-                raise ValidationError(f"每个文件最多 {MAX_LINES} 行。")
-        return lines
-    finally:
-        workbook.close()
+    """The file's data rows by header title, read by core's bounded reader (the same limits and
+    messages as 批量人员进场)."""
+    rows = read_rows(
+        data, columns=READ_COLUMNS, max_rows=MAX_LINES, too_many=f"每个文件最多 {MAX_LINES} 行。"
+    )
+    if not rows:
+        raise ValidationError("文件中没有数据行。")
+    number, values = rows[0]
+    header = [normalise_text(v) for v in values]
+    missing = [c for c in (COL_CARD, COL_AMOUNT, COL_STATUS) if c not in header]
+    if missing:
+        raise ValidationError(f"第{number}行应为表头，缺少列：{'、'.join(missing)}。")
+    return [(number, dict(zip(header, values, strict=True))) for number, values in rows[1:]]
 
 
 def _card(value) -> str:

@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from enterprises.models import Team
 from jmzhgd.core.codes import Bank, District
+from jmzhgd.core.forms import PlatformFormMixin
+from jmzhgd.core.money import AmountField, max_deposit
 
 from .models import DepositForm, PayRule
 
@@ -14,16 +16,14 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH_WIDGET = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
 
 
-class WageAccountForm(forms.Form):
+class WageAccountForm(PlatformFormMixin, forms.Form):
     bank_code = forms.ChoiceField(label="开户银行", choices=[("", "请选择")] + Bank.choices)
     branch_name = forms.CharField(label="开户支行", max_length=100)
     account_number = forms.CharField(
         label="专户账号", max_length=40, required=False, help_text="已登记时留空表示不修改"
     )
     opened_on = forms.DateField(label="开户日期", required=False, widget=DATE_WIDGET)
-    deposit_amount = forms.DecimalField(
-        label="工资保证金金额(元)", required=False, min_value=0, max_digits=14, decimal_places=2
-    )
+    deposit_amount = AmountField(label="工资保证金金额(元)", required=False, maximum=max_deposit)
     deposit_form = forms.ChoiceField(
         label="保证金形式", required=False, choices=[("", "—")] + DepositForm.choices
     )
@@ -32,11 +32,11 @@ class WageAccountForm(forms.Form):
     )
 
 
-class GenerateForm(forms.Form):
+class GenerateForm(PlatformFormMixin, forms.Form):
     team = forms.ModelChoiceField(label="班组", queryset=Team.objects.none())
     pay_month = forms.CharField(label="工资月份", widget=MONTH_WIDGET)
     pay_rule = forms.ChoiceField(label="计算方式", choices=PayRule.choices, initial=PayRule.MANUAL)
-    rate = forms.CharField(label="日薪/计件单价(元)", required=False, max_length=20)
+    rate = forms.CharField(label="日薪/计件单价(元)", required=False, max_length=40)
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)

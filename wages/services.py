@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from attendance.models import DailySummary
-from jmzhgd.core import audit
+from jmzhgd.core import audit, money
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import Bank, TeamType
 from jmzhgd.core.validators import normalise_text
@@ -29,29 +29,15 @@ from .banks import bank_code_for
 from .models import DepositForm, Payroll, PayrollRow, PayrollStatus, PayRule, RowPayStatus, WageAccount
 from .months import month_end
 
-MAX_AMOUNT = Decimal("9999999999.99")
+# Amounts are parsed by core's one parser (jmzhgd.core.money): plain numbers only, 0..the
+# configured plausible maximum, two decimals.
+parse_amount = money.parse_amount
+MAX_PIECE_QUANTITY = Decimal("999999.99")
 
-# --- amounts ---------------------------------------------------------------------------------
 
-
-def parse_amount(value, label: str, *, required: bool = True) -> Decimal | None:
-    """A money amount as typed (元, at most two decimals, not negative), else a Chinese refusal."""
-    text = normalise_text(value).replace(",", "")
-    if not text:
-        if required:
-            raise ValidationError(f"{label}不能为空。")
-        return None
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError(f"{label}必须是数字（如 3600 或 3600.50）。") from None
-    if not amount.is_finite() or amount < 0:
-        raise ValidationError(f"{label}不能为负数。")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError(f"{label}最多保留两位小数。")
-    if amount > MAX_AMOUNT:
-        raise ValidationError(f"{label}超出允许范围。")
-    return amount.quantize(Decimal("0.01"))
+def parse_rate(value) -> Decimal:
+    """A 日薪 or 计件单价 (元), at most settings.MONEY_MAX_RATE."""
+    return money.parse_decimal(value, "单价", maximum=money.max_rate())
 
 
 # --- 工资专户 ----------------------------------------------------------------------------------
@@ -196,9 +182,13 @@ def generate_payroll(
         raise ValidationError({"pay_rule": "请选择计算方式。"})
     if pay_rule != PayRule.MANUAL and rate is None:
         raise ValidationError({"rate": "按日薪或计件计算时须填写单价。"})
+    if rate is not None:
+        rate = parse_rate(rate)
     totals = team_month_attendance(team, start)
     if not totals:
         raise ValidationError({"pay_month": f"班组 {team.name} 在 {start:%Y-%m} 没有在册人员。"})
+    if pay_rule == PayRule.DAILY and any(rate * t["days"] > money.max_wage() for t in totals.values()):
+        raise ValidationError({"rate": f"按该日薪计算，应发金额超过 {money.max_wage():,} 元，请核对单价。"})
     payroll = Payroll(
         project_id=team.project_id,
         unit_id=team.unit_id,
@@ -315,7 +305,13 @@ def _row_values(row: PayrollRow, data: dict) -> dict:
     reason = str(data.get("difference_reason", row.difference_reason) or "").strip()[:200]
     if actual > total and not reason:
         raise ValidationError("实发金额大于应发金额时，须填写原因（如补发）。")
-    quantity = parse_amount(data.get("piece_quantity", row.piece_quantity) or "", "计件数量", required=False)
+    quantity = money.parse_decimal(
+        data.get("piece_quantity", row.piece_quantity) or "",
+        "计件数量",
+        maximum=MAX_PIECE_QUANTITY,
+        required=False,
+        unit="",
+    )
     return {
         "total_amount": total,
         "deductions": deductions,
@@ -388,12 +384,21 @@ def apply_rule(actor: Actor, payroll: Payroll, pay_rule: str, rate) -> Payroll:
     require_draft(payroll)
     if pay_rule not in (PayRule.DAILY, PayRule.PIECE):
         raise ValidationError("请选择按日薪或计件计算。")
-    rate = parse_amount(rate, "单价")
+    rate = parse_rate(rate)
     rows = list(payroll.rows.select_related("person"))
     if pay_rule == PayRule.PIECE:
         missing = [row.person.name for row in rows if row.piece_quantity is None]
         if missing:
             raise ValidationError(f"以下人员尚未填写计件数量：{'、'.join(missing[:10])}")
+    too_much = [
+        row.person.name
+        for row in rows
+        if rate * (row.days if pay_rule == PayRule.DAILY else row.piece_quantity) > money.max_wage()
+    ]
+    if too_much:
+        raise ValidationError(
+            f"按该单价计算，{'、'.join(too_much[:10])} 的应发金额超过 {money.max_wage():,} 元，请核对单价。"
+        )
     for row in rows:
         base = row.days if pay_rule == PayRule.DAILY else row.piece_quantity
         row.total_amount = (rate * base).quantize(Decimal("0.01"))

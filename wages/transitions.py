@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -75,10 +76,47 @@ def submit(actor: Actor, payroll: Payroll) -> Payroll:
     return _move(actor, payroll, "submit", S.SUBMITTED, submitted_at=timezone.now(), return_reason="")
 
 
+SAME_ACCOUNT_REFUSED = "工资支付表须由提交人以外的账号（总包）审核。"
+CONFIRMATION_NEEDED = (
+    "提交与审核为同一账号：本项目只有这一个账号，请填写审核确认说明（如“已由总包项目负责人××核对”）后再审核。"
+)
+
+
+def submitter_id(payroll: Payroll) -> int | None:
+    """The account that last submitted the sheet, as its audit row records it."""
+    from jmzhgd.core.models import AuditLog
+
+    row = (
+        AuditLog.objects.filter(
+            action="payroll.submit", object_type=Payroll._meta.label, object_id=str(payroll.pk)
+        )
+        .order_by("-created_at", "-id")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+    return row
+
+
 @transaction.atomic
-def approve(actor: Actor, payroll: Payroll) -> Payroll:
+def approve(actor: Actor, payroll: Payroll, *, confirmation: str = "") -> Payroll:
+    """总包审核 by another account than the one that submitted. A project with a single account
+    approves its own submission only with a written second confirmation, kept in the audit row
+    (docs/security.md, "Wage sheet approval")."""
     payroll = _start(payroll, "approve")
-    return _move(actor, payroll, "approve", S.APPROVED, approved_at=timezone.now())
+    confirmation = (confirmation or "").strip()[:200]
+    summary = ""
+    if actor.user is not None and submitter_id(payroll) == actor.user.pk:
+        others = (
+            get_user_model()
+            .objects.filter(project_id=payroll.project_id, is_active=True, role=actor.user.role)
+            .exclude(pk=actor.user.pk)
+        )
+        if others.exists():
+            raise ValidationError(SAME_ACCOUNT_REFUSED)
+        if len(confirmation) < 4:
+            raise ValidationError(CONFIRMATION_NEEDED)
+        summary = f"审核工资支付表：{payroll}（提交人本人审核，确认说明：{confirmation}）"
+    return _move(actor, payroll, "approve", S.APPROVED, summary=summary, approved_at=timezone.now())
 
 
 @transaction.atomic

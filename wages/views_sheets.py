@@ -69,7 +69,7 @@ def generate(request, project_id):
         try:
             rate = None
             if data["pay_rule"] != PayRule.MANUAL:
-                rate = services.parse_amount(data["rate"], "单价")
+                rate = services.parse_rate(data["rate"])
             payroll = services.generate_payroll(
                 Actor.from_request(request),
                 data["team"],
@@ -197,7 +197,14 @@ def submit(request, project_id, payroll_id):
 @login_required
 @require_POST
 def approve(request, project_id, payroll_id):
-    return _transition(request, project_id, payroll_id, transitions.approve, "工资支付表已审核。")
+    confirmation = request.POST.get("confirmation", "")
+    return _transition(
+        request,
+        project_id,
+        payroll_id,
+        lambda a, p: transitions.approve(a, p, confirmation=confirmation),
+        "工资支付表已审核。",
+    )
 
 
 @login_required

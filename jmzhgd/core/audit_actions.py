@@ -1,4 +1,8 @@
-"""Chinese names of the audit log's action codes, for the 审计日志 page (the code stays the stable key)."""
+"""Chinese names of the audit log's action codes, for the 审计日志 page (the code stays the stable key).
+
+Every code an action can record is listed here: tests/core/test_audit_actions.py reads every
+audit.record / audit.build call of the code and fails on a code without a name, so no log page shows
+a raw code such as `alert.evaluate`."""
 
 ACTION_LABELS = {
     "auth.login": "登录",
@@ -82,6 +86,10 @@ ACTION_LABELS = {
     "payroll.bank_result": "导入银行代发结果",
     "payroll.row_card": "工资表补录工资卡",
     "payroll.export": "导出工资支付表",
+    "alert.evaluate": "预警规则评估",
+    "alert.handle": "处理预警",
+    "alert.report": "工人反映问题",
+    "selfservice.lookup": "工人自助查询",
 }
 
 

@@ -93,7 +93,11 @@ def display_value(field, value) -> str:
             return "、".join(labels.get(str(v), str(v)) for v in value)
         return labels.get(str(value), str(value))
     if field is not None and field.is_relation and field.related_model is not None:
-        related = field.related_model._base_manager.filter(pk=value).first()
+        # Actions store a relation as its id or, like 人员进场, as the object's text: only an id is
+        # looked up (a text looked up as a key was a 500 on every log page holding such a row).
+        if isinstance(value, bool) or not str(value).isdigit():
+            return str(value)
+        related = field.related_model._base_manager.filter(pk=int(value)).first()
         return str(related) if related is not None else str(value)
     if isinstance(value, str) and field is not None and isinstance(field, models.DateTimeField):
         try:

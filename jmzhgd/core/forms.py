@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django import forms
 from django.core import validators as dv
 from django.core.exceptions import ValidationError
 
+from .money import PLAIN_NUMBER
 from .validators import normalise_text
 
 EARLIEST_DATE = date(1950, 1, 1)
@@ -131,6 +133,27 @@ def apply_platform_rules(field: forms.Field, name: str) -> None:
         field.widget.attrs.setdefault("max", f"{LATEST_DATE:%Y-%m-%d}")
     elif type(field) is forms.CharField and CODE_FIELD.search(name) and not field.disabled:
         _compact_before_limits(field)
+    elif isinstance(field, forms.DecimalField | forms.FloatField):
+        _plain_numbers_only(field)
+
+
+def _plain_numbers_only(field: forms.Field) -> None:
+    """Decimal() and float() read `NaN`, `Infinity` and `1e309`; a person types none of them. They are
+    refused with the field's own message before Django's parser sees them (docs/security.md,
+    "Amounts")."""
+    parse = field.to_python
+
+    def to_python(value):
+        text = value.strip() if isinstance(value, str) else value
+        if (
+            text not in (None, "")
+            and not isinstance(text, Decimal | int)
+            and not PLAIN_NUMBER.fullmatch(str(text))
+        ):
+            raise ValidationError(field.error_messages["invalid"], code="invalid")
+        return parse(value)
+
+    field.to_python = to_python
 
 
 class PlatformFormMixin:

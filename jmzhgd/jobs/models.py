@@ -7,11 +7,13 @@ no public URL, and is served by an access-checked view only.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.http import QueryDict
+from django.utils import timezone
 
 
 class ExportState(models.TextChoices):
@@ -82,6 +84,13 @@ class Export(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}（{self.get_state_display()}）"
+
+    @property
+    def is_expired(self) -> bool:
+        """Past its retention (settings.EXPORT_RETENTION_DAYS): refused at download, whether or not
+        the hourly purge has deleted it yet."""
+        kept = datetime.timedelta(days=settings.EXPORT_RETENTION_DAYS)
+        return self.created_at is not None and self.created_at < timezone.now() - kept
 
     @property
     def storage_name(self) -> str:

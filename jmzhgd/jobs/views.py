@@ -100,6 +100,9 @@ def export_retry(request, export_id: int):
 @login_required
 def export_download(request, export_id: int):
     export = _own(request, export_id)
+    if export.is_expired:
+        messages.error(request, f"该导出已超过保留期限（{settings.EXPORT_RETENTION_DAYS} 天），请重新导出。")
+        return redirect("jobs:export_list")
     if export.state != ExportState.READY or not export.file:
         if export.state == ExportState.FAILED:
             messages.error(request, f"该导出失败：{export.error}")

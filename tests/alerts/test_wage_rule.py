@@ -21,6 +21,7 @@ from alerts.wage_rules import WAGE_RULE, split_team_month, team_month_id
 from jmzhgd.core.codes import District
 from projects.models import Project
 from tests import factories
+from tests.wages.approval import CONFIRMED
 from wages import services, transitions
 from wages.bank_results import import_bank_result
 from wages.models import PayRule
@@ -46,7 +47,7 @@ def png() -> SimpleUploadedFile:
 
 def approved_april(actor, team):
     sheet = services.generate_payroll(actor, team, APRIL, pay_rule=PayRule.DAILY, rate=Decimal("300"))
-    return transitions.approve(actor, transitions.submit(actor, sheet))
+    return transitions.approve(actor, transitions.submit(actor, sheet), confirmation=CONFIRMED)
 
 
 def test_the_subject_is_the_team_and_month():

@@ -17,6 +17,7 @@ from jmzhgd.core.actor import Actor
 from tests import factories
 from tests.e2e.conftest import login
 from tests.factories import TEST_PASSWORD
+from tests.wages.approval import CONFIRMED
 from tests.wages.conftest import present
 from wages import services, transitions
 from wages.models import PayRule
@@ -45,7 +46,7 @@ def test_a_leaver_without_a_card_is_listed_apart_then_paid_once_his_card_is_regi
         present(entry, month.replace(day=2))
     actor = Actor.system("测试")
     sheet = services.generate_payroll(actor, team, month, pay_rule=PayRule.DAILY, rate=Decimal("300"))
-    transitions.approve(actor, transitions.submit(actor, sheet))
+    transitions.approve(actor, transitions.submit(actor, sheet), confirmation=CONFIRMED)
 
     page.on("dialog", lambda dialog: dialog.accept())
     login(page, project_user.username, TEST_PASSWORD)

@@ -11,6 +11,7 @@ from PIL import Image
 
 from attendance.models import DailySummary
 from jmzhgd.core.actor import Actor
+from tests.wages.approval import CONFIRMED
 from wages import services, transitions
 from wages.models import PayrollStatus, PayRule, WageAccount
 from workforce.models import PayCard
@@ -54,7 +55,7 @@ def sheet(team, entries, status: str = PayrollStatus.PAID, *, days: int = 1):
     payroll = services.generate_payroll(actor, team, month, pay_rule=PayRule.DAILY, rate=Decimal("300"))
     steps = {
         PayrollStatus.SUBMITTED: lambda p: transitions.submit(actor, p),
-        PayrollStatus.APPROVED: lambda p: transitions.approve(actor, p),
+        PayrollStatus.APPROVED: lambda p: transitions.approve(actor, p, confirmation=CONFIRMED),
         PayrollStatus.PAID: lambda p: transitions.mark_paid(actor, p, balance_date=today, voucher=voucher()),
         PayrollStatus.CONFIRMED: lambda p: transitions.confirm(actor, p, signature_scan=voucher()),
     }

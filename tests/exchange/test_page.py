@@ -89,13 +89,13 @@ def test_another_projects_page_and_records_are_404(client, other_user, project):
     assert record.status == RecordStatus.REFUSED
 
 
-def test_the_export_is_the_standards_json_with_encrypted_numbers(project_client, project, settings):
+def test_the_export_is_the_standards_json_with_encrypted_numbers(supervisor_client, project, settings):
     # The manual-upload file needs the project's secret (its AES key), not the province's address.
     settings.PROVINCE_SYNC_ENABLED, settings.PROVINCE_AES_KEY = False, ""
     ProvinceCredential.objects.create(project=project, appid=project.code, secret=AES_KEY)
     team, entries = site(project, workers=1, punches=False, contract=False)
     services.enqueue_changes(project)
-    response = project_client.get(reverse("exchange:export", kwargs={"project_id": project.pk}))
+    response = supervisor_client.get(reverse("exchange:export", kwargs={"project_id": project.pk}))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="')
     document = json.loads(response.content)
@@ -108,6 +108,22 @@ def test_the_export_is_the_standards_json_with_encrypted_numbers(project_client,
     assert AuditLog.objects.filter(action="exchange.export", project=project).exists()
 
 
-def test_the_export_without_credentials_explains_why(project_client, project):
-    response = project_client.get(reverse("exchange:export", kwargs={"project_id": project.pk}), follow=True)
+def test_the_export_without_credentials_explains_why(supervisor_client, project):
+    response = supervisor_client.get(
+        reverse("exchange:export", kwargs={"project_id": project.pk}), follow=True
+    )
     assert "本项目尚未录入省平台对接凭据（appid 与密钥），无法生成对接文件。" in response.content.decode()
+
+
+def test_the_file_with_phones_in_clear_is_for_supervisors_only(project_client, project, settings):
+    """The standard requires cellPhone in the worker record and sends it in clear: the project
+    account, which reads phones masked everywhere else, neither sees the button nor gets the file."""
+    settings.PROVINCE_SYNC_ENABLED, settings.PROVINCE_AES_KEY = False, ""
+    ProvinceCredential.objects.create(project=project, appid=project.code, secret=AES_KEY)
+    site(project, workers=1, punches=False, contract=False)
+    services.enqueue_changes(project)
+    url = reverse("exchange:export", kwargs={"project_id": project.pk})
+    assert project_client.get(url).status_code == 404
+    page = project_client.get(reverse("exchange:page", kwargs={"project_id": project.pk})).content.decode()
+    assert "exchange-export" not in page
+    assert not AuditLog.objects.filter(action="exchange.export").exists()

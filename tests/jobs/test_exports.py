@@ -4,10 +4,12 @@ the job; the file is the same workbook the page would have streamed, private to 
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from jmzhgd.jobs.models import Export, ExportState
 from tests import factories
@@ -102,3 +104,17 @@ def test_a_bad_filter_gets_a_chinese_message_and_queues_nothing(project_client, 
     response = project_client.get(url, follow=True)
     assert "日期" in "".join(str(m) for m in response.context["messages"])
     assert not Export.objects.exists()
+
+
+def test_an_export_past_its_retention_is_refused_at_download_before_the_purge_runs(
+    project_client, project, punches, as_jobs, settings
+):
+    project_client.get(details_export_url(project))
+    export = Export.objects.get()
+    Export.objects.filter(pk=export.pk).update(
+        created_at=timezone.now() - timedelta(days=settings.EXPORT_RETENTION_DAYS, minutes=1)
+    )
+    response = project_client.get(reverse("jobs:export_download", args=[export.pk]), follow=True)
+    html = response.content.decode()
+    assert "Content-Disposition" not in response and "该导出已超过保留期限" in html and "已过期" in html
+    assert Export.objects.filter(pk=export.pk).exists()  # not purged yet: refused all the same

@@ -1,94 +1,43 @@
 """Hostile .xlsx uploads to 批量人员进场 (ASVS 5.2.1, 5.2.2): a huge declared sheet and damaged XML.
 
-The workbooks are written by hand (zip + XML), so that they can say what no spreadsheet program
-would write.
+The workbooks are written by hand (tests/security/hostile_xlsx.py); every upload form's tests feed
+the same four files in (the bank result's: tests/wages/test_bank_results.py).
 """
 
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from jmzhgd.core.xlsx_read import bounded_rows
+from tests.security.hostile_xlsx import DAMAGED_KINDS, WIDE, _row, hostile_workbooks, sheet, xlsx
 from tests.workforce.fixtures.site import PERSONS, build_site, row
 from workforce import imports
 from workforce.models import ImportBatch
 
 pytestmark = pytest.mark.django_db
 
-CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    "</Types>"
-)
-ROOT_RELS = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Target="xl/workbook.xml" '
-    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>'
-    "</Relationships>"
-)
-WORKBOOK = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-    '<sheets><sheet name="人员进场" sheetId="1" r:id="rId1"/></sheets></workbook>'
-)
-WORKBOOK_RELS = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Target="worksheets/sheet1.xml" '
-    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
-    "</Relationships>"
-)
-SHEET_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-
-
-def _cell(ref: str, value: object) -> str:
-    if value is None:
-        return ""
-    return f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>'
-
-
-def _row(number: int, values: list) -> str:
-    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    cells = "".join(_cell(f"{letters[i]}{number}", v) for i, v in enumerate(values))
-    return f'<row r="{number}">{cells}</row>'
-
-
-def xlsx(sheet_xml: str) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
-        archive.writestr("_rels/.rels", ROOT_RELS)
-        archive.writestr("xl/workbook.xml", WORKBOOK)
-        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
-        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
-    return out.getvalue()
-
-
-def sheet(rows: str, *, dimension: str = "A1:I2", prolog: str = "") -> str:
-    return (
-        f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<worksheet {SHEET_NS}>'
-        f'<dimension ref="{dimension}"/><sheetData>{rows}</sheetData></worksheet>'
-    )
-
 
 def post(client, project, data: bytes):
     url = reverse("workforce:import", kwargs={"project_id": project.pk})
     return client.post(url, {"file": SimpleUploadedFile("名单.xlsx", data)})
+
+
+def timed_post(client, project, data: bytes):
+    """The answer to an upload and the seconds it took (after a first request has warmed the page,
+    so the time is the file's, not the template's first compilation)."""
+    client.get(reverse("workforce:import", kwargs={"project_id": project.pk}))
+    started = time.monotonic()
+    response = post(client, project, data)
+    return response, time.monotonic() - started
 
 
 @pytest.fixture
@@ -142,27 +91,41 @@ def test_rows_are_only_as_wide_as_the_template_whatever_the_sheet_declares():
     assert [(number, len(values)) for number, values in rows] == [(1, 32), (2, 32)]
 
 
-DAMAGED = {
-    "cut short": sheet(_row(1, imports.COLUMNS) + _row(2, ["李建国"]))[:-40],
-    "an entity from a DOCTYPE": sheet(
-        _row(1, imports.COLUMNS) + _row(2, ["&xxe;"]),
-        prolog='<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
-    ),
-    "billion laughs": sheet(
-        _row(1, imports.COLUMNS) + _row(2, ["&lol9;"]),
-        prolog='<!DOCTYPE worksheet [<!ENTITY lol "lol">'
-        + "".join(f'<!ENTITY lol{i} "{("&lol;" if i == 1 else f"&lol{i - 1};") * 10}">' for i in range(1, 10))
-        + "]>",
-    ),
-}
+HOSTILE = hostile_workbooks(imports.COLUMNS, row("李建国", PERSONS["李建国"]))
 
 
-@pytest.mark.parametrize("kind", DAMAGED)
+@pytest.mark.parametrize("kind", DAMAGED_KINDS)
 def test_a_damaged_worksheet_is_a_clear_message_and_nothing_is_written(project_client, project, site, kind):
-    response = post(project_client, project, xlsx(DAMAGED[kind]))
+    response, seconds = timed_post(project_client, project, HOSTILE[kind])
+    assert seconds < 1
     assert response.status_code == 400
     assert "无法读取该 Excel 文件" in response.content.decode()
     assert not ImportBatch.objects.exists()
+
+
+def test_the_wide_declared_sheet_is_answered_within_a_second(project_client, project, site):
+    response, seconds = timed_post(project_client, project, HOSTILE[WIDE])
+    assert seconds < 1
+    assert response.status_code == 302 and ImportBatch.objects.get().total_rows == 1
+
+
+def test_a_doctype_is_refused_before_any_xml_parser_reads_the_file():
+    from jmzhgd.core.xlsx_read import check_zip
+
+    check_zip(xlsx(sheet(_row(1, ["a"]))))  # the same file without one passes
+    for hidden in (xlsx(sheet(_row(1, ["a"]), prolog="<!DOCTYPE worksheet>")), _utf16_doctype()):
+        with pytest.raises(ValidationError, match="无法读取该 Excel 文件"):
+            check_zip(hidden)
+
+
+def _utf16_doctype() -> bytes:
+    body = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE worksheet []><worksheet/>'.encode("utf-16")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx(sheet("")))) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = body if item.filename.endswith("sheet1.xml") else source.read(item)
+            target.writestr(item.filename, data)
+    return out.getvalue()
 
 
 def test_the_original_file_download_hands_formulas_back_as_text(project_client, project, site):

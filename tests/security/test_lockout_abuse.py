@@ -82,11 +82,21 @@ def test_one_address_trying_many_usernames_gets_429(client, settings):
     assert app_login(client, "xm440709999", "123456", "203.0.113.51").status_code == 401
 
 
-def test_one_username_tried_from_many_addresses_gets_429(client, project_user, settings):
+def test_strangers_on_many_addresses_do_not_lock_the_owner_out_of_the_app(client, project_user, settings):
+    """Nine (or any number of) addresses trying the owner's username each keep their own count: the
+    owner's phone, on its own address, still logs in (the web login's account + address pairing)."""
     limit, seconds = settings.API_LOGIN_USERNAME_RATE_LIMIT
-    for n in range(limit):
+    for n in range(limit + 2):
         assert app_login(client, project_user.username, "guess", f"192.0.2.{n + 1}").status_code == 401
-    refused = app_login(client, project_user.username.upper(), TEST_PASSWORD, "192.0.2.200")
+    assert app_login(client, project_user.username, TEST_PASSWORD, "198.51.100.7").status_code == 200
+
+
+def test_one_address_trying_one_username_too_often_gets_429(client, project_user, settings):
+    limit, seconds = settings.API_LOGIN_USERNAME_RATE_LIMIT
+    settings.AXES_FAILURE_LIMIT = limit + 5  # the count under test, not the lockout, answers first
+    for _ in range(limit):
+        assert app_login(client, project_user.username, "guess", "192.0.2.9").status_code == 401
+    refused = app_login(client, project_user.username.upper(), TEST_PASSWORD, "192.0.2.9")
     assert refused.status_code == 429 and refused["Retry-After"] == str(seconds)
     body = refused.json()
     assert body["code"] == "rate_limited" and body["field"] == "username" and "过于频繁" in body["message"]

@@ -89,23 +89,26 @@ def test_lookups_are_rate_limited_per_ip(client, settings, worker):
     assert response.status_code == 429 and "请求过于频繁" in response.content.decode()
 
 
-def test_lookups_are_rate_limited_per_id_number_whatever_the_ip(client, settings, worker):
+def _ask_from(client, person, last4, address):
+    data = {"name": person.name, "id_number": person.id_number, "phone_last4": last4}
+    return client.post(URL, {**data, "captcha_0": "k", "captcha_1": "PASSED"}, REMOTE_ADDR=address)
+
+
+def test_one_address_guessing_one_id_numbers_phone_digits_is_stopped(client, settings, worker):
     settings.SELFSERVICE_ID_RATE_LIMIT = (2, 3600)
     for last4 in ("0001", "0002"):
-        ask(client, worker.person.name, worker.person.id_number, last4)
-    response = client.post(
-        URL,
-        {
-            "name": worker.person.name,
-            "id_number": worker.person.id_number,
-            "phone_last4": "5678",
-            "captcha_0": "k",
-            "captcha_1": "PASSED",
-        },
-        REMOTE_ADDR="10.9.8.7",
-    )
+        _ask_from(client, worker.person, last4, "10.9.8.7")
+    response = _ask_from(client, worker.person, "5678", "10.9.8.7")
     assert response.status_code == 429 and "该身份证号查询过于频繁" in response.content.decode()
     assert "worker-record" not in response.content.decode()
+
+
+def test_strangers_on_other_addresses_do_not_block_the_workers_own_lookup(client, settings, worker):
+    settings.SELFSERVICE_ID_RATE_LIMIT = (2, 3600)
+    for n in range(10):
+        _ask_from(client, worker.person, f"{n:04d}", f"10.9.8.{n + 10}")
+    response = _ask_from(client, worker.person, worker.person.phone[-4:], "10.1.1.1")
+    assert response.status_code == 200 and "worker-record" in response.content.decode()
 
 
 def test_a_wrong_captcha_is_refused_before_any_lookup(client, worker):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from jmzhgd.core.models import AuditLog
+from tests.security.hostile_xlsx import WIDE, hostile_workbooks
+from tests.wages.approval import CONFIRMED
 from wages import services, transitions
 from wages.bank_results import import_bank_result
 from wages.models import PayrollStatus, PayRule, RowPayStatus
@@ -34,7 +37,7 @@ def xlsx(*lines, header=("卡号", "金额", "状态", "原因")) -> SimpleUploa
 @pytest.fixture
 def sheet(actor, team, workers, today_may):
     sheet = services.generate_payroll(actor, team, APRIL, pay_rule=PayRule.DAILY, rate=Decimal("300"))
-    return transitions.approve(actor, transitions.submit(actor, sheet))
+    return transitions.approve(actor, transitions.submit(actor, sheet), confirmation=CONFIRMED)
 
 
 def test_every_row_paid_marks_the_sheet_paid(actor, sheet):
@@ -115,3 +118,24 @@ def test_the_import_asks_first_because_a_fully_paid_result_is_final(project_clie
     assert (
         'data-confirm="全部发放成功时，工资支付表将标记为已发放' in project_client.get(url).content.decode()
     )
+
+
+HOSTILE = hostile_workbooks(["卡号", "金额", "状态"], [ZHANG, "1", "成功"], sheet_name="Sheet1")
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_a_hostile_workbook_is_answered_within_a_second_in_chinese(project_client, sheet, kind):
+    """The bank result goes through core's reader like 批量人员进场: the declared grid is not read,
+    a damaged worksheet or a DOCTYPE is the same Chinese message, and nothing is written."""
+    from django.urls import reverse
+
+    url = reverse("wages:bank_result", kwargs={"project_id": sheet.project_id, "payroll_id": sheet.pk})
+    project_client.get(url)  # the page once, so the time below is the file's
+    started = time.monotonic()
+    response = project_client.post(url, {"file": SimpleUploadedFile("结果.xlsx", HOSTILE[kind])})
+    assert time.monotonic() - started < 1
+    html = response.content.decode()
+    assert response.status_code == 200 and "文件未导入" in html
+    expected = "第2行 金额" if kind == WIDE else "无法读取该 Excel 文件"
+    assert expected in html
+    assert not sheet.rows.exclude(pay_status=RowPayStatus.PENDING).exists()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from jmzhgd.core.models import AuditLog
+from tests.wages.approval import CONFIRMED
 from wages import services, transitions
 from wages.models import PayRule
 from workforce.models import PayCard
@@ -89,7 +90,7 @@ def test_the_bank_file_waits_for_approval(project_client, sheet):
 
 
 def test_the_bank_file_lists_name_full_card_amount_and_purpose(project_client, actor, sheet):
-    transitions.approve(actor, transitions.submit(actor, sheet))
+    transitions.approve(actor, transitions.submit(actor, sheet), confirmation=CONFIRMED)
     response = project_client.get(url("bank_file", sheet))
     ws = workbook(response).active
     lines = list(ws.iter_rows(values_only=True))
@@ -110,7 +111,7 @@ def test_the_bank_file_lists_name_full_card_amount_and_purpose(project_client, a
 def test_the_bank_file_lists_a_worker_without_a_card_apart(project_client, actor, sheet):
     sheet.rows.filter(person__name="王五").update(bank_card_number="", bank_card_number_masked="")
     PayCard.objects.filter(person__name="王五").delete()
-    transitions.approve(actor, transitions.submit(actor, sheet))
+    transitions.approve(actor, transitions.submit(actor, sheet), confirmation=CONFIRMED)
     response = project_client.get(url("bank_file", sheet))
     assert response.status_code == 200
     book = workbook(response)
@@ -118,11 +119,13 @@ def test_the_bank_file_lists_a_worker_without_a_card_apart(project_client, actor
         '=HYPERLINK("http://x")',
         "李四",
     ]
-    assert [row[:2] for row in book["未登记工资卡"].iter_rows(min_row=2, values_only=True)] == [("王五", "300.00")]
+    assert [row[:2] for row in book["未登记工资卡"].iter_rows(min_row=2, values_only=True)] == [
+        ("王五", "300.00")
+    ]
     assert "王五" in [m.message for m in response.wsgi_request._messages][0]
 
 
 def test_supervisors_read_the_sheet_but_never_get_the_bank_file(supervisor_client, actor, sheet):
-    transitions.approve(actor, transitions.submit(actor, sheet))
+    transitions.approve(actor, transitions.submit(actor, sheet), confirmation=CONFIRMED)
     assert supervisor_client.get(url("export", sheet)).status_code == 200
     assert supervisor_client.get(url("bank_file", sheet)).status_code == 403

@@ -13,6 +13,7 @@ from django.urls import reverse
 from jmzhgd.core.menu import menu_for
 from jmzhgd.core.models import AuditLog
 from tests import factories
+from tests.wages.approval import CONFIRMED
 from wages import services, transitions
 from wages.arrears import overdue_months
 from wages.models import Payroll, PayRule, WageAccount
@@ -65,9 +66,9 @@ def test_saving_again_without_a_number_keeps_the_saved_one(project_client, proje
     [
         ({"account_number": "12AB"}, "8至32位数字"),
         ({"pay_day": "32"}, "31"),
-        ({"bank_code": ""}, "这个字段是必填项"),
-        ({"deposit_amount": "-5"}, "0"),
-        ({"opened_on": "2999-01-01"}, "开户日期不能晚于今天"),
+        ({"bank_code": ""}, "请填写开户银行"),
+        ({"deposit_amount": "-5"}, "工资保证金金额(元)不能为负数"),
+        ({"opened_on": "2099-01-01"}, "开户日期不能晚于今天"),
     ],
 )
 def test_a_bad_wage_account_is_refused_and_nothing_is_written(project_client, project, change, message):
@@ -130,6 +131,8 @@ def test_generate_offers_only_the_projects_own_worker_teams(project_client, proj
         },
     )
     assert response.status_code == 200 and not Payroll.objects.exists()
+    html = response.content.decode()  # the platform's wording, not Django's 「选择一个有效的选项」
+    assert "班组的选项无效，请重新选择。" in html and "选择一个有效的选项" not in html
 
 
 def test_the_sheet_page_saves_rows_and_shows_every_error_without_writing(
@@ -212,7 +215,7 @@ def test_arrears_lists_unpaid_months_after_the_pay_day(
     sheet = services.generate_payroll(actor, team, APRIL, pay_rule=PayRule.DAILY, rate=Decimal("100"))
     found = overdue_months(type(project).objects.filter(pk=project.pk))
     assert (found[-1].payroll_id, found[-1].status_label) == (sheet.pk, "草稿")
-    sheet = transitions.approve(actor, transitions.submit(actor, sheet))
+    sheet = transitions.approve(actor, transitions.submit(actor, sheet), confirmation=CONFIRMED)
     transitions.mark_paid(actor, sheet, balance_date=datetime.date(2026, 5, 11), voucher=_png())
     assert [o.month for o in overdue_months(type(project).objects.filter(pk=project.pk))] == [
         datetime.date(2026, 3, 1)

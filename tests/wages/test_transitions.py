@@ -12,6 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from jmzhgd.core.models import AuditLog
+from tests import factories
+from tests.wages.approval import CONFIRMED
 from wages import services, transitions
 from wages.models import PayrollStatus, PayRule, RowPayStatus
 
@@ -38,7 +40,7 @@ def run(actor, sheet, name):
     if name == "submit":
         return transitions.submit(actor, sheet)
     if name == "approve":
-        return transitions.approve(actor, sheet)
+        return transitions.approve(actor, sheet, confirmation=CONFIRMED)
     if name == "return":
         return transitions.return_payroll(actor, sheet, "金额有误")
     if name == "pay":
@@ -152,3 +154,37 @@ def test_a_sheet_without_any_amount_cannot_be_submitted(actor, team, workers, to
         transitions.submit(actor, sheet)
     sheet.refresh_from_db()
     assert sheet.status == S.DRAFT
+
+
+def test_the_account_that_submitted_approves_only_with_a_written_confirmation(actor, sheet):
+    """A project with one account (总包审核 by the same account): a second, written confirmation."""
+    submitted = transitions.submit(actor, sheet)
+    with pytest.raises(ValidationError, match="提交与审核为同一账号"):
+        transitions.approve(actor, submitted)
+    approved = transitions.approve(actor, submitted, confirmation="已由总包项目负责人王某核对")
+    assert approved.status == PayrollStatus.APPROVED
+    row = AuditLog.objects.get(action="payroll.approve")
+    assert "提交人本人审核" in row.summary and "已由总包项目负责人王某核对" in row.summary
+
+
+def test_where_the_project_has_another_account_the_submitter_cannot_approve(actor, sheet, project):
+    from jmzhgd.core.actor import Actor
+
+    other_account = factories.ProjectUserFactory(project=project, username="zb-reviewer")
+    submitted = transitions.submit(actor, sheet)
+    with pytest.raises(ValidationError, match="须由提交人以外的账号"):
+        transitions.approve(actor, submitted, confirmation="我自己核对过了")
+    approved = transitions.approve(Actor(user=other_account, ip="127.0.0.1"), submitted)
+    assert approved.status == PayrollStatus.APPROVED
+
+
+def test_the_sheet_page_asks_the_submitter_for_the_confirmation(project_client, actor, sheet):
+    from django.urls import reverse
+
+    transitions.submit(actor, sheet)
+    url = reverse("wages:approve", kwargs={"project_id": sheet.project_id, "payroll_id": sheet.pk})
+    html = project_client.post(url, follow=True).content.decode()
+    assert "提交与审核为同一账号" in html and 'data-testid="approve-confirmation"' in html
+    project_client.post(url, {"confirmation": "已由总包项目负责人核对"})
+    sheet.refresh_from_db()
+    assert sheet.status == PayrollStatus.APPROVED

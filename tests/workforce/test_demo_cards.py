@@ -12,6 +12,7 @@ from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import PersonCategory
 from jmzhgd.core.demo import DemoContext
 from tests import factories
+from tests.wages.approval import CONFIRMED
 from wages import exports, services, transitions
 from wages.models import PayRule
 from workforce import demo as workforce_demo
@@ -31,6 +32,6 @@ def test_every_demo_worker_has_a_card_and_a_demo_sheet_pays_everyone(project):
     start = min(workers.values_list("entry_date", flat=True)).replace(day=1)
     sheet = services.generate_payroll(actor, team, start, pay_rule=PayRule.DAILY, rate=Decimal("300"))
     sheet.rows.update(actual_amount=Decimal("100"))
-    sheet = transitions.approve(actor, transitions.submit(actor, sheet))
+    sheet = transitions.approve(actor, transitions.submit(actor, sheet), confirmation=CONFIRMED)
     sheets, apart = exports.bank_file_sheets(sheet)
     assert apart == [] and len(list(sheets[0].rows)) == sheet.rows.count()

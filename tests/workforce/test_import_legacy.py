@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from datetime import date
 from io import StringIO
 from pathlib import Path
@@ -12,6 +13,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from jmzhgd.core.models import AuditLog
+from tests.security.hostile_xlsx import DAMAGED_KINDS, WIDE, hostile_workbooks
 from tests.workforce.fixtures.site import PERSONS
 from workforce.models import Person, PersonSource
 
@@ -122,3 +124,31 @@ def test_an_id_number_that_excel_turned_into_a_number_fails_the_row(tmp_path):
 def test_an_old_xls_file_is_refused_with_a_clear_message():
     with pytest.raises(CommandError, match="旧版 Excel（.xls）"):
         run(FIXTURES / "old_format.xls")
+
+
+@pytest.mark.parametrize("kind", DAMAGED_KINDS)
+def test_a_damaged_workbook_is_refused_in_chinese(tmp_path, kind):
+    target = tmp_path / "旧平台人员.xlsx"
+    target.write_bytes(hostile_workbooks(["姓名", "证件号码"], ["李建国", PERSONS["李建国"]])[kind])
+    with pytest.raises(CommandError, match="无法读取该 Excel 文件"):
+        run(target)
+    assert not Person.objects.exists()
+
+
+def test_the_wide_declared_sheet_is_read_in_bounded_rows(tmp_path):
+    target = tmp_path / "旧平台人员.xlsx"
+    target.write_bytes(hostile_workbooks(["姓名", "证件号码"], ["李建国", PERSONS["李建国"]])[WIDE])
+    started = time.monotonic()
+    output = run(target)
+    assert time.monotonic() - started < 1
+    assert "新增1人" in output
+
+
+def test_a_csv_is_held_to_the_workbooks_row_and_column_bounds(tmp_path, monkeypatch):
+    from workforce.management.commands import import_persons
+
+    monkeypatch.setattr(import_persons, "MAX_FILE_ROWS", 3)
+    target = tmp_path / "旧平台人员.csv"
+    target.write_text("姓名,证件号码\n" + "张三,1\n" * 4, encoding="utf-8")
+    with pytest.raises(CommandError, match="每个文件最多3行"):
+        run(target)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jmzhgd.core import xlsx_read
 from jmzhgd.core.validators import normalise_text
 
 COL_NAME = "姓名"
@@ -35,12 +36,12 @@ DATA_SHEET = "人员进场"
 HELP_SHEET = "说明"
 LIST_SHEET = "lists"
 
-# Upload limits (ASVS 5.2.1, 5.2.3): the file, the rows, and what the zip container may expand to.
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 5000
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
-MAX_ZIP_ENTRIES = 1000
-MAX_COMPRESSION_RATIO = 200  # checked for entries above 1 MB; spreadsheet XML stays far below this
+# Upload limits (ASVS 5.2.1, 5.2.3): core's reader, the same for every workbook upload.
+MAX_UPLOAD_BYTES = xlsx_read.MAX_UPLOAD_BYTES
+MAX_ROWS = xlsx_read.MAX_ROWS
+MAX_UNCOMPRESSED_BYTES = xlsx_read.MAX_UNCOMPRESSED_BYTES
+MAX_ZIP_ENTRIES = xlsx_read.MAX_ZIP_ENTRIES
+MAX_COMPRESSION_RATIO = xlsx_read.MAX_COMPRESSION_RATIO
 
 NOT_IN_LIBRARY = "人员库中没有该人员，请先通过采集APP或采集接口采集"
 EXCEL_NUMBER = "证件号码被Excel转成了数字，请把该列设为文本后重新填写"

@@ -1,4 +1,4 @@
-"""数据对接 URLs: the page and its download for whoever may see the project; 【重新推送】 for its own account."""
+"""数据对接 URLs: the page for whoever may see the project, its download for supervisors; 【重新推送】 for its own account."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from ..spec import PROJECT_PAGE, SUPERVISOR_PAGE, Expect
 
 EXPECTATIONS = {
     "exchange:page": PROJECT_PAGE,
-    # Without the project's credentials the download explains itself and returns to the page.
-    "exchange:export": Expect(own=(200, 302), supervisor=(200, 302)),
+    # Supervisors only (the standard's payload holds phones in clear); without the project's
+    # credentials the download explains itself and returns to the page.
+    "exchange:export": Expect(own=404, supervisor=(200, 302)),
     # The project's appid and secret: entered by a supervisor who sees the project, by nobody else.
     "exchange:credential": SUPERVISOR_PAGE,
     "exchange:repush": Expect(method="POST", supervisor=403, own=(302,)),

@@ -1,0 +1,3 @@
+"""The second confirmation a project with a single account gives when it approves its own sheet."""
+
+CONFIRMED = "已由总包项目负责人核对"
