@@ -118,7 +118,9 @@ def test_the_bank_file_lists_a_worker_without_a_card_apart(project_client, actor
         '=HYPERLINK("http://x")',
         "李四",
     ]
-    assert [row[:2] for row in book["未登记工资卡"].iter_rows(min_row=2, values_only=True)] == [("王五", "300.00")]
+    assert [row[:2] for row in book["未登记工资卡"].iter_rows(min_row=2, values_only=True)] == [
+        ("王五", "300.00")
+    ]
     assert "王五" in [m.message for m in response.wsgi_request._messages][0]
 
 
