@@ -41,6 +41,18 @@ def _announce(request, saved, done: str, proposed: str = "") -> None:
         messages.success(request, done.format(person=saved.person))
 
 
+# The province refuses a ProjectWorker without its headImage (docs/deploy.md "数据对接"): 采集 says so
+# while the worker stands in front of the clerk, who can take the photo at once.
+PHOTO_WANTED = (
+    "{person}：缺少人员照片。省平台不接收没有照片的人员（人员照片为必填），请补拍人员照片后再次提交采集。"
+)
+
+
+def _ask_for_photo(request, person) -> None:
+    if not person.photo:
+        messages.warning(request, PHOTO_WANTED.format(person=person))
+
+
 @login_required
 def person_create(request, project_id):
     """人员库: add a person (an existing identity is corrected, or a proposal kept), then choose them
@@ -88,10 +100,12 @@ def collect(request, project_id):
             saved = _enter_then_save(request, project, form, entry_form)
             if saved is not None:
                 _announce(request, saved, "采集成功：{person}，已进场。", "已进场。")
+                _ask_for_photo(request, saved.person)
                 return redirect("workforce:collect", project_id=project.pk)
         elif (saved := _save(request, form, project, PersonSource.COLLECTION)) is not None:
             if not enter:
                 _announce(request, saved, "采集成功：{person}，已保存到人员库。")
+                _ask_for_photo(request, saved.person)
                 return redirect("workforce:collect", project_id=project.pk)
             try:
                 enter_persons(
@@ -109,6 +123,7 @@ def collect(request, project_id):
                 _show_entry_refusal(entry_form, exc)
             else:
                 _announce(request, saved, "采集成功：{person}，已进场。", "已进场。")
+                _ask_for_photo(request, saved.person)
                 return redirect("workforce:collect", project_id=project.pk)
     return render(
         request,

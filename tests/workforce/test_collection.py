@@ -85,12 +85,20 @@ def test_every_person_field_the_province_requires_is_required_on_the_collection_
         if key in person_fields:
             assert form.fields[person_fields[key]].required, key
     assert form.fields["id_type"].required and form.fields["id_number"].required
+    # headImage: the face photo, asked for by a warning when a collection saves a person without one.
     assert set(WorkerMapper.required) - set(person_fields) == {
         "idCardType",
         "idCardNumber",
         "workType",
         "workRole",
+        "headImage",
     }
+
+
+def test_a_collection_without_a_face_photo_asks_for_one(project_client, project):
+    response = project_client.post(collect_url(project), base_data(), follow=True)
+    page = response.content.decode()
+    assert Person.objects.count() == 1 and "缺少人员照片" in page and "请补拍人员照片" in page
 
 
 def test_an_upload_that_is_not_an_image_is_refused(project_client, project):
