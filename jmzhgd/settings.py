@@ -152,6 +152,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # queries are short, and none gains from it.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = " ".join(filter(None, [options.get("options", ""), "-c jit=off"]))
+# A streaming standby of the primary (docs/deploy.md, "Standby and reads from it"): the pages marked
+# read-only (jmzhgd/db/routers.py) read from it; unset, everything reads from the primary as before.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **env.db("DATABASE_REPLICA_URL"),
+        "ENGINE": DATABASES["default"]["ENGINE"],
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "TEST": {"MIRROR": "default"},
+    }
+READ_REPLICA_ALIAS = "replica" if "replica" in DATABASES else None
+DATABASE_ROUTERS = ["jmzhgd.db.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

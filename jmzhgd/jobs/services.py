@@ -17,10 +17,12 @@ from collections.abc import Iterable, Iterator
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import F
 from django.utils import timezone
 
 from jmzhgd.core.excel import write_workbook
+from jmzhgd.db.routers import replica_reads
 
 from . import registry, stall
 from .models import Export, ExportState
@@ -74,7 +76,9 @@ class _Progress:
             yield row
             self.rows += 1
             if self.rows % self.every == 0:
-                Export.objects.filter(pk=self.export_id).update(
+                # Named, not routed: the count is not a write the rows read (they may come from
+                # the standby, jmzhgd/db/routers.py), so it does not send them to the primary.
+                Export.objects.using(DEFAULT_DB_ALIAS).filter(pk=self.export_id).update(
                     done_rows=self.rows, heartbeat_at=timezone.now()
                 )
 
@@ -115,10 +119,13 @@ def run_export(export_id: int) -> str:
         if project is None:
             reason = FAILED_NO_ACCESS
             return ExportState.FAILED
-        prepared = registry.get(export.exporter)(project, export.query(), export.user)
         progress = _Progress(export_id)
-        sheets = [dataclasses.replace(s, rows=progress.count(s.rows)) for s in prepared.sheets]
-        with tempfile.TemporaryFile() as spool:  # unlinked at once: a killed worker leaves nothing
+        with (
+            tempfile.TemporaryFile() as spool,
+            replica_reads(),
+        ):  # unlinked at once: a killed worker leaves nothing
+            prepared = registry.get(export.exporter)(project, export.query(), export.user)
+            sheets = [dataclasses.replace(s, rows=progress.count(s.rows)) for s in prepared.sheets]
             write_workbook(sheets, spool)
             size = spool.tell()
             spool.seek(0)
