@@ -6,6 +6,11 @@ through a second connection, so each query's connection shows where the router s
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.test import RequestFactory
@@ -120,3 +125,28 @@ def test_the_month_export_reads_the_grid_from_the_replica_and_audits_on_the_prim
     assert "workforce_person" in tables(replica.captured_queries)  # the grid's roster
     assert "INSERT" not in tables(replica.captured_queries)
     assert AuditLog.objects.filter(action="attendance.export_month", project=project).exists()
+
+
+def settings_with(**environ) -> dict:
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps({'aliases': sorted(settings.DATABASES), 'replica': settings.READ_REPLICA_ALIAS, "
+        "'options': {k: v.get('OPTIONS', {}) for k, v in settings.DATABASES.items()}}))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
+    env.update(DJANGO_SETTINGS_MODULE="jmzhgd.settings", DJANGO_DEBUG="1", **environ)
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_replica_alias_exists_only_with_its_url_and_keeps_its_own_options():
+    plain = settings_with()  # no DATABASE_REPLICA_URL: one database, as before
+    assert plain["aliases"] == ["default"] and plain["replica"] is None
+    both = settings_with(
+        DATABASE_URL="postgres://u@db1:5432,db2:5432/jmzhgd?target_session_attrs=read-write",
+        DATABASE_REPLICA_URL="postgres://u@db2:5432/jmzhgd",
+    )
+    assert both["aliases"] == ["default", "replica"] and both["replica"] == "replica"
+    assert both["options"]["default"]["target_session_attrs"] == "read-write"
+    assert both["options"]["replica"] == {"options": "-c jit=off"}
