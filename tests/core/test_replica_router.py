@@ -6,7 +6,6 @@ through a second connection, so each query's connection shows where the router s
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import subprocess
@@ -21,8 +20,6 @@ from django.utils import timezone
 
 from jmzhgd.core.models import AuditLog
 from jmzhgd.db.routers import ReplicaRouter, reading_from_replica, reads_from_replica, replica_reads
-from jmzhgd.jobs import services
-from jmzhgd.jobs.models import Export, ExportState
 from projects.models import Project
 from tests import factories
 
@@ -153,30 +150,3 @@ def test_the_replica_alias_exists_only_with_its_url_and_keeps_its_own_options():
     assert both["aliases"] == ["default", "replica"] and both["replica"] == "replica"
     assert both["options"]["default"]["target_session_attrs"] == "read-write"
     assert both["options"]["replica"] == {"options": "-c jit=off"}
-
-
-@pytest.mark.django_db(transaction=True, databases=BOTH)
-def test_the_export_job_reads_its_rows_from_the_replica_and_writes_its_state_to_the_primary(
-    with_replica, monkeypatch
-):
-    project = factories.ProjectFactory()
-    entry = factories.RosterEntryFactory(team__unit__project=project)
-    base = timezone.make_aware(dt.datetime(2026, 4, 9, 7, 0))
-    for hour in range(5):
-        factories.PunchFactory(roster_entry=entry, punched_at=base + dt.timedelta(hours=hour))
-    export = Export.objects.create(
-        user=factories.ProjectUserFactory(project=project),
-        project=project,
-        exporter="attendance:details",
-        label="考勤明细",
-        filename="考勤明细.xlsx",
-        params={"date_from": ["2026-04-09"], "date_to": ["2026-04-09"]},
-        total_rows=5,
-    )
-    monkeypatch.setattr(services, "PROGRESS_EVERY_ROWS", 2)  # progress written between the rows
-    primary, replica = captured()
-    with primary, replica:
-        assert services.run_export(export.pk) == ExportState.READY
-    assert "attendance_punch" in tables(replica.captured_queries)
-    assert "attendance_punch" not in tables(primary.captured_queries)
-    assert "UPDATE" in tables(primary.captured_queries) and "UPDATE" not in tables(replica.captured_queries)
