@@ -13,6 +13,7 @@ from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import District
 from jmzhgd.core.models import AuditLog
 from jmzhgd.core.tables import paginate_table
+from jmzhgd.db.routers import reads_from_replica
 
 from . import services
 from .counts import pending_counts
@@ -45,6 +46,7 @@ def _known_count(filterset, counts) -> int | None:
 
 
 @login_required
+@reads_from_replica
 def center(request):
     """预警中心: counts per district and per rule, and the filterable table."""
     require_supervisor(request.user)

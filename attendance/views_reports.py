@@ -18,6 +18,7 @@ from jmzhgd.core.actor import Actor
 from jmzhgd.core.audit import record
 from jmzhgd.core.files import serve_private_file
 from jmzhgd.core.tables import paginate_table
+from jmzhgd.db.routers import reads_from_replica
 from jmzhgd.jobs.views import deliver
 
 from . import exporters
@@ -62,6 +63,7 @@ def _month_report(request, project):
 
 
 @login_required
+@reads_from_replica
 def month(request, project_id):
     """【项目月考勤】: persons on the roster during the month × days, paged by persons."""
     project = project_for(request, project_id)
@@ -100,6 +102,7 @@ def month(request, project_id):
 
 
 @login_required
+@reads_from_replica
 def month_export(request, project_id):
     """【导出月考勤】: the same grid (all pages) as .xlsx; a large one becomes a job (【我的导出】)."""
     project = project_for(request, project_id)
@@ -108,6 +111,8 @@ def month_export(request, project_id):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("attendance:month", project_id=project.pk)
+    # The workbook first: the audit row is a write, after which this request reads the primary.
+    response = deliver(request, project, exporters.MONTH, prepared)
     record(
         Actor.from_request(request),
         "attendance.export_month",
@@ -116,7 +121,7 @@ def month_export(request, project_id):
         summary=f"导出{prepared.label}",
         after={k: v for k, v in request.GET.items() if k != "page"},
     )
-    return deliver(request, project, exporters.MONTH, prepared)
+    return response
 
 
 def _detail_filter(request, project):
@@ -152,6 +157,7 @@ def details(request, project_id):
 
 
 @login_required
+@reads_from_replica
 def details_export(request, project_id):
     """【导出明细】: the whole range as .xlsx, streamed (flat memory); a large one becomes a job."""
     project = project_for(request, project_id)
@@ -160,6 +166,8 @@ def details_export(request, project_id):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("attendance:details", project_id=project.pk)
+    # The workbook first: the audit row is a write, after which this request reads the primary.
+    response = deliver(request, project, exporters.DETAILS, prepared)
     record(
         Actor.from_request(request),
         "attendance.export_details",
@@ -168,7 +176,7 @@ def details_export(request, project_id):
         summary=f"导出{prepared.label}",
         after={k: v for k, v in request.GET.items() if k != "page"},
     )
-    return deliver(request, project, exporters.DETAILS, prepared)
+    return response
 
 
 @login_required

@@ -137,33 +137,46 @@ TEMPLATES = [
     },
 ]
 
+
 # --- Database -------------------------------------------------------------------------------
+def database(url: str) -> dict:
+    """A connection's settings from its URL, with what the platform relies on."""
+    config = env.db_url_config(url)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Concurrent requests (runserver, the browser tests' live server) and the job worker wait for
+        # the write lock instead of failing with "database is locked"; IMMEDIATE takes it up front,
+        # avoiding deadlocks. WAL lets readers (the 我的导出 page polling, an export reading its rows)
+        # and the one writer go on together; synchronous=NORMAL is WAL's usual durability setting.
+        config.setdefault("OPTIONS", {}).update(
+            {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            }
+        )
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, with a health check that asks the socket instead of the server
+        # (jmzhgd/db/postgresql/base.py).
+        config["ENGINE"] = "jmzhgd.db.postgresql"
+        config.setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+        config["CONN_HEALTH_CHECKS"] = True
+        # No JIT compilation: PostgreSQL compiled the supervisor dashboard's project query on every
+        # call (cost estimate over jit_above_cost), 29 ms of its 40 ms in `make bench`; the platform's
+        # queries are short, and none gains from it.
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = " ".join(filter(None, [options.get("options", ""), "-c jit=off"]))
+    return config
+
+
 # DATABASE_URL unset: an SQLite file beside the code (the embedded default for a first look);
 # set: PostgreSQL, as in production and CI, e.g. postgres://user:pass@127.0.0.1:5432/jmzhgd
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Concurrent requests (runserver, the browser tests' live server) and the job worker wait for
-    # the write lock instead of failing with "database is locked"; IMMEDIATE takes it up front,
-    # avoiding deadlocks. WAL lets readers (the 我的导出 page polling, an export reading its rows)
-    # and the one writer go on together; synchronous=NORMAL is WAL's usual durability setting.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "timeout": 20,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
-    )
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend, with a health check that asks the socket instead of the server
-    # (jmzhgd/db/postgresql/base.py).
-    DATABASES["default"]["ENGINE"] = "jmzhgd.db.postgresql"
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # No JIT compilation: PostgreSQL compiled the supervisor dashboard's project query on every
-    # call (cost estimate over jit_above_cost), 29 ms of its 40 ms in `make bench`; the platform's
-    # queries are short, and none gains from it.
-    options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = " ".join(filter(None, [options.get("options", ""), "-c jit=off"]))
+DATABASES = {"default": database(env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
+# A streaming standby of the primary (docs/deploy.md §7, "Reads from the standby"): the pages marked
+# read-only (jmzhgd/db/routers.py) read from it; unset, everything reads from the primary as before.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {**database(env.str("DATABASE_REPLICA_URL")), "TEST": {"MIRROR": "default"}}
+READ_REPLICA_ALIAS = "replica" if "replica" in DATABASES else None
+DATABASE_ROUTERS = ["jmzhgd.db.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

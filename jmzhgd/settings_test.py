@@ -22,6 +22,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": os.path.join(tempfile.mkdtemp(prefix="jmzhgd-test-db-"), "test.sqlite3")
     }
 
+# The standby's alias, a mirror of the test database, for the router's tests (tests/core/test_replica_router.py):
+# the router leaves it alone unless a test names it in READ_REPLICA_ALIAS.
+DATABASES.setdefault("replica", {**DATABASES["default"], "TEST": {"MIRROR": "default"}})
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 WHITENOISE_AUTOREFRESH = True

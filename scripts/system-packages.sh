@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Debian packages that `make test`, `make bench` and CI need beyond Python, in one place.
 #
-#   scripts/system-packages.sh test|bench     install what is missing (as root, with apt-get), or
+#   scripts/system-packages.sh test|bench|drill  install what is missing (as root, with apt-get), or
 #                                             stop with one line naming the packages and the command
 #   scripts/system-packages.sh --list test    print the packages of a purpose, one a line
 #
@@ -17,6 +17,15 @@ TEST_PACKAGES=(
   "fonts-noto-cjk:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
   "wrk:wrk"
   "flite:flite"
+  # The recovery drill's short run (tests/core/test_drill.py): two PostgreSQL 15 clusters of its own,
+  # archived with pgBackRest.
+  "postgresql-15:/usr/lib/postgresql/15/bin/initdb"
+  "pgbackrest:pgbackrest"
+)
+# `make drill` (deploy/drill.py): the same two.
+DRILL_PACKAGES=(
+  "postgresql-15:/usr/lib/postgresql/15/bin/initdb"
+  "pgbackrest:pgbackrest"
 )
 # `make bench` builds its dataset in a local PostgreSQL cluster, which it starts with pg_ctlcluster.
 BENCH_PACKAGES=(
@@ -32,7 +41,8 @@ entries() {
       case "${DATABASE_URL:-}" in postgres://*|postgresql://*) echo "postgresql-client:pg_dump" ;; esac
       ;;
     bench) printf '%s\n' "${BENCH_PACKAGES[@]}" ;;
-    *) echo "用法：$0 [--list] test|bench" >&2; exit 2 ;;
+    drill) printf '%s\n' "${DRILL_PACKAGES[@]}" ;;
+    *) echo "用法：$0 [--list] test|bench|drill" >&2; exit 2 ;;
   esac
 }
 

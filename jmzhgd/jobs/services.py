@@ -19,11 +19,12 @@ from concurrent.futures import ThreadPoolExecutor
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import close_old_connections, connection
+from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection
 from django.db.models import F
 from django.utils import timezone
 
 from jmzhgd.core.excel import write_workbook
+from jmzhgd.db.routers import replica_reads
 
 from . import registry, stall
 from .models import RETRYABLE_STATES, Export, ExportState
@@ -118,7 +119,9 @@ class _Progress:
             raise Cancelled
 
     def _update(self, rows: int) -> int:
-        return Export.objects.filter(
+        # Named, not routed: the count is not a write the rows read (they may come from the
+        # standby, jmzhgd/db/routers.py), so it does not send them to the primary.
+        return Export.objects.using(DEFAULT_DB_ALIAS).filter(
             pk=self.export_id, state=ExportState.RUNNING, attempts=self.attempt
         ).update(done_rows=rows, heartbeat_at=timezone.now())
 
@@ -182,14 +185,17 @@ def _run_claimed(export: Export) -> str:
         if project is None:
             reason = FAILED_NO_ACCESS
             return ExportState.FAILED
-        prepared = registry.get(export.exporter)(
-            None if project is SCOPE else project, export.query(), export.user
-        )
-        # Counted again by each run: the data may have changed since the export was asked for.
-        Export.objects.filter(pk=export_id).update(total_rows=prepared.rows)
         progress = _Progress(export_id, attempt)
-        sheets = [dataclasses.replace(s, rows=progress.count(s.rows)) for s in prepared.sheets]
-        with tempfile.TemporaryFile() as spool:  # unlinked at once: a killed worker leaves nothing
+        with (
+            tempfile.TemporaryFile() as spool,
+            replica_reads(),
+        ):  # unlinked at once: a killed worker leaves nothing
+            prepared = registry.get(export.exporter)(
+                None if project is SCOPE else project, export.query(), export.user
+            )
+            # Counted again by each run: the data may have changed since the export was asked for.
+            Export.objects.using(DEFAULT_DB_ALIAS).filter(pk=export_id).update(total_rows=prepared.rows)
+            sheets = [dataclasses.replace(s, rows=progress.count(s.rows)) for s in prepared.sheets]
             write_workbook(sheets, spool)
             size = spool.tell()
             spool.seek(0)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from jmzhgd.core.access import project_for, require_supervisor
 from jmzhgd.core.tables import paginate_table
+from jmzhgd.db.routers import reads_from_replica
 from projects.filters import ProjectFilter
 from projects.models import Project
 from projects.tables import DashboardProjectTable, ProjectTable
@@ -29,6 +30,7 @@ def overview(request, project_id):
 
 
 @login_required
+@reads_from_replica
 def dashboard(request):
     """监管总览: pending declarations, projects by status and 区县, workers on site, today's
     attendance per project, the district map with the projects' pins, and the trends.
