@@ -121,9 +121,11 @@ class _Progress:
     def _update(self, rows: int) -> int:
         # Named, not routed: the count is not a write the rows read (they may come from the
         # standby, jmzhgd/db/routers.py), so it does not send them to the primary.
-        return Export.objects.using(DEFAULT_DB_ALIAS).filter(
-            pk=self.export_id, state=ExportState.RUNNING, attempts=self.attempt
-        ).update(done_rows=rows, heartbeat_at=timezone.now())
+        return (
+            Export.objects.using(DEFAULT_DB_ALIAS)
+            .filter(pk=self.export_id, state=ExportState.RUNNING, attempts=self.attempt)
+            .update(done_rows=rows, heartbeat_at=timezone.now())
+        )
 
     def _update_on_own_connection(self, rows: int) -> int:
         close_old_connections()
