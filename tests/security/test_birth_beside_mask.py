@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from alerts.evaluation import evaluate
 from alerts.models import Alert
 from exchange import services as exchange_services
+from exchange.models import ProvinceCredential
 from jmzhgd.api.services import issue_token
 from jmzhgd.core.actor import Actor
 from tests import factories
@@ -87,8 +88,10 @@ def leaks(text: str, persons) -> list[str]:
 
 @pytest.fixture
 def site(settings):
-    settings.PROVINCE_AES_KEY = AES_KEY  # so that the 数据对接 file is built, not explained away
+    settings.PROVINCE_AES_KEY = AES_KEY
     world = build_world()
+    # The project's own credentials, so that the 数据对接 file is built, not explained away.
+    ProvinceCredential.objects.create(project=world.project_a, appid=world.project_a.code, secret=AES_KEY)
     team = factories.TeamFactory(unit__project=world.project_a, name="架子工班")
     old = factories.RosterEntryFactory(
         team=team,

@@ -150,7 +150,7 @@ def decide_proposal(
         [
             audit.build(
                 actor,
-                f"person.proposal_{'accept' if accept else 'reject'}",
+                "person.proposal_accept" if accept else "person.proposal_reject",
                 proposal,
                 project=pid,
                 summary=summary,
