@@ -1,4 +1,4 @@
-"""The HTTP side of the exchange: one signed form POST per call (domain-reference §2.1)."""
+"""The HTTP side of the exchange: one signed form POST per call (docs/domain.md §2.1)."""
 
 from __future__ import annotations
 

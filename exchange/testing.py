@@ -1,5 +1,5 @@
 """A fake provincial platform for tests and the benchmark: a real HTTP server on 127.0.0.1 that
-checks what the national standard checks (domain-reference §2) and answers asynchronously.
+checks what the national standard checks (docs/domain.md §2) and answers asynchronously.
 
 It is written from the standard, not from exchange.mapping, so a mapping that drifts from the
 standard is refused here: the signature, the AES round trip of every ID number (and its check digit),

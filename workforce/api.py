@@ -1,4 +1,4 @@
-"""采集人员上传接口 and the on-site roster for device face sync (SPEC §10, manual 2.7.1–2.7.2).
+"""采集人员上传接口 and the on-site roster for device face sync (docs/requirements.md §10, §7.6–§7.7).
 
 Person upload goes through the same actions as the 采集 page and the entry wizard
 (workforce.services.upsert_person / enter_persons), so the rules live in one place. Signed
@@ -274,7 +274,7 @@ def upload_person(request, project_id: int, payload: PersonIn):
             "entry.confirmWarnings",
         ) from None
     except PersonChangeRefused as exc:
-        # A person on another project's roster: his details are that project's (SPEC §7).
+        # A person on another project's roster: his details are that project's (docs/requirements.md §7).
         field, messages = next(iter(exc.message_dict.items()))
         raise ApiError(403, "person_not_on_roster", messages[0], API_FIELD.get(field)) from None
     except ValidationError as exc:

@@ -1,4 +1,4 @@
-"""Collect a person and enter him in one step (the 采集 page and the 采集人员上传接口, SPEC §7, §10).
+"""Collect a person and enter him in one step (the 采集 page and the 采集人员上传接口, docs/requirements.md §7, §10).
 
 A person already in the 人员库 whom this project may not change yet (workforce.person_rights) is
 entered first and then changed as a person of this project's roster, all in one transaction: a

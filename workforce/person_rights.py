@@ -1,4 +1,4 @@
-"""Who may change a shared person of the 人员库 (SPEC §7; DESIGN.md pattern 10).
+"""Who may change a shared person of the 人员库 (docs/requirements.md §7; docs/architecture.md pattern 10).
 
 The 人员库 is city-wide: every project reads it to choose whom to enter, but a person's details
 (and above all the 工资卡 his wages are paid to and the face photo the attendance devices sync)

@@ -19,7 +19,7 @@ urlpatterns = [
     path(P + "collect/", views_persons.collect, name="collect"),
 ]
 
-# 批量人员进场 (SPEC §7)
+# 批量人员进场 (docs/requirements.md §7)
 from .urls_import import urlpatterns as import_urlpatterns  # noqa: E402
 
 urlpatterns += import_urlpatterns

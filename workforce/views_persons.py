@@ -1,4 +1,4 @@
-"""人员库 form (add and correct a person) and the mobile 采集 page (SPEC §7, manual 2.7.2)."""
+"""人员库 form (add and correct a person) and the mobile 采集 page (docs/requirements.md §7.7)."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def person_create(request, project_id):
         try:
             saved = _save(request, form, project, PersonSource.WEB, raise_refusal=True)
         except PersonChangeRefused as refused:
-            # Nothing of him changes, but he can still be entered (SPEC §7; DESIGN.md pattern 10).
+            # Nothing of him changes, but he can still be entered (docs/requirements.md §7; docs/architecture.md pattern 10).
             select_person(request, project, refused.person.pk)
             messages.warning(request, f"{refused.person}：{'；'.join(refused.messages)} 已选入进场名单。")
             return redirect("workforce:enter", project_id=project.pk)

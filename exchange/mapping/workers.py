@@ -1,4 +1,4 @@
-"""ProjectWorker.Add and WorkerEntryExit.Add (domain-reference §2.2): one roster entry is one worker
+"""ProjectWorker.Add and WorkerEntryExit.Add (docs/domain.md §2.2): one roster entry is one worker
 in the project; its entry and its exit are two 进退场 records (type 1 / 0)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from workforce.models import RosterEntry
 
 from .base import Mapper, as_date, compact
 
-# §3.15: managers have no national 工种; the standard's list files them under 900 管理人员.
+# docs/domain.md §3.15: managers have no national 工种; the standard's list files them under 900 管理人员.
 MANAGER_WORK_TYPE = "900"
 
 
@@ -33,7 +33,7 @@ class WorkerMapper(Mapper):
     label = "项目人员"
     list_name = "workerList"
     batch_size = 50
-    # G1 refuses a worker without a mobile number; G8 requires 民族 and 住址 (domain-reference §2.2).
+    # The national platform refuses a worker without a mobile number; uploads require 民族 and 住址 (docs/domain.md §2.2).
     required = {
         "workerName": "姓名",
         "idCardType": "证件类型",
@@ -90,7 +90,7 @@ class WorkerMapper(Mapper):
         )
 
 
-ENTRY, EXIT = "1", "0"  # 进退场 type (§3.12)
+ENTRY, EXIT = "1", "0"  # 进退场 type (docs/domain.md §3.12)
 
 
 class EntryExitMapper(Mapper):

@@ -26,7 +26,7 @@ FINAL_STATES = (ExportState.READY, ExportState.FAILED)
 
 class ExportQuerySet(models.QuerySet):
     def visible_to(self, user) -> ExportQuerySet:
-        """A user's own exports of projects he may still see (DESIGN.md pattern 1): another user's
+        """A user's own exports of projects he may still see (docs/architecture.md pattern 1): another user's
         export, or one of a project taken out of his scope since, does not exist for him."""
         from projects.models import Project
 

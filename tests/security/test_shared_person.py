@@ -1,4 +1,4 @@
-"""Shared persons of the 人员库 (SPEC §7; DESIGN.md pattern 10): a project changes a person only
+"""Shared persons of the 人员库 (docs/requirements.md §7; docs/architecture.md pattern 10): a project changes a person only
 while he is on its own roster, on every path, and every change is audited where he is on site."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """End to end: another project's account tries every way to rewrite a worker on this project's
-roster (SPEC §7; DESIGN.md pattern 10). Nothing of him changes and this project's audit log is
+roster (docs/requirements.md §7; docs/architecture.md pattern 10). Nothing of him changes and this project's audit log is
 exactly as it was."""
 
 from __future__ import annotations

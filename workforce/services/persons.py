@@ -1,4 +1,4 @@
-"""人员库 actions (SPEC §7): create or correct a person, found by 证件类型 + 证件号码."""
+"""人员库 actions (docs/requirements.md §7): create or correct a person, found by 证件类型 + 证件号码."""
 
 from __future__ import annotations
 
@@ -210,7 +210,7 @@ def _save_person(actor, person, created, before, data, *, source, project, on_si
     if new:
         person.save()
         # One row per project that has him on site, so each sees every change to its worker
-        # (SPEC §11; DESIGN.md pattern 10), plus the acting project's own.
+        # (docs/requirements.md §11; docs/architecture.md pattern 10), plus the acting project's own.
         projects = list(dict.fromkeys([*([project.pk] if project else []), *on_site])) or [None]
         audit.record_many(
             [
