@@ -14,7 +14,7 @@ from .links import REPORT_MONTH_FACT
 from .models import WORKER_REPORT_RULE, Alert, AlertState, SubjectType
 
 # What a project account may do with its own alerts: work on them and close them. Ignoring an alert
-# and closing a worker's report are the supervisor's decisions (SPEC §11: 监管方 oversees the site).
+# and closing a worker's report are the supervisor's decisions (docs/requirements.md §11: 监管方 oversees the site).
 PROJECT_STATES = (AlertState.IN_PROGRESS, AlertState.RESOLVED)
 NOTE_MAX = 1000
 

@@ -1,4 +1,4 @@
-"""异常考勤 actions (DESIGN.md pattern 2): resolve an unmatched punch by linking it to a person on the
+"""异常考勤 actions (docs/architecture.md pattern 2): resolve an unmatched punch by linking it to a person on the
 project's roster, or dismiss it with a reason. Both are audit-logged; neither deletes anything.
 
 A resolved punch keeps `is_anomaly=True` (history: it arrived unmatched) with

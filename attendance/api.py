@@ -1,4 +1,4 @@
-"""考勤接口 (SPEC §10): punch batches and device heartbeats, signed requests only."""
+"""考勤接口 (docs/requirements.md §10): punch batches and device heartbeats, signed requests only."""
 
 from __future__ import annotations
 

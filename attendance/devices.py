@@ -1,4 +1,4 @@
-"""考勤设备 actions (SPEC §8): register, edit and deactivate a project's devices, audited.
+"""考勤设备 actions (docs/requirements.md §8): register, edit and deactivate a project's devices, audited.
 
 A device is never deleted: its punches refer to it. Deactivating refuses its uploads and heartbeats.
 """

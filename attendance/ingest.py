@@ -1,4 +1,4 @@
-"""Punch ingestion (SPEC §8, §10): the one action behind the API's punch batch and the simulator.
+"""Punch ingestion (docs/requirements.md §8, §10): the one action behind the API's punch batch and the simulator.
 
 One batch, stored whole or not at all:
 1. every item is checked on its own (ID number, time not in the future, direction, 通行方式, photo);

@@ -1,6 +1,6 @@
 """Attendance: devices, raw punches (append-only facts) and daily summaries (derived, rebuildable).
 
-DESIGN.md pattern 6: a punch records what a device or client said, with its source; nothing edits
+docs/architecture.md pattern 6: a punch records what a device or client said, with its source; nothing edits
 it afterwards except the anomaly workflow's resolution fields. Daily summaries are computed from
 punches and can be rebuilt from them at any time.
 """
@@ -16,7 +16,7 @@ from jmzhgd.core.pii import DigestField, EncryptedTextField, MaskedIdField
 
 
 class Device(models.Model):
-    """考勤设备 of a project (SPEC §8)."""
+    """考勤设备 of a project (docs/requirements.md §8)."""
 
     project = models.ForeignKey(
         "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="devices"

@@ -1,4 +1,4 @@
-"""Row generators for the attendance reports (DESIGN.md pattern 5): the page and the .xlsx render
+"""Row generators for the attendance reports (docs/architecture.md pattern 5): the page and the .xlsx render
 from the same rows, so what a project sees is what it exports.
 
 - 项目月考勤: `MonthReport` — the persons on the roster at any time in a month × days 1..N.

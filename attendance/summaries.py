@@ -1,4 +1,4 @@
-"""Daily summaries: derived from punches (DESIGN.md pattern 6), kept current on ingest, rebuildable.
+"""Daily summaries: derived from punches (docs/architecture.md pattern 6), kept current on ingest, rebuildable.
 
 One DailySummary row per (project, person, work_date) that has counted punches. What counts:
 

@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views_devices as views
 
-# 考勤设备 pages (SPEC §8).
+# 考勤设备 pages (docs/requirements.md §8).
 urlpatterns: list = [
     path("projects/<int:project_id>/attendance/devices/", views.device_list, name="device_list"),
     path("projects/<int:project_id>/attendance/devices/new/", views.device_create, name="device_create"),

@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views_reports as views
 
-# 项目月考勤, 考勤明细, 异常考勤 (SPEC §8).
+# 项目月考勤, 考勤明细, 异常考勤 (docs/requirements.md §8).
 urlpatterns: list = [
     path("projects/<int:project_id>/attendance/", views.month, name="month"),
     path("projects/<int:project_id>/attendance/month/export/", views.month_export, name="month_export"),

@@ -1,4 +1,4 @@
-"""考勤设备 pages (SPEC §8): the project's devices with serial number, vendor, direction, last seen;
+"""考勤设备 pages (docs/requirements.md §8): the project's devices with serial number, vendor, direction, last seen;
 the project account adds, edits and deactivates them. Supervisors read."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""项目考勤 pages (SPEC §8, manual 2.8): 项目月考勤 and its export, 考勤明细 and its export, punch
+"""项目考勤 pages (docs/requirements.md §8): 项目月考勤 and its export, 考勤明细 and its export, punch
 photos, 异常考勤. Thin views: scope, parse, call the report or the action, render."""
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ class Yardstick:
         return f"{value:,.0f} {self.unit}" if self.higher_is_faster else f"{value:,.1f} {self.unit}"
 
 
-# The reference machine: the run recorded in README.md "Latest runs" (fresh clone of dff4814,
+# The reference machine: the run recorded in bench/README.md "The full run of 2026-11-24" (fresh clone of dff4814,
 # 2026-11-24, all 13 rows passing), which recorded bulk_create and the raw aggregate. The other
 # three were not taken then: they are estimates (bench/README.md, "Yardsticks"), to be replaced by
 # the values of the next full run on the reference machine. Keep in step with bench/README.md.

@@ -1,5 +1,5 @@
 """Admin views of contracts: for looking up and correcting records. Contracts and scans are never deleted
-(SPEC §11), and scan pages are added through the contract page, where uploads are checked."""
+(docs/requirements.md §11), and scan pages are added through the contract page, where uploads are checked."""
 
 from django.contrib import admin
 

@@ -1,4 +1,4 @@
-"""Labour contracts (合同管理, SPEC §9): one record per roster entry, renewals kept as history.
+"""Labour contracts (合同管理, docs/requirements.md §9): one record per roster entry, renewals kept as history.
 
 Status (未签订 / 有效 / 即将到期 / 已过期) is always computed from dates (contracts.status), never stored.
 """

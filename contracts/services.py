@@ -1,4 +1,4 @@
-"""Contract actions (SPEC §9): sign, edit the current contract, renew, add and remove scan pages.
+"""Contract actions (docs/requirements.md §9): sign, edit the current contract, renew, add and remove scan pages.
 
 Rules kept here for every caller (page, demo, a future API):
 - one contract record per roster entry; a renewal is a new Contract with renewal_of = the previous one,

@@ -1,4 +1,4 @@
-"""合同管理 pages (SPEC §9). Thin: check access, parse, call contracts.services, render."""
+"""合同管理 pages (docs/requirements.md §9). Thin: check access, parse, call contracts.services, render."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Exports of the unit and team lists: the page's table is the row generator (DESIGN.md pattern 5)."""
+"""Exports of the unit and team lists: the page's table is the row generator (docs/architecture.md pattern 5)."""
 
 from __future__ import annotations
 

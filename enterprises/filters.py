@@ -1,4 +1,4 @@
-"""List filters with a `q` search (DESIGN.md pattern 3)."""
+"""List filters with a `q` search (docs/architecture.md pattern 3)."""
 
 from __future__ import annotations
 

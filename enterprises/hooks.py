@@ -1,6 +1,6 @@
 """Calls the enterprises floor makes into the floors above it (README "Floors").
 
-A unit's or a team's exit takes its workers with it (SPEC §6), but the roster lives on the
+A unit's or a team's exit takes its workers with it (docs/requirements.md §6), but the roster lives on the
 workforce floor, above enterprises: workforce connects here in its AppConfig.ready.
 """
 

@@ -1,8 +1,8 @@
 """企业库 (shared by every project), 参建单位 (an enterprise's participation in one project) and 班组.
 
-Why units and teams live here and not in projects/ and workforce/ as DESIGN.md sketches: they are the
+Why units and teams live here and not split between projects/ and workforce/ (docs/architecture.md §2): they are the
 organisational structure that hangs off an enterprise inside a project, they change together (a unit's
-exit exits its teams) and one feature (SPEC §5–§6) owns them, so keeping them in one app keeps that
+exit exits its teams) and one feature (docs/requirements.md §5–§6) owns them, so keeping them in one app keeps that
 feature's rules in one services.py.
 """
 
@@ -51,7 +51,7 @@ class Enterprise(models.Model):
 
 
 class ProjectScopedQuerySet(models.QuerySet):
-    """Rows that belong to a project: visible when the project is (DESIGN.md pattern 1)."""
+    """Rows that belong to a project: visible when the project is (docs/architecture.md pattern 1)."""
 
     def visible_to(self, user):
         from projects.models import Project

@@ -23,7 +23,7 @@ def _enterprise_in_library(actor, credit_code: str, name: str) -> Enterprise:
 
 def enter_builder_and_contractor(sender, actor, project, entry_date, **kwargs) -> None:
     """projects' `project_established`: the builder and the general contractor enter as units
-    (each with its 管理人员班组), registered in the enterprise library when absent (SPEC §2, §6)."""
+    (each with its 管理人员班组), registered in the enterprise library when absent (docs/requirements.md §3.3, §6.2)."""
     for code, name, corp_type in (
         (project.builder_code, project.builder_name, CorpType.BUILDER),
         (project.contractor_code, project.contractor_name, CorpType.GENERAL_CONTRACTOR),

@@ -1,4 +1,4 @@
-"""企业库 pages (SPEC §5): shared by every project, read by every signed-in user."""
+"""企业库 pages (docs/requirements.md §5): shared by every project, read by every signed-in user."""
 
 from __future__ import annotations
 

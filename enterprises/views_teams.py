@@ -1,4 +1,4 @@
-"""班组 pages (SPEC §6, manual 2.6) under /projects/<project_id>/teams/."""
+"""班组 pages (docs/requirements.md §6.3) under /projects/<project_id>/teams/."""
 
 from __future__ import annotations
 

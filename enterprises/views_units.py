@@ -1,4 +1,4 @@
-"""参建单位 pages (SPEC §6, manual 2.5) under /projects/<project_id>/units/."""
+"""参建单位 pages (docs/requirements.md §6.1) under /projects/<project_id>/units/."""
 
 from __future__ import annotations
 

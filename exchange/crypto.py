@@ -1,4 +1,4 @@
-"""The national standard's signing and field encryption (domain-reference §2.1).
+"""The national standard's signing and field encryption (docs/domain.md §2.1).
 
 sign = sha256(lower("appid=..&data=..&format=json&method=..&nonce=..&timestamp=..&version=1.0"
                     "&appsecret=<secret>")), hex; ID and bank-card numbers inside `data` are

@@ -1,5 +1,5 @@
 """The manual-upload file: a project's records as the standard's JSON, in the standard's order, with
-ID and card numbers AES-encrypted as in a sent request (domain-reference §2.1)."""
+ID and card numbers AES-encrypted as in a sent request (docs/domain.md §2.1)."""
 
 from __future__ import annotations
 

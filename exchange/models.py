@@ -1,4 +1,4 @@
-"""数据对接: the outbound queue of records for the provincial platform (domain-reference §2).
+"""数据对接: the outbound queue of records for the provincial platform (docs/domain.md §2).
 
 One OutboundRecord per record the standard knows (a unit, a team, a worker's stay, one punch …),
 keyed by (method, object_key) so a rescan never queues the same record twice. Records sent together

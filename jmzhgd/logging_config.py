@@ -1,5 +1,5 @@
 """The platform's logging: every record goes through one console handler that masks ID numbers
-(jmzhgd.core.logging), so no ID number reaches a log line in clear (SPEC §11 PII)."""
+(jmzhgd.core.logging), so no ID number reaches a log line in clear (docs/requirements.md §11 PII)."""
 
 from __future__ import annotations
 

@@ -383,7 +383,7 @@ IMPORT_JOB_THRESHOLD_ROWS = env.int("IMPORT_JOB_THRESHOLD_ROWS", default=1000)
 IMPORT_STALL_SECONDS = env.int("IMPORT_STALL_SECONDS", default=120)
 IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", default=2)
 
-# --- 数据对接: the provincial platform (national data standard, domain-reference §2) ------------
+# --- 数据对接: the provincial platform (national data standard, docs/domain.md §2) ------------
 # Off by default: `manage.py sync_province` does nothing until a deployment is given its access.
 PROVINCE_SYNC_ENABLED = env.bool("PROVINCE_SYNC_ENABLED", default=False)
 PROVINCE_ENDPOINT = env.str("PROVINCE_ENDPOINT", default="")
@@ -416,7 +416,7 @@ PROVINCE_BATCH_SIZES = _batch_sizes(env.str("PROVINCE_BATCH_SIZES", default=""))
 PROVINCE_RETRY_SECONDS = env.int("PROVINCE_RETRY_SECONDS", default=60)
 PROVINCE_POLL_SECONDS = env.int("PROVINCE_POLL_SECONDS", default=5)
 
-# --- API (SPEC §10) --------------------------------------------------------------------------
+# --- API (docs/requirements.md §10) --------------------------------------------------------------------------
 # Signed requests: a timestamp further than this from the server clock is refused, and a nonce is
 # remembered for as long (so a replay inside the window is refused too).
 API_SIGNATURE_WINDOW_SECONDS = env.int("API_SIGNATURE_WINDOW_SECONDS", default=300)

@@ -1,4 +1,4 @@
-"""Root URLs. Every project page is under /projects/<project_id>/ (DESIGN.md pattern 1)."""
+"""Root URLs. Every project page is under /projects/<project_id>/ (docs/architecture.md pattern 1)."""
 
 from django.contrib import admin
 from django.urls import include, path, re_path

@@ -83,7 +83,7 @@ DECLARATION_FIELDS = [
 
 
 class DeclarationForm(PlatformFormMixin, ProjectFieldsMixin, forms.ModelForm):
-    """项目申报 (public): the fields of SPEC §3, attachments, captcha."""
+    """项目申报 (public): the fields of docs/requirements.md §3, attachments, captcha."""
 
     attachments = MultipleFileField(
         label="附件（可选）",
@@ -190,7 +190,7 @@ class DirectProjectForm(PlatformFormMixin, ProjectFieldsMixin, forms.ModelForm):
 
 
 class ProjectEditForm(PlatformFormMixin, ProjectFieldsMixin, forms.ModelForm):
-    """【编辑】: every field of SPEC §4 (the declaration's plus status, 竣工日期, 劳资专管员); the 工资专户 has
+    """【编辑】: every field of docs/requirements.md §4 (the declaration's plus status, 竣工日期, 劳资专管员); the 工资专户 has
     its own page (wages), where the account number is stored encrypted."""
 
     class Meta:

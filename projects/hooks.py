@@ -9,5 +9,5 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 # Sent inside establish_project's transaction with `actor`, `project` and `entry_date`; a receiver
-# that raises rolls the whole establishment back (SPEC §2: project, units and account, all or none).
+# that raises rolls the whole establishment back (docs/requirements.md §3.3: project, units and account, all or none).
 project_established = Signal()

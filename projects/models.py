@@ -9,7 +9,7 @@ from jmzhgd.core.codes import ConstructionNature, District, ProjectCategory, Pro
 
 
 def scope_by_role(queryset, user, *, own_project=None):
-    """Rows of `queryset` (which has a `district` field) that `user` may see (SPEC §1): administrators
+    """Rows of `queryset` (which has a `district` field) that `user` may see (docs/requirements.md §1): administrators
     all, supervisors their 区县 (all when none are listed), a project account what `own_project(user)`
     selects (a Q), anyone else nothing."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -115,7 +115,7 @@ class DeclarationQuerySet(models.QuerySet):
 
 
 class Declaration(models.Model):
-    """项目申报 (SPEC §3): a public request for a project and its account, reviewed by a supervisor.
+    """项目申报 (docs/requirements.md §3): a public request for a project and its account, reviewed by a supervisor.
 
     The fields mirror Project's so approval copies them across; `number` is what the declarant
     keeps to ask for the progress (申报进度查询, together with the contact phone).

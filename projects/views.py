@@ -62,7 +62,7 @@ def card(request, project_id):
 
 @login_required
 def edit(request, project_id):
-    """【编辑】: every field of SPEC §4 and the 施工许可证 (several)."""
+    """【编辑】: every field of docs/requirements.md §4 and the 施工许可证 (several)."""
     project = project_for(request, project_id, write=True)
     form = ProjectEditForm(request.POST or None, instance=project)
     permits = PermitFormSet(request.POST or None, instance=project, prefix="permits")

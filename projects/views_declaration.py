@@ -1,4 +1,4 @@
-"""项目申报 (public), 申报进度查询 (public) and the supervisor's review queue (SPEC §3)."""
+"""项目申报 (public), 申报进度查询 (public) and the supervisor's review queue (docs/requirements.md §3)."""
 
 from __future__ import annotations
 

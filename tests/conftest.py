@@ -1,4 +1,4 @@
-"""Shared fixtures: the personas every test speaks of (DESIGN.md "Tests").
+"""Shared fixtures: the personas every test speaks of (docs/architecture.md §5).
 
 - `supervisor`: housing-bureau staff who sees every project in Jiangmen, read-only.
 - `project` / `project_user`: a project and its own account, which may do everything inside it.

@@ -1,4 +1,4 @@
-"""The floors hold (README "Floors", DESIGN.md pattern 9): import-linter's contracts in pyproject.toml
+"""The floors hold (README "Floors", docs/architecture.md pattern 9): import-linter's contracts in pyproject.toml
 find no import that runs from a floor up to one above it, and no circle between apps."""
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ def test_a_django_log_record_is_printed_once_in_development_with_id_numbers_mask
     """runserver's "Watching for file changes with StatReloader" came out twice: once from Django's
     own DEBUG console handler, which does not mask ID numbers, and once from the platform's root
     handler. The development server's request lines (a search may carry an ID number) go through
-    the root handler's mask too (SPEC §11 PII)."""
+    the root handler's mask too (docs/requirements.md §11 PII)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PII_"))}
     env.update(DJANGO_SETTINGS_MODULE="jmzhgd.settings", DJANGO_DEBUG="1")
     probe = (

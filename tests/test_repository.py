@@ -1,4 +1,4 @@
-"""The repository speaks of the platform only: what the code answers to (a SPEC section, an ASVS
+"""The repository speaks of the platform only: what the code answers to (a section of docs/requirements.md, an ASVS
 requirement, a benchmark row), not of who worked on it when; the README stays a newcomer's guide;
 no test is skipped (a missing tool is a failure that says what to install)."""
 

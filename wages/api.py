@@ -1,4 +1,4 @@
-"""工资单上传 (national `Payroll.Add`, SPEC §10): vendors' payroll software sends a team's month.
+"""工资单上传 (national `Payroll.Add`, docs/requirements.md §10): vendors' payroll software sends a team's month.
 Signed like every endpoint (jmzhgd.api.auth); the rules are wages.vendor's."""
 
 from __future__ import annotations

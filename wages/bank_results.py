@@ -1,6 +1,6 @@
 """Import of the bank's 代发 result (xlsx: 卡号, 金额, 状态[, 原因]) into an approved sheet.
 
-DESIGN.md pattern 4: every line is checked first (its card on the sheet, the amount the sheet pays,
+docs/architecture.md pattern 4: every line is checked first (its card on the sheet, the amount the sheet pays,
 a status the bank uses); one bad line writes nothing and the user sees every problem as 第N行 列名:
 原因. A good file marks each row 发放成功 or 发放失败; when every row with money is paid the sheet
 becomes 已发放 (balanceDate today), and a failed row keeps it from 已发放 (条例 art. 31: paid in full).

@@ -1,4 +1,4 @@
-"""The bank code (domain-reference §3.13) of a bank written as free text, e.g. a worker's 工资卡开户行
+"""The bank code (docs/domain.md §3.13) of a bank written as free text, e.g. a worker's 工资卡开户行
 "中国建设银行江门分行" → 105, so the 代发 file and the national payload carry the code."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Exports of a 工资支付表 (DESIGN.md pattern 5: one row generator, the page and the .xlsx alike).
+"""Exports of a 工资支付表 (docs/architecture.md pattern 5: one row generator, the page and the .xlsx alike).
 
 - `sheet_rows`: the printable 工资支付表 with the fields 条例 art. 15 requires (用人单位名称, 支付周期,
   支付日期, 姓名, 身份证号码, 联系方式, 工作时间, 应发, 代扣代缴, 实发, 银行代发凭证或签字).

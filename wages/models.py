@@ -1,6 +1,6 @@
 """工资管理 (保障农民工工资支付条例 art. 15, 26–31): the project's 工资专户 and the monthly 工资支付表.
 
-Field names follow the national `Payroll.Add` payload (domain-reference §2), noted beside each field.
+Field names follow the national `Payroll.Add` payload (docs/domain.md §2), noted beside each field.
 A sheet (Payroll) is one 参建单位 × 班组 × month; its rows (PayrollRow) are one worker each. Sheets
 and rows are the 工资支付台账 that art. 15 keeps for at least three years: they are never deleted
 (the model, the queryset and the admin all refuse).

@@ -1,5 +1,5 @@
 """Wage actions (保障农民工工资支付条例 art. 15, 26, 31): each validates, writes and audits in one
-transaction, for the pages, the API and the demo alike (DESIGN.md pattern 2).
+transaction, for the pages, the API and the demo alike (docs/architecture.md pattern 2).
 
 - `save_wage_account`: the project's 工资专户 and 工资保证金 (art. 26).
 - `generate_payroll`: 【生成工资表】 one 班组 × month from the month's attendance (art. 31).

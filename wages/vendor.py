@@ -1,4 +1,4 @@
-"""A vendor's `Payroll.Add` upload (domain-reference §2, 工资单): the same sheet as 【生成工资表】, its
+"""A vendor's `Payroll.Add` upload (docs/domain.md §2, 工资单): the same sheet as 【生成工资表】, its
 rows' amounts taken from the upload. Rules copied from the national platform:
 
 - idempotent by thirdPayRollCode: the same code again answers the sheet already made, writing nothing;

@@ -1,4 +1,4 @@
-"""采集人员上传接口 and the on-site roster for device face sync (SPEC §10, manual 2.7.1–2.7.2).
+"""采集人员上传接口 and the on-site roster for device face sync (docs/requirements.md §10, §7.6–§7.7).
 
 Person upload goes through the same actions as the 采集 page and the entry wizard
 (workforce.services.upsert_person / enter_persons), so the rules live in one place. Signed

@@ -1,4 +1,4 @@
-"""Collect a person and enter him in one step (the 采集 page and the 采集人员上传接口, SPEC §7, §10).
+"""Collect a person and enter him in one step (the 采集 page and the 采集人员上传接口, docs/requirements.md §7, §10).
 
 A person already in the 人员库 is entered first and then changed, all in one transaction, so the
 rights of workforce.person_rights are judged with the new stay in place: a worker arriving at a new

@@ -56,7 +56,7 @@ class Person(models.Model):
     id_valid_to = models.DateField(
         "证件有效期止", null=True, blank=True, help_text="留空表示长期有效"
     )  # expiryDate
-    # Phones are encrypted like the ID number (SPEC §11 PII): a digest for exact search, the last 4
+    # Phones are encrypted like the ID number (docs/requirements.md §11 PII): a digest for exact search, the last 4
     # digits for 尾号 lookups; pages show them masked (phone_masked).
     phone = EncryptedTextField("手机号", blank=True)  # cellPhone
     phone_digest = PhoneDigestField(source="phone")

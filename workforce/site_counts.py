@@ -2,7 +2,7 @@
 
 The triggers of migration 0007_project_site_counts keep the counts as the rows change; this is for after a manual
 repair that went around them (a restore of one table, a count edited by hand), the way
-`rebuild_attendance_summaries` rebuilds the derived summaries from the punches (DESIGN.md pattern 6).
+`rebuild_attendance_summaries` rebuilds the derived summaries from the punches (docs/architecture.md pattern 6).
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ urlpatterns = [
     path("persons/proposals/<int:proposal_id>/", views_proposals.city_proposal, name="city_proposal"),
 ]
 
-# 批量人员进场 (SPEC §7)
+# 批量人员进场 (docs/requirements.md §7)
 from .urls_import import urlpatterns as import_urlpatterns  # noqa: E402
 
 urlpatterns += import_urlpatterns

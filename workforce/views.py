@@ -1,4 +1,4 @@
-"""花名册 actions: exit and batch exit, and the person images (SPEC §7); the list, its export and
+"""花名册 actions: exit and batch exit, and the person images (docs/requirements.md §7); the list, its export and
 the person page read contracts and attendance too, so they are on the top floor (jmzhgd.portal.roster)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""【人员进场】 wizard (SPEC §7): step 1 chooses persons from the 人员库, step 2 says where they go.
+"""【人员进场】 wizard (docs/requirements.md §7): step 1 chooses persons from the 人员库, step 2 says where they go.
 
 The selection is kept in the session, per project, so it survives paging, searching and the
 browser's back button (step 1 is never cached, so going back shows the selection as it is now).

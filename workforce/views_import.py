@@ -1,4 +1,4 @@
-"""【批量人员进场】 pages (SPEC §7 item 3): template, upload, preview, import, history, downloads.
+"""【批量人员进场】 pages (docs/requirements.md §7.8): template, upload, preview, import, history, downloads.
 
 Thin views: access through project_for / get_in_project, then the actions in workforce.imports.
 Downloads that carry full ID numbers (the original file, the failed rows as typed) are for the

@@ -1,4 +1,4 @@
-"""人员库 form (add and correct a person) and the mobile 采集 page (SPEC §7, manual 2.7.2)."""
+"""人员库 form (add and correct a person) and the mobile 采集 page (docs/requirements.md §7.7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Enterprise, participating-unit and team actions (SPEC §5–§6).
+"""Enterprise, participating-unit and team actions (docs/requirements.md §5–§6).
 
 Order rules live here and are used by pages, the Excel import and the API alike: a unit must be on
 site before its teams, a team on site before its workers; exit dates are never before entry dates

@@ -1,4 +1,4 @@
-"""企业库 (SPEC §5): registering an enterprise, who may edit it or see its licence, editing and deleting."""
+"""企业库 (docs/requirements.md §5): registering an enterprise, who may edit it or see its licence, editing and deleting."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def is_supervisor_or_admin(user) -> bool:
 
 
 def project_may_edit(project_id: int) -> Q:
-    """Which enterprises a project's account may edit (企业信息完善, DESIGN.md pattern 10).
+    """Which enterprises a project's account may edit (企业信息完善, docs/architecture.md pattern 10).
 
     Those taking part in its project; and one it registered, while no other project uses it, so a
     typo is fixed before the enterprise is added as a 参建单位. Once another project uses it, a

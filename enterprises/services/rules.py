@@ -1,4 +1,4 @@
-"""Order rules (SPEC §6) shared by the pages, the Excel import and the API: dates never in the future nor
+"""Order rules (docs/requirements.md §6) shared by the pages, the Excel import and the API: dates never in the future nor
 before what they follow; a worker enters an on-site team of the right kind."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def check_not_before(day: date, earliest: date, label: str, earliest_label: str)
 
 
 def check_team_accepts_entry(team: Team, entry_date: date, category: str) -> None:
-    """Order rule (SPEC §6): unit on site → team on site → worker entry, in the right kind of team.
+    """Order rule (docs/requirements.md §6): unit on site → team on site → worker entry, in the right kind of team.
 
     Raises ValidationError naming the problem; used by the wizard, the Excel import and the API.
     """

@@ -1,4 +1,4 @@
-"""班组 (SPEC §6): adding, editing, exit and re-entry of teams, and each unit's 管理人员班组."""
+"""班组 (docs/requirements.md §6): adding, editing, exit and re-entry of teams, and each unit's 管理人员班组."""
 
 from __future__ import annotations
 

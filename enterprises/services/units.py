@@ -1,4 +1,4 @@
-"""参建单位 (SPEC §6): entry (with its 管理人员班组), editing, exit with its teams and workers, re-entry."""
+"""参建单位 (docs/requirements.md §6): entry (with its 管理人员班组), editing, exit with its teams and workers, re-entry."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The record types sent to the province, in the standard's order (lowest rank first).
 
 Extension point: a record type is a Mapper subclass in a module of its own, listed here. Payroll.Add
-(工资单, domain-reference §2.2) is the last: its rows require their team and their worker
+(工资单, docs/domain.md §2.2) is the last: its rows require their team and their worker
 ("ProjectWorker.Add", <roster entry>), since the province refuses wages of a worker it does not know.
 """
 

@@ -1,4 +1,4 @@
-"""WorkerAttendance.Add (domain-reference §2.2): a team's punches in batches (`dataList`).
+"""WorkerAttendance.Add (docs/domain.md §2.2): a team's punches in batches (`dataList`).
 
 Punches are append-only facts, so they are queued without a fingerprint; only matched punches (a
 worker on the roster) go: an 异常考勤 belongs to nobody the province knows.

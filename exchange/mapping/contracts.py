@@ -1,4 +1,4 @@
-"""WorkerContract.Add (domain-reference §2.2): a contract waits for its worker."""
+"""WorkerContract.Add (docs/domain.md §2.2): a contract waits for its worker."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from jmzhgd.core.codes import ContractPeriodType
 
 from .base import Mapper, MappingError, as_date, compact
 
-# contractPeriodType (§3.8) has 0 and 1 only; 无固定期限 is a local extension code.
+# contractPeriodType (docs/domain.md §3.8) has 0 and 1 only; 无固定期限 is a local extension code.
 NATIONAL_PERIOD_TYPES = {ContractPeriodType.FIXED.value, ContractPeriodType.TASK.value}
 
 

@@ -1,4 +1,4 @@
-"""Corp.Upload, Project.Add and ProjectSubContractor.Add (domain-reference §2.2)."""
+"""Corp.Upload, Project.Add and ProjectSubContractor.Add (docs/domain.md §2.2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Payroll.Add (domain-reference §2.2 工资单): one record per worker row of a paid 工资支付表.
+"""Payroll.Add (docs/domain.md §2.2 工资单): one record per worker row of a paid 工资支付表.
 
 Only a sheet the general contractor has paid (已发放, then 已确认) is wages the province records; a
 draft, submitted or approved sheet is still being worked on (条例 art. 30, 31) and is never sent.

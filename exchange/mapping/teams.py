@@ -1,4 +1,4 @@
-"""Team.Add (domain-reference §2.2): a team waits for its 参建单位; the province answers teamSysNo."""
+"""Team.Add (docs/domain.md §2.2): a team waits for its 参建单位; the province answers teamSysNo."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""ProjectWorker.Add and WorkerEntryExit.Add (domain-reference §2.2): one roster entry is one worker
+"""ProjectWorker.Add and WorkerEntryExit.Add (docs/domain.md §2.2): one roster entry is one worker
 in the project; its entry and its exit are two 进退场 records (type 1 / 0)."""
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ class WorkerMapper(Mapper):
         )
 
 
-ENTRY, EXIT = "1", "0"  # 进退场 type (§3.12)
+ENTRY, EXIT = "1", "0"  # 进退场 type (docs/domain.md §3.12)
 
 
 class EntryExitMapper(Mapper):

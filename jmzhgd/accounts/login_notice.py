@@ -1,6 +1,6 @@
 """What a user is told on logging in about the account's previous login (ASVS 6.3.5): when and
 from where it was, and how many failed attempts were made on the account since. Read from the
-audit log (SPEC §11), where every login and failed login is recorded."""
+audit log (docs/requirements.md §11), where every login and failed login is recorded."""
 
 from __future__ import annotations
 

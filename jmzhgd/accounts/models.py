@@ -1,4 +1,4 @@
-"""Platform accounts and their roles (SPEC §1)."""
+"""Platform accounts and their roles (docs/requirements.md §1)."""
 
 from __future__ import annotations
 

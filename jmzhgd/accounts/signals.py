@@ -1,4 +1,4 @@
-"""Logins, failed logins and logouts go to the audit log (SPEC §11)."""
+"""Logins, failed logins and logouts go to the audit log (docs/requirements.md §11)."""
 
 from __future__ import annotations
 

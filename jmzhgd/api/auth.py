@@ -2,7 +2,7 @@
 
 Both auth classes return an `ApiClient`, which ninja puts on `request.auth`. Every endpoint then
 resolves its project with `client_project(request, project_id)`: a project the client is not
-bound to is a 404 JSON answer, exactly like a project that does not exist (SPEC §1).
+bound to is a 404 JSON answer, exactly like a project that does not exist (docs/requirements.md §1).
 """
 
 from __future__ import annotations
@@ -244,7 +244,7 @@ def token_hash(token: str) -> str:
 
 
 class BearerToken(HttpBearer):
-    """Authorization: Bearer <token> from POST /api/v1/auth/token (collection app, SPEC §10)."""
+    """Authorization: Bearer <token> from POST /api/v1/auth/token (collection app, docs/requirements.md §10)."""
 
     openapi_description = (
         "采集APP令牌：用项目账号登录 /api/v1/auth/token 获得，请求头 Authorization: Bearer <token>。"

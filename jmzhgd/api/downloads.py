@@ -1,4 +1,4 @@
-"""Downloads linked from 接口文档 (SPEC §10): the reference client and a sample signed request.
+"""Downloads linked from 接口文档 (docs/requirements.md §10): the reference client and a sample signed request.
 
 Vendors cannot reach the platform's code repository, so the platform serves the standard-library
 client itself (clients/jmzhgd_client.py, the same file the platform's own tests and

@@ -26,7 +26,7 @@ class ApiError(Exception):
 
 
 def not_found(message: str = "资源不存在或无权访问。", field: str | None = None) -> ApiError:
-    """404, never 403: ids of other projects cannot be probed (SPEC §1)."""
+    """404, never 403: ids of other projects cannot be probed (docs/requirements.md §1)."""
     return ApiError(404, "not_found", message, field)
 
 

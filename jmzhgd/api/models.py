@@ -1,4 +1,4 @@
-"""API credentials, used nonces and collection-app tokens (SPEC §10).
+"""API credentials, used nonces and collection-app tokens (docs/requirements.md §10).
 
 Why the secret is stored *encrypted* and not hashed: the server has to compute the same
 HMAC-SHA256 as the client to verify a signature, so it needs the secret itself; a one-way hash

@@ -1,4 +1,4 @@
-"""API credential and token actions (SPEC §10), each validated, written and audited in one transaction."""
+"""API credential and token actions (docs/requirements.md §10), each validated, written and audited in one transaction."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The request signature (SPEC §10), computed the same way by the server and by clients.
+"""The request signature (docs/requirements.md §10), computed the same way by the server and by clients.
 
     X-Sign = hex( HMAC-SHA256( secret, METHOD + "\n" + PATH + "\n" + TIMESTAMP + "\n" + NONCE + "\n"
                                         + hex(SHA-256(body)) ) )

@@ -1,7 +1,7 @@
 """接口凭证 pages: a supervisor's (every project in scope) and a project's (its own).
 
 Supervisors manage credentials here although they only read project pages elsewhere: issuing
-credentials to vendors is a supervisor task (SPEC §1, §10).
+credentials to vendors is a supervisor task (docs/requirements.md §1, §10).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Scoping (DESIGN.md pattern 1): one helper resolves the project and the caller's right to it.
+"""Scoping (docs/architecture.md pattern 1): one helper resolves the project and the caller's right to it.
 
 Every project page lives under /projects/<project_id>/… and starts with `project_for(request, id)`
 (or the `ProjectViewMixin` for class-based views). A project the caller may not see is a 404, never

@@ -1,4 +1,4 @@
-"""The one way to write the audit log (SPEC §11): called by the actions inside their transaction."""
+"""The one way to write the audit log (docs/requirements.md §11): called by the actions inside their transaction."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The 审计日志 page as a supervisor reads it (SPEC §11): the object as a link to its page, and the
+"""The 审计日志 page as a supervisor reads it (docs/requirements.md §11): the object as a link to its page, and the
 changes as the fields' Chinese labels with old → new values written as the forms show them.
 
 The audit row keeps what was stored (field names, JSON values); this module only reads it. Models

@@ -1,4 +1,4 @@
-"""System checks for the keys that protect ID numbers (SPEC §11 PII): a malformed key would only
+"""System checks for the keys that protect ID numbers (docs/requirements.md §11 PII): a malformed key would only
 show at the first encryption, and a short digest key makes the ID-number digests guessable (the
 digest is over 18-digit numbers, so the key is the only secret in it)."""
 

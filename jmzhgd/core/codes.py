@@ -1,7 +1,7 @@
-"""Code tables that never change in practice (DESIGN.md pattern 8).
+"""Code tables that never change in practice (docs/architecture.md pattern 8).
 
 Codes and names follow the national data standard (全国建筑工人管理服务信息平台数据标准) as recorded in
-shared/spec/domain-reference.md §3, so data can be exchanged later without a mapping layer. Lists that
+docs/domain.md §3, so data can be exchanged later without a mapping layer. Lists that
 the bureau extends (工种, 管理岗位) are database tables instead: see jmzhgd.core.models.
 """
 
@@ -11,7 +11,7 @@ from django.db import models
 
 
 class CorpType(models.TextChoices):
-    """参建单位类型 (ProjectSubContractor.corpType), domain-reference §3.1."""
+    """参建单位类型 (ProjectSubContractor.corpType), docs/domain.md §3.1."""
 
     PROFESSIONAL_SUB = "001", "专业分包"
     EQUIPMENT_SUB = "002", "设备分包"
@@ -27,7 +27,7 @@ class CorpType(models.TextChoices):
     OTHER = "012", "其它"
 
 
-# The 管理人员班组 created for every participating unit is named after its type (SPEC §6).
+# The 管理人员班组 created for every participating unit is named after its type (docs/requirements.md §6).
 MANAGEMENT_TEAM_NAMES = {
     CorpType.PROFESSIONAL_SUB: "专业分包项目部",
     CorpType.EQUIPMENT_SUB: "设备分包项目部",
@@ -45,14 +45,14 @@ MANAGEMENT_TEAM_NAMES = {
 
 
 class WorkerRole(models.TextChoices):
-    """工人类型 workRole, domain-reference §3.3."""
+    """工人类型 workRole, docs/domain.md §3.3."""
 
     MANAGER = "10", "管理人员"
     WORKER = "20", "建筑工人"
 
 
 class PersonCategory(models.TextChoices):
-    """人员类别 on the roster (SPEC §7). Maps onto workRole: 管理人员 → 10, the others → 20."""
+    """人员类别 on the roster (docs/requirements.md §7). Maps onto workRole: 管理人员 → 10, the others → 20."""
 
     WORKER = "worker", "建筑工人"
     OTHER = "other", "其他人员"
@@ -64,7 +64,7 @@ class PersonCategory(models.TextChoices):
 
 
 class TeamType(models.TextChoices):
-    """班组类型 (SPEC §6)."""
+    """班组类型 (docs/requirements.md §6)."""
 
     MANAGEMENT = "management", "管理人员班组"
     WORKER = "worker", "建筑工人班组"
@@ -80,7 +80,7 @@ TEAM_TYPE_FOR_CATEGORY = {
 
 
 class IdCardType(models.TextChoices):
-    """人员证件类型 idCardType, domain-reference §3.4."""
+    """人员证件类型 idCardType, docs/domain.md §3.4."""
 
     RESIDENT_ID = "01", "居民身份证"
     OFFICER = "02", "军官证"
@@ -102,7 +102,7 @@ class IdCardType(models.TextChoices):
 
 
 class PoliticsType(models.TextChoices):
-    """政治面貌 politicsType, domain-reference §3.5."""
+    """政治面貌 politicsType, docs/domain.md §3.5."""
 
     CPC_MEMBER = "01", "中共党员"
     CPC_PROBATIONARY = "02", "中共预备党员"
@@ -120,7 +120,7 @@ class PoliticsType(models.TextChoices):
 
 
 class CultureLevel(models.TextChoices):
-    """文化程度 cultureLevelType, domain-reference §3.6."""
+    """文化程度 cultureLevelType, docs/domain.md §3.6."""
 
     PRIMARY = "01", "小学"
     JUNIOR = "02", "初中"
@@ -143,7 +143,7 @@ class MaritalStatus(models.TextChoices):
 
 
 class Gender(models.TextChoices):
-    """性别: 0 男, 1 女 (domain-reference §3.13)."""
+    """性别: 0 男, 1 女 (docs/domain.md §3.13)."""
 
     MALE = "0", "男"
     FEMALE = "1", "女"
@@ -162,7 +162,7 @@ Nation = models.TextChoices(
     [(f"N{i:02d}", (f"{i:02d}", name)) for i, name in enumerate(_NATIONS, start=1)]
     + [("N97", ("97", "其他")), ("N98", ("98", "外国血统中国籍人士"))],
 )
-Nation.__doc__ = "民族 (GB/T 3304), domain-reference §3.14."
+Nation.__doc__ = "民族 (GB/T 3304), docs/domain.md §3.14."
 
 
 def nation_payload_name(code: str) -> str:
@@ -182,7 +182,7 @@ def nation_code_from_text(text: str) -> str | None:
 
 
 class EnterpriseRegType(models.TextChoices):
-    """企业登记注册类型 (Corp.corpType), domain-reference §3.7."""
+    """企业登记注册类型 (Corp.corpType), docs/domain.md §3.7."""
 
     DOMESTIC = "100", "内资企业"
     STATE_OWNED = "110", "国有企业"
@@ -226,7 +226,7 @@ class ContractType(models.TextChoices):
 
 
 class ContractPeriodType(models.TextChoices):
-    """合同期限类型 contractPeriodType, domain-reference §3.8; 2 is a local extension (劳动合同法)."""
+    """合同期限类型 contractPeriodType, docs/domain.md §3.8; 2 is a local extension (劳动合同法)."""
 
     FIXED = "0", "固定期限"
     TASK = "1", "以完成一定工作任务为期限"
@@ -242,7 +242,7 @@ class MeasureUnit(models.TextChoices):
 
 
 class ProjectCategory(models.TextChoices):
-    """项目分类 category, domain-reference §3.9."""
+    """项目分类 category, docs/domain.md §3.9."""
 
     BUILDING = "01", "房屋建筑工程"
     MUNICIPAL = "02", "市政公用工程"
@@ -260,7 +260,7 @@ class ProjectCategory(models.TextChoices):
 
 
 class ProjectStatus(models.TextChoices):
-    """项目状态 prjStatus, domain-reference §3.10."""
+    """项目状态 prjStatus, docs/domain.md §3.10."""
 
     PREPARING = "001", "筹备"
     APPROVED = "002", "立项"
@@ -270,7 +270,7 @@ class ProjectStatus(models.TextChoices):
 
 
 class ConstructionNature(models.TextChoices):
-    """建设性质 propertyNum, domain-reference §3.11."""
+    """建设性质 propertyNum, docs/domain.md §3.11."""
 
     NEW = "001", "新建"
     RECONSTRUCTION = "002", "改建"
@@ -282,14 +282,14 @@ class ConstructionNature(models.TextChoices):
 
 
 class Direction(models.TextChoices):
-    """考勤方向 direction, domain-reference §3.12."""
+    """考勤方向 direction, docs/domain.md §3.12."""
 
     IN = "01", "入场"
     OUT = "02", "出场"
 
 
 class AttendType(models.TextChoices):
-    """通行方式 attendType, domain-reference §3.12."""
+    """通行方式 attendType, docs/domain.md §3.12."""
 
     FACE = "001", "人脸识别"
     IRIS = "002", "虹膜识别"
@@ -305,7 +305,7 @@ class AttendType(models.TextChoices):
 
 
 class District(models.TextChoices):
-    """江门市 区县 (GB/T 2260), domain-reference §6.4."""
+    """江门市 区县 (GB/T 2260), docs/domain.md §6.4."""
 
     PENGJIANG = "440703", "蓬江区"
     JIANGHAI = "440704", "江海区"
@@ -320,7 +320,7 @@ JIANGMEN_AREA_CODE = "440700"
 
 
 class Bank(models.TextChoices):
-    """银行代码 payRollTopBankCode / payBankCode, domain-reference §3.13: the banks that hold wage
+    """银行代码 payRollTopBankCode / payBankCode, docs/domain.md §3.13: the banks that hold wage
     accounts and cards in Jiangmen, by their 3-digit 行别代码 (the national table has ~90 rows)."""
 
     ICBC = "102", "中国工商银行"

@@ -1,4 +1,4 @@
-"""Content-Security-Policy (SPEC §11): only the platform's own assets, plus the configured map-tile host.
+"""Content-Security-Policy (docs/requirements.md §11): only the platform's own assets, plus the configured map-tile host.
 
 Scripts: 'self' and a per-request nonce (templates write <script nonce="{{ request.csp_nonce }}"> for the
 few inline blocks); no 'unsafe-inline', no eval. Styles allow inline style attributes ('unsafe-inline'

@@ -1,4 +1,4 @@
-"""Excel building blocks (DESIGN.md patterns 4 and 5).
+"""Excel building blocks (docs/architecture.md patterns 4 and 5).
 
 Export = one row generator: a report yields a header and rows once; the page and the .xlsx both render
 from it. `xlsx_response` writes with openpyxl's write_only mode (bounded memory) and forces every

@@ -1,4 +1,4 @@
-"""A logging filter that masks ID numbers anywhere in a log record (SPEC §11 PII)."""
+"""A logging filter that masks ID numbers anywhere in a log record (docs/requirements.md §11 PII)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The manual's menu (SPEC §11), showing only what the signed-in role may use.
+"""The manual's menu (docs/requirements.md §11), showing only what the signed-in role may use.
 
 Each entry names its URL; a project user's entries point into its own project, a supervisor's into
 the supervisor pages. An entry whose page is not part of the platform yet is left out rather than

@@ -19,7 +19,7 @@ def project_model():
 
 
 class WorkType(models.Model):
-    """工种 (national workType, domain-reference §3.2). Seeded by a data migration; admins extend it."""
+    """工种 (national workType, docs/domain.md §3.2). Seeded by a data migration; admins extend it."""
 
     code = models.CharField("工种代码", max_length=8, unique=True)
     name = models.CharField("工种名称", max_length=50)
@@ -35,7 +35,7 @@ class WorkType(models.Model):
 
 
 class ManagementPost(models.Model):
-    """管理岗位 (domain-reference §3.15), with the 参建单位类型 each post is offered for.
+    """管理岗位 (docs/domain.md §3.15), with the 参建单位类型 each post is offered for.
 
     No national list exists, so this is a local table: the 八大员, the Guangdong posts, the 监理 and
     建设单位 posts. An empty `corp_types` means the post is offered for every unit type.
@@ -70,7 +70,7 @@ class ManagementPost(models.Model):
 
 class AuditLogQuerySet(models.QuerySet):
     def visible_to(self, user) -> AuditLogQuerySet:
-        """Supervisors read every entry in their scope; a project reads its own (SPEC §11)."""
+        """Supervisors read every entry in their scope; a project reads its own (docs/requirements.md §11)."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:

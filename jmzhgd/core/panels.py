@@ -1,7 +1,7 @@
 """Page slots that higher floors fill: a page of a lower app names a slot, apps above register into it.
 
 项目总览 (projects) shows the project's alerts without projects importing the 预警中心: alerts
-registers a panel for the "project_overview" slot in its AppConfig.ready (DESIGN.md pattern 9).
+registers a panel for the "project_overview" slot in its AppConfig.ready (docs/architecture.md pattern 9).
 """
 
 from __future__ import annotations

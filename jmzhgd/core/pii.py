@@ -13,7 +13,7 @@ there yourself, with `id_digest()` and `mask_id()`.)
 How much a mask shows is set by what it must not give away: a resident ID number is area (6) + birth
 date (8) + sequence (3) + check (1), so a mask that kept the whole area code, shown beside the birth
 date or an age, let anyone rebuild the number. The mask keeps 4 + 4 (`4405**********1234`, the
-example of the spec's domain reference §5.2), and pages show 年龄, never 出生日期, unless the number
+example of docs/domain.md §5.2), and pages show 年龄, never 出生日期, unless the number
 is revealed (audited).
 
 A person's phone is stored the same way, with its last 4 digits in clear instead of a mask:

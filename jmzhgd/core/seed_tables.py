@@ -1,7 +1,7 @@
 """Initial rows of the editable code tables (工种, 管理岗位), used by the data migration.
 
-工种: the national 2019 list (domain-reference §3.2) plus 390 杂工 and 1000 其它; 900 管理人员 is left
-out because managers carry a 岗位, not a 工种. 管理岗位: domain-reference §3.15, each with the
+工种: the national 2019 list (docs/domain.md §3.2) plus 390 杂工 and 1000 其它; 900 管理人员 is left
+out because managers carry a 岗位, not a 工种. 管理岗位: docs/domain.md §3.15, each with the
 参建单位类型 it is offered for (an empty list = every type).
 """
 

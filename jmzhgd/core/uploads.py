@@ -1,4 +1,4 @@
-"""Upload checks shared by every page and the API (SPEC §11; OWASP ASVS V5).
+"""Upload checks shared by every page and the API (docs/requirements.md §11; OWASP ASVS V5).
 
 Images: only JPEG/PNG, size and pixel caps, verified by Pillow, re-encoded (which drops EXIF, GPS and
 anything appended to the file) and orientation applied. PDFs: signature, size, and no JavaScript or

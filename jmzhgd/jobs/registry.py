@@ -1,4 +1,4 @@
-"""Exporters by name, so one job function can run any export (DESIGN.md pattern 5).
+"""Exporters by name, so one job function can run any export (docs/architecture.md pattern 5).
 
 An app registers `prepare(project, params, user) -> Prepared` under a stable name ("app:report", apart from the audit codes) when it loads
 (its AppConfig.ready). The page calls the same function: what the job writes is what the page would

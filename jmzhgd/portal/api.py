@@ -1,4 +1,4 @@
-"""The platform's JSON API (SPEC §10): the NinjaAPI instance, its error answers and the app login.
+"""The platform's JSON API (docs/requirements.md §10): the NinjaAPI instance, its error answers and the app login.
 
 It sits on the top floor (README "Floors") because it gathers every app's router; the API's own
 shell (credentials, signing, errors, schemas) is jmzhgd.api, below the apps that use it.

@@ -20,7 +20,7 @@ from . import district_map, figures, trends
 
 @login_required
 def overview(request, project_id):
-    """项目总览 (SPEC §3)."""
+    """项目总览 (docs/requirements.md §3)."""
     project = project_for(request, project_id)
     return render(
         request,

@@ -1,4 +1,4 @@
-"""Project actions. Each validates, writes and audits in one transaction (DESIGN.md pattern 2).
+"""Project actions. Each validates, writes and audits in one transaction (docs/architecture.md pattern 2).
 
 One module per feature: creation (project codes, projects, project accounts), declarations
 (项目申报 and its review), accounts (supervisors' account care), library (项目库: location, 场所码,

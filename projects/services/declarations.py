@@ -1,4 +1,4 @@
-"""项目申报 (SPEC §3): submission with rate limit and duplicate check, lookup, approval, rejection."""
+"""项目申报 (docs/requirements.md §3): submission with rate limit and duplicate check, lookup, approval, rejection."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""项目库 (SPEC §4): coordinates, 场所码 and the project's information."""
+"""项目库 (docs/requirements.md §4): coordinates, 场所码 and the project's information."""
 
 from __future__ import annotations
 

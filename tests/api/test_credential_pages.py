@@ -1,4 +1,4 @@
-"""接口凭证 pages (SPEC §10): create (secret shown once), revoke, last used; supervisors for projects in
+"""接口凭证 pages (docs/requirements.md §10): create (secret shown once), revoke, last used; supervisors for projects in
 scope, a project account for its own project."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""考勤设备 pages (SPEC §8): serial number, vendor, direction, last seen; the project adds, edits and
+"""考勤设备 pages (docs/requirements.md §8): serial number, vendor, direction, last seen; the project adds, edits and
 deactivates devices; supervisors read."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""接口文档 (SPEC §10): served by the platform from local static files, in Chinese, linked from 技术服务支持."""
+"""接口文档 (docs/requirements.md §10): served by the platform from local static files, in Chinese, linked from 技术服务支持."""
 
 from __future__ import annotations
 

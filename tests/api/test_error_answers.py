@@ -1,4 +1,4 @@
-"""Every answer under the API prefix is the API's JSON error (SPEC §10: {"code", "message",
+"""Every answer under the API prefix is the API's JSON error (docs/requirements.md §10: {"code", "message",
 "field"}), also when Django answers by itself: an unknown path (an encoded slash included), a
 method the path does not take, a server error; and the OpenAPI document lists the 400 bad_json."""
 

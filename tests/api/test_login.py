@@ -1,4 +1,4 @@
-"""Collection-app login (SPEC §10, manual 2.7.2): the project account gets a short-lived token; the web
+"""Collection-app login (docs/requirements.md §10.3): the project account gets a short-lived token; the web
 login's lockout applies."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""采集人员上传接口 (SPEC §7, §10): upsert by ID number, photos checked, optional entry, all or nothing."""
+"""采集人员上传接口 (docs/requirements.md §7, §10): upsert by ID number, photos checked, optional entry, all or nothing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Punch batches (SPEC §8, §10): per-item results, idempotent resends, anomalies kept, bad input refused."""
+"""Punch batches (docs/requirements.md §8, §10): per-item results, idempotent resends, anomalies kept, bad input refused."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""On-site roster for device face sync (SPEC §10): paged, changed-since, photos only through the API."""
+"""On-site roster for device face sync (docs/requirements.md §10): paged, changed-since, photos only through the API."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Schema-driven fuzzing (SPEC §10): schemathesis generates requests from the generated
+"""Schema-driven fuzzing (docs/requirements.md §10): schemathesis generates requests from the generated
 OpenAPI document — valid and invalid — and every answer must be a documented 2xx/4xx, never a 5xx.
 
 Requests are signed by a small WSGI middleware with a real credential (bound to `project`, whose id

@@ -1,4 +1,4 @@
-"""A credential of project A can neither read nor write project B (SPEC §1, §10): every endpoint
+"""A credential of project A can neither read nor write project B (docs/requirements.md §1, §10): every endpoint
 answers 404 JSON for B, exactly as for a project that does not exist, and writes nothing."""
 
 from __future__ import annotations

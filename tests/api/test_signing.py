@@ -1,4 +1,4 @@
-"""Signed requests (SPEC §10): a good signature passes; a bad one, a stale timestamp, a replayed nonce do not."""
+"""Signed requests (docs/requirements.md §10): a good signature passes; a bad one, a stale timestamp, a replayed nonce do not."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The benchmark's dataset builder at a tiny scale: what it writes is valid, complete and readable.
 
-Timings are not asserted here (DESIGN.md: timing targets live in `make bench`); these tests keep the
+Timings are not asserted here (docs/architecture.md §5: timing targets live in `make bench`); these tests keep the
 builder's code exercised on both engines so `make bench` does not rot between runs.
 """
 

@@ -2,7 +2,7 @@
 but the 60-second load run. The API uploads go through wrk, as in `make bench` (a system package
 that `make test` and `make bench` install: scripts/system-packages.sh).
 
-Timings are not asserted (DESIGN.md: they live in `make bench`); what is asserted is that every
+Timings are not asserted (docs/architecture.md §5: they live in `make bench`); what is asserted is that every
 scenario reached its page or API, got a good answer and produced its figures, so the harness cannot
 silently rot while the pages it measures change.
 """

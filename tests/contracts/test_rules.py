@@ -1,4 +1,4 @@
-"""Contract rules (SPEC §9), exercised through contracts.services as every page calls them."""
+"""Contract rules (docs/requirements.md §9), exercised through contracts.services as every page calls them."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The development server (`make run`): its request threads leave no database connection open,
-and its request log masks ID numbers (SPEC §11 PII)."""
+and its request log masks ID numbers (docs/requirements.md §11 PII)."""
 
 from __future__ import annotations
 

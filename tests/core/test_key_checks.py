@@ -1,4 +1,4 @@
-"""`manage.py check --deploy` refuses keys that would not protect ID numbers (SPEC §11 PII)."""
+"""`manage.py check --deploy` refuses keys that would not protect ID numbers (docs/requirements.md §11 PII)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Browser flow of SPEC §8: open 项目月考勤, pick a month, filter by team, export and open the file."""
+"""Browser flow of docs/requirements.md §8: open 项目月考勤, pick a month, filter by team, export and open the file."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""审计日志 as a supervisor reads it (SPEC §11): Chinese action names chosen from a list, the object as a
+"""审计日志 as a supervisor reads it (docs/requirements.md §11): Chinese action names chosen from a list, the object as a
 link, the changes as field labels with old → new values in the forms' wording, times in Asia/Shanghai."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""合同管理 in the browser: sign with a scan, 【重置】, 【提交】, 续签 (SPEC §9)."""
+"""合同管理 in the browser: sign with a scan, 【重置】, 【提交】, 续签 (docs/requirements.md §9)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Browser flow of SPEC §6: a unit from the library, its management team, a worker team, the unit's exit."""
+"""Browser flow of docs/requirements.md §6: a unit from the library, its management team, a worker team, the unit's exit."""
 
 import pytest
 from django.utils import timezone

@@ -1,4 +1,4 @@
-"""企业信息完善 of an enterprise a project registered (SPEC §5, DESIGN.md pattern 10): its project
+"""企业信息完善 of an enterprise a project registered (docs/requirements.md §5, docs/architecture.md pattern 10): its project
 fixes a typo before adding it as a 参建单位; once another project uses it, the supervisors do."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""企业库 (SPEC §5): registration, 企业信息完善 rights, detail scope, deletion, the licence scan."""
+"""企业库 (docs/requirements.md §5): registration, 企业信息完善 rights, detail scope, deletion, the licence scan."""
 
 from __future__ import annotations
 

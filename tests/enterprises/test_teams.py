@@ -1,4 +1,4 @@
-"""班组 (SPEC §6, manual 2.6): adding, editing, exit with workers, deletion, and the locked 管理人员班组."""
+"""班组 (docs/requirements.md §6.3): adding, editing, exit with workers, deletion, and the locked 管理人员班组."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""参建单位 (SPEC §6, manual 2.5): entry, the 管理人员班组, exit with its teams and workers, deletion, re-entry."""
+"""参建单位 (docs/requirements.md §6.1): entry, the 管理人员班组, exit with its teams and workers, deletion, re-entry."""
 
 from __future__ import annotations
 

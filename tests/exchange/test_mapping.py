@@ -1,4 +1,4 @@
-"""Each record type maps field by field to the national standard's names (domain-reference §2.2)."""
+"""Each record type maps field by field to the national standard's names (docs/domain.md §2.2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Payroll.Add (domain-reference §2.2 工资单): a paid 工资支付表 goes to the province row by row, after
+"""Payroll.Add (docs/domain.md §2.2 工资单): a paid 工资支付表 goes to the province row by row, after
 its team and its workers; a sheet not yet paid stays home; a missing required field is named."""
 
 from __future__ import annotations

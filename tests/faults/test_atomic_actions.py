@@ -1,4 +1,4 @@
-"""An exception in the middle of an action leaves nothing half-written (SPEC §10).
+"""An exception in the middle of an action leaves nothing half-written (docs/requirements.md §10).
 
 Each action is failed at every one of its audit writes in turn (an audit row is written right after
 the rows it describes, so each point has real writes before it); the punch ingest, whose audit row

@@ -1,4 +1,4 @@
-"""The permission matrix (DESIGN.md "Tests"; issue: every URL, four personas).
+"""The permission matrix (docs/architecture.md §5; issue: every URL, four personas).
 
 Every named URL pattern of the site must have an expectation in one of the modules of
 `tests/permission_matrix/expectations/` — one module per app, so features add theirs without

@@ -1,4 +1,4 @@
-"""The supervisor's care of project accounts (SPEC §3): direct creation, reset, disable/enable."""
+"""The supervisor's care of project accounts (docs/requirements.md §3): direct creation, reset, disable/enable."""
 
 from __future__ import annotations
 

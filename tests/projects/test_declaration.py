@@ -1,4 +1,4 @@
-"""项目申报 and 申报进度查询 (public pages, SPEC §3)."""
+"""项目申报 and 申报进度查询 (public pages, docs/requirements.md §3)."""
 
 from __future__ import annotations
 

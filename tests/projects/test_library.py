@@ -1,4 +1,4 @@
-"""项目库 (SPEC §4): the card, 【编辑】 with several 施工许可证, 【场所码登记】, 【项目定位】."""
+"""项目库 (docs/requirements.md §4): the card, 【编辑】 with several 施工许可证, 【场所码登记】, 【项目定位】."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The supervisor's review: queue, detail, 【通过】 and 【驳回】, the 账号开通通知书 (SPEC §3)."""
+"""The supervisor's review: queue, detail, 【通过】 and 【驳回】, the 账号开通通知书 (docs/requirements.md §3)."""
 
 from __future__ import annotations
 

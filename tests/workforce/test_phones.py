@@ -1,5 +1,5 @@
 """Workers' and emergency contacts' phones: encrypted at rest, found by the whole number (digest) or
-its last 4 digits, shown masked, re-encrypted by rotate_pii_key (SPEC §11 PII)."""
+its last 4 digits, shown masked, re-encrypted by rotate_pii_key (docs/requirements.md §11 PII)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The 工资专户 number moves from the project (plain text) to WageAccount (encrypted, SPEC §11 PII):
+"""The 工资专户 number moves from the project (plain text) to WageAccount (encrypted, docs/requirements.md §11 PII):
 copy each project's bank and account across, then blank the plain-text columns."""
 
 from django.db import migrations

@@ -1,6 +1,6 @@
-"""批量人员进场 (SPEC §7 item 3, manual 2.7.3): the Excel template, upload checks, preview and commit.
+"""批量人员进场 (docs/requirements.md §7.8): the Excel template, upload checks, preview and commit.
 
-DESIGN.md pattern 4: parse with openpyxl read_only, validate every row, collect every problem as
+docs/architecture.md pattern 4: parse with openpyxl read_only, validate every row, collect every problem as
 第N行 列名: 原因, let the user confirm, then write in one transaction. The rows go through the same
 entry action as the wizard (workforce.services.check_entries / enter_persons), so the order rules,
 age limits and "already on site" checks are never copied here; this module only turns cells into

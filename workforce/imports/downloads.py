@@ -67,7 +67,7 @@ def _put(cell, value: object, *, text: bool) -> None:
 
 
 def failed_rows_workbook(batch: ImportBatch) -> bytes:
-    """The failed rows as uploaded, in the project's template (SPEC §7 item 3, DESIGN.md pattern 4).
+    """The failed rows as uploaded, in the project's template (docs/requirements.md §7.8, docs/architecture.md pattern 4).
 
     The same workbook as 【下载模板】: the help sheet, the text-formatted ID column, the date column,
     the dropdowns; the rows fill it from row 2, with 原行号 and 失败原因 after the template's columns

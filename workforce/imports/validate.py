@@ -224,7 +224,7 @@ def validate_rows(project, raw_rows: list[RawRow], *, today: date | None = None)
                 is_team_leader=bool(leader),
             )
 
-    # The wizard's rules, for the rows that got this far (DESIGN.md pattern 4).
+    # The wizard's rules, for the rows that got this far (docs/architecture.md pattern 4).
     checked = [row for row in results if row.request is not None]
     check = check_entries(project, [row.request for row in checked], today=today)
     for index, row in enumerate(checked):

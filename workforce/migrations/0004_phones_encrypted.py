@@ -1,4 +1,4 @@
-"""Workers' and emergency contacts' phones encrypted at rest (SPEC §11 PII), with a digest for exact
+"""Workers' and emergency contacts' phones encrypted at rest (docs/requirements.md §11 PII), with a digest for exact
 search and the last 4 digits for 尾号 lookups and display.
 
 Reversible: backwards, the tokens are decrypted into the columns again before they become

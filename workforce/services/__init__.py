@@ -1,4 +1,4 @@
-"""Roster actions (SPEC §7), shared by the pages, the API and the Excel import.
+"""Roster actions (docs/requirements.md §7), shared by the pages, the API and the Excel import.
 
 - `save_person` / `upsert_person`: create or correct a person of the 人员库, found by 证件类型 +
   证件号码; what the project may not change becomes a proposal (`decide_proposal`).

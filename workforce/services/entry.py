@@ -1,4 +1,4 @@
-"""人员进场 (SPEC §7): the one entry action, checked for every request with a constant number of queries,
+"""人员进场 (docs/requirements.md §7): the one entry action, checked for every request with a constant number of queries,
 then all or none written."""
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def on_site_elsewhere(project, person_ids) -> dict[int, str]:
     """Person id → where the person is on site in other projects, as 「该工人目前在…在场」.
 
     Another project is named only by its district and 项目分类 (「蓬江区某房屋建筑工程项目」): the
-    entering project learns that the worker is busy elsewhere, not which project it is (SPEC §1,
+    entering project learns that the worker is busy elsewhere, not which project it is (docs/requirements.md §1,
     a project sees nothing of other projects). One query for any number of persons."""
     stays = (
         RosterEntry.objects.on_site()

@@ -1,4 +1,4 @@
-"""人员退场 (SPEC §7): exit and batch exit."""
+"""人员退场 (docs/requirements.md §7): exit and batch exit."""
 
 from __future__ import annotations
 

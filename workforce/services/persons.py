@@ -1,4 +1,4 @@
-"""人员库 actions (SPEC §7): create or correct a person, found by 证件类型 + 证件号码."""
+"""人员库 actions (docs/requirements.md §7): create or correct a person, found by 证件类型 + 证件号码."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Rebuild the daily attendance summaries from the raw punches (DESIGN.md pattern 6)."""
+"""Rebuild the daily attendance summaries from the raw punches (docs/architecture.md pattern 6)."""
 
 from __future__ import annotations
 

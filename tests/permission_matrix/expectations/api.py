@@ -1,4 +1,4 @@
-"""接口凭证 pages (SPEC §10): supervisors manage credentials for projects in scope; a project its own.
+"""接口凭证 pages (docs/requirements.md §10): supervisors manage credentials for projects in scope; a project its own.
 
 The ninja API itself (namespace api-1) is outside the page matrix; tests/api covers its scoping.
 """

@@ -1,4 +1,4 @@
-"""项目考勤 pages (SPEC §8): reports read by the project and supervisors; anomaly handling by the project."""
+"""项目考勤 pages (docs/requirements.md §8): reports read by the project and supervisors; anomaly handling by the project."""
 
 from __future__ import annotations
 

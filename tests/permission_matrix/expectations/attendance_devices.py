@@ -1,4 +1,4 @@
-"""考勤设备 pages (SPEC §8): read by the project and supervisors, changed by the project's account."""
+"""考勤设备 pages (docs/requirements.md §8): read by the project and supervisors, changed by the project's account."""
 
 from __future__ import annotations
 

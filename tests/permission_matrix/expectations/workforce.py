@@ -1,4 +1,4 @@
-"""人员库 and 花名册 URLs (SPEC §7). Builders create an on-site roster entry, and a person with a photo
+"""人员库 and 花名册 URLs (docs/requirements.md §7). Builders create an on-site roster entry, and a person with a photo
 who is on the roster of the given project."""
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ KWARGS = {
 }
 
 
-# The "foreign person" case (SPEC §7; DESIGN.md pattern 10): project B's account tries to change a
+# The "foreign person" case (docs/requirements.md §7; docs/architecture.md pattern 10): project B's account tries to change a
 # person on project A's roster through every path that writes the 人员库. Each entry: how to send
 # the attempt (client, project B, the person) and the answer expected. The person must not change.
 def _foreign_form(name):

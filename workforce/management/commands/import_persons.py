@@ -1,6 +1,6 @@
 """manage.py import_persons FILE [--errors OUT.xlsx]: load persons exported from the old platform.
 
-SPEC §7 "Legacy data" and manual 2.7.3: the old platform's persons go into the 人员库 (not the
+docs/requirements.md §7.9: the old platform's persons go into the 人员库 (not the
 roster) through the same action as every other way in, workforce.services.upsert_person, with
 source "legacy". Running the same file again creates nothing new (persons are found by 证件类型 +
 证件号码; blank cells never erase stored values).
