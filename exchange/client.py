@@ -1,4 +1,4 @@
-"""The HTTP side of the exchange: one signed form POST per call (domain-reference §2.1).
+"""The HTTP side of the exchange: one signed form POST per call (docs/domain.md §2.1).
 
 Each project talks to the province under its own credentials (models.ProvinceCredential): appid =
 the project's national code, the secret signs, and the same secret is the AES key of the numbers

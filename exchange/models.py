@@ -118,7 +118,7 @@ class SyncCursor(models.Model):
 
 
 class ProvinceCredential(models.Model):
-    """A project's credentials on the provincial platform (domain-reference §2.1): the appid is the
+    """A project's credentials on the provincial platform (docs/domain.md §2.1): the appid is the
     project's national project code, the secret signs every request and, unless the deployment sets
     PROVINCE_AES_KEY, is also the AES key of the ID and card numbers. Entered by a supervisor for each
     project or imported from the province's list (`manage.py import_province_credentials`)."""

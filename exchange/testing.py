@@ -1,5 +1,5 @@
 """A strict fake provincial platform for tests and the benchmark: a real HTTP server on 127.0.0.1
-that checks what the national platform checks (domain-reference §2) and answers as it does.
+that checks what the national platform checks (docs/domain.md §2) and answers as it does.
 
 It is written from the standard and the messages public clients handle, not from exchange.mapping,
 so a mapping that drifts is refused here:

@@ -175,7 +175,7 @@ def record_of(person, today=None) -> WorkerRecord:
     latest = {}
     for contract in Contract.objects.filter(roster_entry__in=entries).order_by("start_date", "id"):
         latest[contract.roster_entry_id] = contract
-    # Each project's own card (DESIGN.md pattern 11), so he sees where each employer pays him and
+    # Each project's own card (docs/architecture.md pattern 11), so he sees where each employer pays him and
     # notices a card he does not know. Read as values: only the stored mask, never the number.
     cards = {
         project_id: f"{bank_name} 尾号{masked[-4:]}（{timezone.localtime(updated):%Y-%m-%d}登记）".strip()

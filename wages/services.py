@@ -204,7 +204,7 @@ def generate_payroll(
             payroll.save()
     except IntegrityError:  # a second request for the same team and month won the race
         raise ValidationError({"pay_month": "该班组本月已有工资支付表，不能重复生成。"}) from None
-    # The card this project pays each worker into; never another project's (DESIGN.md pattern 11).
+    # The card this project pays each worker into; never another project's (docs/architecture.md pattern 11).
     cards = {
         card.person_id: card
         for card in PayCard.objects.filter(

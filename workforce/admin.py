@@ -113,7 +113,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(PayCard)
 class PayCardAdmin(ReadOnlyAdmin):
-    """Each project's 工资卡 for a worker, masked; changed by that project only (DESIGN.md pattern 11)."""
+    """Each project's 工资卡 for a worker, masked; changed by that project only (docs/architecture.md pattern 11)."""
 
     list_display = ["person", "project", "bank_name", "bank_card_number_masked", "updated_at"]
     search_fields = ["person__name", "project__name", "project__code"]

@@ -148,7 +148,7 @@ class CollectionForm(PersonForm):
 
     The fields the province's ProjectWorker record cannot go without (民族, 住址, 手机号 besides the
     name and the ID; 工种 and 工人类型 come with the entry) are required here, so the clerk learns it
-    while the worker stands in front of him, not later on 数据对接 (domain-reference §2.2)."""
+    while the worker stands in front of him, not later on 数据对接 (docs/domain.md §2.2)."""
 
     field_names = ["name", "nation", "address", "issuing_authority", "id_valid_from", "id_valid_to", "phone"]
     capture = True

@@ -75,7 +75,7 @@ class Person(models.Model):
     urgent_contact_phone = EncryptedTextField("紧急联系人电话", blank=True)  # urgentLinkManPhone
     urgent_contact_phone_last4 = PhoneTailField(source="urgent_contact_phone")
     # 工资卡 (payRollBankName / payRollBankCardNumber) is not the person's: each project holds the
-    # card it pays him into (PayCard, DESIGN.md pattern 11).
+    # card it pays him into (PayCard, docs/architecture.md pattern 11).
     photo = models.ImageField("头像", upload_to="persons/photos/", blank=True)  # headImage
     id_front_image = models.ImageField("身份证正面照", upload_to="persons/id_cards/", blank=True)
     id_back_image = models.ImageField("身份证反面照", upload_to="persons/id_cards/", blank=True)
@@ -121,7 +121,7 @@ class Person(models.Model):
 class PayCard(models.Model):
     """The 工资卡 one project pays a worker into (payRollBankName / payRollBankCardNumber).
 
-    Money belongs to the employment (DESIGN.md pattern 11; 保障农民工工资支付条例 art. 31): each
+    Money belongs to the employment (docs/architecture.md pattern 11; 保障农民工工资支付条例 art. 31): each
     project keeps its own record of where it pays him, changed only by that project, every change
     audited with the previous card's last four digits. A wage sheet and a bank file read only the
     card of their own project.
@@ -161,7 +161,7 @@ class ProposalStatus(models.TextChoices):
 class PersonChangeProposal(models.Model):
     """Differences a project submitted for a person whose identity it may not change
     (workforce.person_rights): kept, not applied, until the project holding his only open stay
-    or a supervisor accepts or rejects them (DESIGN.md pattern 10).
+    or a supervisor accepts or rejects them (docs/architecture.md pattern 10).
 
     `changes` holds the proposed values as JSON, encrypted like the person's phone (it may carry
     one); new images are stored with the proposal and copied to the person on acceptance.

@@ -1,4 +1,4 @@
-"""Who may change a shared person of the 人员库 (SPEC §7; DESIGN.md pattern 10; docs/security.md).
+"""Who may change a shared person of the 人员库 (docs/requirements.md §7; docs/architecture.md pattern 10; docs/security.md).
 
 The 人员库 is city-wide: every project reads it to choose whom to enter, but entering a worker is
 not an entitlement to rewrite him. His identity (name, gender and birth date, nation, address,

@@ -1,4 +1,4 @@
-"""人员信息修改申请 (DESIGN.md pattern 10; workforce.person_rights): what another project submitted
+"""人员信息修改申请 (docs/architecture.md pattern 10; workforce.person_rights): what another project submitted
 for a person it may not change, for the project that holds him, or a supervisor, to accept or
 reject. The proposing project sees its own proposals and how they were decided."""
 

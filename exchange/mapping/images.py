@@ -1,4 +1,4 @@
-"""Pictures as the province takes them (domain-reference §2.2 headImage, positiveIDCardImage,
+"""Pictures as the province takes them (docs/domain.md §2.2 headImage, positiveIDCardImage,
 negativeIDCardImage): jpg or png, at most 50 KB ("[headImage]大小超过限制50KB!"), sent as a
 base64 data URI. The stored original is never changed: a copy is scaled down and re-encoded as JPEG
 on the way out, at falling quality and size until it fits.

@@ -12,7 +12,7 @@ from .base import Mapper, as_date, compact
 
 PHOTO_MISSING = "缺少人员照片"
 
-# §3.15: managers have no national 工种; the standard's list files them under 900 管理人员.
+# docs/domain.md §3.15: managers have no national 工种; the standard's list files them under 900 管理人员.
 MANAGER_WORK_TYPE = "900"
 
 
@@ -46,7 +46,7 @@ class WorkerMapper(Mapper):
     # Each worker carries up to three pictures of ≤ 50 KB: 5 keep a request under ~1 MB.
     batch_size = 5
     # G1 refuses a worker without a mobile number; G8 requires 民族 and 住址; the province refuses a
-    # worker without headImage ("[0][headImage]不能为空!", domain-reference §2.2).
+    # worker without headImage ("[0][headImage]不能为空!", docs/domain.md §2.2).
     required = {
         "headImage": "人员照片",
         "workerName": "姓名",

@@ -167,7 +167,7 @@ Nation.__doc__ = "民族 (GB/T 3304), docs/domain.md §3.14."
 
 def nation_payload_name(code: str) -> str:
     """The national platform's form of a 民族 as the ID card writes it: the name without 族 ("汉",
-    "蒙古"; domain-reference §3.14, G1's test and G8 send "汉")."""
+    "蒙古"; docs/domain.md §3.14, the public clients' tests send "汉")."""
     label = dict(Nation.choices).get(code, "")
     return label[:-1] if label.endswith("族") else label
 

@@ -31,7 +31,7 @@ RETRYABLE_STATES = (ExportState.FAILED, ExportState.CANCELLED)
 
 class ExportQuerySet(models.QuerySet):
     def visible_to(self, user) -> ExportQuerySet:
-        """A user's own exports of projects he may still see (DESIGN.md pattern 1): another user's
+        """A user's own exports of projects he may still see (docs/architecture.md pattern 1): another user's
         export, or one of a project taken out of his scope since, does not exist for him. An export
         of no single project (a supervisor's city or district report, 月报) stays his while he is
         still a supervisor; its figures were drawn from his scope when it was made."""

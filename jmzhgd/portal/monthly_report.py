@@ -1,7 +1,7 @@
 """月报: the bureau's monthly report to the city, by 区县, for a past month.
 
 The page (with its A4 print) and the .xlsx that a background job keeps in 【我的导出】 render from the
-same two tables (DESIGN.md pattern 5). Every figure is a grouped query over the supervisor's scope
+same two tables (docs/architecture.md pattern 5). Every figure is a grouped query over the supervisor's scope
 whose rows are bounded by districts × days or districts × rules, so a month of the city costs a
 handful of queries (the month's daily summaries being the largest read): bench/README.md,
 "月报 as a job".

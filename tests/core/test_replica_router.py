@@ -1,4 +1,4 @@
-"""Reads from the standby (jmzhgd/db/routers.py, docs/deploy.md "Standby and reads from it"): which
+"""Reads from the standby (jmzhgd/db/routers.py, docs/deploy.md "Reads from the standby"): which
 query goes where, and a request that writes reads its own write from the primary.
 
 The alias `replica` is a test mirror of the test database (jmzhgd/settings_test.py): the same data

@@ -1,6 +1,6 @@
 """A worker who left mid-month without a 工资卡 in the browser: the team's bank file is still
 delivered with him listed apart, and once the project registers his card from the sheet the next
-bank file pays him (保障农民工工资支付条例 art. 31; DESIGN.md pattern 11)."""
+bank file pays him (保障农民工工资支付条例 art. 31; docs/architecture.md pattern 11)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Signing and field encryption against answers computed outside this code (domain-reference §2.1)."""
+"""Signing and field encryption against answers computed outside this code (docs/domain.md §2.1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Shared persons of the 人员库 (SPEC §7; DESIGN.md pattern 10; docs/security.md "Who a worker is"):
+"""Shared persons of the 人员库 (docs/requirements.md §7; docs/architecture.md pattern 10; docs/security.md "Shared persons"):
 entering a worker gives no right to rewrite him. His identity is changed by the project that holds
 him, an ID-card read or a supervisor; anything else becomes a proposal the holder accepts or
 rejects, on every path, and every change is audited where he is on site."""

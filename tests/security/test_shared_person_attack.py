@@ -1,5 +1,5 @@
 """End to end: another project's account tries every way to rewrite a worker on this project's
-roster (SPEC §7; DESIGN.md pattern 10). Nothing of him changes, nor this project's 工资卡 for him:
+roster (docs/requirements.md §7; docs/architecture.md pattern 10). Nothing of him changes, nor this project's 工资卡 for him:
 this project's audit log gains only the proposals it may accept or reject."""
 
 from __future__ import annotations

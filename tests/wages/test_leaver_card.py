@@ -1,4 +1,4 @@
-"""A worker who left mid-month (保障农民工工资支付条例 art. 31; DESIGN.md pattern 11): his project may
+"""A worker who left mid-month (保障农民工工资支付条例 art. 31; docs/architecture.md pattern 11): his project may
 still register the card it pays him into, the bank file pays everyone else and lists a line without
 a card apart, and every message says what is true."""
 

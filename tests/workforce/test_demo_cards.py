@@ -1,5 +1,5 @@
 """The demo 人员库 comes with each worker's 工资卡 at his project, so a demo wage sheet can be paid
-through the bank file without typing a card for everyone (DESIGN.md pattern 11)."""
+through the bank file without typing a card for everyone (docs/architecture.md pattern 11)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The 工资卡 moves from the shared person to each employment (DESIGN.md pattern 11), and proposed
-changes to a person are kept (DESIGN.md pattern 10).
+"""The 工资卡 moves from the shared person to each employment (docs/architecture.md pattern 11), and proposed
+changes to a person are kept (docs/architecture.md pattern 10).
 
 Data: a person's card becomes the card of every project that has had him on its roster (each of
 them paid him into it until now), copied as stored (the encrypted number and its mask), so no

@@ -1,4 +1,4 @@
-"""工资卡 per employment (DESIGN.md pattern 11; 保障农民工工资支付条例 art. 31).
+"""工资卡 per employment (docs/architecture.md pattern 11; 保障农民工工资支付条例 art. 31).
 
 Each project holds the card it pays a worker into (workforce.models.PayCard): set by that project
 only (its person form, 采集, the API's payRollBank* fields), each change audited in that project

@@ -264,7 +264,7 @@ def _save_person(actor, person, created, before, data, *, source, project, on_si
 
 def record_person_update(actor, person, before, *, project, on_site=(), also=()) -> None:
     """Save `person` if he changed since `before`, audited once per project that has him on site
-    (so each sees every change to its worker, SPEC §11; DESIGN.md pattern 10), plus the acting
+    (so each sees every change to its worker, docs/requirements.md §11; docs/architecture.md pattern 10), plus the acting
     project's own and `also`."""
     old, new = audit.changed(before, audit.snapshot(person))
     if not new:

@@ -1,4 +1,4 @@
-"""Proposed changes to a person (DESIGN.md pattern 10; workforce.person_rights).
+"""Proposed changes to a person (docs/architecture.md pattern 10; workforce.person_rights).
 
 A project that may not change a person's identity still says what it saw: the differences are kept
 as a PersonChangeProposal, audited in the proposing project and wherever he is on site. The project
