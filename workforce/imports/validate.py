@@ -14,7 +14,7 @@ from jmzhgd.core.models import ManagementPost, WorkType
 from jmzhgd.core.pii import id_digest, mask_id
 from jmzhgd.core.validators import normalise_text, validate_name
 
-from ..models import Person
+from ..models import Person, RosterEntry
 from ..services import EntryRequest, check_entries
 from .cells import read_category, read_date, read_id_number, read_id_type, read_yes_no
 from .read import RawRow, _blank
@@ -33,6 +33,9 @@ from .shape import (
     _key,
 )
 from .template import _ambiguous_names, unit_label
+
+# The same words whether the name in the file fits the number or not (docs/security.md "Shared persons").
+NAME_NOT_CHECKED = "此人由其他项目维护，进场后以人员库登记的身份信息为准，请核对证件号码确为本人"
 
 
 @dataclass
@@ -103,6 +106,18 @@ class _Lookups:
         digests = {id_digest(number) for _, number in id_keys}
         persons = Person.objects.filter(id_number_digest__in=digests).defer("id_number")
         self.persons = {(p.id_type, p.id_number_digest): p for p in persons}
+        # Whose name the file may be checked against: a person this project has had on its roster, or
+        # one nobody ever had (the rule of workforce.person_rights for who may speak of him). For a
+        # worker of other projects only, the answer must not confirm whether a name fits a number.
+        stays = RosterEntry.objects.filter(person__in=list(self.persons.values())).values_list(
+            "person_id", "project_id"
+        )
+        rostered, here = set(), set()
+        for person_id, project_id in stays:
+            rostered.add(person_id)
+            if project_id == project.pk:
+                here.add(person_id)
+        self.name_checked = {p.pk for p in self.persons.values() if p.pk in here or p.pk not in rostered}
 
     def person(self, id_type: str, number: str) -> Person | None:
         return self.persons.get((id_type, id_digest(number)))
@@ -204,6 +219,8 @@ def validate_rows(project, raw_rows: list[RawRow], *, today: date | None = None)
             person = lookups.person(*row.id_key)
             if person is None:
                 row.fail(COL_ID_NUMBER, NOT_IN_LIBRARY)
+            elif person.pk not in lookups.name_checked:
+                row.warnings.append((COL_NAME, NAME_NOT_CHECKED))
             elif row.name and _key(person.name) != _key(row.name):
                 row.fail(COL_NAME, "姓名与人员库中该证件号码登记的姓名不一致，请核对")
         category = _guard(row, COL_CATEGORY, read_category, raw.values[COL_CATEGORY])
