@@ -266,7 +266,7 @@ class Drill:
         self.manage("migrate", "--noinput")
         self.manage("collectstatic", "--noinput")
         seeded = self.manage("seed_demo", "--url", f"http://127.0.0.1:{self.app_port}")
-        key, secret = re.search(r"App Key (\S+)\s+App Secret ([^\s（]+)", seeded).groups()
+        key, secret = re.search(r"App Key\s+(\S+)\s+App Secret\s+([^\s（]+)", seeded).groups()
         self.credentials = key, secret
         self.session = self.manage("shell", "-c", SESSION_SNIPPET).strip().splitlines()[-1]
         log(f"演示数据已载入（{time.monotonic() - started:.0f} 秒）")

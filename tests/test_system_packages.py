@@ -47,8 +47,8 @@ def test_without_root_a_missing_package_stops_at_once_with_one_line_naming_it_an
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, lines
     # PostgreSQL 15's server (the drill's clusters) is on the machine: its probe is a real file.
-    assert "缺少系统软件包：chromium wrk pgbackrest" in lines[0]
-    assert "apt-get install -y chromium wrk pgbackrest" in lines[0]
+    assert "缺少系统软件包：chromium wrk flite pgbackrest" in lines[0]
+    assert "apt-get install -y chromium wrk flite pgbackrest" in lines[0]
     assert not (tmp_path / "apt-get.log").exists()
 
 
@@ -57,7 +57,7 @@ def test_as_root_the_missing_packages_are_installed_with_apt_get(tmp_path):
     result = run_script(bin_dir, "test")
     assert result.returncode == 0, result.stderr
     calls = (tmp_path / "apt-get.log").read_text().splitlines()
-    assert calls == ["update -qq", "install -y -qq chromium wrk pgbackrest"]
+    assert calls == ["update -qq", "install -y -qq chromium wrk flite pgbackrest"]
     assert run_script(bin_dir, "test").returncode == 0
     assert len((tmp_path / "apt-get.log").read_text().splitlines()) == 2  # nothing left to install
 
@@ -65,7 +65,7 @@ def test_as_root_the_missing_packages_are_installed_with_apt_get(tmp_path):
 def test_the_lists_name_what_the_browser_tests_the_bench_and_the_drill_need(tmp_path):
     bin_dir = fake_bin(tmp_path, uid=1000)
     assert run_script(bin_dir, "--list", "test").stdout.split() == [
-        "chromium", "fonts-noto-cjk", "wrk", "postgresql-15", "pgbackrest"
+        "chromium", "fonts-noto-cjk", "wrk", "flite", "postgresql-15", "pgbackrest"
     ]  # fmt: skip
     assert run_script(bin_dir, "--list", "bench").stdout.split() == ["wrk", "postgresql"]
     assert run_script(bin_dir, "--list", "drill").stdout.split() == ["postgresql-15", "pgbackrest"]
