@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "workforce",
     "attendance",
     "contracts",
+    "training",
     "wages",
     "alerts",
     "selfservice",
@@ -283,6 +284,12 @@ PLATFORM_NAME = "江门市智慧工地实名制管理平台"
 WORKER_MIN_AGE = 16
 WORKER_MAX_AGE_MALE = env.int("WORKER_MAX_AGE_MALE", default=60)
 WORKER_MAX_AGE_FEMALE = env.int("WORKER_MAX_AGE_FEMALE", default=50)
+# 进场 checks (建市〔2022〕59号 art. 8, training.gate): "off", "warn" (the entry asks for confirmation)
+# or "require" (refused). A passed 安全教育/入场教育 counts within ENTRY_TRAINING_DAYS before the entry;
+# an older one only while the worker has been on a site within RETRAIN_AFTER_MONTHS.
+ENTRY_CHECKS = env.str("ENTRY_CHECKS", default="warn")
+ENTRY_TRAINING_DAYS = env.int("ENTRY_TRAINING_DAYS", default=30)
+RETRAIN_AFTER_MONTHS = env.int("RETRAIN_AFTER_MONTHS", default=12)
 # What counts as a day of attendance: at least this many punches / this many hours on site.
 ATTENDANCE_MIN_PUNCHES = env.int("ATTENDANCE_MIN_PUNCHES", default=1)
 ATTENDANCE_MIN_HOURS = env.float("ATTENDANCE_MIN_HOURS", default=0.0)

@@ -17,6 +17,7 @@ from jmzhgd.core.access import can_write_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.tables import paginate_table
 from jmzhgd.jobs.views import deliver
+from training.history import person_trainings
 from workforce.models import RosterEntry
 from workforce.views import person_in_project
 
@@ -86,6 +87,7 @@ def person_detail(request, project_id, person_id, *, revealed: str | None = None
             project=project, person=person, work_date__gte=since
         ).order_by("-work_date"),
         "since": since,
+        "trainings": person_trainings(project, person),
     }
     return render(request, "workforce/person_detail.html", context)
 

@@ -1,0 +1,90 @@
+"""项目培训 (the national standard's ProjectTraining with its workers): sessions per project and who
+attended each, 合格 or 不合格. The entry gate (training.gate) reads them (建市〔2022〕59号 art. 8: basic
+safety training before entering the site)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from enterprises.models import ProjectScopedQuerySet
+
+
+class TrainingType(models.TextChoices):
+    """项目培训类型 (trainingTypeCode) of the national data standard."""
+
+    SAFETY = "003001", "安全教育"
+    ENTRY = "003002", "入场教育"
+    EXIT = "003003", "退场教育"
+    SKILL = "003004", "技能培训"
+
+
+# A passed training of one of these types lets a worker enter (training.gate).
+ENTRY_TRAINING_TYPES = (TrainingType.SAFETY, TrainingType.ENTRY)
+MAX_HOURS = Decimal("999.9")
+
+
+class Training(models.Model):
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="trainings"
+    )
+    training_type = models.CharField(  # trainingTypeCode
+        "培训类型", max_length=6, choices=TrainingType.choices, default=TrainingType.SAFETY
+    )
+    name = models.CharField("培训名称", max_length=100)  # trainingName
+    training_date = models.DateField("培训日期", db_index=True)  # trainingDate
+    hours = models.DecimalField(  # trainingDuration
+        "培训时长（小时）",
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(MAX_HOURS)],
+    )
+    trainer = models.CharField("培训人", max_length=50, blank=True)  # trainer
+    organisation = models.CharField("培训机构", max_length=100, blank=True)  # trainingOrg
+    place = models.CharField("培训地址", max_length=200, blank=True)  # trainingAddress
+    description = models.TextField("培训简述", max_length=1000, blank=True)  # description
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新日期", auto_now=True)
+
+    objects = ProjectScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "项目培训"
+        ordering = ["-training_date", "-id"]
+        indexes = [models.Index(fields=["project", "training_date"], name="training_project_date")]
+
+    def __str__(self) -> str:
+        return f"{self.training_date:%Y-%m-%d} {self.get_training_type_display()}：{self.name}"
+
+
+class TrainingAttendee(models.Model):
+    """One worker of a training (the standard's ProjectTraining worker list) with the result."""
+
+    training = models.ForeignKey(
+        Training, verbose_name="培训", on_delete=models.CASCADE, related_name="attendees"
+    )
+    person = models.ForeignKey(
+        "workforce.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="trainings"
+    )
+    passed = models.BooleanField("考核合格", default=True)
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "培训人员"
+        ordering = ["person__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["training", "person"], name="one_attendance_per_training")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.training.name}：{self.person}（{self.result_label}）"
+
+    @property
+    def result_label(self) -> str:
+        return "合格" if self.passed else "不合格"
