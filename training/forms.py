@@ -3,8 +3,10 @@ from __future__ import annotations
 from django import forms
 
 from jmzhgd.core.forms import PlatformFormMixin
+from jmzhgd.core.uploads import clean_image_or_pdf
 
-from .models import Training
+from .certificate_services import CERTIFICATE_FIELDS
+from .models import PersonalCertification, Training
 from .services import TRAINING_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -29,3 +31,37 @@ class TrainingForm(PlatformFormMixin, forms.ModelForm):
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in TRAINING_FIELDS}
+
+
+class CertificateForm(PlatformFormMixin, forms.ModelForm):
+    """人员证书; the scan (jpg/png/pdf) goes through core's checked upload (DESIGN.md pattern 13)."""
+
+    scan_file = forms.FileField(
+        label="证书扫描件",
+        required=False,
+        help_text="JPG、PNG 或 PDF。",
+        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}),
+    )
+
+    class Meta:
+        model = PersonalCertification
+        fields = list(CERTIFICATE_FIELDS)
+        widgets = {"issue_date": DATE_WIDGET, "valid_until": DATE_WIDGET, "review_date": DATE_WIDGET}
+
+    def clean_scan_file(self):
+        upload = self.cleaned_data.get("scan_file")
+        if not upload:
+            return None
+        clean = clean_image_or_pdf(upload, label="证书扫描件")
+        clean.original_name = upload.name
+        return clean
+
+    def clean(self):
+        data = super().clean()
+        issue, until = data.get("issue_date"), data.get("valid_until")
+        if issue and until and until < issue:
+            self.add_error("valid_until", "有效期至不能早于发证日期。")
+        return data
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in CERTIFICATE_FIELDS}

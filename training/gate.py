@@ -4,8 +4,10 @@ site. Called by every entry path through workforce's one check (workforce.hooks.
 A worker is trained for an entry on day D when he passed a 安全教育 or 入场教育 (in any project: the
 training is his) dated within settings.ENTRY_TRAINING_DAYS before D or on D itself; or an older one
 while he has been on a site within settings.RETRAIN_AFTER_MONTHS before D (a stay open then, or closed
-since). A worker away from every site that long needs a fresh training. settings.ENTRY_CHECKS says
-what a missing training does: "off" nothing, "warn" a warning to confirm, "require" an error.
+since). A worker away from every site that long needs a fresh training. A 工种 with a certificate
+requirement (WorkTypeCertificate: the special trades) also needs a certificate of that type valid on
+D (status 有效, not past its date). settings.ENTRY_CHECKS says what a missing one does: "off" nothing,
+"warn" a warning to confirm, "require" an error.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import Max
 
-from .models import ENTRY_TRAINING_TYPES, TrainingAttendee
+from .certificates import CertificateStatus
+from .models import ENTRY_TRAINING_TYPES, PersonalCertification, TrainingAttendee, WorkTypeCertificate
 
 OFF, WARN, REQUIRE = "off", "warn", "require"
 
@@ -88,22 +91,59 @@ def untrained(entries: list[tuple[int, date]]) -> dict[int, str]:
     return reasons
 
 
+def uncertified(entries: list[tuple[int, int | None, date]]) -> dict[tuple[int, int | None], str]:
+    """(person id, 工种 id, day) triples → (person id, 工种 id) → the certificate type he lacks.
+
+    Two queries for any number of triples."""
+    rules = dict(
+        WorkTypeCertificate.objects.filter(work_type_id__in={w for _, w, _ in entries if w}).values_list(
+            "work_type_id", "certificate_type"
+        )
+    )
+    needed = [(pid, wid, day) for pid, wid, day in entries if wid in rules]
+    if not needed:
+        return {}
+    held: dict[tuple[int, str], list[date | None]] = {}
+    rows = PersonalCertification.objects.filter(
+        person_id__in={pid for pid, _, _ in needed},
+        certificate_type__in=set(rules.values()),
+        status=CertificateStatus.VALID,
+    ).values_list("person_id", "certificate_type", "valid_until")
+    for pid, kind, until in rows:
+        held.setdefault((pid, kind), []).append(until)
+    labels = dict(WorkTypeCertificate._meta.get_field("certificate_type").choices)
+    missing = {}
+    for pid, wid, day in needed:
+        kind = rules[wid]
+        if not any(until is None or until >= day for until in held.get((pid, kind), ())):
+            missing[(pid, wid)] = labels.get(kind, kind)
+    return missing
+
+
 def check_entry_training(sender, project, requests, check, **kwargs) -> None:
-    """workforce.hooks.entry_checking: the training rule for every request of one entry."""
+    """workforce.hooks.entry_checking: the training and certificate rules for every request of one entry."""
     mode = entry_checks_mode()
     if mode == OFF:
         return
-    pairs = [(r.person.pk, r.entry_date) for r in requests if r.person is not None and r.person.pk]
-    reasons = untrained(pairs)
-    if not reasons:
-        return
+    known = [
+        (i, r)
+        for i, r in enumerate(requests)
+        if r.person is not None and r.person.pk and i not in check.errors
+    ]
+    reasons = untrained([(r.person.pk, r.entry_date) for _, r in known])
+    missing = uncertified([(r.person.pk, getattr(r.work_type, "pk", None), r.entry_date) for _, r in known])
     kind = check.errors if mode == REQUIRE else check.warnings
-    for index, request in enumerate(requests):
-        person = request.person
-        if person is None or person.pk not in reasons or index in check.errors:
+    for index, request in known:
+        person, problems = request.person, []
+        if person.pk in reasons:
+            problems.append(reasons[person.pk])
+        lacking = missing.get((person.pk, getattr(request.work_type, "pk", None)))
+        if lacking:
+            problems.append(f"工种“{request.work_type}”须持有效的{lacking}证书，未查到")
+        if not problems:
             continue
         if mode == REQUIRE:
-            message = f"{person}：{reasons[person.pk]}，不能进场。请先录入其培训记录。"
+            message = f"{person}：{'；'.join(problems)}，不能进场。请先录入其培训记录或证书。"
         else:
-            message = f"{person}：{reasons[person.pk]}，请确认（进场后请及时补录培训）。"
+            message = f"{person}：{'；'.join(problems)}，请确认（进场后请及时补录）。"
         kind.setdefault(index, []).append(message)

@@ -12,6 +12,14 @@ from django.db import models
 
 from enterprises.models import ProjectScopedQuerySet
 
+from .certificates import (
+    CertificateGrade,
+    CertificateKind,
+    CertificateStatus,
+    CertificateType,
+    is_valid_on,
+)
+
 
 class TrainingType(models.TextChoices):
     """项目培训类型 (trainingTypeCode) of the national data standard."""
@@ -88,3 +96,70 @@ class TrainingAttendee(models.Model):
     @property
     def result_label(self) -> str:
         return "合格" if self.passed else "不合格"
+
+
+class PersonalCertification(models.Model):
+    """A person's certificate (the national standard's PersonalCertifications), a shared record of
+    the 人员库 (DESIGN.md pattern 10): changed by a project that has him on site or by a supervisor."""
+
+    person = models.ForeignKey(
+        "workforce.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="certifications"
+    )
+    kind = models.CharField(  # 证书种类
+        "证书种类",
+        max_length=2,
+        choices=CertificateKind.choices,
+        default=CertificateKind.CONSTRUCTION_SPECIAL,
+    )
+    certificate_type = models.CharField(  # 证书类型
+        "证书类型", max_length=2, choices=CertificateType.choices
+    )
+    grade = models.CharField("等级", max_length=1, choices=CertificateGrade.choices, blank=True)
+    number = models.CharField("证书编号", max_length=50)
+    issuer = models.CharField("发证机关", max_length=100)
+    issue_date = models.DateField("发证日期")
+    valid_until = models.DateField("有效期至", null=True, blank=True)
+    review_date = models.DateField("下次复审日期", null=True, blank=True)
+    status = models.CharField(
+        "证书状态", max_length=1, choices=CertificateStatus.choices, default=CertificateStatus.VALID
+    )
+    scan = models.FileField("证书扫描件", upload_to="certificates/%Y/%m/", blank=True)
+    scan_name = models.CharField("扫描件文件名", max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新日期", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人员证书"
+        ordering = ["-valid_until", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="certificate_valid_after_issue",
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("issue_date")),
+                violation_error_message="有效期至不能早于发证日期。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_certificate_type_display()} {self.number}"
+
+    def is_valid_on(self, day) -> bool:
+        return is_valid_on(self.status, self.valid_until, day)
+
+
+class WorkTypeCertificate(models.Model):
+    """工种 → the certificate type its work needs (a special trade works only with a valid one)."""
+
+    work_type = models.OneToOneField(
+        "core.WorkType", verbose_name="工种", on_delete=models.CASCADE, related_name="certificate_rule"
+    )
+    certificate_type = models.CharField("须持证书类型", max_length=2, choices=CertificateType.choices)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工种持证要求"
+
+    def __str__(self) -> str:
+        return f"{self.work_type}：须持{self.get_certificate_type_display()}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_certificates
 
 app_name = "training"
 
@@ -14,4 +14,22 @@ urlpatterns = [
     path(P + "<int:training_id>/edit/", views.training_edit, name="edit"),
     path(P + "<int:training_id>/delete/", views.training_delete, name="delete"),
     path(P + "<int:training_id>/attendees/", views.training_attendees, name="attendees"),
+]
+
+urlpatterns += [
+    path(
+        "projects/<int:project_id>/persons/<int:person_id>/certificates/new/",
+        views_certificates.certificate_create,
+        name="certificate_create",
+    ),
+    path(
+        "projects/<int:project_id>/certificates/<int:certificate_id>/edit/",
+        views_certificates.certificate_edit,
+        name="certificate_edit",
+    ),
+    path(
+        "projects/<int:project_id>/certificates/<int:certificate_id>/scan/",
+        views_certificates.certificate_scan,
+        name="certificate_scan",
+    ),
 ]

@@ -17,6 +17,10 @@ EXPECTATIONS = {
     # A training with an attendee is not deleted: the own account is sent back to it (302).
     "training:delete": Expect(method="POST", supervisor=403, own=(302,)),
     "training:attendees": PROJECT_ACTION,
+    # A person's certificates: his on-site project's account and supervisors (DESIGN.md pattern 10).
+    "training:certificate_create": PROJECT_PAGE,
+    "training:certificate_edit": PROJECT_PAGE,
+    "training:certificate_scan": PROJECT_PAGE,
 }
 
 
@@ -31,4 +35,23 @@ def _training(project):
     return training.pk
 
 
-KWARGS = {"training_id": _training}
+def _certificate(project):
+    from django.core.files.base import ContentFile
+
+    from training.models import PersonalCertification
+
+    entry = factories.RosterEntryFactory(team__unit__project=project)
+    certificate = PersonalCertification(
+        person=entry.person,
+        certificate_type="01",
+        number="粤A012026000001",
+        issuer="广东省住房和城乡建设厅",
+        issue_date=date(2025, 1, 1),
+        valid_until=date(2031, 1, 1),
+    )
+    certificate.scan.save("cert.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    certificate.save()
+    return certificate.pk
+
+
+KWARGS = {"training_id": _training, "certificate_id": _certificate}
