@@ -18,12 +18,13 @@ from django.db.models.signals import post_save
 
 from jmzhgd.core.signals import records_changed
 
+from .entry_rules import CERTIFICATE_RULES, ENTRY_RULES, TRAINING_RULES
 from .wage_rules import WAGE_RULE
 
 logger = logging.getLogger(__name__)
 
 PERSON_RULES = ("contract_missing", "contract_expiring", "id_expiring", "age_limit", "double_site")
-ROSTER_RULES = (*PERSON_RULES, "team_empty", "wage_clerk_missing")
+ROSTER_RULES = (*PERSON_RULES, "team_empty", "wage_clerk_missing", *ENTRY_RULES)
 CONTRACT_RULES = ("contract_missing", "contract_expiring")
 SITE_RULES = ("no_attendance", "device_silent")
 WAGE_RULES = (WAGE_RULE,)
@@ -93,6 +94,10 @@ def _on_records_changed(sender, project_ids=(), **kwargs) -> None:
             _punches_stored(list(project_ids))
         elif sender._meta.label == "workforce.RosterEntry":
             schedule(project_ids, ROSTER_RULES)
+        elif sender._meta.label == "training.TrainingAttendee":
+            schedule(project_ids, TRAINING_RULES)
+        elif sender._meta.label == "training.PersonalCertification":
+            schedule(project_ids, CERTIFICATE_RULES)
     except Exception:  # as in _flush: the sender's action has happened and must not fail for this
         logger.exception("预警重新评估安排失败（项目 %s）", list(project_ids))
 

@@ -346,9 +346,11 @@ def describe(code: str) -> str:
             else ""
         )
     return found.description.format(
-        **{name: getattr(settings, name) for name in dir(settings) if name.startswith("ALERT_")}
+        **{name: getattr(settings, name) for name in dir(settings) if name.startswith("ALERT_")},
+        RETRAIN_AFTER_MONTHS=settings.RETRAIN_AFTER_MONTHS,
     )
 
 
-# Rule 7 registers itself with @rule; imported last because it needs `rule` and `Context` from here.
-from . import wage_rules  # noqa: E402, F401
+# Rule 7 and the 进场 rules register themselves with @rule; imported last because they need `rule`
+# and `Context` from here.
+from . import entry_rules, wage_rules  # noqa: E402, F401

@@ -313,6 +313,7 @@ ALERT_NO_ATTENDANCE_DAYS = env.int("ALERT_NO_ATTENDANCE_DAYS", default=3)
 ALERT_CONTRACT_GRACE_DAYS = env.int("ALERT_CONTRACT_GRACE_DAYS", default=0)
 ALERT_CONTRACT_EXPIRY_DAYS = env.int("ALERT_CONTRACT_EXPIRY_DAYS", default=30)
 ALERT_ID_EXPIRY_DAYS = env.int("ALERT_ID_EXPIRY_DAYS", default=30)
+ALERT_CERTIFICATE_EXPIRY_DAYS = env.int("ALERT_CERTIFICATE_EXPIRY_DAYS", default=30)
 # Age limits of 建筑工人 by 工种 code and gender ("0" 男, "1" 女); "default" covers every 工种
 # without a line of its own. The entry check warns past the same defaults.
 ALERT_AGE_LIMITS = {"default": {"0": WORKER_MAX_AGE_MALE, "1": WORKER_MAX_AGE_FEMALE}}
