@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from enterprises.models import ProjectScopedQuerySet
 
@@ -148,6 +149,10 @@ class PersonalCertification(models.Model):
 
     def is_valid_on(self, day) -> bool:
         return is_valid_on(self.status, self.valid_until, day)
+
+    @property
+    def is_valid_now(self) -> bool:
+        return self.is_valid_on(timezone.localdate())
 
 
 class WorkTypeCertificate(models.Model):
