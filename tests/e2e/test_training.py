@@ -13,6 +13,7 @@ from enterprises.services import enter_unit
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import CorpType, TeamType
 from tests.e2e.conftest import login
+from tests.e2e.test_screen_fit import MEASURE
 from tests.factories import (
     TEST_PASSWORD,
     EnterpriseFactory,
@@ -40,6 +41,7 @@ def test_a_team_is_trained_a_new_worker_is_warned_and_his_training_closes_the_al
     for _ in range(40):
         RosterEntryFactory(team=team)
     PersonFactory(name="新来工人", id_number=id_number(birth=date(1990, 6, 1)))
+    page.set_viewport_size({"width": 1366, "height": 768})
     login(page, project_user.username, TEST_PASSWORD)
 
     page.goto(f"/projects/{project.pk}/trainings/")
@@ -54,6 +56,7 @@ def test_a_team_is_trained_a_new_worker_is_warned_and_his_training_closes_the_al
     picker.get_by_role("button", name="查询").click()
     page.get_by_test_id("add-team").click()
     expect(page.get_by_test_id("attendee-count")).to_have_text("40")
+    assert page.evaluate(MEASURE) == []  # the detail page with its picker fits a 1366 screen
     training_url = page.url
 
     page.goto(f"/projects/{project.pk}/roster/enter/")
