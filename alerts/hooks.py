@@ -19,14 +19,15 @@ from django.db.models.signals import post_save
 from jmzhgd.core.signals import records_changed
 
 from .entry_rules import CERTIFICATE_RULES, ENTRY_RULES, TRAINING_RULES
+from .key_post_rules import KEY_POST_RULES
 from .wage_rules import WAGE_RULE
 
 logger = logging.getLogger(__name__)
 
 PERSON_RULES = ("contract_missing", "contract_expiring", "id_expiring", "age_limit", "double_site")
-ROSTER_RULES = (*PERSON_RULES, "team_empty", "wage_clerk_missing", *ENTRY_RULES)
+ROSTER_RULES = (*PERSON_RULES, "team_empty", "wage_clerk_missing", *ENTRY_RULES, *KEY_POST_RULES)
 CONTRACT_RULES = ("contract_missing", "contract_expiring")
-SITE_RULES = ("no_attendance", "device_silent")
+SITE_RULES = ("no_attendance", "device_silent", "key_post_absent")
 WAGE_RULES = (WAGE_RULE,)
 
 
@@ -141,7 +142,7 @@ def connect() -> None:
         RosterEntry: _project_of(ROSTER_RULES),
         Contract: _project_of(CONTRACT_RULES),
         Team: _project_of(("team_empty",)),
-        ParticipatingUnit: _project_of(("wage_clerk_missing", "team_empty")),
+        ParticipatingUnit: _project_of(("wage_clerk_missing", "team_empty", "key_post_vacant")),
         Device: _project_of(("device_silent",)),
         Person: _on_person_saved,
         Project: _on_project_saved,

@@ -322,6 +322,19 @@ ALERT_DEVICE_SILENT_HOURS = env.int("ALERT_DEVICE_SILENT_HOURS", default=24)
 ALERT_EMPTY_TEAM_DAYS = env.int("ALERT_EMPTY_TEAM_DAYS", default=3)
 ALERT_WAGE_CLERK_POST = "P05"  # 管理岗位 code of 劳资专管员 (jmzhgd.core.seed_tables)
 ALERT_WAGE_CLERK_DAYS = env.int("ALERT_WAGE_CLERK_DAYS", default=3)
+# 关键岗位到岗 (attendance.key_posts): the posts supervisors inspect (管理岗位 code, name), the working
+# days (Monday = 0; sites work six days) and how many working days without attendance open an alert.
+KEY_POSTS = [
+    ("P01", "项目经理"),
+    ("P02", "技术负责人"),
+    ("P03", "安全负责人"),
+    ("P04", "质量负责人"),
+    ("P05", "劳资专管员"),
+    ("P21", "总监理工程师"),
+]
+KEY_POST_WORK_WEEKDAYS = [0, 1, 2, 3, 4, 5]
+KEY_POST_ABSENT_DAYS = env.int("KEY_POST_ABSENT_DAYS", default=3)
+ALERT_KEY_POST_DAYS = env.int("ALERT_KEY_POST_DAYS", default=3)
 ALERT_DOUBLE_SITE_DAYS = env.int("ALERT_DOUBLE_SITE_DAYS", default=7)
 # Rule 7: days after the project's 工资支付日期 before an unpaid team-month alerts (条例 art. 12: the
 # agreed day, so no grace by default), and how many past months the nightly run looks back over (an
