@@ -58,6 +58,19 @@ def may_manage(user, project, person) -> bool:
     )
 
 
+def may_add(user, project, person) -> bool:
+    """Add a certificate: who may manage them, or the project's own account for a person on no site
+    at all (he is about to enter: a special trade needs the certificate before the entry)."""
+    if may_manage(user, project, person):
+        return True
+    return bool(
+        user.is_authenticated
+        and user.is_project_user
+        and user.project_id == project.pk
+        and not on_site_projects(person)
+    )
+
+
 def _snapshot(certificate: PersonalCertification) -> dict:
     return {
         "kind": certificate.get_kind_display(),
@@ -83,9 +96,10 @@ def save_certificate(
     certificate: PersonalCertification | None = None,
 ) -> PersonalCertification:
     """Add a certificate to `person` (certificate None) or change one of his, acting from `project`."""
-    if actor.user is None or not may_manage(actor.user, project, person):
-        raise PermissionDenied(REFUSED)
     creating = certificate is None
+    allowed = may_add if creating else may_manage
+    if actor.user is None or not allowed(actor.user, project, person):
+        raise PermissionDenied(REFUSED)
     with transaction.atomic():
         if creating:
             certificate = PersonalCertification(person=person, created_by=actor.user)

@@ -18,6 +18,11 @@ urlpatterns = [
 
 urlpatterns += [
     path(
+        "projects/<int:project_id>/certificates/new/",
+        views_certificates.certificate_add,
+        name="certificate_add",
+    ),
+    path(
         "projects/<int:project_id>/persons/<int:person_id>/certificates/new/",
         views_certificates.certificate_create,
         name="certificate_create",

@@ -7,13 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from jmzhgd.core.access import project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.files import serve_private_file
+from jmzhgd.core.pii import id_digest
+from workforce.models import Person
 from workforce.views import person_in_project
 
-from .certificate_services import REFUSED, may_manage, save_certificate
+from .certificate_services import REFUSED, may_add, may_manage, save_certificate
 from .forms import CertificateForm
 from .models import PersonalCertification
 
@@ -28,8 +31,9 @@ def _certificate(request, project, certificate_id) -> PersonalCertification:
     return certificate
 
 
-def _form_page(request, project, person, certificate):
-    if not may_manage(request.user, project, person):
+def _form_page(request, project, person, certificate, *, done=None):
+    allowed = may_add if certificate is None else may_manage
+    if not allowed(request.user, project, person):
         raise PermissionDenied(REFUSED)
     if request.method == "POST":
         form = CertificateForm(
@@ -48,14 +52,16 @@ def _form_page(request, project, person, certificate):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, "证书信息已保存。")
+                messages.success(request, f"{person.name} 的证书信息已保存。")
+                if done:
+                    return redirect(done)
                 return redirect("workforce:person_detail", project_id=project.pk, person_id=person.pk)
     else:
         form = CertificateForm(instance=certificate)
     return render(
         request,
         "training/certificate_form.html",
-        {"project": project, "person": person, "form": form, "certificate": certificate},
+        {"project": project, "person": person, "form": form, "certificate": certificate, "by_id": bool(done)},
     )
 
 
@@ -77,3 +83,24 @@ def certificate_scan(request, project_id, certificate_id):
     project = project_for(request, project_id)
     certificate = _certificate(request, project, certificate_id)
     return serve_private_file(certificate.scan, download_name=certificate.scan_name or None)
+
+
+@login_required
+def certificate_add(request, project_id):
+    """【录入证书】 by ID number, before the entry: a special trade enters only with a valid certificate,
+    so the clerk records it for a person of the 人员库 whom no site has on its roster now (or whom this
+    project has on site). Nothing of the person is shown beyond his name."""
+    project = project_for(request, project_id, write=True)
+    number = (request.POST.get("id_number") or request.GET.get("id_number") or "").strip()
+    person = None
+    if number:
+        person = Person.objects.filter(id_number_digest=id_digest(number)).first()
+        if person is None or not may_add(request.user, project, person):
+            messages.error(
+                request, "人员库中未找到该证件号码，或此人目前在其他项目在场（证书由其在场项目维护）。"
+            )
+            person = None
+    if person is None:
+        return render(request, "training/certificate_lookup.html", {"project": project, "id_number": number})
+    done = f"{reverse('training:certificate_add', kwargs={'project_id': project.pk})}"
+    return _form_page(request, project, person, None, done=done)

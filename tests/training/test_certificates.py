@@ -149,3 +149,20 @@ def test_the_seeded_requirements_cover_the_special_trades():
 
     names = set(WorkTypeCertificate.objects.values_list("work_type__name", flat=True))
     assert {"架子工", "建筑电工", "电焊工", "起重信号工"} <= names
+
+
+def test_a_certificate_is_recorded_by_id_number_before_the_entry_but_not_for_someone_on_site_elsewhere(
+    project_client, project, other_project
+):
+    from tests.factories import PersonFactory
+
+    newcomer = PersonFactory()
+    url = reverse("training:certificate_add", kwargs={"project_id": project.pk})
+    form = project_client.get(url, {"id_number": newcomer.id_number})
+    assert 'data-testid="certificate-form"' in form.content.decode()
+    response = project_client.post(url, {**VALUES, "id_number": newcomer.id_number})
+    assert response.status_code == 302 and PersonalCertification.objects.filter(person=newcomer).exists()
+
+    busy = RosterEntryFactory(team__unit__project=other_project).person
+    page = project_client.post(url, {**VALUES, "id_number": busy.id_number}).content.decode()
+    assert "证书由其在场项目维护" in page and not PersonalCertification.objects.filter(person=busy).exists()

@@ -19,6 +19,8 @@ EXPECTATIONS = {
     "training:attendees": PROJECT_ACTION,
     # A person's certificates: his on-site project's account and supervisors (DESIGN.md pattern 10).
     "training:certificate_create": PROJECT_PAGE,
+    # 录入证书 by ID number (before the entry): the project's own account only.
+    "training:certificate_add": PROJECT_FORM,
     "training:certificate_edit": PROJECT_PAGE,
     "training:certificate_scan": PROJECT_PAGE,
 }
