@@ -12,7 +12,25 @@ from .services import TRAINING_FIELDS
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _checked_scan(upload, label: str):
+    """A scan checked and re-encoded by core (DESIGN.md pattern 13), keeping the name it came with."""
+    if not upload:
+        return None
+    clean = clean_image_or_pdf(upload, label=label)
+    clean.original_name = upload.name
+    return clean
+
+
 class TrainingForm(PlatformFormMixin, forms.ModelForm):
+    """项目培训; the signed sheet's scan (jpg/png/pdf) goes through core's checked upload."""
+
+    sign_in_file = forms.FileField(
+        label="签到表扫描件",
+        required=False,
+        help_text="JPG、PNG 或 PDF；重新上传将替换原文件。",
+        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}),
+    )
+
     class Meta:
         model = Training
         fields = list(TRAINING_FIELDS)
@@ -28,6 +46,9 @@ class TrainingForm(PlatformFormMixin, forms.ModelForm):
             field.widget.attrs.setdefault("class", "form-control")
             field.disabled = read_only
         self.fields["training_type"].widget.attrs["class"] = "form-select"
+
+    def clean_sign_in_file(self):
+        return _checked_scan(self.cleaned_data.get("sign_in_file"), "签到表扫描件")
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in TRAINING_FIELDS}
@@ -49,12 +70,7 @@ class CertificateForm(PlatformFormMixin, forms.ModelForm):
         widgets = {"issue_date": DATE_WIDGET, "valid_until": DATE_WIDGET, "review_date": DATE_WIDGET}
 
     def clean_scan_file(self):
-        upload = self.cleaned_data.get("scan_file")
-        if not upload:
-            return None
-        clean = clean_image_or_pdf(upload, label="证书扫描件")
-        clean.original_name = upload.name
-        return clean
+        return _checked_scan(self.cleaned_data.get("scan_file"), "证书扫描件")
 
     def clean(self):
         data = super().clean()

@@ -55,6 +55,8 @@ class Training(models.Model):
     organisation = models.CharField("培训机构", max_length=100, blank=True)  # trainingOrg
     place = models.CharField("培训地址", max_length=200, blank=True)  # trainingAddress
     description = models.TextField("培训简述", max_length=1000, blank=True)  # description
+    sign_in_scan = models.FileField("签到表扫描件", upload_to="trainings/%Y/%m/", blank=True)
+    sign_in_scan_name = models.CharField("签到表文件名", max_length=255, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True, on_delete=models.SET_NULL
     )

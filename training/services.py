@@ -38,6 +38,7 @@ def _snapshot(training: Training) -> dict:
         "trainer": training.trainer,
         "organisation": training.organisation,
         "place": training.place,
+        "sign_in_scan": training.sign_in_scan_name,
     }
 
 
@@ -45,8 +46,11 @@ def _changed(training: Training) -> None:
     records_changed.send(TrainingAttendee, project_ids=[training.project_id])
 
 
-def save_training(actor: Actor, project, values: dict, training: Training | None = None) -> Training:
-    """Create a training of `project` (training None) or change one of its trainings."""
+def save_training(
+    actor: Actor, project, values: dict, training: Training | None = None, *, scan=None
+) -> Training:
+    """Create a training of `project` (training None) or change one of its trainings; `scan` (checked
+    by the form) replaces the signed sheet's scan."""
     creating = training is None
     with transaction.atomic():
         if creating:
@@ -58,7 +62,10 @@ def save_training(actor: Actor, project, values: dict, training: Training | None
         for name in TRAINING_FIELDS:
             if name in values:
                 setattr(training, name, values[name])
-        training.full_clean(exclude=["project", "created_by"])
+        if scan is not None:
+            training.sign_in_scan = scan
+            training.sign_in_scan_name = getattr(scan, "original_name", "") or scan.name
+        training.full_clean(exclude=["project", "created_by", "sign_in_scan"])
         training.save()
         audit.record(
             actor,

@@ -14,6 +14,7 @@ urlpatterns = [
     path(P + "<int:training_id>/edit/", views.training_edit, name="edit"),
     path(P + "<int:training_id>/delete/", views.training_delete, name="delete"),
     path(P + "<int:training_id>/attendees/", views.training_attendees, name="attendees"),
+    path(P + "<int:training_id>/sign-in-scan/", views.sign_in_scan, name="sign_in_scan"),
 ]
 
 urlpatterns += [

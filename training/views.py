@@ -13,6 +13,7 @@ from enterprises.models import Team
 from jmzhgd.core import audit
 from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
+from jmzhgd.core.files import serve_private_file
 from jmzhgd.core.tables import paginate_table
 from jmzhgd.jobs.views import deliver
 from workforce.models import RosterEntry
@@ -21,6 +22,7 @@ from . import services
 from .exports import LEDGER, ledger_export, training_filter
 from .forms import TrainingForm
 from .models import Training
+from .sign_in import SignInRefused, record_sign_in
 from .tables import TrainingTable
 
 PICKER_LIMIT = 300  # candidates shown at once; 【整个班组】 records a whole team whatever its size
@@ -68,11 +70,19 @@ def _form_page(request, project, training: Training | None):
     instance = training or Training(project=project)
     if request.method == "POST":
         form = TrainingForm(
-            request.POST, instance=Training.objects.get(pk=training.pk) if training else instance
+            request.POST,
+            request.FILES,
+            instance=Training.objects.get(pk=training.pk) if training else instance,
         )
         if form.is_valid():
             try:
-                saved = services.save_training(Actor.from_request(request), project, form.values(), training)
+                saved = services.save_training(
+                    Actor.from_request(request),
+                    project,
+                    form.values(),
+                    training,
+                    scan=form.cleaned_data.get("sign_in_file"),
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -182,11 +192,28 @@ def training_attendees(request, project_id, training_id):
                 actor, training, _ids(post.getlist("attendee")), passed=action == "pass"
             )
             messages.success(request, f"已更新 {count} 人的考核结果。")
+        elif action == "upload":
+            count = record_sign_in(actor, training, request.FILES.get("sign_in") or _no_file())
+            messages.success(request, f"已按签到表记录 {count} 人。")
         elif action == "remove":
             count = services.remove_attendees(actor, training, _ids(post.getlist("attendee")))
             messages.success(request, f"已移除 {count} 名参训人员。")
         else:
             messages.error(request, "未知的操作。")
+    except SignInRefused as exc:
+        messages.error(request, f"签到表有 {len(exc.rows)} 处错误，未记录任何人：" + "；".join(exc.rows[:20]))
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     return redirect("training:detail", project_id=project.pk, training_id=training.pk)
+
+
+def _no_file():
+    raise ValidationError("请选择签到表文件（.xlsx）。")
+
+
+@login_required
+def sign_in_scan(request, project_id, training_id):
+    """The signed sheet's scan, served only after the project check (another project's is a 404)."""
+    project = project_for(request, project_id)
+    training = _training(request, project, training_id)
+    return serve_private_file(training.sign_in_scan, download_name=training.sign_in_scan_name or None)

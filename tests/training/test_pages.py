@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import Workbook
+from PIL import Image
 
 from jmzhgd.core.models import AuditLog
 from tests.factories import RosterEntryFactory
@@ -118,3 +122,67 @@ def test_a_supervisor_reads_but_cannot_record(supervisor_client, project):
     training = make_training(project)
     assert supervisor_client.get(url("detail", project, training_id=training.pk)).status_code == 200
     assert supervisor_client.get(url("create", project)).status_code == 403
+
+
+def _sign_in(rows) -> SimpleUploadedFile:
+    out = io.BytesIO()
+    book = Workbook()
+    book.active.append(["姓名", "证件号码", "考核结果"])
+    for row in rows:
+        book.active.append(row)
+    book.save(out)
+    return SimpleUploadedFile("签到表.xlsx", out.getvalue())
+
+
+def test_an_uploaded_sign_in_list_records_its_rows_with_their_results(project_client, project, roster):
+    training = make_training(project)
+    a, b = roster[0].person, roster[1].person
+    sheet = _sign_in([[a.name, a.id_number, "合格"], [b.name, b.id_number, "不合格"]])
+    project_client.post(
+        url("attendees", project, training_id=training.pk), {"action": "upload", "sign_in": sheet}
+    )
+    assert dict(training.attendees.values_list("person_id", "passed")) == {a.pk: True, b.pk: False}
+
+
+def test_a_sign_in_list_with_errors_records_nobody_and_names_each_row(
+    project_client, project, roster, other_project
+):
+    training = make_training(project)
+    a, stranger = roster[0].person, RosterEntryFactory(team__unit__project=other_project).person
+    sheet = _sign_in([[a.name, a.id_number, "优秀"], ["某人", stranger.id_number, ""], ["张三", "", ""]])
+    response = project_client.post(
+        url("attendees", project, training_id=training.pk),
+        {"action": "upload", "sign_in": sheet},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert (
+        "第2行 考核结果" in html
+        and "第3行 证件号码: 此人不在本项目花名册中" in html
+        and "第4行 证件号码: 不能为空" in html
+    )
+    assert not training.attendees.exists()
+    bad = SimpleUploadedFile("x.xlsx", b"not a workbook")
+    response = project_client.post(
+        url("attendees", project, training_id=training.pk), {"action": "upload", "sign_in": bad}, follow=True
+    )
+    assert "xlsx" in response.content.decode()
+
+
+def test_the_signed_sheet_scan_is_kept_and_served_to_the_project(project_client, project):
+    out = io.BytesIO()
+    Image.new("RGB", (30, 30), "white").save(out, "PNG")
+    scan = SimpleUploadedFile("签到表.png", out.getvalue(), content_type="image/png")
+    project_client.post(
+        url("create", project),
+        {
+            "training_type": "003001",
+            "name": "安全",
+            "training_date": "2026-03-05",
+            "hours": "2",
+            "sign_in_file": scan,
+        },
+    )
+    training = Training.objects.get()
+    assert training.sign_in_scan and training.sign_in_scan_name == "签到表.png"
+    assert project_client.get(url("sign_in_scan", project, training_id=training.pk)).status_code == 200

@@ -17,6 +17,7 @@ EXPECTATIONS = {
     # A training with an attendee is not deleted: the own account is sent back to it (302).
     "training:delete": Expect(method="POST", supervisor=403, own=(302,)),
     "training:attendees": PROJECT_ACTION,
+    "training:sign_in_scan": PROJECT_PAGE,
     # A person's certificates: his on-site project's account and supervisors (DESIGN.md pattern 10).
     "training:certificate_create": PROJECT_PAGE,
     # 录入证书 by ID number (before the entry): the project's own account only.
@@ -29,9 +30,11 @@ EXPECTATIONS = {
 def _training(project):
     from training.models import Training, TrainingAttendee
 
-    training = Training.objects.create(
-        project=project, name="三级安全教育", training_date=date(2026, 3, 5), hours="2.0"
-    )
+    from django.core.files.base import ContentFile
+
+    training = Training(project=project, name="三级安全教育", training_date=date(2026, 3, 5), hours="2.0")
+    training.sign_in_scan.save("sign-in.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    training.save()
     entry = factories.RosterEntryFactory(team__unit__project=project)
     TrainingAttendee.objects.create(training=training, person=entry.person)
     return training.pk
