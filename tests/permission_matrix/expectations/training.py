@@ -28,9 +28,9 @@ EXPECTATIONS = {
 
 
 def _training(project):
-    from training.models import Training, TrainingAttendee
-
     from django.core.files.base import ContentFile
+
+    from training.models import Training, TrainingAttendee
 
     training = Training(project=project, name="三级安全教育", training_date=date(2026, 3, 5), hours="2.0")
     training.sign_in_scan.save("sign-in.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
