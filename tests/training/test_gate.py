@@ -86,3 +86,24 @@ def test_an_older_training_counts_while_he_works_but_not_after_a_long_absence(
     stay.save()
     check = check_entries(project, [request_for(person, team)])
     assert not check.ok and "重新参加" in check.error_messages()[0]
+
+
+def test_the_gate_costs_the_same_queries_for_one_worker_or_twenty(settings, project, team):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.ENTRY_CHECKS = "warn"
+    electricians = WorkType.objects.get(code="130")
+
+    def count(n):
+        persons = [PersonFactory() for _ in range(n)]
+        for person in persons[::2]:
+            make_training(project, [person], day=date(2024, 1, 1))  # older: the stays are read too
+        requests = [request_for(p, team) for p in persons]
+        for r in requests[::3]:
+            r.work_type = electricians
+        with CaptureQueriesContext(connection) as queries:
+            check_entries(project, requests)
+        return len(queries)
+
+    assert count(1) == count(20)
