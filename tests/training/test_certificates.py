@@ -166,3 +166,15 @@ def test_a_certificate_is_recorded_by_id_number_before_the_entry_but_not_for_som
     busy = RosterEntryFactory(team__unit__project=other_project).person
     page = project_client.post(url, {**VALUES, "id_number": busy.id_number}).content.decode()
     assert "证书由其在场项目维护" in page and not PersonalCertification.objects.filter(person=busy).exists()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2026-02-30", "abc"])
+def test_an_implausible_date_is_a_form_error_not_a_500(project_client, project, entry, day):
+    url = reverse(
+        "training:certificate_create", kwargs={"project_id": project.pk, "person_id": entry.person_id}
+    )
+    assert project_client.post(url, {**VALUES, "review_date": day}).status_code == 200
+    training_url = reverse("training:create", kwargs={"project_id": project.pk})
+    data = {"training_type": "003001", "name": "安全", "training_date": day, "hours": "2"}
+    assert project_client.post(training_url, data).status_code == 200
+    assert not PersonalCertification.objects.exists()
