@@ -18,14 +18,16 @@ from django.db.models.signals import post_save
 
 from jmzhgd.core.signals import records_changed
 
+from .entry_rules import CERTIFICATE_RULES, ENTRY_RULES, TRAINING_RULES
+from .key_post_rules import KEY_POST_RULES
 from .wage_rules import WAGE_RULE
 
 logger = logging.getLogger(__name__)
 
 PERSON_RULES = ("contract_missing", "contract_expiring", "id_expiring", "age_limit", "double_site")
-ROSTER_RULES = (*PERSON_RULES, "team_empty", "wage_clerk_missing")
+ROSTER_RULES = (*PERSON_RULES, "team_empty", "wage_clerk_missing", *ENTRY_RULES, *KEY_POST_RULES)
 CONTRACT_RULES = ("contract_missing", "contract_expiring")
-SITE_RULES = ("no_attendance", "device_silent")
+SITE_RULES = ("no_attendance", "device_silent", "key_post_absent")
 WAGE_RULES = (WAGE_RULE,)
 
 
@@ -93,6 +95,10 @@ def _on_records_changed(sender, project_ids=(), **kwargs) -> None:
             _punches_stored(list(project_ids))
         elif sender._meta.label == "workforce.RosterEntry":
             schedule(project_ids, ROSTER_RULES)
+        elif sender._meta.label == "training.TrainingAttendee":
+            schedule(project_ids, TRAINING_RULES)
+        elif sender._meta.label == "training.PersonalCertification":
+            schedule(project_ids, CERTIFICATE_RULES)
     except Exception:  # as in _flush: the sender's action has happened and must not fail for this
         logger.exception("预警重新评估安排失败（项目 %s）", list(project_ids))
 
@@ -136,7 +142,7 @@ def connect() -> None:
         RosterEntry: _project_of(ROSTER_RULES),
         Contract: _project_of(CONTRACT_RULES),
         Team: _project_of(("team_empty",)),
-        ParticipatingUnit: _project_of(("wage_clerk_missing", "team_empty")),
+        ParticipatingUnit: _project_of(("wage_clerk_missing", "team_empty", "key_post_vacant")),
         Device: _project_of(("device_silent",)),
         Person: _on_person_saved,
         Project: _on_project_saved,

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import views_key_posts
 from . import views_reports as views
 
 # 项目月考勤, 考勤明细, 异常考勤 (docs/requirements.md §8).
@@ -14,6 +15,11 @@ urlpatterns: list = [
         name="punch_photo",
     ),
     path("projects/<int:project_id>/attendance/anomalies/", views.anomalies, name="anomalies"),
+    path(
+        "projects/<int:project_id>/attendance/key-posts/export/",
+        views_key_posts.key_posts_export,
+        name="key_posts_export",
+    ),
     path(
         "projects/<int:project_id>/attendance/anomalies/<int:punch_id>/resolve/",
         views.anomaly_resolve,

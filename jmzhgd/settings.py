@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "workforce",
     "attendance",
     "contracts",
+    "training",
     "wages",
     "alerts",
     "selfservice",
@@ -317,6 +318,12 @@ PLATFORM_NAME = "江门市智慧工地实名制管理平台"
 WORKER_MIN_AGE = 16
 WORKER_MAX_AGE_MALE = env.int("WORKER_MAX_AGE_MALE", default=60)
 WORKER_MAX_AGE_FEMALE = env.int("WORKER_MAX_AGE_FEMALE", default=50)
+# 进场 checks (建市〔2022〕59号 art. 8, training.gate): "off", "warn" (the entry asks for confirmation)
+# or "require" (refused). A passed 安全教育/入场教育 counts within ENTRY_TRAINING_DAYS before the entry;
+# an older one only while the worker has been on a site within RETRAIN_AFTER_MONTHS.
+ENTRY_CHECKS = env.str("ENTRY_CHECKS", default="warn")
+ENTRY_TRAINING_DAYS = env.int("ENTRY_TRAINING_DAYS", default=30)
+RETRAIN_AFTER_MONTHS = env.int("RETRAIN_AFTER_MONTHS", default=12)
 # What counts as a day of attendance: at least this many punches / this many hours on site.
 ATTENDANCE_MIN_PUNCHES = env.int("ATTENDANCE_MIN_PUNCHES", default=1)
 ATTENDANCE_MIN_HOURS = env.float("ATTENDANCE_MIN_HOURS", default=0.0)
@@ -345,6 +352,7 @@ ALERT_NO_ATTENDANCE_DAYS = env.int("ALERT_NO_ATTENDANCE_DAYS", default=3)
 ALERT_CONTRACT_GRACE_DAYS = env.int("ALERT_CONTRACT_GRACE_DAYS", default=0)
 ALERT_CONTRACT_EXPIRY_DAYS = env.int("ALERT_CONTRACT_EXPIRY_DAYS", default=30)
 ALERT_ID_EXPIRY_DAYS = env.int("ALERT_ID_EXPIRY_DAYS", default=30)
+ALERT_CERTIFICATE_EXPIRY_DAYS = env.int("ALERT_CERTIFICATE_EXPIRY_DAYS", default=30)
 # Age limits of 建筑工人 by 工种 code and gender ("0" 男, "1" 女); "default" covers every 工种
 # without a line of its own. The entry check warns past the same defaults.
 ALERT_AGE_LIMITS = {"default": {"0": WORKER_MAX_AGE_MALE, "1": WORKER_MAX_AGE_FEMALE}}
@@ -353,6 +361,19 @@ ALERT_DEVICE_SILENT_HOURS = env.int("ALERT_DEVICE_SILENT_HOURS", default=24)
 ALERT_EMPTY_TEAM_DAYS = env.int("ALERT_EMPTY_TEAM_DAYS", default=3)
 ALERT_WAGE_CLERK_POST = "P05"  # 管理岗位 code of 劳资专管员 (jmzhgd.core.seed_tables)
 ALERT_WAGE_CLERK_DAYS = env.int("ALERT_WAGE_CLERK_DAYS", default=3)
+# 关键岗位到岗 (attendance.key_posts): the posts supervisors inspect (管理岗位 code, name), the working
+# days (Monday = 0; sites work six days) and how many working days without attendance open an alert.
+KEY_POSTS = [
+    ("P01", "项目经理"),
+    ("P02", "技术负责人"),
+    ("P03", "安全负责人"),
+    ("P04", "质量负责人"),
+    ("P05", "劳资专管员"),
+    ("P21", "总监理工程师"),
+]
+KEY_POST_WORK_WEEKDAYS = [0, 1, 2, 3, 4, 5]
+KEY_POST_ABSENT_DAYS = env.int("KEY_POST_ABSENT_DAYS", default=3)
+ALERT_KEY_POST_DAYS = env.int("ALERT_KEY_POST_DAYS", default=3)
 ALERT_DOUBLE_SITE_DAYS = env.int("ALERT_DOUBLE_SITE_DAYS", default=7)
 # Rule 7: days after the project's 工资支付日期 before an unpaid team-month alerts (条例 art. 12: the
 # agreed day, so no grace by default), and how many past months the nightly run looks back over (an

@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include((workforce.urls.urlpatterns + portal_urls.workforce_urlpatterns, "workforce"))),
     path("", include("attendance.urls")),
     path("", include("contracts.urls")),
+    path("", include("training.urls")),
     path("", include("wages.urls")),
     path("", include("alerts.urls")),
     path("", include("selfservice.urls")),

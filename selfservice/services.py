@@ -64,6 +64,9 @@ class WorkerRecord:
     wages: list[WageLine] = field(default_factory=list)
     this_month: datetime.date | None = None
     last_month: datetime.date | None = None
+    trainings: list = field(default_factory=list)  # his TrainingAttendee rows, newest first
+    certificates: list = field(default_factory=list)  # his PersonalCertification rows
+    today: datetime.date | None = None
 
     @property
     def project_choices(self) -> list[tuple[int, str]]:
@@ -144,6 +147,7 @@ def record_of(person, today=None) -> WorkerRecord:
     his wages of this and last month."""
     from attendance.models import DailySummary
     from contracts.models import Contract
+    from training.models import PersonalCertification, TrainingAttendee
     from workforce.models import PayCard, RosterEntry
 
     today = today or timezone.localdate()
@@ -204,4 +208,11 @@ def record_of(person, today=None) -> WorkerRecord:
         wages=wage_lines(person, [this_month, last_month]),
         this_month=this_month,
         last_month=last_month,
+        trainings=list(
+            TrainingAttendee.objects.filter(person=person)
+            .select_related("training__project")
+            .order_by("-training__training_date", "-id")[:20]
+        ),
+        certificates=list(PersonalCertification.objects.filter(person=person)),
+        today=today,
     )

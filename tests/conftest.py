@@ -48,6 +48,13 @@ def _code_tables(request):
 
 
 @pytest.fixture(autouse=True)
+def _entry_checks_off(settings):
+    """The entry gate (training.gate, default "warn") is tested where it is set explicitly
+    (tests/training): the suite's other entries are about other rules and record no trainings."""
+    settings.ENTRY_CHECKS = "off"
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 

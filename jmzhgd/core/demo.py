@@ -18,6 +18,7 @@ SEEDER_ORDER = [
     "enterprises",
     "workforce",
     "contracts",
+    "training",
     "jmzhgd.api",
     "attendance",
     "wages",

@@ -30,6 +30,7 @@ PROJECT_MENU = [
     MenuItem("人员信息修改申请", "workforce:proposals", "person-check", project_scoped=True),
     MenuItem("项目考勤", "attendance:month", "calendar-check", project_scoped=True),
     MenuItem("合同管理", "contracts:list", "file-earmark-text", project_scoped=True),
+    MenuItem("培训管理", "training:list", "mortarboard", project_scoped=True),
     MenuItem("工资管理", "wages:ledger", "cash-coin", project_scoped=True),
     MenuItem("预警", "alerts:project_list", "exclamation-triangle", project_scoped=True),
     MenuItem("数据对接", "exchange:page", "cloud-upload", project_scoped=True),

@@ -3,10 +3,12 @@ attendance, so they live on the top floor (README "Floors"); the project's own p
 
 from __future__ import annotations
 
+import django_tables2 as tables
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from attendance.key_posts import average_rate, key_post_duty
 from jmzhgd.core.access import project_for, require_supervisor
 from jmzhgd.core.tables import paginate_table
 from jmzhgd.db.routers import reads_from_replica
@@ -29,6 +31,26 @@ def overview(request, project_id):
     )
 
 
+class KeyPostRateColumn(tables.Column):
+    """This month's 关键岗位到岗率 of the project (attendance.key_posts), read for the shown page only."""
+
+    def __init__(self):
+        super().__init__(
+            verbose_name="关键岗位到岗率（本月）",
+            empty_values=(),
+            orderable=False,
+            accessor="pk",
+            attrs={"td": {"class": "text-end", "data-testid": "key-post-rate"}},
+        )
+
+    def render(self, record, table):
+        duties = getattr(table, "key_post_duty", {}).get(record.pk, [])
+        rate = average_rate(duties)
+        vacant = sum(1 for d in duties if d.vacant)
+        text = "—" if rate is None else f"{rate}%"
+        return f"{text}（空缺 {vacant} 岗）" if vacant else text
+
+
 @login_required
 @reads_from_replica
 def dashboard(request):
@@ -46,9 +68,12 @@ def dashboard(request):
     in_view = scope.filter(district=district) if district else scope
     chosen = _chosen_project(request, scope)
     projects = figures.with_site_counts(in_view)
-    table = DashboardProjectTable(projects.order_by("-workers_on_site", "-id"))
+    table = DashboardProjectTable(
+        projects.order_by("-workers_on_site", "-id"), extra_columns=[("key_posts", KeyPostRateColumn())]
+    )
     paginate_table(request, table, 10)
     today = timezone.localdate()
+    table.key_post_duty = key_post_duty([row.record.pk for row in table.page.object_list], today, today)
     scope_label = district_map.scope_label(request.user)
     numbers = figures.dashboard_figures(request.user, today=today, district=district)
     metric = request.GET.get("metric")

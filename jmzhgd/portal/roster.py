@@ -18,6 +18,8 @@ from jmzhgd.core.access import can_write_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.tables import paginate_table
 from jmzhgd.jobs.views import deliver
+from training.certificate_services import person_certificates
+from training.history import person_trainings
 from workforce.models import RosterEntry
 from workforce.services import card_of
 from workforce.views import person_in_project
@@ -90,7 +92,9 @@ def person_detail(request, project_id, person_id, *, revealed: str | None = None
         ).order_by("-work_date"),
         "since": since,
         "exchange_held": held_worker_messages(project, person),
+        "trainings": person_trainings(project, person),
     }
+    context["certificates_full"], context["certificates"] = person_certificates(request.user, project, person)
     return render(request, "workforce/person_detail.html", context)
 
 

@@ -6,6 +6,14 @@
     var message = (button && button.dataset.confirm) || event.target.dataset.confirm;
     if (message && !window.confirm(message)) { event.preventDefault(); }
   });
+  // A "select all" box: <input type="checkbox" data-check-all="person"> ticks the form's boxes named so.
+  document.querySelectorAll("[data-check-all]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      box.form.querySelectorAll('input[type=checkbox][name="' + box.dataset.checkAll + '"]').forEach(function (c) {
+        c.checked = box.checked;
+      });
+    });
+  });
   // A print button (the 工人自助查询 poster): <button data-print>
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });

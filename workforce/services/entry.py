@@ -20,6 +20,7 @@ from jmzhgd.core.codes import District, Gender, PersonCategory, ProjectCategory
 from jmzhgd.core.models import ManagementPost, WorkType
 from jmzhgd.core.signals import records_changed
 
+from ..hooks import entry_checking
 from ..models import Person, RosterEntry
 
 
@@ -188,6 +189,8 @@ def check_entries(project, requests: list[EntryRequest], *, today: date | None =
             problem(check.warnings, index, person, f"证件已于{person.id_valid_to:%Y-%m-%d}过期，请确认。")
         if person.pk in elsewhere:
             problem(check.warnings, index, person, f"{elsewhere[person.pk]}，请确认。")
+    # The rules of the floors above (training before entry, certificates): workforce.hooks.
+    entry_checking.send(sender=None, project=project, requests=requests, check=check)
     return check
 
 

@@ -18,6 +18,7 @@ EXPECTATIONS = {
     "attendance:anomalies": PROJECT_PAGE,
     "attendance:anomaly_resolve": PROJECT_FORM,
     "attendance:anomaly_dismiss": Expect(method="POST", supervisor=403, own=302, data={"reason": "访客误刷"}),
+    "attendance:key_posts_export": PROJECT_PAGE,
 }
 
 
