@@ -68,7 +68,9 @@ def seed(demo) -> None:
     )
     if team is None:
         return
-    sheet = transitions.approve(demo.actor, transitions.submit(demo.actor, _sheet(demo, team, paid)))
+    sheet = transitions.approve(
+        demo.actor, transitions.submit(demo.actor, _sheet(demo, team, paid)), "已核对"
+    )
     payday = min(today, paid.replace(day=28) + datetime.timedelta(days=17))
     sheet = transitions.mark_paid(demo.actor, sheet, balance_date=payday, voucher=_voucher())
     transitions.confirm(demo.actor, sheet, signed_row_ids=list(sheet.rows.values_list("pk", flat=True)))

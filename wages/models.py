@@ -126,6 +126,10 @@ class Payroll(NoDeleteModel):
     approved_at = models.DateTimeField("审核时间", null=True, blank=True)
     paid_at = models.DateTimeField("发放时间", null=True, blank=True)
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    # The approver's answer to the soft checks (wages.checks) and the findings it answered, as they
+    # stood at 审核通过; shown on the sheet and in the audit row.
+    check_note = models.CharField("审核说明", max_length=500, blank=True)
+    check_findings = models.JSONField("审核时的核查提示", default=list, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = PayrollQuerySet.as_manager()
@@ -205,3 +209,28 @@ class PayrollRow(NoDeleteModel):
 
     def __str__(self) -> str:
         return f"{self.person.name} {self.actual_amount}"
+
+
+class MinimumWage(models.Model):
+    """最低工资标准 in force from a date (劳动法 art. 48; 最低工资规定 art. 12): the wage checks read the
+    row in force on a month's last day. Seeded with Jiangmen's tier by a data migration; the province
+    revises it every two or three years, and an administrator adds the new row in the admin."""
+
+    region = models.CharField("地区", max_length=20, default="江门市")
+    effective_from = models.DateField("执行日期")
+    monthly_amount = models.DecimalField("月最低工资标准(元)", max_digits=8, decimal_places=2)
+    hourly_amount = models.DecimalField(
+        "非全日制小时最低工资标准(元)", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    source = models.CharField("依据文件", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "最低工资标准"
+        ordering = ["region", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "effective_from"], name="one_minimum_wage_per_date"),
+            models.CheckConstraint(name="minimum_wage_positive", condition=models.Q(monthly_amount__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.effective_from:%Y-%m-%d} 起 {self.monthly_amount} 元/月"

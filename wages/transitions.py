@@ -4,6 +4,9 @@ contractor approves and pays through the 工资专户, the worker signs.
     草稿 ─提交→ 已提交 ─审核→ 已审核 ─发放→ 已发放 ─确认→ 已确认
       ↑________退回(原因)_______|________|
 
+提交 and 审核 run the sheet's checks (wages.checks): a hard finding refuses both; soft findings let
+审核 through only with the approver's note, kept on the sheet with the findings it answered.
+
 Every transition is one action: it locks the sheet, checks the state it starts from, writes and audits.
 A transition from any other state is refused with the sheet's state named; nothing is written.
 """
@@ -20,6 +23,7 @@ from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.uploads import clean_image_or_pdf
 
+from . import checks
 from .models import Payroll, PayrollStatus, RowPayStatus
 
 S = PayrollStatus
@@ -61,7 +65,11 @@ def _move(actor: Actor, payroll: Payroll, name: str, status: str, *, summary: st
         before={"status": before},
         after={
             "status": status,
-            **{k: v for k, v in changes.items() if k in ("return_reason", "balance_date")},
+            **{
+                k: v
+                for k, v in changes.items()
+                if k in ("return_reason", "balance_date", "check_note", "check_findings")
+            },
         },
     )
     return payroll
@@ -72,13 +80,43 @@ def submit(actor: Actor, payroll: Payroll) -> Payroll:
     payroll = _start(payroll, "submit")
     if not payroll.rows.filter(actual_amount__gt=0).exists():
         raise ValidationError("工资支付表没有实发金额，请先填写金额再提交。")
+    refuse_hard_findings(checks.run_checks(payroll), "提交")
     return _move(actor, payroll, "submit", S.SUBMITTED, submitted_at=timezone.now(), return_reason="")
 
 
+def refuse_hard_findings(findings: list[checks.Finding], label: str) -> None:
+    blocking = checks.hard(findings)
+    if blocking:
+        raise ValidationError([f"以下问题须先更正才能{label}："] + [f.line for f in blocking])
+
+
+MAX_NOTE = 500
+
+
 @transaction.atomic
-def approve(actor: Actor, payroll: Payroll) -> Payroll:
+def approve(actor: Actor, payroll: Payroll, note: str = "") -> Payroll:
+    """审核通过: refused while a hard check fails; with soft findings, `note` (the approver's answer)
+    is required and kept with the findings it answered."""
     payroll = _start(payroll, "approve")
-    return _move(actor, payroll, "approve", S.APPROVED, approved_at=timezone.now())
+    findings = checks.run_checks(payroll)
+    refuse_hard_findings(findings, "审核通过")
+    note = (note or "").strip()
+    answered = checks.soft(findings)
+    if answered and not note:
+        raise ValidationError(
+            [f"以下 {len(answered)} 项核查提示须填写审核说明后才能审核通过："] + [f.line for f in answered]
+        )
+    if len(note) > MAX_NOTE:
+        raise ValidationError(f"审核说明不能超过{MAX_NOTE}字。")
+    return _move(
+        actor,
+        payroll,
+        "approve",
+        S.APPROVED,
+        approved_at=timezone.now(),
+        check_note=note,
+        check_findings=[f.as_dict() for f in answered],
+    )
 
 
 @transaction.atomic
@@ -99,6 +137,8 @@ def return_payroll(actor: Actor, payroll: Payroll, reason: str) -> Payroll:
         return_reason=reason,
         submitted_at=None,
         approved_at=None,
+        check_note="",  # the approval it answered is void; the audit keeps it
+        check_findings=[],
     )
 
 

@@ -15,7 +15,7 @@ from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.tables import paginate_table
 
-from . import services, transitions
+from . import checks, services, transitions
 from .filters import PayrollFilter
 from .forms import ConfirmForm, GenerateForm, PayForm, ReturnForm
 from .models import Payroll, PayRule
@@ -126,6 +126,12 @@ def detail(request, project_id, payroll_id):
             return redirect("wages:detail", project_id=project.pk, payroll_id=payroll.pk)
     rows = list(payroll.rows.select_related("person").order_by("id"))
     can_write = can_write_project(request.user, project)
+    # The checks run while the sheet can still be submitted or approved; afterwards the sheet shows
+    # what the approver answered (check_note, check_findings).
+    findings = checks.run_checks(payroll) if payroll.status in ("draft", "submitted") else []
+    per_row = checks.by_row(findings)
+    for row in rows:
+        row.findings = per_row.get(row.pk, [])
     attendance_url = reverse("attendance:month", kwargs={"project_id": project.pk})
     return render(
         request,
@@ -137,6 +143,8 @@ def detail(request, project_id, payroll_id):
             "posted": request.POST if errors else None,
             "errors": errors,
             "totals": totals_of(rows),
+            "hard_findings": checks.hard(findings),
+            "soft_findings": checks.soft(findings),
             "status_badge": status_badge(payroll),
             "can_write": can_write,
             "editable": can_write and payroll.is_editable,
@@ -197,7 +205,14 @@ def submit(request, project_id, payroll_id):
 @login_required
 @require_POST
 def approve(request, project_id, payroll_id):
-    return _transition(request, project_id, payroll_id, transitions.approve, "工资支付表已审核。")
+    note = request.POST.get("note", "")
+    return _transition(
+        request,
+        project_id,
+        payroll_id,
+        lambda a, p: transitions.approve(a, p, note),
+        "工资支付表已审核。",
+    )
 
 
 @login_required

@@ -46,7 +46,7 @@ def png() -> SimpleUploadedFile:
 
 def approved_april(actor, team):
     sheet = services.generate_payroll(actor, team, APRIL, pay_rule=PayRule.DAILY, rate=Decimal("300"))
-    return transitions.approve(actor, transitions.submit(actor, sheet))
+    return transitions.approve(actor, transitions.submit(actor, sheet), "已核对")
 
 
 def test_the_subject_is_the_team_and_month():

@@ -45,7 +45,7 @@ def test_a_leaver_without_a_card_is_listed_apart_then_paid_once_his_card_is_regi
         present(entry, month.replace(day=2))
     actor = Actor.system("测试")
     sheet = services.generate_payroll(actor, team, month, pay_rule=PayRule.DAILY, rate=Decimal("300"))
-    transitions.approve(actor, transitions.submit(actor, sheet))
+    transitions.approve(actor, transitions.submit(actor, sheet), "已核对")
 
     page.on("dialog", lambda dialog: dialog.accept())
     login(page, project_user.username, TEST_PASSWORD)

@@ -54,7 +54,7 @@ def sheet(team, entries, status: str = PayrollStatus.PAID, *, days: int = 1):
     payroll = services.generate_payroll(actor, team, month, pay_rule=PayRule.DAILY, rate=Decimal("300"))
     steps = {
         PayrollStatus.SUBMITTED: lambda p: transitions.submit(actor, p),
-        PayrollStatus.APPROVED: lambda p: transitions.approve(actor, p),
+        PayrollStatus.APPROVED: lambda p: transitions.approve(actor, p, "已核对"),
         PayrollStatus.PAID: lambda p: transitions.mark_paid(actor, p, balance_date=today, voucher=voucher()),
         PayrollStatus.CONFIRMED: lambda p: transitions.confirm(actor, p, signature_scan=voucher()),
     }

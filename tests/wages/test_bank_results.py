@@ -34,7 +34,7 @@ def xlsx(*lines, header=("卡号", "金额", "状态", "原因")) -> SimpleUploa
 @pytest.fixture
 def sheet(actor, team, workers, today_may):
     sheet = services.generate_payroll(actor, team, APRIL, pay_rule=PayRule.DAILY, rate=Decimal("300"))
-    return transitions.approve(actor, transitions.submit(actor, sheet))
+    return transitions.approve(actor, transitions.submit(actor, sheet), "已核对")
 
 
 def test_every_row_paid_marks_the_sheet_paid(actor, sheet):

@@ -89,7 +89,7 @@ def test_the_bank_file_waits_for_approval(project_client, sheet):
 
 
 def test_the_bank_file_lists_name_full_card_amount_and_purpose(project_client, actor, sheet):
-    transitions.approve(actor, transitions.submit(actor, sheet))
+    transitions.approve(actor, transitions.submit(actor, sheet), "已核对")
     response = project_client.get(url("bank_file", sheet))
     ws = workbook(response).active
     lines = list(ws.iter_rows(values_only=True))
@@ -110,7 +110,7 @@ def test_the_bank_file_lists_name_full_card_amount_and_purpose(project_client, a
 def test_the_bank_file_lists_a_worker_without_a_card_apart(project_client, actor, sheet):
     sheet.rows.filter(person__name="王五").update(bank_card_number="", bank_card_number_masked="")
     PayCard.objects.filter(person__name="王五").delete()
-    transitions.approve(actor, transitions.submit(actor, sheet))
+    transitions.approve(actor, transitions.submit(actor, sheet), "已核对")
     response = project_client.get(url("bank_file", sheet))
     assert response.status_code == 200
     book = workbook(response)
@@ -123,6 +123,6 @@ def test_the_bank_file_lists_a_worker_without_a_card_apart(project_client, actor
 
 
 def test_supervisors_read_the_sheet_but_never_get_the_bank_file(supervisor_client, actor, sheet):
-    transitions.approve(actor, transitions.submit(actor, sheet))
+    transitions.approve(actor, transitions.submit(actor, sheet), "已核对")
     assert supervisor_client.get(url("export", sheet)).status_code == 200
     assert supervisor_client.get(url("bank_file", sheet)).status_code == 403

@@ -38,7 +38,7 @@ def approved(actor, team, workers, today_may):
     """April's sheet, approved; 李四 left on 04-10 and this project never registered his card."""
     PayCard.objects.filter(person=workers["li"].person).delete()
     sheet = services.generate_payroll(actor, team, APRIL, pay_rule=PayRule.DAILY, rate=Decimal("300"))
-    return transitions.approve(actor, transitions.submit(actor, sheet))
+    return transitions.approve(actor, transitions.submit(actor, sheet), "已核对")
 
 
 def test_a_leaver_without_a_card_no_longer_blocks_the_teams_bank_file(project_client, approved):
@@ -74,7 +74,7 @@ def test_the_project_registers_the_leavers_card_and_the_next_bank_file_pays_him(
 def test_a_sheet_whose_workers_have_no_card_at_all_says_so(project_client, actor, team, workers, today_may):
     PayCard.objects.all().delete()
     sheet = services.generate_payroll(actor, team, APRIL, pay_rule=PayRule.DAILY, rate=Decimal("300"))
-    transitions.approve(actor, transitions.submit(actor, sheet))
+    transitions.approve(actor, transitions.submit(actor, sheet), "已核对")
     response = bank_file(project_client, sheet)
     assert response.status_code == 302
     message = [m.message for m in response.wsgi_request._messages][0]

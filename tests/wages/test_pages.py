@@ -212,7 +212,7 @@ def test_arrears_lists_unpaid_months_after_the_pay_day(
     sheet = services.generate_payroll(actor, team, APRIL, pay_rule=PayRule.DAILY, rate=Decimal("100"))
     found = overdue_months(type(project).objects.filter(pk=project.pk))
     assert (found[-1].payroll_id, found[-1].status_label) == (sheet.pk, "草稿")
-    sheet = transitions.approve(actor, transitions.submit(actor, sheet))
+    sheet = transitions.approve(actor, transitions.submit(actor, sheet), "已核对")
     transitions.mark_paid(actor, sheet, balance_date=datetime.date(2026, 5, 11), voucher=_png())
     assert [o.month for o in overdue_months(type(project).objects.filter(pk=project.pk))] == [
         datetime.date(2026, 3, 1)

@@ -38,7 +38,7 @@ def run(actor, sheet, name):
     if name == "submit":
         return transitions.submit(actor, sheet)
     if name == "approve":
-        return transitions.approve(actor, sheet)
+        return transitions.approve(actor, sheet, "已核对")
     if name == "return":
         return transitions.return_payroll(actor, sheet, "金额有误")
     if name == "pay":
