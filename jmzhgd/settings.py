@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "jmzhgd.accounts",
+    "jmzhgd.sms",
     "projects",
     "enterprises",
     "workforce",
@@ -227,6 +228,19 @@ RATE_LIMITS = {
         ["GET", "POST", "PUT", "PATCH", "DELETE"],
     ),
 }
+
+# SMS one-time codes (docs/sms.md): the gateway, and how often one phone / one address may ask.
+SMS_BACKEND = env("SMS_BACKEND", default="jmzhgd.sms.backends.ConsoleBackend")
+SMS_PHONE_LIMITS = [(1, 60), (env.int("SMS_PHONE_LIMIT_PER_HOUR", default=5), 3600)]
+SMS_IP_LIMIT = (env.int("SMS_IP_LIMIT_PER_HOUR", default=20), 3600)
+SMS_TENCENT_SECRET_ID = env("SMS_TENCENT_SECRET_ID", default="")
+SMS_TENCENT_SECRET_KEY = env("SMS_TENCENT_SECRET_KEY", default="")
+SMS_TENCENT_APP_ID = env("SMS_TENCENT_APP_ID", default="")
+SMS_TENCENT_SIGN_NAME = env("SMS_TENCENT_SIGN_NAME", default="")
+SMS_TENCENT_TEMPLATE_ID = env("SMS_TENCENT_TEMPLATE_ID", default="")
+SMS_TENCENT_REGION = env("SMS_TENCENT_REGION", default="ap-guangzhou")
+SMS_TENCENT_ENDPOINT = env("SMS_TENCENT_ENDPOINT", default="sms.tencentcloudapi.com")
+SMS_TENCENT_SCHEME = env("SMS_TENCENT_SCHEME", default="https")
 
 # …and per username, across all addresses (jmzhgd.api.endpoints.login): a password guessed from
 # many addresses is slowed down without locking the owner out of the web login. (limit, seconds)
