@@ -219,6 +219,9 @@ RATE_LIMITS = {
     "/api/v1/auth/token": (env.int("API_LOGIN_RATE_LIMIT_PER_MINUTE", default=20), 60, ["POST"]),
     # 工人自助查询: per IP here, and per ID number in selfservice.services (SELFSERVICE_ID_RATE_LIMIT).
     "selfservice:lookup": (env.int("SELFSERVICE_RATE_LIMIT_PER_10_MINUTES", default=20), 600, ["POST"]),
+    # The wage-line signing link: each identity step may send an SMS (jmzhgd.sms limits it too).
+    "selfservice:sign": (env.int("SIGN_RATE_LIMIT_PER_10_MINUTES", default=20), 600, ["POST"]),
+    "selfservice:sign_code": (env.int("SIGN_CODE_RATE_LIMIT_PER_10_MINUTES", default=20), 600, ["POST"]),
     "selfservice:report": (env.int("SELFSERVICE_REPORT_RATE_LIMIT_PER_HOUR", default=5), 3600, ["POST"]),
     # The spoken captcha runs flite once per request: a person needs a few, a script is held back.
     "captcha-audio": (env.int("CAPTCHA_AUDIO_RATE_LIMIT_PER_MINUTE", default=20), 60, ["GET"]),

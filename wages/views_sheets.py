@@ -15,7 +15,7 @@ from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.tables import paginate_table
 
-from . import checks, services, transitions
+from . import checks, services, signing, transitions
 from .filters import PayrollFilter
 from .forms import ConfirmForm, GenerateForm, PayForm, ReturnForm
 from .models import Payroll, PayRule
@@ -130,8 +130,10 @@ def detail(request, project_id, payroll_id):
     # what the approver answered (check_note, check_findings).
     findings = checks.run_checks(payroll) if payroll.status in ("draft", "submitted") else []
     per_row = checks.by_row(findings)
+    states = signing.signature_states(payroll)
     for row in rows:
         row.findings = per_row.get(row.pk, [])
+        row.sign_state = states.get(row.pk, "")
     attendance_url = reverse("attendance:month", kwargs={"project_id": project.pk})
     return render(
         request,
@@ -143,6 +145,9 @@ def detail(request, project_id, payroll_id):
             "posted": request.POST if errors else None,
             "errors": errors,
             "totals": totals_of(rows),
+            "sign": _sign_link(request, payroll)
+            if can_write and payroll.status in signing.SIGNABLE
+            else None,
             "hard_findings": checks.hard(findings),
             "soft_findings": checks.soft(findings),
             "status_badge": status_badge(payroll),
@@ -156,6 +161,16 @@ def detail(request, project_id, payroll_id):
             "pay_rules": [c for c in PayRule.choices if c[0] != PayRule.MANUAL],
         },
     )
+
+
+def _sign_link(request, payroll) -> dict:
+    """The sheet's signing link and its QR code, for the workers to sign their lines on the phone."""
+    import segno
+
+    url = request.build_absolute_uri(
+        reverse("selfservice:sign", kwargs={"token": signing.sign_token(payroll)})
+    )
+    return {"url": url, "qr": segno.make(url, error="m").svg_inline(scale=3, title="工资签名二维码")}
 
 
 def totals_of(rows) -> dict:
