@@ -185,6 +185,20 @@ def void_changed(actor: Actor, rows: list[PayrollRow]) -> int:
     return len(voided)
 
 
+def evidence(payroll: Payroll) -> dict[str, list[PayrollRow]]:
+    """The sheet's rows by the worker's own word: signed (intact 确认无误), disputed, unsigned."""
+    states = signature_states(payroll)
+    groups: dict[str, list[PayrollRow]] = {"signed": [], "disputed": [], "unsigned": []}
+    for row in payroll.rows.select_related("person").order_by("id"):
+        state = states.get(row.pk, "")
+        key = "signed" if state == SIGNED else "disputed" if state == DISPUTED else "unsigned"
+        groups[key].append(row)
+    return groups
+
+
+SIGNED, DISPUTED = "已电子签名", "有异议"
+
+
 def signature_states(payroll: Payroll) -> dict[int, str]:
     """Per row id: 已签名 / 有异议 / 内容不符 (changed behind the actions' back) for the sheet page."""
     states = {}

@@ -23,7 +23,7 @@ from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.uploads import clean_image_or_pdf
 
-from . import checks
+from . import checks, signing
 from .models import Payroll, PayrollStatus, RowPayStatus
 
 S = PayrollStatus
@@ -173,11 +173,25 @@ def mark_paid(actor: Actor, payroll: Payroll, *, balance_date, voucher=None) -> 
 
 
 @transaction.atomic
-def confirm(actor: Actor, payroll: Payroll, *, signature_scan=None, signed_row_ids=None) -> Payroll:
-    """确认: the workers' signatures, as a scan of the signed sheet, or ticked per row from the printed
-    sheet's 签字 column (every row must be ticked)."""
+def confirm(
+    actor: Actor, payroll: Payroll, *, signature_scan=None, signed_row_ids=None, electronic: bool = False
+) -> Payroll:
+    """确认: the workers' signatures, as a scan of the signed sheet, ticked per row from the printed
+    sheet's 签字 column (every row must be ticked), or `electronic`: every line signed by the worker on
+    his phone, or, for a line without his signature (unsigned or disputed), paid by the bank under the
+    sheet's 代发凭证 (条例 art. 15: 银行代发凭证或农民工签字)."""
     payroll = _start(payroll, "confirm")
-    if signature_scan is not None:
+    if electronic:
+        groups = signing.evidence(payroll)
+        missing = [
+            r
+            for r in groups["unsigned"] + groups["disputed"]
+            if not (payroll.voucher and r.pay_status == RowPayStatus.PAID)
+        ]
+        if missing:
+            names = "、".join(r.person.name for r in missing[:10])
+            raise ValidationError(f"还有 {len(missing)} 人既没有本人电子签名，也没有银行代发凭证：{names}")
+    elif signature_scan is not None:
         payroll.signature_scan = clean_image_or_pdf(signature_scan, label="工人签字扫描件")
         payroll.rows.update(signed=True)
     elif signed_row_ids is not None:

@@ -268,10 +268,13 @@ def confirm(request, project_id, payroll_id):
     """确认: the signed sheet's scan, or the rows ticked as signed on the printed sheet."""
     scan = request.FILES.get("signature_scan")
     signed = [int(v) for v in request.POST.getlist("signed") if v.isdigit()]
-    return _transition(
-        request,
-        project_id,
-        payroll_id,
-        lambda a, p: transitions.confirm(a, p, signature_scan=scan, signed_row_ids=None if scan else signed),
-        "工人签字已确认。",
-    )
+    electronic = bool(request.POST.get("electronic"))
+
+    def run(actor, payroll):
+        if electronic:
+            return transitions.confirm(actor, payroll, electronic=True)
+        return transitions.confirm(
+            actor, payroll, signature_scan=scan, signed_row_ids=None if scan else signed
+        )
+
+    return _transition(request, project_id, payroll_id, run, "工人签字已确认。")

@@ -176,3 +176,21 @@ def test_a_line_changed_behind_the_actions_back_shows_its_signature_broken(clien
     assert signing.signature_states(sheet) == {row.pk: "已电子签名"}
     type(row).objects.filter(pk=row.pk).update(actual_amount=Decimal("1"))
     assert signing.signature_states(sheet) == {row.pk: "内容不符，签名失效"}
+
+
+def test_confirming_by_signatures_needs_each_line_signed_or_the_banks_voucher(
+    client, actor, sheet, workers, outbox
+):
+    from wages.models import PayrollRow, RowPayStatus
+
+    from .test_transitions import PAY_DAY, png
+
+    verified(client, sheet, workers["zhang"].person, outbox)
+    client.post(urls(sheet)[2], {"decision": "confirmed", "signature": png_data_url()})
+    PayrollRow.objects.filter(payroll=sheet).update(pay_status=RowPayStatus.PAID)  # the bank's result
+    sheet = transitions.mark_paid(actor, sheet, balance_date=PAY_DAY)
+    assert [r.person.name for r in signing.evidence(sheet)["unsigned"]] == ["李四", "王五"]
+    with pytest.raises(ValidationError, match="还有 2 人既没有本人电子签名，也没有银行代发凭证：李四、王五"):
+        transitions.confirm(actor, sheet, electronic=True)
+    sheet.voucher.save("凭证.png", png(), save=True)
+    assert transitions.confirm(actor, sheet, electronic=True).status == "confirmed"
