@@ -13,6 +13,7 @@ from attendance.models import DailySummary
 from jmzhgd.core.actor import Actor
 from jmzhgd.sms.backends import MemoryBackend
 from tests import factories
+from tests.e2e.test_accessibility import axe_violations
 from wages import services, signing, transitions
 from wages.models import LineSignature, PayRule
 from wages.months import month_back
@@ -50,18 +51,19 @@ def test_a_worker_signs_his_line_on_a_phone(browser, live_server):
     fits = "document.documentElement.scrollWidth <= window.innerWidth"
     try:
         page.goto(link)
+        assert axe_violations(page) == []
         page.fill("#id_name", "黄师傅")
         page.fill("#id_id_number", entry.person.id_number)
         page.fill("input[name='captcha_1']", "PASSED")
         page.get_by_test_id("send-code").click()
         expect(page.get_by_test_id("code-sent")).to_contain_text("验证码已发送")
-        assert page.evaluate(fits)
+        assert page.evaluate(fits) and axe_violations(page) == []
         code = MemoryBackend.outbox[-1][1].split("验证码为 ")[1][:6]
         page.fill("#id_code", code)
         page.get_by_test_id("verify-code").click()
         line = page.get_by_test_id("own-line")
         expect(line).to_contain_text("700.00 元")
-        assert page.evaluate(fits)
+        assert page.evaluate(fits) and axe_violations(page) == []
 
         box = page.get_by_test_id("signature-pad").bounding_box()
         page.mouse.move(box["x"] + 30, box["y"] + 40)
@@ -72,7 +74,7 @@ def test_a_worker_signs_his_line_on_a_phone(browser, live_server):
         expect(page.get_by_test_id("sign-confirm")).to_be_in_viewport()
         page.get_by_test_id("sign-confirm").click()
         expect(page.get_by_test_id("sign-done")).to_contain_text("已确认签名")
-        assert page.evaluate(fits)
+        assert page.evaluate(fits) and axe_violations(page) == []
     finally:
         context.close()
     signature = LineSignature.objects.get()
