@@ -27,12 +27,14 @@ from django.db.models import Q
 
 from attendance.reports import MonthReport, entries_in_month
 from contracts.models import Contract
+from jmzhgd.core.pii import EncryptedTextField
 from workforce.models import PayCard, Person
 
 from .models import MinimumWage, Payroll, PayrollRow, PayRule
 from .months import month_end
 
 HARD, SOFT = "hard", "soft"
+PERSON_SECRETS = [f"person__{f.name}" for f in Person._meta.fields if isinstance(f, EncryptedTextField)]
 PAY_DAYS_PER_MONTH = Decimal("21.75")
 
 
@@ -59,7 +61,12 @@ def _finding(row: PayrollRow, check: str, level: str, reason: str) -> Finding:
 def days_within_attendance(payroll: Payroll, rows: list[PayrollRow]) -> list[Finding]:
     entries = entries_in_month(payroll.project, payroll.pay_month)
     report = MonthReport(payroll.project, payroll.pay_month, entries)
-    persons = report.persons().filter(pk__in=[row.person_id for row in rows])
+    # The grid's rows for the sheet's persons as already loaded (the grid needs a stay in the month
+    # for each person it is given; a person without one has no grid days).
+    on_grid = set(
+        entries.filter(person_id__in=[r.person_id for r in rows]).values_list("person_id", flat=True)
+    )
+    persons = list({row.person_id: row.person for row in rows if row.person_id in on_grid}.values())
     grid = {line.person.pk: line.days_present for line in report.rows(persons)}
     return [
         _finding(
@@ -174,8 +181,13 @@ def unit_price_matches_contract(payroll: Payroll, rows: list[PayrollRow]) -> lis
 
 def shared_cards(payroll: Payroll, rows: list[PayrollRow]) -> list[Finding]:
     holders: dict[str, set[str]] = defaultdict(set)
-    for card in PayCard.objects.filter(project_id=payroll.project_id).select_related("person"):
-        holders[card.bank_card_number].add(card.person.name)
+    # Only the project's cards whose stored mask matches one on the sheet can be the same card:
+    # the others are never decrypted (read as values, so no person's own secrets are either).
+    masks = {row.bank_card_number_masked for row in rows if row.bank_card_number}
+    for name, number in PayCard.objects.filter(
+        project_id=payroll.project_id, bank_card_number_masked__in=masks
+    ).values_list("person__name", "bank_card_number"):
+        holders[number].add(name)
     for row in rows:
         if row.bank_card_number:
             holders[row.bank_card_number].add(row.person.name)
@@ -215,7 +227,8 @@ CHECKS = [
 
 def run_checks(payroll: Payroll) -> list[Finding]:
     """Every check on every row of `payroll`, in row order (one reason per check per line)."""
-    rows = list(payroll.rows.select_related("person").order_by("id"))
+    # The persons' encrypted fields are not read by any check: deferred, they are never decrypted.
+    rows = list(payroll.rows.select_related("person").defer(*PERSON_SECRETS).order_by("id"))
     if not rows:
         return []
     order = {row.pk: index for index, row in enumerate(rows)}
