@@ -201,16 +201,23 @@ SIGNED, DISPUTED = "已电子签名", "有异议"
 
 def signature_states(payroll: Payroll) -> dict[int, str]:
     """Per row id: 已签名 / 有异议 / 内容不符 (changed behind the actions' back) for the sheet page."""
+    return _states(LineSignature.objects.filter(payroll=payroll))
+
+
+def row_signature_states(row_ids: list[int]) -> dict[int, str]:
+    """The same, for a worker's own lines across sheets (工人自助查询)."""
+    return _states(LineSignature.objects.filter(row_id__in=row_ids)) if row_ids else {}
+
+
+def _states(signatures) -> dict[int, str]:
     states = {}
     for signature in (
-        LineSignature.objects.filter(payroll=payroll, voided_at__isnull=True)
+        signatures.filter(voided_at__isnull=True)
         .select_related("row__payroll__project", "row__payroll__team", "row__person")
         .order_by("signed_at", "id")
     ):
         if content_hash(line_content(signature.row)) != signature.content_sha256:
             states[signature.row_id] = "内容不符，签名失效"
         else:
-            states[signature.row_id] = (
-                "已电子签名" if signature.decision == SignDecision.CONFIRMED else "有异议"
-            )
+            states[signature.row_id] = SIGNED if signature.decision == SignDecision.CONFIRMED else DISPUTED
     return states

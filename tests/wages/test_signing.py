@@ -194,3 +194,13 @@ def test_confirming_by_signatures_needs_each_line_signed_or_the_banks_voucher(
         transitions.confirm(actor, sheet, electronic=True)
     sheet.voucher.save("凭证.png", png(), save=True)
     assert transitions.confirm(actor, sheet, electronic=True).status == "confirmed"
+
+
+def test_the_workers_lookup_shows_his_signed_line(client, sheet, workers, outbox):
+    from selfservice.services import wage_lines
+
+    zhang = workers["zhang"].person
+    verified(client, sheet, zhang, outbox)
+    client.post(urls(sheet)[2], {"decision": "confirmed", "signature": png_data_url()})
+    assert [line.signature for line in wage_lines(zhang, [APRIL])] == ["已电子签名"]
+    assert [line.signature for line in wage_lines(workers["li"].person, [APRIL])] == [""]
