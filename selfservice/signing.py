@@ -68,8 +68,9 @@ def request_code(actor: Actor, payroll: Payroll, name: str, id_number: str) -> P
     try:
         codes.send_code(row.person.phone, purpose_of(payroll), actor.ip)
     except ValidationError:
-        # Answered like a mismatch: a refusal here would tell a stranger that the name and ID are right.
-        return None
+        # Answered like every other case (a refusal would tell a stranger the name and ID are right);
+        # a code sent a moment ago stays valid, so the row is still the one to verify against.
+        pass
     return row
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 
 from alerts.services import WAGES_KIND, open_worker_report
 from jmzhgd.core.actor import Actor, client_ip
+from jmzhgd.sms.models import VerificationCode
 from wages import signing as wage_signing
 from wages.models import PayrollRow, SignDecision
 
@@ -100,8 +101,6 @@ def line(request, token):
         raise Http404
     error = ""
     if request.method == "POST":
-        from jmzhgd.sms.models import VerificationCode
-
         verification = VerificationCode.objects.get(pk=state["verification"])
         decision = request.POST.get("decision", "")
         try:

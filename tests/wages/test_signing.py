@@ -204,3 +204,10 @@ def test_the_workers_lookup_shows_his_signed_line(client, sheet, workers, outbox
     client.post(urls(sheet)[2], {"decision": "confirmed", "signature": png_data_url()})
     assert [line.signature for line in wage_lines(zhang, [APRIL])] == ["已电子签名"]
     assert [line.signature for line in wage_lines(workers["li"].person, [APRIL])] == [""]
+
+
+def test_asking_again_within_the_minute_keeps_the_code_already_sent(client, sheet, workers, outbox):
+    identify(client, sheet, workers["zhang"].person)
+    identify(client, sheet, workers["zhang"].person)  # one code a minute: nothing new is sent
+    assert len(outbox) == 1
+    assert client.post(urls(sheet)[1], {"code": last_code(outbox)}).status_code == 302
