@@ -4,37 +4,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('wages', '0002_move_project_wage_account'),
+        ("wages", "0002_move_project_wage_account"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='payroll',
-            name='check_findings',
-            field=models.JSONField(blank=True, default=list, verbose_name='审核时的核查提示'),
+            model_name="payroll",
+            name="check_findings",
+            field=models.JSONField(blank=True, default=list, verbose_name="审核时的核查提示"),
         ),
         migrations.AddField(
-            model_name='payroll',
-            name='check_note',
-            field=models.CharField(blank=True, max_length=500, verbose_name='审核说明'),
+            model_name="payroll",
+            name="check_note",
+            field=models.CharField(blank=True, max_length=500, verbose_name="审核说明"),
         ),
         migrations.CreateModel(
-            name='MinimumWage',
+            name="MinimumWage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region', models.CharField(default='江门市', max_length=20, verbose_name='地区')),
-                ('effective_from', models.DateField(verbose_name='执行日期')),
-                ('monthly_amount', models.DecimalField(decimal_places=2, max_digits=8, verbose_name='月最低工资标准(元)')),
-                ('hourly_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='非全日制小时最低工资标准(元)')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='依据文件')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region", models.CharField(default="江门市", max_length=20, verbose_name="地区")),
+                ("effective_from", models.DateField(verbose_name="执行日期")),
+                (
+                    "monthly_amount",
+                    models.DecimalField(decimal_places=2, max_digits=8, verbose_name="月最低工资标准(元)"),
+                ),
+                (
+                    "hourly_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="非全日制小时最低工资标准(元)",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="依据文件")),
             ],
             options={
-                'verbose_name': '最低工资标准',
-                'verbose_name_plural': '最低工资标准',
-                'ordering': ['region', '-effective_from'],
-                'constraints': [models.UniqueConstraint(fields=('region', 'effective_from'), name='one_minimum_wage_per_date'), models.CheckConstraint(condition=models.Q(('monthly_amount__gt', 0)), name='minimum_wage_positive')],
+                "verbose_name": "最低工资标准",
+                "verbose_name_plural": "最低工资标准",
+                "ordering": ["region", "-effective_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("region", "effective_from"), name="one_minimum_wage_per_date"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("monthly_amount__gt", 0)), name="minimum_wage_positive"
+                    ),
+                ],
             },
         ),
     ]

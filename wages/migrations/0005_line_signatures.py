@@ -5,40 +5,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sms', '0001_verification_codes'),
-        ('wages', '0004_seed_minimum_wage'),
+        ("sms", "0001_verification_codes"),
+        ("wages", "0004_seed_minimum_wage"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='payroll',
-            name='sign_token',
-            field=models.CharField(blank=True, db_index=True, max_length=43, verbose_name='签名链接令牌'),
+            model_name="payroll",
+            name="sign_token",
+            field=models.CharField(blank=True, db_index=True, max_length=43, verbose_name="签名链接令牌"),
         ),
         migrations.CreateModel(
-            name='LineSignature',
+            name="LineSignature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('confirmed', '确认无误'), ('disputed', '有异议')], max_length=16, verbose_name='签署意见')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='异议内容')),
-                ('image', models.FileField(blank=True, upload_to='wages/line-signatures/%Y/%m/', verbose_name='手写签名')),
-                ('content', models.JSONField(verbose_name='签署的明细内容')),
-                ('content_sha256', models.CharField(max_length=64, verbose_name='内容SHA-256')),
-                ('signed_at', models.DateTimeField(verbose_name='签署时间')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='签署IP')),
-                ('user_agent', models.CharField(blank=True, max_length=300, verbose_name='浏览器标识')),
-                ('voided_at', models.DateTimeField(blank=True, null=True, verbose_name='失效时间')),
-                ('void_reason', models.CharField(blank=True, max_length=200, verbose_name='失效原因')),
-                ('payroll', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='wages.payroll', verbose_name='工资支付表')),
-                ('row', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signatures', to='wages.payrollrow', verbose_name='明细行')),
-                ('verification', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sms.verificationcode', verbose_name='短信验证记录')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[("confirmed", "确认无误"), ("disputed", "有异议")],
+                        max_length=16,
+                        verbose_name="签署意见",
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=500, verbose_name="异议内容")),
+                (
+                    "image",
+                    models.FileField(
+                        blank=True, upload_to="wages/line-signatures/%Y/%m/", verbose_name="手写签名"
+                    ),
+                ),
+                ("content", models.JSONField(verbose_name="签署的明细内容")),
+                ("content_sha256", models.CharField(max_length=64, verbose_name="内容SHA-256")),
+                ("signed_at", models.DateTimeField(verbose_name="签署时间")),
+                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="签署IP")),
+                ("user_agent", models.CharField(blank=True, max_length=300, verbose_name="浏览器标识")),
+                ("voided_at", models.DateTimeField(blank=True, null=True, verbose_name="失效时间")),
+                ("void_reason", models.CharField(blank=True, max_length=200, verbose_name="失效原因")),
+                (
+                    "payroll",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="wages.payroll",
+                        verbose_name="工资支付表",
+                    ),
+                ),
+                (
+                    "row",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signatures",
+                        to="wages.payrollrow",
+                        verbose_name="明细行",
+                    ),
+                ),
+                (
+                    "verification",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sms.verificationcode",
+                        verbose_name="短信验证记录",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工人电子签名',
-                'verbose_name_plural': '工人电子签名',
-                'ordering': ['row_id', '-signed_at'],
+                "verbose_name": "工人电子签名",
+                "verbose_name_plural": "工人电子签名",
+                "ordering": ["row_id", "-signed_at"],
             },
         ),
     ]

@@ -4,30 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='VerificationCode',
+            name="VerificationCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(max_length=32, verbose_name='用途')),
-                ('phone_digest', models.CharField(max_length=64, verbose_name='手机号摘要')),
-                ('code_hash', models.CharField(max_length=64, verbose_name='验证码摘要')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='请求IP')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='发送时间')),
-                ('expires_at', models.DateTimeField(verbose_name='失效时间')),
-                ('used_at', models.DateTimeField(blank=True, null=True, verbose_name='使用时间')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='错误次数')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("purpose", models.CharField(max_length=32, verbose_name="用途")),
+                ("phone_digest", models.CharField(max_length=64, verbose_name="手机号摘要")),
+                ("code_hash", models.CharField(max_length=64, verbose_name="验证码摘要")),
+                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="请求IP")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="发送时间")),
+                ("expires_at", models.DateTimeField(verbose_name="失效时间")),
+                ("used_at", models.DateTimeField(blank=True, null=True, verbose_name="使用时间")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="错误次数")),
             ],
             options={
-                'verbose_name': '短信验证码',
-                'verbose_name_plural': '短信验证码',
-                'indexes': [models.Index(fields=['purpose', 'phone_digest', '-created_at'], name='sms_verific_purpose_70ab61_idx')],
+                "verbose_name": "短信验证码",
+                "verbose_name_plural": "短信验证码",
+                "indexes": [
+                    models.Index(
+                        fields=["purpose", "phone_digest", "-created_at"],
+                        name="sms_verific_purpose_70ab61_idx",
+                    )
+                ],
             },
         ),
     ]
