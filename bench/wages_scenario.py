@@ -2,7 +2,9 @@
 
 - 【生成工资表】 for the big project's largest team (≈300 workers): ≤ 1 s;
 - the project's whole month, every worker team (≈2,000 workers): ≤ 5 s;
-- the bank's 代发 files of that month (≈2,000 rows): ≤ 2 s.
+- the bank's 代发 files of that month (≈2,000 rows): ≤ 2 s;
+- the checks before 提交/审核 (wages.checks) over that month's sheets: ≤ 1 s and ≤ 2× the month's
+  generation in the same run (every row given the same card: the shared-card check's worst case).
 
 Generation is a POST action with its writes, so it is timed in the harness process on the bench
 database, through wages.services as the page calls it, inside a transaction that is rolled back:
@@ -20,7 +22,8 @@ from django.db.models import Count, Q
 from bench import yardsticks
 from bench.harness import Bench, Row, _ms
 
-TEAM_LIMIT_S, MONTH_LIMIT_S, BANK_FILE_LIMIT_S = 1.0, 5.0, 2.0
+TEAM_LIMIT_S, MONTH_LIMIT_S, BANK_FILE_LIMIT_S, CHECKS_LIMIT_S = 1.0, 5.0, 2.0, 1.0
+CHECKS_OVER_GENERATION = 2.0
 
 
 class _Rollback(Exception):
@@ -40,7 +43,7 @@ def run(bench: Bench) -> None:
     from enterprises.models import Team
     from jmzhgd.core.actor import Actor
     from jmzhgd.core.excel import write_workbook
-    from wages import exports, services
+    from wages import checks, exports, services
     from wages.models import Payroll, PayrollRow, PayrollStatus
 
     in_month = Q(roster__entry_date__lte=bench.month_end) & (
@@ -73,6 +76,10 @@ def run(bench: Bench) -> None:
                 actual_amount=100, bank_card_number="6217000012345678"
             )
             started = time.perf_counter()
+            for sheet in sheets.select_related("team", "project"):
+                checks.run_checks(sheet)
+            checked = time.perf_counter() - started
+            started = time.perf_counter()
             lines = 0
             for sheet in sheets.select_related("team", "project", "unit__enterprise"):
                 out = io.BytesIO()
@@ -88,3 +95,17 @@ def run(bench: Bench) -> None:
     size = f"{len(teams)} teams, {workers:,} workers"
     _row(bench, "payroll generation, whole month", size, MONTH_LIMIT_S, whole_month, "raw_aggregate")
     _row(bench, "bank 代发 files", f"{lines:,} rows", BANK_FILE_LIMIT_S, bank_files, "month_dump")
+    row = Row(
+        "payroll checks, whole month",
+        f"{lines:,} rows",
+        f"≤ {CHECKS_LIMIT_S:g} s, ≤ {CHECKS_OVER_GENERATION:g}× generation",
+        checked <= CHECKS_OVER_GENERATION * whole_month,
+        _ms(checked),
+        _ms(checked),
+        note=f"generation {_ms(whole_month)} ms",
+    )
+    yardsticks.judge(
+        row, "raw_aggregate", bench.yardstick("raw_aggregate"), checked * 1000, CHECKS_LIMIT_S * 1000
+    )
+    bench.rows.append(row)
+    bench.log(f"  payroll checks: {row.median_ms} ms")

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "jmzhgd.accounts",
+    "jmzhgd.sms",
     "projects",
     "enterprises",
     "workforce",
@@ -232,6 +233,9 @@ RATE_LIMITS = {
     "/api/v1/auth/token": (env.int("API_LOGIN_RATE_LIMIT_PER_MINUTE", default=20), 60, ["POST"]),
     # 工人自助查询: per IP here, and per ID number in selfservice.services (SELFSERVICE_ID_RATE_LIMIT).
     "selfservice:lookup": (env.int("SELFSERVICE_RATE_LIMIT_PER_10_MINUTES", default=20), 600, ["POST"]),
+    # The wage-line signing link: each identity step may send an SMS (jmzhgd.sms limits it too).
+    "selfservice:sign": (env.int("SIGN_RATE_LIMIT_PER_10_MINUTES", default=20), 600, ["POST"]),
+    "selfservice:sign_code": (env.int("SIGN_CODE_RATE_LIMIT_PER_10_MINUTES", default=20), 600, ["POST"]),
     "selfservice:report": (env.int("SELFSERVICE_REPORT_RATE_LIMIT_PER_HOUR", default=5), 3600, ["POST"]),
     # The spoken captcha runs flite once per request: a person needs a few, a script is held back.
     "captcha-audio": (env.int("CAPTCHA_AUDIO_RATE_LIMIT_PER_MINUTE", default=20), 60, ["GET"]),
@@ -241,6 +245,19 @@ RATE_LIMITS = {
         ["GET", "POST", "PUT", "PATCH", "DELETE"],
     ),
 }
+
+# SMS one-time codes (docs/sms.md): the gateway, and how often one phone / one address may ask.
+SMS_BACKEND = env("SMS_BACKEND", default="jmzhgd.sms.backends.ConsoleBackend")
+SMS_PHONE_LIMITS = [(1, 60), (env.int("SMS_PHONE_LIMIT_PER_HOUR", default=5), 3600)]
+SMS_IP_LIMIT = (env.int("SMS_IP_LIMIT_PER_HOUR", default=20), 3600)
+SMS_TENCENT_SECRET_ID = env("SMS_TENCENT_SECRET_ID", default="")
+SMS_TENCENT_SECRET_KEY = env("SMS_TENCENT_SECRET_KEY", default="")
+SMS_TENCENT_APP_ID = env("SMS_TENCENT_APP_ID", default="")
+SMS_TENCENT_SIGN_NAME = env("SMS_TENCENT_SIGN_NAME", default="")
+SMS_TENCENT_TEMPLATE_ID = env("SMS_TENCENT_TEMPLATE_ID", default="")
+SMS_TENCENT_REGION = env("SMS_TENCENT_REGION", default="ap-guangzhou")
+SMS_TENCENT_ENDPOINT = env("SMS_TENCENT_ENDPOINT", default="sms.tencentcloudapi.com")
+SMS_TENCENT_SCHEME = env("SMS_TENCENT_SCHEME", default="https")
 
 # …and per username, across all addresses (jmzhgd.api.endpoints.login): a password guessed from
 # many addresses is slowed down without locking the owner out of the web login. (limit, seconds)

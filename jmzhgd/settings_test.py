@@ -40,3 +40,5 @@ if os.environ.get("JOBS_RUN_IMMEDIATELY", "1") == "1":
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
         "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
     }
+
+SMS_BACKEND = "jmzhgd.sms.backends.MemoryBackend"

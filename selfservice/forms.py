@@ -17,22 +17,22 @@ from wages.months import DEFAULT_PAY_DAY, month_back, parse_month, pay_deadline
 REPORT_MONTHS = 7  # the six months before this one (this month's wages are never due yet)
 
 
-class LookupForm(forms.Form):
+class SignIdentityForm(forms.Form):
+    """姓名 + 身份证号 (+ captcha): the signing link's identity step, whose phone is proven by a code;
+    the lookup adds the phone's last 4 digits."""
+
     name = forms.CharField(label="姓名", max_length=50, error_messages={"required": "请填写姓名。"})
     id_number = forms.CharField(
         label="身份证号", max_length=30, error_messages={"required": "请填写身份证号码。"}
-    )
-    phone_last4 = forms.CharField(
-        label="手机号后4位", max_length=8, error_messages={"required": "请填写登记手机号的后4位。"}
     )
     captcha = captcha_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["id_number"].widget.attrs.update(autocomplete="off", inputmode="text")
-        self.fields["phone_last4"].widget.attrs.update(inputmode="numeric", autocomplete="off")
-        for name in ("name", "id_number", "phone_last4"):
-            self.fields[name].widget.attrs["class"] = "form-control"
+        for name, field in self.fields.items():
+            if name != "captcha":
+                field.widget.attrs["class"] = "form-control"
 
     def clean_name(self):
         name = normalise_text(self.cleaned_data["name"])
@@ -41,6 +41,17 @@ class LookupForm(forms.Form):
 
     def clean_id_number(self):
         return validate_id_number(self.cleaned_data["id_number"])
+
+
+class LookupForm(SignIdentityForm):
+    phone_last4 = forms.CharField(
+        label="手机号后4位", max_length=8, error_messages={"required": "请填写登记手机号的后4位。"}
+    )
+    field_order = ["name", "id_number", "phone_last4", "captcha"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone_last4"].widget.attrs.update(inputmode="numeric", autocomplete="off")
 
     def clean_phone_last4(self):
         digits = normalise_text(self.cleaned_data["phone_last4"])
@@ -110,3 +121,19 @@ class ReportForm(forms.Form):
                 f"{data['month'].year}年{data['month'].month}月的工资应在 {deadline:%Y-%m-%d} 前发放，"
                 "尚未到期；到期后仍未发放再来反映。",
             )
+
+
+class SignCodeForm(forms.Form):
+    code = forms.CharField(label="短信验证码", max_length=10, error_messages={"required": "请填写验证码。"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            {"class": "form-control", "inputmode": "numeric", "autocomplete": "one-time-code"}
+        )
+
+    def clean_code(self):
+        code = normalise_text(self.cleaned_data["code"])
+        if not re.fullmatch(r"\d{6}", code):
+            raise ValidationError("验证码为6位数字。")
+        return code

@@ -55,6 +55,7 @@ class WageLine:
     actual_amount: Decimal
     paid: bool
     card_last4: str
+    signature: str = ""  # his own word on the line: 已电子签名 / 有异议 / 内容不符，签名失效 / ""
 
 
 @dataclass
@@ -107,6 +108,7 @@ def wage_lines(person, months) -> list[WageLine]:
     """His rows on the sheets of `months` once they are 已审核 (before that the amounts may still
     change). Read as values: the card's encrypted number is never loaded, only its stored mask."""
     from wages.models import PayrollRow, PayrollStatus, RowPayStatus
+    from wages.signing import row_signature_states
 
     paid_states = (PayrollStatus.PAID, PayrollStatus.CONFIRMED)
     rows = (
@@ -117,6 +119,7 @@ def wage_lines(person, months) -> list[WageLine]:
         )
         .order_by("-payroll__pay_month", "payroll__project__name", "payroll__team__name")
         .values_list(
+            "pk",
             "payroll__pay_month",
             "payroll__project__name",
             "payroll__team__name",
@@ -127,6 +130,8 @@ def wage_lines(person, months) -> list[WageLine]:
             "bank_card_number_masked",
         )
     )
+    rows = list(rows)
+    signed = row_signature_states([row[0] for row in rows])
     return [
         WageLine(
             month=month,
@@ -137,8 +142,9 @@ def wage_lines(person, months) -> list[WageLine]:
             # His money went out once the bank paid his row, even while a colleague's row failed.
             paid=status in paid_states or pay_status == RowPayStatus.PAID,
             card_last4=masked[-4:] if masked and "*" not in masked[-4:] else "",
+            signature=signed.get(pk, ""),
         )
-        for month, project, team, total, actual, status, pay_status, masked in rows
+        for pk, month, project, team, total, actual, status, pay_status, masked in rows
     ]
 
 

@@ -4,7 +4,7 @@ where every transition is audited."""
 
 from django.contrib import admin
 
-from .models import Payroll, PayrollRow, WageAccount
+from .models import MinimumWage, Payroll, PayrollRow, WageAccount
 
 
 class ReadOnlyMixin:
@@ -55,3 +55,12 @@ class WageAccountAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(MinimumWage)
+class MinimumWageAdmin(admin.ModelAdmin):
+    """The province revises the standard every two or three years: add the new row here; the rows a
+    sheet was checked against stay as they were."""
+
+    list_display = ["region", "effective_from", "monthly_amount", "hourly_amount", "source"]
+    list_filter = ["region"]

@@ -15,6 +15,7 @@ from jmzhgd.api.auth import SIGNED, client_project
 from jmzhgd.api.errors import ApiError, not_found
 from jmzhgd.api.schemas import ERRORS
 
+from .checks import run_checks
 from .months import parse_month
 from .vendor import UploadedRow, UploadRefused, upload_payroll
 
@@ -53,11 +54,20 @@ class PayrollIn(Schema):
     detailList: list[PayrollDetailIn] = Field(..., min_length=1, max_length=MAX_DETAILS)
 
 
+class CheckOut(Schema):
+    idCardNumber: str = Field(..., description="证件号码（脱敏）")
+    name: str
+    check: str = Field(..., description="days/roster/contract/amounts/minimum_wage/unit_price/card")
+    level: str = Field(..., description="hard：须更正后才能提交；soft：审核时须填写说明")
+    reason: str
+
+
 class PayrollOut(Schema):
     payrollId: int
     created: bool = Field(..., description="false 表示该 thirdPayRollCode 已上传过，未重复写入")
     status: str
     rows: int
+    checks: list[CheckOut] = Field(default_factory=list, description="提交、审核前的核查结果（每行一条原因）")
 
 
 @router.post(
@@ -115,9 +125,20 @@ def upload(request, project_id: int, payload: PayrollIn):
         )
     except UploadRefused as exc:
         raise ApiError(422, "invalid", exc.messages[0], exc.field) from None
+    masked = dict(payroll.rows.values_list("pk", "person__id_number_masked"))
     return {
         "payrollId": payroll.pk,
         "created": created,
         "status": payroll.status,
-        "rows": payroll.rows.count(),
+        "rows": len(masked),
+        "checks": [
+            {
+                "idCardNumber": masked[f.row_id],
+                "name": f.person,
+                "check": f.check,
+                "level": f.level,
+                "reason": f.reason,
+            }
+            for f in run_checks(payroll)
+        ],
     }

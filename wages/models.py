@@ -118,6 +118,8 @@ class Payroll(NoDeleteModel):
     )
     voucher = models.FileField("银行代发凭证", upload_to="wages/vouchers/%Y/%m/", blank=True)
     signature_scan = models.FileField("工人签字扫描件", upload_to="wages/signatures/%Y/%m/", blank=True)
+    # The sheet's signing link (/sign/<token>/): unguessable, one per sheet, made when first shown.
+    sign_token = models.CharField("签名链接令牌", max_length=43, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="编制人", null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -126,6 +128,10 @@ class Payroll(NoDeleteModel):
     approved_at = models.DateTimeField("审核时间", null=True, blank=True)
     paid_at = models.DateTimeField("发放时间", null=True, blank=True)
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    # The approver's answer to the soft checks (wages.checks) and the findings it answered, as they
+    # stood at 审核通过; shown on the sheet and in the audit row.
+    check_note = models.CharField("审核说明", max_length=500, blank=True)
+    check_findings = models.JSONField("审核时的核查提示", default=list, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = PayrollQuerySet.as_manager()
@@ -205,3 +211,77 @@ class PayrollRow(NoDeleteModel):
 
     def __str__(self) -> str:
         return f"{self.person.name} {self.actual_amount}"
+
+
+class MinimumWage(models.Model):
+    """最低工资标准 in force from a date (劳动法 art. 48; 最低工资规定 art. 12): the wage checks read the
+    row in force on a month's last day. Seeded with Jiangmen's tier by a data migration; the province
+    revises it every two or three years, and an administrator adds the new row in the admin."""
+
+    region = models.CharField("地区", max_length=20, default="江门市")
+    effective_from = models.DateField("执行日期")
+    monthly_amount = models.DecimalField("月最低工资标准(元)", max_digits=8, decimal_places=2)
+    hourly_amount = models.DecimalField(
+        "非全日制小时最低工资标准(元)", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    source = models.CharField("依据文件", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "最低工资标准"
+        ordering = ["region", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "effective_from"], name="one_minimum_wage_per_date"),
+            models.CheckConstraint(name="minimum_wage_positive", condition=models.Q(monthly_amount__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.effective_from:%Y-%m-%d} 起 {self.monthly_amount} 元/月"
+
+
+class SignDecision(models.TextChoices):
+    CONFIRMED = "confirmed", "确认无误"
+    DISPUTED = "disputed", "有异议"
+
+
+class LineSignature(NoDeleteModel):
+    """The worker's own word on his line (条例 art. 31 "经农民工本人签字确认"; 电子签名法 art. 13):
+    identity by 姓名 + 身份证号 + a one-time code to the phone on record, the SHA-256 of the exact
+    line content he saw, his drawn signature, time, IP, user agent and the code's verification id.
+    Never edited: a line changed after signing voids the signature (voided_at, audited), and a
+    new signature is a new row (wages.signing)."""
+
+    row = models.ForeignKey(
+        PayrollRow, verbose_name="明细行", on_delete=models.PROTECT, related_name="signatures"
+    )
+    payroll = models.ForeignKey(
+        Payroll, verbose_name="工资支付表", on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField("签署意见", max_length=16, choices=SignDecision.choices)
+    reason = models.CharField("异议内容", max_length=500, blank=True)
+    image = models.FileField("手写签名", upload_to="wages/line-signatures/%Y/%m/", blank=True)
+    content = models.JSONField("签署的明细内容")
+    content_sha256 = models.CharField("内容SHA-256", max_length=64)
+    signed_at = models.DateTimeField("签署时间")
+    ip = models.GenericIPAddressField("签署IP", null=True, blank=True)
+    user_agent = models.CharField("浏览器标识", max_length=300, blank=True)
+    verification = models.ForeignKey(
+        "sms.VerificationCode", verbose_name="短信验证记录", on_delete=models.PROTECT, related_name="+"
+    )
+    voided_at = models.DateTimeField("失效时间", null=True, blank=True)
+    void_reason = models.CharField("失效原因", max_length=200, blank=True)
+
+    objects = NoDeleteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工人电子签名"
+        ordering = ["row_id", "-signed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} {self.signed_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        """Written once; afterwards only the voiding fields may be set."""
+        update_fields = kwargs.get("update_fields")
+        if self.pk and not (update_fields and set(update_fields) <= {"voided_at", "void_reason"}):
+            raise ValidationError("电子签名一经签署不能修改。")
+        super().save(*args, **kwargs)

@@ -25,6 +25,7 @@ from jmzhgd.core.codes import Bank, TeamType
 from jmzhgd.core.validators import normalise_text
 from workforce.models import PayCard, RosterEntry
 
+from . import signing
 from .banks import bank_code_for
 from .models import DepositForm, Payroll, PayrollRow, PayrollStatus, PayRule, RowPayStatus, WageAccount
 from .months import month_end
@@ -267,6 +268,7 @@ def fill_missing_cards(actor: Actor, payroll: Payroll) -> int:
         row.bank_card_number = card.bank_card_number
         row.save(update_fields=["bank_code", "bank_name", "bank_card_number", "bank_card_number_masked"])
         filled.append(row)
+    signing.void_changed(actor, filled)
     audit.record_many(
         [
             audit.build(
@@ -360,6 +362,7 @@ def update_rows(actor: Actor, payroll: Payroll, data: dict[int, dict]) -> int:
     if errors:
         raise ValidationError(errors)
     PayrollRow.objects.bulk_update([row for row, _, _ in changes], ROW_FIELDS)
+    signing.void_changed(actor, [row for row, _, _ in changes])
     audit.record_many(
         [
             audit.build(
@@ -407,6 +410,7 @@ def apply_rule(actor: Actor, payroll: Payroll, pay_rule: str, rate) -> Payroll:
     PayrollRow.objects.bulk_update(
         rows, ["total_amount", "actual_amount", "difference_reason", "is_back_pay"]
     )
+    signing.void_changed(actor, rows)
     before = {"pay_rule": payroll.pay_rule, "rate": payroll.rate}
     payroll.pay_rule, payroll.rate = pay_rule, rate
     payroll.save(update_fields=["pay_rule", "rate", "updated_at"])

@@ -4,6 +4,9 @@ contractor approves and pays through the 工资专户, the worker signs.
     草稿 ─提交→ 已提交 ─审核→ 已审核 ─发放→ 已发放 ─确认→ 已确认
       ↑________退回(原因)_______|________|
 
+提交 and 审核 run the sheet's checks (wages.checks): a hard finding refuses both; soft findings let
+审核 through only with the approver's note, kept on the sheet with the findings it answered.
+
 Every transition is one action: it locks the sheet, checks the state it starts from, writes and audits.
 A transition from any other state is refused with the sheet's state named; nothing is written.
 """
@@ -21,6 +24,7 @@ from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.uploads import clean_image_or_pdf
 
+from . import checks, signing
 from .models import Payroll, PayrollStatus, RowPayStatus
 
 S = PayrollStatus
@@ -62,7 +66,11 @@ def _move(actor: Actor, payroll: Payroll, name: str, status: str, *, summary: st
         before={"status": before},
         after={
             "status": status,
-            **{k: v for k, v in changes.items() if k in ("return_reason", "balance_date")},
+            **{
+                k: v
+                for k, v in changes.items()
+                if k in ("return_reason", "balance_date", "check_note", "check_findings")
+            },
         },
     )
     return payroll
@@ -73,6 +81,7 @@ def submit(actor: Actor, payroll: Payroll) -> Payroll:
     payroll = _start(payroll, "submit")
     if not payroll.rows.filter(actual_amount__gt=0).exists():
         raise ValidationError("工资支付表没有实发金额，请先填写金额再提交。")
+    refuse_hard_findings(checks.run_checks(payroll), "提交")
     return _move(actor, payroll, "submit", S.SUBMITTED, submitted_at=timezone.now(), return_reason="")
 
 
@@ -97,13 +106,27 @@ def submitter_id(payroll: Payroll) -> int | None:
     return row
 
 
+def refuse_hard_findings(findings: list[checks.Finding], label: str) -> None:
+    blocking = checks.hard(findings)
+    if blocking:
+        raise ValidationError([f"以下问题须先更正才能{label}："] + [f.line for f in blocking])
+
+
+MAX_NOTE = 500
+
+
 @transaction.atomic
-def approve(actor: Actor, payroll: Payroll, *, confirmation: str = "") -> Payroll:
-    """总包审核 by another account than the one that submitted. A project with a single account
-    approves its own submission only with a written second confirmation, kept in the audit row
-    (docs/security.md, "Wage sheet approval")."""
+def approve(actor: Actor, payroll: Payroll, note: str = "", *, confirmation: str = "") -> Payroll:
+    """审核通过 by another account than the one that submitted; refused while a hard check fails.
+
+    One written 审核说明 (`note`; `confirmation` is its other name) answers both what may need it: the
+    soft check findings (kept with the findings it answered), and, for a project with a single account
+    approving its own submission, the second confirmation (kept in the audit row; docs/security.md,
+    "Wage sheet approval")."""
     payroll = _start(payroll, "approve")
-    confirmation = (confirmation or "").strip()[:200]
+    note = (note or confirmation or "").strip()
+    if len(note) > MAX_NOTE:
+        raise ValidationError(f"审核说明不能超过{MAX_NOTE}字。")
     summary = ""
     if actor.user is not None and submitter_id(payroll) == actor.user.pk:
         others = (
@@ -113,10 +136,26 @@ def approve(actor: Actor, payroll: Payroll, *, confirmation: str = "") -> Payrol
         )
         if others.exists():
             raise ValidationError(SAME_ACCOUNT_REFUSED)
-        if len(confirmation) < 4:
+        if len(note) < 3:
             raise ValidationError(CONFIRMATION_NEEDED)
-        summary = f"审核工资支付表：{payroll}（提交人本人审核，确认说明：{confirmation}）"
-    return _move(actor, payroll, "approve", S.APPROVED, summary=summary, approved_at=timezone.now())
+        summary = f"审核工资支付表：{payroll}（提交人本人审核，确认说明：{note[:200]}）"
+    findings = checks.run_checks(payroll)
+    refuse_hard_findings(findings, "审核通过")
+    answered = checks.soft(findings)
+    if answered and not note:
+        raise ValidationError(
+            [f"以下 {len(answered)} 项核查提示须填写审核说明后才能审核通过："] + [f.line for f in answered]
+        )
+    return _move(
+        actor,
+        payroll,
+        "approve",
+        S.APPROVED,
+        summary=summary,
+        approved_at=timezone.now(),
+        check_note=note,
+        check_findings=[f.as_dict() for f in answered],
+    )
 
 
 @transaction.atomic
@@ -137,6 +176,8 @@ def return_payroll(actor: Actor, payroll: Payroll, reason: str) -> Payroll:
         return_reason=reason,
         submitted_at=None,
         approved_at=None,
+        check_note="",  # the approval it answered is void; the audit keeps it
+        check_findings=[],
     )
 
 
@@ -171,11 +212,25 @@ def mark_paid(actor: Actor, payroll: Payroll, *, balance_date, voucher=None) -> 
 
 
 @transaction.atomic
-def confirm(actor: Actor, payroll: Payroll, *, signature_scan=None, signed_row_ids=None) -> Payroll:
-    """确认: the workers' signatures, as a scan of the signed sheet, or ticked per row from the printed
-    sheet's 签字 column (every row must be ticked)."""
+def confirm(
+    actor: Actor, payroll: Payroll, *, signature_scan=None, signed_row_ids=None, electronic: bool = False
+) -> Payroll:
+    """确认: the workers' signatures, as a scan of the signed sheet, ticked per row from the printed
+    sheet's 签字 column (every row must be ticked), or `electronic`: every line signed by the worker on
+    his phone, or, for a line without his signature (unsigned or disputed), paid by the bank under the
+    sheet's 代发凭证 (条例 art. 15: 银行代发凭证或农民工签字)."""
     payroll = _start(payroll, "confirm")
-    if signature_scan is not None:
+    if electronic:
+        groups = signing.evidence(payroll)
+        missing = [
+            r
+            for r in groups["unsigned"] + groups["disputed"]
+            if not (payroll.voucher and r.pay_status == RowPayStatus.PAID)
+        ]
+        if missing:
+            names = "、".join(r.person.name for r in missing[:10])
+            raise ValidationError(f"还有 {len(missing)} 人既没有本人电子签名，也没有银行代发凭证：{names}")
+    elif signature_scan is not None:
         payroll.signature_scan = clean_image_or_pdf(signature_scan, label="工人签字扫描件")
         payroll.rows.update(signed=True)
     elif signed_row_ids is not None:

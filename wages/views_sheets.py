@@ -15,7 +15,7 @@ from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.tables import paginate_table
 
-from . import services, transitions
+from . import checks, services, signing, transitions
 from .filters import PayrollFilter
 from .forms import ConfirmForm, GenerateForm, PayForm, ReturnForm
 from .models import Payroll, PayRule
@@ -126,6 +126,14 @@ def detail(request, project_id, payroll_id):
             return redirect("wages:detail", project_id=project.pk, payroll_id=payroll.pk)
     rows = list(payroll.rows.select_related("person").order_by("id"))
     can_write = can_write_project(request.user, project)
+    # The checks run while the sheet can still be submitted or approved; afterwards the sheet shows
+    # what the approver answered (check_note, check_findings).
+    findings = checks.run_checks(payroll) if payroll.status in ("draft", "submitted") else []
+    per_row = checks.by_row(findings)
+    states = signing.signature_states(payroll)
+    for row in rows:
+        row.findings = per_row.get(row.pk, [])
+        row.sign_state = states.get(row.pk, "")
     attendance_url = reverse("attendance:month", kwargs={"project_id": project.pk})
     return render(
         request,
@@ -137,6 +145,11 @@ def detail(request, project_id, payroll_id):
             "posted": request.POST if errors else None,
             "errors": errors,
             "totals": totals_of(rows),
+            "sign": _sign_link(request, payroll)
+            if can_write and payroll.status in signing.SIGNABLE
+            else None,
+            "hard_findings": checks.hard(findings),
+            "soft_findings": checks.soft(findings),
             "status_badge": status_badge(payroll),
             "can_write": can_write,
             "editable": can_write and payroll.is_editable,
@@ -148,6 +161,16 @@ def detail(request, project_id, payroll_id):
             "pay_rules": [c for c in PayRule.choices if c[0] != PayRule.MANUAL],
         },
     )
+
+
+def _sign_link(request, payroll) -> dict:
+    """The sheet's signing link and its QR code, for the workers to sign their lines on the phone."""
+    import segno
+
+    url = request.build_absolute_uri(
+        reverse("selfservice:sign", kwargs={"token": signing.sign_token(payroll)})
+    )
+    return {"url": url, "qr": segno.make(url, error="m").svg_inline(scale=3, title="工资签名二维码")}
 
 
 def totals_of(rows) -> dict:
@@ -197,12 +220,13 @@ def submit(request, project_id, payroll_id):
 @login_required
 @require_POST
 def approve(request, project_id, payroll_id):
-    confirmation = request.POST.get("confirmation", "")
+    # One 审核说明: the soft checks' answer, and the single account's second confirmation.
+    note = request.POST.get("note") or request.POST.get("confirmation", "")
     return _transition(
         request,
         project_id,
         payroll_id,
-        lambda a, p: transitions.approve(a, p, confirmation=confirmation),
+        lambda a, p: transitions.approve(a, p, note),
         "工资支付表已审核。",
     )
 
@@ -245,10 +269,13 @@ def confirm(request, project_id, payroll_id):
     """确认: the signed sheet's scan, or the rows ticked as signed on the printed sheet."""
     scan = request.FILES.get("signature_scan")
     signed = [int(v) for v in request.POST.getlist("signed") if v.isdigit()]
-    return _transition(
-        request,
-        project_id,
-        payroll_id,
-        lambda a, p: transitions.confirm(a, p, signature_scan=scan, signed_row_ids=None if scan else signed),
-        "工人签字已确认。",
-    )
+    electronic = bool(request.POST.get("electronic"))
+
+    def run(actor, payroll):
+        if electronic:
+            return transitions.confirm(actor, payroll, electronic=True)
+        return transitions.confirm(
+            actor, payroll, signature_scan=scan, signed_row_ids=None if scan else signed
+        )
+
+    return _transition(request, project_id, payroll_id, run, "工人签字已确认。")

@@ -94,8 +94,9 @@ def test_generate_submit_approve_export_and_pay_a_sheet(page, project_user, tmp_
     assert Payroll.objects.get(team=team).status == PayrollStatus.DRAFT
     assert "确定提交" in confirmed(page, lambda: page.get_by_test_id("submit-payroll").click())
     expect(page.get_by_test_id("payroll-status")).to_have_text("已提交")
-    # One account submits and approves: it confirms in writing (docs/security.md).
-    page.get_by_test_id("approve-confirmation").fill("已由总包项目负责人核对")
+    # No labour contract on record: a soft check the approver answers in writing.
+    expect(page.get_by_test_id("check-findings")).to_contain_text("没有有效的劳动合同")
+    page.get_by_test_id("check-note-input").fill("劳动合同正在补签")
     assert "确定审核通过" in confirmed(page, lambda: page.get_by_test_id("approve-payroll").click())
     expect(page.get_by_test_id("payroll-status")).to_have_text("已审核")
 

@@ -7,6 +7,7 @@ import pytest
 from jmzhgd.core.demo import DemoContext
 from tests import factories
 from wages import demo as wages_demo
+from wages import signing
 from wages.arrears import overdue_months
 from wages.models import Payroll, PayrollStatus
 
@@ -28,6 +29,9 @@ def test_demo_wages_have_a_paid_an_awaiting_and_an_overdue_month_and_seeding_twi
         datetime.date(2026, 3, 1): PayrollStatus.CONFIRMED,
         datetime.date(2026, 4, 1): PayrollStatus.SUBMITTED,
     }
+    paid = Payroll.objects.get(pay_month=datetime.date(2026, 3, 1))
+    evidence = {key: len(rows) for key, rows in signing.evidence(paid).items()}
+    assert evidence == {"signed": 1, "disputed": 1, "unsigned": 1} and paid.voucher
     overdue = overdue_months(type(project).objects.filter(pk=project.pk))
     # Today is 05-20: April's pay day (05-15) has passed too; January had workers but no sheet.
     assert [(o.month, o.status_label) for o in overdue] == [
