@@ -1,4 +1,4 @@
-"""人员证书 actions and who may see or change them (DESIGN.md pattern 10, as for the person himself).
+"""人员证书 actions and who may see or change them (docs/architecture.md pattern 10, as for the person himself).
 
 A certificate belongs to the person, a shared record of the 人员库: a project that has him on site,
 or a supervisor, adds and changes it; every change is audited in each project that has him on site

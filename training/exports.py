@@ -1,4 +1,4 @@
-"""培训台账: one row generator for the list's .xlsx (DESIGN.md pattern 5)."""
+"""培训台账: one row generator for the list's .xlsx (docs/architecture.md pattern 5)."""
 
 from __future__ import annotations
 

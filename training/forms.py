@@ -13,7 +13,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _checked_scan(upload, label: str):
-    """A scan checked and re-encoded by core (DESIGN.md pattern 13), keeping the name it came with."""
+    """A scan checked and re-encoded by core (docs/architecture.md pattern 13), keeping the name it came with."""
     if not upload:
         return None
     clean = clean_image_or_pdf(upload, label=label)
@@ -55,7 +55,7 @@ class TrainingForm(PlatformFormMixin, forms.ModelForm):
 
 
 class CertificateForm(PlatformFormMixin, forms.ModelForm):
-    """人员证书; the scan (jpg/png/pdf) goes through core's checked upload (DESIGN.md pattern 13)."""
+    """人员证书; the scan (jpg/png/pdf) goes through core's checked upload (docs/architecture.md pattern 13)."""
 
     scan_file = forms.FileField(
         label="证书扫描件",

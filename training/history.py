@@ -1,4 +1,4 @@
-"""A person's training history as one project may see it (SPEC §1: a project sees nothing of others).
+"""A person's training history as one project may see it (docs/requirements.md §1: a project sees nothing of others).
 
 The project's own trainings come with their name, result and link; another project's only with
 their type and date, and only the passed ones (what the entry gate relies on)."""

@@ -103,7 +103,7 @@ class TrainingAttendee(models.Model):
 
 class PersonalCertification(models.Model):
     """A person's certificate (the national standard's PersonalCertifications), a shared record of
-    the 人员库 (DESIGN.md pattern 10): changed by a project that has him on site or by a supervisor."""
+    the 人员库 (docs/architecture.md pattern 10): changed by a project that has him on site or by a supervisor."""
 
     person = models.ForeignKey(
         "workforce.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="certifications"

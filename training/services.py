@@ -1,4 +1,4 @@
-"""项目培训 actions (DESIGN.md pattern 2): record, change and delete a training, and its attendees.
+"""项目培训 actions (docs/architecture.md pattern 2): record, change and delete a training, and its attendees.
 
 Attendees come from the project's own roster (花名册): a training records the project's workers,
 never someone it has not entered. Every change is audited and sends `records_changed`, so the rules

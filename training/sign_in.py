@@ -1,8 +1,8 @@
 """An uploaded Excel sign-in list (签到表) of a training: 姓名, 证件号码, 考核结果 per row.
 
-Every row is checked against the project's roster first (DESIGN.md pattern 4); a list with any
+Every row is checked against the project's roster first (docs/architecture.md pattern 4); a list with any
 error records nobody and answers 第N行 列名: 原因 for each. The file goes through the batch import's
-checks (type by content, size, zip bombs) and core's bounded reader (DESIGN.md pattern 13).
+checks (type by content, size, zip bombs) and core's bounded reader (docs/architecture.md pattern 13).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The worker's signature on his wage line (条例 art. 31; 电子签名法 art. 13; DESIGN.md pattern 12).
+"""The worker's signature on his wage line (条例 art. 31; 电子签名法 art. 13; docs/architecture.md pattern 12).
 
 What is signed is `line_content(row)`: the exact fields the worker sees on the signing page, as
 canonical JSON; the signature keeps that JSON and its SHA-256. A line whose content no longer hashes

@@ -98,7 +98,7 @@ def test_every_page_of_a_supervisor_and_of_a_project_account_has_no_wcag_violati
     for url in [u.format(project=project.pk) for u in WORKER_PAGES]:
         page.goto(url)
         problems += [f"{url}（375 px）{v}" for v in axe_violations(page)]
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
 
 def test_the_public_pages_and_their_forms_after_a_failed_submit_have_no_wcag_violation(page):
@@ -120,4 +120,4 @@ def test_the_public_pages_and_their_forms_after_a_failed_submit_have_no_wcag_vio
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto("/worker/")
     problems += [f"/worker/（375 px）{v}" for v in axe_violations(page)]
-    assert problems == []
+    assert problems == [], "\n".join(problems)

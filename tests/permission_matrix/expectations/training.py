@@ -18,7 +18,7 @@ EXPECTATIONS = {
     "training:delete": Expect(method="POST", supervisor=403, own=(302,)),
     "training:attendees": PROJECT_ACTION,
     "training:sign_in_scan": PROJECT_PAGE,
-    # A person's certificates: his on-site project's account and supervisors (DESIGN.md pattern 10).
+    # A person's certificates: his on-site project's account and supervisors (docs/architecture.md pattern 10).
     "training:certificate_create": PROJECT_PAGE,
     # 录入证书 by ID number (before the entry): the project's own account only.
     "training:certificate_add": PROJECT_FORM,
