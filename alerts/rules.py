@@ -262,9 +262,10 @@ def team_empty(ctx: Context) -> Iterable[Finding]:
 def wage_clerk_missing(ctx: Context) -> Iterable[Finding]:
     from enterprises.models import ParticipatingUnit
     from jmzhgd.core.models import ManagementPost
+    from jmzhgd.core.seed_tables import WAGE_CLERK_POST
     from workforce.models import RosterEntry
 
-    post = ManagementPost.objects.filter(code=settings.ALERT_WAGE_CLERK_POST).first()
+    post = ManagementPost.objects.filter(code=WAGE_CLERK_POST).first()
     if post is None:  # the bureau removed the post from the code table: nothing to check against
         return
     clerks = RosterEntry.objects.filter(unit=OuterRef("pk"), exit_date__isnull=True, post=post)

@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from alerts.services import REPORT_KINDS, WAGES_KIND
 from jmzhgd.core.captcha import captcha_field
+from jmzhgd.core.months import month_back, parse_month
 from jmzhgd.core.validators import normalise_text, validate_id_number, validate_name
 from wages.arrears import pay_days_of
-from wages.months import DEFAULT_PAY_DAY, month_back, parse_month, pay_deadline
+from wages.months import DEFAULT_PAY_DAY, pay_deadline
 
 REPORT_MONTHS = 7  # the six months before this one (this month's wages are never due yet)
 

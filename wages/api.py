@@ -13,8 +13,8 @@ from enterprises.models import Team
 from jmzhgd.api.auth import SIGNED, client_project
 from jmzhgd.api.errors import ApiError, not_found
 from jmzhgd.api.schemas import ERRORS
+from jmzhgd.core.months import parse_month
 
-from .months import parse_month
 from .vendor import UploadedRow, UploadRefused, upload_payroll
 
 router = Router(tags=["工资"])

@@ -9,6 +9,7 @@ from enterprises.models import Team
 from jmzhgd.core.codes import Bank, District
 
 from .models import DepositForm, PayRule
+from .months import DEFAULT_PAY_DAY
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH_WIDGET = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
@@ -28,7 +29,7 @@ class WageAccountForm(forms.Form):
         label="保证金形式", required=False, choices=[("", "—")] + DepositForm.choices
     )
     pay_day = forms.IntegerField(
-        label="工资支付日期（每月几号支付上月工资）", min_value=1, max_value=31, initial=15
+        label="工资支付日期（每月几号支付上月工资）", min_value=1, max_value=31, initial=DEFAULT_PAY_DAY
     )
 
 

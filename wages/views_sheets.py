@@ -13,13 +13,13 @@ from django.views.decorators.http import require_POST
 
 from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
+from jmzhgd.core.months import parse_month
 from jmzhgd.core.tables import paginate_table
 
 from . import services, transitions
 from .filters import PayrollFilter
 from .forms import ConfirmForm, GenerateForm, PayForm, ReturnForm
 from .models import Payroll, PayRule
-from .months import parse_month
 from .tables import PayrollTable, status_badge
 
 
