@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from .models import WORKER_REPORT_RULE, Alert
+from .models import Alert
+from .registry import WORKER_REPORT_RULE
 from .wage_rules import WAGE_RULE, split_team_month
 
 REPORT_MONTH_FACT = "工资月份"

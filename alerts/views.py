@@ -20,7 +20,7 @@ from .filters import PENDING, AlertFilter, ProjectAlertFilter
 from .forms import HandleForm
 from .links import wage_sheets
 from .models import Alert
-from .rules import describe, rule_choices
+from .registry import describe, rule_choices
 from .tables import AlertTable, ProjectAlertTable, age_days, state_badge
 
 
