@@ -17,6 +17,7 @@ from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import Direction
 from jmzhgd.core.filters import BootstrapFilterSet
+from jmzhgd.core.forms import PlatformFormMixin
 from jmzhgd.core.tables import paginate_table
 
 from . import devices as actions
@@ -24,7 +25,7 @@ from .models import Device
 from .views_reports import _tabs
 
 
-class DeviceForm(forms.ModelForm):
+class DeviceForm(PlatformFormMixin, forms.ModelForm):
     class Meta:
         model = Device
         fields = ["serial_number", "vendor", "name", "direction", "location", "is_active"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from alerts.services import REPORT_KINDS, WAGES_KIND
 from jmzhgd.core.captcha import captcha_field
+from jmzhgd.core.forms import PlatformForm
 from jmzhgd.core.months import month_back, parse_month
 from jmzhgd.core.validators import normalise_text, validate_id_number, validate_name
 from wages.arrears import pay_days_of
@@ -18,7 +19,7 @@ from wages.months import DEFAULT_PAY_DAY, pay_deadline
 REPORT_MONTHS = 7  # the six months before this one (this month's wages are never due yet)
 
 
-class LookupForm(forms.Form):
+class LookupForm(PlatformForm):
     name = forms.CharField(label="姓名", max_length=50, error_messages={"required": "请填写姓名。"})
     id_number = forms.CharField(
         label="身份证号", max_length=30, error_messages={"required": "请填写身份证号码。"}
@@ -50,7 +51,7 @@ class LookupForm(forms.Form):
         return digits
 
 
-class ReportForm(forms.Form):
+class ReportForm(PlatformForm):
     project = forms.TypedChoiceField(label="项目", coerce=int, error_messages={"required": "请选择项目。"})
     kind = forms.ChoiceField(
         label="问题类型", choices=list(REPORT_KINDS.items()), error_messages={"required": "请选择问题类型。"}

@@ -25,6 +25,7 @@ from jmzhgd.core.actor import Actor
 from jmzhgd.core.excel import XLSX_CONTENT_TYPE, without_formulas, xlsx_response
 from jmzhgd.core.files import download_filename
 from jmzhgd.core.filters import BootstrapFilterSet
+from jmzhgd.core.forms import PlatformForm
 from jmzhgd.core.tables import paginate_table
 
 from . import imports
@@ -33,7 +34,7 @@ from .models import ImportBatch, ImportBatchStatus
 PREVIEW_ROW_LIMIT = 500  # problem rows listed on the page; the downloads always hold all of them
 
 
-class UploadForm(forms.Form):
+class UploadForm(PlatformForm):
     file = forms.FileField(
         label="填写好的模板（.xlsx）",
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
