@@ -61,6 +61,10 @@ class ProjectListView(LoginRequiredMixin, View):
     def get_table(self, filterset):
         return self.table_class(filterset.qs)
 
+    def extra_context(self) -> dict:
+        """What the page shows beside its list (tabs, counts)."""
+        return {}
+
     def get(self, request, project_id):
         self.project = project_for(request, project_id)
         filterset = self.get_filterset()
@@ -75,6 +79,7 @@ class ProjectListView(LoginRequiredMixin, View):
             "table": table,
             "title": self.title,
             "can_write": can_write_project(request.user, self.project),
+            **self.extra_context(),
         }
         return render(request, self.template_name, context)
 
