@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views import View
 
 from . import audit
-from .access import can_write_project, project_for
+from .access import can_write_project, project_for, require_supervisor
 from .actor import Actor
 from .excel import Sheet, xlsx_response
 from .tables import paginate_table
@@ -38,8 +38,9 @@ def table_xlsx(actor: Actor, project, table, *, title: str, action: str):
     return xlsx_response(f"{project.code}_{title}_{timezone.localdate():%Y%m%d}.xlsx", [sheet])
 
 
-class ProjectListView(LoginRequiredMixin, View):
-    """A list page under /projects/<project_id>/…: declare the class attributes and `get_queryset`."""
+class DeclaredListView(LoginRequiredMixin, View):
+    """A list page: declare the class attributes and `get_queryset`; a subclass says whose rows they
+    are (`open_scope`): ProjectListView for one project's, SupervisorListView for a supervisor's scope."""
 
     template_name: str
     title: str
@@ -48,6 +49,10 @@ class ProjectListView(LoginRequiredMixin, View):
     per_page: int | None = None  # None: settings.PAGE_SIZE
     export_action = ""  # the audit action of the .xlsx export; "" when the list has none
     exporting = False  # set by export_view()
+
+    def open_scope(self, request, **kwargs) -> dict:
+        """Check the caller may see the list (404 otherwise) and return the scope's context."""
+        raise NotImplementedError
 
     def get_queryset(self):
         raise NotImplementedError
@@ -65,25 +70,40 @@ class ProjectListView(LoginRequiredMixin, View):
         """What the page shows beside its list (tabs, counts)."""
         return {}
 
-    def get(self, request, project_id):
-        self.project = project_for(request, project_id)
+    def export(self, table):
+        raise NotImplementedError
+
+    def get(self, request, **kwargs):
+        scope = self.open_scope(request, **kwargs)
         filterset = self.get_filterset()
         table = self.get_table(filterset)
         if self.exporting:
-            actor = Actor.from_request(request)
-            return table_xlsx(actor, self.project, table, title=self.title, action=self.export_action)
+            return self.export(table)
         paginate_table(request, table, self.per_page)
-        context = {
-            "project": self.project,
-            "filter": filterset,
-            "table": table,
-            "title": self.title,
-            "can_write": can_write_project(request.user, self.project),
-            **self.extra_context(),
-        }
-        return render(request, self.template_name, context)
+        context = {**scope, "filter": filterset, "table": table, "title": self.title}
+        return render(request, self.template_name, {**context, **self.extra_context()})
 
     @classmethod
     def export_view(cls):
         assert cls.export_action, f"{cls.__name__} declares no export_action"
         return cls.as_view(exporting=True)
+
+
+class ProjectListView(DeclaredListView):
+    """A list under /projects/<project_id>/…: the project's rows (another project's is a 404)."""
+
+    def open_scope(self, request, *, project_id) -> dict:
+        self.project = project_for(request, project_id)
+        return {"project": self.project, "can_write": can_write_project(request.user, self.project)}
+
+    def export(self, table):
+        actor = Actor.from_request(self.request)
+        return table_xlsx(actor, self.project, table, title=self.title, action=self.export_action)
+
+
+class SupervisorListView(DeclaredListView):
+    """A supervisor's list over his scope (anyone else gets a 404)."""
+
+    def open_scope(self, request) -> dict:
+        require_supervisor(request.user)
+        return {}
