@@ -66,6 +66,10 @@ class DeclaredListView(LoginRequiredMixin, View):
     def get_table(self, filterset):
         return self.table_class(filterset.qs)
 
+    def known_count(self, filterset) -> int | None:
+        """The rows' total when the page already knows it (spares the paginator its COUNT)."""
+        return None
+
     def extra_context(self) -> dict:
         """What the page shows beside its list (tabs, counts)."""
         return {}
@@ -79,7 +83,7 @@ class DeclaredListView(LoginRequiredMixin, View):
         table = self.get_table(filterset)
         if self.exporting:
             return self.export(table)
-        paginate_table(request, table, self.per_page)
+        paginate_table(request, table, self.per_page, count=self.known_count(filterset))
         context = {**scope, "filter": filterset, "table": table, "title": self.title}
         return render(request, self.template_name, {**context, **self.extra_context()})
 
