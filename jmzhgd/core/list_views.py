@@ -39,8 +39,8 @@ def table_xlsx(actor: Actor, project, table, *, title: str, action: str):
 
 
 class DeclaredListView(LoginRequiredMixin, View):
-    """A list page: declare the class attributes and `get_queryset`; a subclass says whose rows they
-    are (`open_scope`): ProjectListView for one project's, SupervisorListView for a supervisor's scope."""
+    """A list page: declare the class attributes and `get_queryset`; `open_scope` says whose rows they
+    are: ProjectListView for one project's, SupervisorListView for a supervisor's scope."""
 
     template_name: str
     title: str
@@ -51,8 +51,9 @@ class DeclaredListView(LoginRequiredMixin, View):
     exporting = False  # set by export_view()
 
     def open_scope(self, request, **kwargs) -> dict:
-        """Check the caller may see the list (404 otherwise) and return the scope's context."""
-        raise NotImplementedError
+        """Check the caller may see the list (404 otherwise) and return the scope's context. Here: any
+        signed-in user, whose rows `get_queryset` scopes (the shared 企业库)."""
+        return {}
 
     def get_queryset(self):
         raise NotImplementedError
