@@ -76,7 +76,7 @@ def run(bench: Bench) -> None:
             lines = 0
             for sheet in sheets.select_related("team", "project", "unit__enterprise"):
                 out = io.BytesIO()
-                write_workbook([exports.bank_file_sheet(sheet)], out)
+                write_workbook(exports.bank_file_sheets(sheet)[0], out)
                 lines += sheet.rows.count()
             bank_files = time.perf_counter() - started
             raise _Rollback
