@@ -17,7 +17,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 
-from .rules import PERSON_FIELDS, Context, Finding, _date, _on_site, _person_findings, rule
+from .registry import Context, Finding, rule
+from .rules import PERSON_FIELDS, _date, _on_site, _person_findings
 
 TRAINING_RULES = ("training_missing",)
 CERTIFICATE_RULES = ("certificate_missing", "certificate_expiring", "certificate_review_overdue")

@@ -19,7 +19,7 @@ from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
 
 from .models import Alert, AlertState
-from .rules import RULES, Context, Finding
+from .registry import RULES, Context, Finding
 
 CHUNK = 500  # ids per IN list (SQLite allows 999 variables per statement)
 AUTO_CLOSE_NOTE = "预警原因已消除，系统自动关闭。"

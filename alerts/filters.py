@@ -13,7 +13,7 @@ from jmzhgd.core.codes import District
 from jmzhgd.core.filters import BootstrapFilterSet
 
 from .models import ACTIVE_STATES, Alert, AlertState
-from .rules import rule_choices
+from .registry import rule_choices
 
 PENDING = "pending"  # 未处理 and 处理中 together: what the page opens with
 AGE_CHOICES = [("1", "1天以上"), ("3", "3天以上"), ("7", "7天以上"), ("30", "30天以上")]

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from django import forms
 
+from jmzhgd.core.forms import PlatformForm
+
 from .services import NOTE_MAX
 
 
-class HandleForm(forms.Form):
+class HandleForm(PlatformForm):
     """【处理】: the states offered are those the user may set (services.allowed_states)."""
 
     state = forms.ChoiceField(label="处理状态", error_messages={"required": "请选择处理状态。"})

@@ -18,7 +18,8 @@ from django.db.models import Max
 from jmzhgd.core.codes import CorpType, PersonCategory, ProjectStatus
 
 from .models import SubjectType
-from .rules import PERSON_FIELDS, Context, Finding, _date, _on_site, _person_findings, rule
+from .registry import Context, Finding, rule
+from .rules import PERSON_FIELDS, _date, _on_site, _person_findings
 
 KEY_POST_RULES = ("key_post_vacant", "key_post_absent")
 SUPERVISION_POSTS = ("P21",)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.urls import reverse
 
-from .models import WORKER_REPORT_RULE, Alert
+from .models import Alert
+from .registry import WORKER_REPORT_RULE
 from .wage_rules import WAGE_RULE, split_team_month
 
 REPORT_MONTH_FACT = "工资月份"
@@ -25,8 +25,8 @@ class SheetLink:
 
 def wage_sheets(alert: Alert) -> list[SheetLink] | None:
     """The sheets to link to, [] when none is drawn up yet, None when the alert is not about wages."""
+    from jmzhgd.core.months import month_end, parse_month
     from wages.models import Payroll
-    from wages.months import month_end, parse_month
     from workforce.models import RosterEntry
 
     if alert.rule == WAGE_RULE:
@@ -36,9 +36,9 @@ def wage_sheets(alert: Alert) -> list[SheetLink] | None:
         month = parse_month(alert.facts[REPORT_MONTH_FACT])
         if month is None:
             return None
-        stays = RosterEntry.objects.filter(
-            project_id=alert.project_id, person_id=alert.subject_id, entry_date__lte=month_end(month)
-        ).filter(Q(exit_date__isnull=True) | Q(exit_date__gte=month))
+        stays = RosterEntry.objects.filter(project_id=alert.project_id, person_id=alert.subject_id).during(
+            month, month_end(month)
+        )
         teams = list(stays.values_list("team_id", flat=True))
     else:
         return None

@@ -13,6 +13,8 @@ from django.db import models
 
 from enterprises.models import ProjectScopedQuerySet
 
+from .registry import WORKER_REPORT_RULE, rule_label
+
 
 class AlertState(models.TextChoices):
     OPEN = "open", "未处理"
@@ -34,10 +36,6 @@ class SubjectType(models.TextChoices):
     SHEET = "sheet", "工资表"
     TEAM_MONTH = "team_month", "班组月度工资"  # rule 7: subject_id = team id × 10⁶ + YYYYMM
     REPORT = "report", "工人反映"
-
-
-# Rule 9 (工人反映): every report is an alert of its own, so it is not unique per subject.
-WORKER_REPORT_RULE = "worker_report"
 
 
 class AlertQuerySet(ProjectScopedQuerySet):
@@ -85,6 +83,7 @@ class Alert(models.Model):
             # nightly run and a hook racing it cannot open the same alert twice.
             models.UniqueConstraint(
                 fields=["rule", "project", "subject_type", "subject_id"],
+                # Rule 9 (工人反映): every report is an alert of its own, not unique per subject.
                 condition=models.Q(cleared_at__isnull=True) & ~models.Q(rule=WORKER_REPORT_RULE),
                 name="one_live_alert_per_cause",
             ),
@@ -113,8 +112,6 @@ class Alert(models.Model):
 
     @property
     def rule_label(self) -> str:
-        from .rules import rule_label
-
         return rule_label(self.rule)
 
     @property

@@ -5,8 +5,9 @@ over workers in Python: the city has 60,000 on site and 3.7 M punches, and the n
 must finish within a minute (bench/alerts_scenario.py). Facts are dates and names, so an alert's
 row does not change every night.
 
-Rule 7 (工资未按期发放) reads 工资管理 and lives in alerts.wage_rules, imported at the end of this
-module so that every caller of RULES sees it. Rule 9 (工人反映) is not evaluated: a worker's report
+The rules are marked with `@rule` (alerts.registry) and listed at start-up by the app's config, with
+the 进场 rules (alerts.entry_rules, alerts.key_post_rules) and rule 7 (工资未按期发放) of
+alerts.wage_rules after them. Rule 9 (工人反映) is not evaluated: a worker's report
 opens it (selfservice) and a supervisor closes it.
 """
 
@@ -15,70 +16,23 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from jmzhgd.core.codes import PersonCategory, ProjectStatus
+from attendance.models import DailySummary, Device, Punch
+from contracts.models import Contract
+from enterprises.models import ParticipatingUnit, Team
+from jmzhgd.core.codes import CorpType, PersonCategory, ProjectStatus
+from jmzhgd.core.models import ManagementPost
+from jmzhgd.core.seed_tables import WAGE_CLERK_POST
+from projects.models import Project
+from workforce.models import RosterEntry
 
-from .models import WORKER_REPORT_RULE, SubjectType
-
-
-@dataclass(frozen=True)
-class Finding:
-    project_id: int
-    subject_type: str
-    subject_id: int
-    label: str
-    facts: dict = field(default_factory=dict)
-
-    @property
-    def key(self) -> tuple[int, str, int]:
-        return (self.project_id, self.subject_type, self.subject_id)
-
-
-@dataclass(frozen=True)
-class Context:
-    today: datetime.date
-    now: datetime.datetime
-    project_ids: frozenset[int] | None = None  # None: every project
-
-    def scope(self, queryset, field_name: str = "project_id"):
-        if self.project_ids is None:
-            return queryset
-        return queryset.filter(**{f"{field_name}__in": self.project_ids})
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    label: str
-    description: str
-    find: Callable[[Context], Iterable[Finding]]
-
-
-RULES: dict[str, Rule] = {}
-LABELS = {WORKER_REPORT_RULE: "工人反映"}
-
-
-def rule(code: str, label: str, description: str):
-    def register(func):
-        RULES[code] = Rule(code, label, description, func)
-        LABELS[code] = label
-        return func
-
-    return register
-
-
-def rule_label(code: str) -> str:
-    return LABELS.get(code, code)
-
-
-def rule_choices() -> list[tuple[str, str]]:
-    return list(LABELS.items())
+from .models import SubjectType
+from .registry import Context, Finding, rule
 
 
 def _years_before(day: datetime.date, years: int) -> datetime.date:
@@ -90,7 +44,6 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
 
 
 def _on_site(ctx: Context):
-    from workforce.models import RosterEntry
 
     return ctx.scope(RosterEntry.objects.filter(exit_date__isnull=True)).order_by()
 
@@ -120,8 +73,6 @@ def _date(value) -> str:
     "项目状态为在建，但最近 {ALERT_NO_ATTENDANCE_DAYS} 天没有上传任何考勤记录。",
 )
 def no_attendance(ctx: Context) -> Iterable[Finding]:
-    from attendance.models import Punch
-    from projects.models import Project
 
     since = ctx.today - timedelta(days=settings.ALERT_NO_ATTENDANCE_DAYS)
     # The project's latest work date: a backward step on the (project, work_date) index per project.
@@ -143,7 +94,6 @@ def no_attendance(ctx: Context) -> Iterable[Finding]:
     "人员进场 {ALERT_CONTRACT_GRACE_DAYS} 天后仍未签订劳动合同（条例第二十八条）。",
 )
 def contract_missing(ctx: Context) -> Iterable[Finding]:
-    from contracts.models import Contract
 
     cutoff = ctx.today - timedelta(days=settings.ALERT_CONTRACT_GRACE_DAYS)
     rows = (
@@ -161,7 +111,6 @@ def contract_missing(ctx: Context) -> Iterable[Finding]:
     "在场人员的劳动合同在 {ALERT_CONTRACT_EXPIRY_DAYS} 天内到期或已经过期。",
 )
 def contract_expiring(ctx: Context) -> Iterable[Finding]:
-    from contracts.models import Contract
 
     latest = Contract.objects.filter(roster_entry=OuterRef("pk")).order_by("-start_date", "-id")
     rows = (
@@ -226,7 +175,6 @@ def age_limit(ctx: Context) -> Iterable[Finding]:
     "device_silent", "考勤设备离线", "在建项目的考勤设备已超过 {ALERT_DEVICE_SILENT_HOURS} 小时没有上传数据。"
 )
 def device_silent(ctx: Context) -> Iterable[Finding]:
-    from attendance.models import Device
 
     before = ctx.now - timedelta(hours=settings.ALERT_DEVICE_SILENT_HOURS)
     devices = (
@@ -244,8 +192,6 @@ def device_silent(ctx: Context) -> Iterable[Finding]:
 
 @rule("team_empty", "班组无在场人员", "在场班组进场 {ALERT_EMPTY_TEAM_DAYS} 天后仍没有在场人员。")
 def team_empty(ctx: Context) -> Iterable[Finding]:
-    from enterprises.models import Team
-    from workforce.models import RosterEntry
 
     members = RosterEntry.objects.filter(team=OuterRef("pk"), exit_date__isnull=True)
     teams = (
@@ -266,11 +212,8 @@ def team_empty(ctx: Context) -> Iterable[Finding]:
     "在场参建单位进场 {ALERT_WAGE_CLERK_DAYS} 天后仍没有在场的劳资专管员。",
 )
 def wage_clerk_missing(ctx: Context) -> Iterable[Finding]:
-    from enterprises.models import ParticipatingUnit
-    from jmzhgd.core.models import ManagementPost
-    from workforce.models import RosterEntry
 
-    post = ManagementPost.objects.filter(code=settings.ALERT_WAGE_CLERK_POST).first()
+    post = ManagementPost.objects.filter(code=WAGE_CLERK_POST).first()
     if post is None:  # the bureau removed the post from the code table: nothing to check against
         return
     clerks = RosterEntry.objects.filter(unit=OuterRef("pk"), exit_date__isnull=True, post=post)
@@ -289,7 +232,6 @@ def wage_clerk_missing(ctx: Context) -> Iterable[Finding]:
 
 
 def corp_type_label(code: str) -> str:
-    from jmzhgd.core.codes import CorpType
 
     return dict(CorpType.choices).get(code, code)
 
@@ -300,8 +242,6 @@ def corp_type_label(code: str) -> str:
     "同一人员在最近 {ALERT_DOUBLE_SITE_DAYS} 天内同一天在两个项目都有考勤：可能挂证或代打卡。",
 )
 def double_site(ctx: Context) -> Iterable[Finding]:
-    from attendance.models import DailySummary
-    from projects.models import Project
 
     window = (ctx.today - timedelta(days=settings.ALERT_DOUBLE_SITE_DAYS - 1), ctx.today)
     days = DailySummary.objects.filter(work_date__range=window).order_by()
@@ -340,24 +280,3 @@ def double_site(ctx: Context) -> Iterable[Finding]:
             "同日考勤的其他项目": "、".join(sorted(entry["others"])),
         }
         yield Finding(project_id, SubjectType.PERSON, person_id, labels[person_id], facts)
-
-
-def describe(code: str) -> str:
-    """The rule's description with its thresholds filled in from settings."""
-    found = RULES.get(code)
-    if found is None:
-        return (
-            "工人通过自助查询页面【我要反映】提交的问题，须由监管方处理。"
-            if code == WORKER_REPORT_RULE
-            else ""
-        )
-    return found.description.format(
-        **{name: getattr(settings, name) for name in dir(settings) if name.startswith("ALERT_")},
-        RETRAIN_AFTER_MONTHS=settings.RETRAIN_AFTER_MONTHS,
-        KEY_POST_ABSENT_DAYS=settings.KEY_POST_ABSENT_DAYS,
-    )
-
-
-# Rule 7 and the 进场 rules register themselves with @rule; imported last because they need `rule`
-# and `Context` from here.
-from . import entry_rules, key_post_rules, wage_rules  # noqa: E402, F401

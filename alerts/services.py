@@ -11,7 +11,8 @@ from jmzhgd.core.actor import Actor
 
 from .evaluation import evaluate
 from .links import REPORT_MONTH_FACT
-from .models import WORKER_REPORT_RULE, Alert, AlertState, SubjectType
+from .models import Alert, AlertState, SubjectType
+from .registry import WORKER_REPORT_RULE
 
 # What a project account may do with its own alerts: work on them and close them. Ignoring an alert
 # and closing a worker's report are the supervisor's decisions (docs/requirements.md §11: 监管方 oversees the site).

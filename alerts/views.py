@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
-from jmzhgd.core.access import get_in_project, project_for, require_supervisor
+from jmzhgd.core.access import get_in_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import District
+from jmzhgd.core.list_views import ProjectListView, SupervisorListView
 from jmzhgd.core.models import AuditLog
-from jmzhgd.core.tables import paginate_table
 from jmzhgd.db.routers import reads_from_replica
 
 from . import services
@@ -21,7 +22,7 @@ from .filters import PENDING, AlertFilter, ProjectAlertFilter
 from .forms import HandleForm
 from .links import wage_sheets
 from .models import Alert
-from .rules import describe, rule_choices
+from .registry import describe, rule_choices
 from .tables import AlertTable, ProjectAlertTable, age_days, state_badge
 
 
@@ -45,45 +46,59 @@ def _known_count(filterset, counts) -> int | None:
     return counts.of(rule=data.get("rule") or None, district=data.get("district") or None)
 
 
-@login_required
-@reads_from_replica
-def center(request):
+@method_decorator(reads_from_replica, name="dispatch")
+class AlertCenterView(SupervisorListView):
     """预警中心: counts per district and per rule, and the filterable table."""
-    require_supervisor(request.user)
-    visible = Alert.objects.visible_to(request.user)
-    counts = pending_counts(request.user)
-    districts = District.choices
-    if not request.user.is_superuser and request.user.districts:
-        districts = [c for c in districts if c[0] in request.user.districts]
-    filterset = AlertFilter(
-        _with_pending_default(request), queryset=visible.select_related("project"), user=request.user
-    )
-    table = AlertTable(filterset.qs.order_by("-first_seen_at", "-id"))
-    paginate_table(request, table, count=_known_count(filterset, counts))
-    return render(
-        request,
-        "alerts/center.html",
-        {
-            "filter": filterset,
-            "table": table,
+
+    template_name = "alerts/center.html"
+    title = "预警中心"
+    filterset_class = AlertFilter
+    table_class = AlertTable
+
+    def get_queryset(self):
+        return Alert.objects.visible_to(self.request.user).select_related("project")
+
+    def get_filterset(self):
+        self.counts = pending_counts(self.request.user)
+        data = _with_pending_default(self.request)
+        return self.filterset_class(data, queryset=self.get_queryset(), user=self.request.user)
+
+    def get_table(self, filterset):
+        return self.table_class(filterset.qs.order_by("-first_seen_at", "-id"))
+
+    def known_count(self, filterset) -> int | None:
+        return _known_count(filterset, self.counts)
+
+    def extra_context(self) -> dict:
+        user, counts = self.request.user, self.counts
+        districts = District.choices
+        if not user.is_superuser and user.districts:
+            districts = [c for c in districts if c[0] in user.districts]
+        return {
             "by_district": [(value, label, counts.by_district.get(value, 0)) for value, label in districts],
             "by_rule": [(value, label, counts.by_rule.get(value, 0)) for value, label in rule_choices()],
             "pending_total": counts.total,
-        },
-    )
+        }
 
 
-@login_required
-def project_list(request, project_id):
+class ProjectAlertListView(ProjectListView):
     """A project's own alerts (linked from 项目总览)."""
-    project = project_for(request, project_id)
-    queryset = Alert.objects.visible_to(request.user).filter(project=project)
-    filterset = ProjectAlertFilter(_with_pending_default(request), queryset=queryset)
-    table = ProjectAlertTable(filterset.qs.order_by("-first_seen_at", "-id"))
-    paginate_table(request, table)
-    return render(
-        request, "alerts/project_list.html", {"project": project, "filter": filterset, "table": table}
-    )
+
+    template_name = "alerts/project_list.html"
+    title = "项目预警"
+    filterset_class = ProjectAlertFilter
+    table_class = ProjectAlertTable
+    get_table = AlertCenterView.get_table
+
+    def get_queryset(self):
+        return Alert.objects.visible_to(self.request.user).filter(project=self.project)
+
+    def get_filterset(self):
+        return self.filterset_class(_with_pending_default(self.request), queryset=self.get_queryset())
+
+
+center = AlertCenterView.as_view()
+project_list = ProjectAlertListView.as_view()
 
 
 def _detail(request, project, alert, form, status=200):

@@ -16,8 +16,11 @@ from datetime import timedelta
 
 from django.conf import settings
 
+from projects.models import Project
+from wages.arrears import overdue_months
+
 from .models import Alert, SubjectType
-from .rules import Context, Finding, rule
+from .registry import Context, Finding, rule
 
 WAGE_RULE = "wage_overdue"
 _MONTH_DIGITS = 1_000_000  # subject_id = team_id × 10⁶ + YYYYMM
@@ -46,8 +49,6 @@ def _followed_months(ctx: Context) -> set[datetime.date]:
     "或工资支付表尚未到“已发放”），保障农民工工资支付条例第十二条、第三十一条。",
 )
 def wage_overdue(ctx: Context) -> Iterable[Finding]:
-    from projects.models import Project
-    from wages.arrears import overdue_months
 
     # Overdue = deadline + threshold before today, which is overdue_months' "deadline < today" moved back.
     cutoff = ctx.today - timedelta(days=settings.ALERT_WAGE_OVERDUE_DAYS)

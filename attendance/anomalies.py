@@ -12,7 +12,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from jmzhgd.core.actor import Actor
@@ -33,8 +33,8 @@ def candidate_entries(punch: Punch) -> QuerySet[RosterEntry]:
     """Roster entries a punch may be linked to: the project's stays covering the punch's day."""
     day: datetime.date = punch.work_date
     return (
-        RosterEntry.objects.filter(project_id=punch.project_id, entry_date__lte=day)
-        .filter(Q(exit_date__isnull=True) | Q(exit_date__gte=day))
+        RosterEntry.objects.filter(project_id=punch.project_id)
+        .during(day, day)
         .select_related("person", "team", "unit__enterprise")
         .order_by("person__name", "id")
     )

@@ -12,12 +12,13 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from jmzhgd.core.forms import EARLIEST_DATE, LATEST_DATE
+from jmzhgd.core.months import month_start
 from jmzhgd.jobs.registry import Prepared, exporter
 
 from . import exports
 from .filters import MonthFilter, PunchFilter
 from .models import Punch
-from .reports import MonthReport, entries_in_month, month_start
+from .reports import MonthReport, entries_in_month
 
 MONTH = "attendance:month"
 DETAILS = "attendance:details"

@@ -24,11 +24,11 @@ from django.utils import timezone
 
 from jmzhgd.core.codes import PersonCategory
 from jmzhgd.core.excel import Sheet
+from jmzhgd.core.months import month_start
 from jmzhgd.jobs.registry import Prepared, exporter
 from workforce.models import RosterEntry
 
 from .models import DailySummary
-from .reports import month_start
 
 
 @dataclass

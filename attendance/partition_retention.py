@@ -17,14 +17,13 @@ from django.utils import timezone
 
 from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
+from jmzhgd.core.months import add_months, month_of
 
 from .partitions import (
     PartitionError,
-    add_months,
     attached_partitions,
     database,
     lock_or_give_up,
-    month_of,
     partition_name,
     punch_table,
 )

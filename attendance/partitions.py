@@ -28,6 +28,8 @@ from dataclasses import dataclass, field, replace
 from django.db import OperationalError, connections, router, transaction
 from django.utils import timezone
 
+from jmzhgd.core.months import add_months, month_of, month_range
+
 from .models import Punch
 
 PARTITION_KEY = "work_date"
@@ -62,24 +64,6 @@ def is_partitioned(connection, table: str | None = None) -> bool:
         )
         row = cursor.fetchone()
     return bool(row and row[0])
-
-
-def month_of(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def add_months(month: datetime.date, count: int) -> datetime.date:
-    index = month.year * 12 + month.month - 1 + count
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def month_range(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    """The first days of the months from `first`'s through `last`'s."""
-    months, month = [], month_of(first)
-    while month <= last:
-        months.append(month)
-        month = add_months(month, 1)
-    return months
 
 
 def partition_name(table: str, month: datetime.date) -> str:

@@ -13,18 +13,19 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from jmzhgd.core.access import can_write_project, get_in_project, project_for
+from jmzhgd.core.access import get_in_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import Direction
 from jmzhgd.core.filters import BootstrapFilterSet
-from jmzhgd.core.tables import paginate_table
+from jmzhgd.core.forms import PlatformFormMixin
+from jmzhgd.core.list_views import ProjectListView
 
 from . import devices as actions
 from .models import Device
 from .views_reports import _tabs
 
 
-class DeviceForm(forms.ModelForm):
+class DeviceForm(PlatformFormMixin, forms.ModelForm):
     class Meta:
         model = Device
         fields = ["serial_number", "vendor", "name", "direction", "location", "is_active"]
@@ -86,23 +87,20 @@ class DeviceTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "device-table"}
 
 
-@login_required
-def device_list(request, project_id):
-    project = project_for(request, project_id)
-    filterset = DeviceFilter(request.GET, queryset=Device.objects.filter(project=project))
-    table = DeviceTable(filterset.qs)
-    paginate_table(request, table)
-    return render(
-        request,
-        "attendance/devices.html",
-        {
-            "project": project,
-            "filter": filterset,
-            "table": table,
-            "tabs": _tabs(project, "devices"),
-            "can_write": can_write_project(request.user, project),
-        },
-    )
+class DeviceListView(ProjectListView):
+    template_name = "attendance/devices.html"
+    title = "考勤设备"
+    filterset_class = DeviceFilter
+    table_class = DeviceTable
+
+    def get_queryset(self):
+        return Device.objects.filter(project=self.project)
+
+    def extra_context(self) -> dict:
+        return {"tabs": _tabs(self.project, "devices")}
+
+
+device_list = DeviceListView.as_view()
 
 
 def _form_page(request, project, device=None):

@@ -13,11 +13,11 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from jmzhgd.core.access import can_write_project, get_in_project, project_for
+from jmzhgd.core.access import get_in_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.audit import record
 from jmzhgd.core.files import serve_private_file
-from jmzhgd.core.tables import paginate_table
+from jmzhgd.core.list_views import ProjectListView
 from jmzhgd.db.routers import reads_from_replica
 from jmzhgd.jobs.views import deliver
 
@@ -187,31 +187,29 @@ def punch_photo(request, project_id, punch_id):
     return serve_private_file(punch.photo)
 
 
-@login_required
-def anomalies(request, project_id):
+class AnomalyListView(ProjectListView):
     """异常考勤: punches that matched nobody on the roster (default: those still open)."""
-    project = project_for(request, project_id)
-    data = request.GET.copy()
-    if "status" not in data:
-        data["status"] = AnomalyStatus.OPEN
-    queryset = Punch.objects.filter(project=project, is_anomaly=True).select_related(
-        "device", "person", "resolved_by"
-    )
-    filterset = AnomalyFilter(data, queryset=queryset.order_by("-punched_at", "-id"))
-    table = AnomalyTable(filterset.qs)
-    paginate_table(request, table)
-    return render(
-        request,
-        "attendance/anomalies.html",
-        {
-            "project": project,
-            "tabs": _tabs(project, "anomalies"),
-            "filter": filterset,
-            "table": table,
-            "can_write": can_write_project(request.user, project),
-            "dismiss_form": DismissForm(),
-        },
-    )
+
+    template_name = "attendance/anomalies.html"
+    title = "异常考勤"
+    filterset_class = AnomalyFilter
+    table_class = AnomalyTable
+
+    def get_queryset(self):
+        punches = Punch.objects.filter(project=self.project, is_anomaly=True)
+        return punches.select_related("device", "person", "resolved_by").order_by("-punched_at", "-id")
+
+    def get_filterset(self):
+        data = self.request.GET.copy()
+        if "status" not in data:
+            data["status"] = AnomalyStatus.OPEN
+        return self.filterset_class(data, queryset=self.get_queryset())
+
+    def extra_context(self) -> dict:
+        return {"tabs": _tabs(self.project, "anomalies"), "dismiss_form": DismissForm()}
+
+
+anomalies = AnomalyListView.as_view()
 
 
 @login_required

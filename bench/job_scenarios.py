@@ -128,11 +128,11 @@ def _clean_up(exports) -> None:
     """The next run sees the same data: the exports, their files and their task rows go."""
     from django_tasks_db.models import DBTaskResult
 
-    from jmzhgd.jobs import services
+    from jmzhgd.jobs import runner
 
     for export in exports:
         export.refresh_from_db()
         if export.task_id:
             DBTaskResult.objects.filter(id=export.task_id).delete()
-        services.storage().delete(export.storage_name)
+        runner.storage().delete(export.storage_name)
         export.delete()

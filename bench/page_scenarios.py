@@ -87,7 +87,7 @@ def monthly_report(bench: Bench) -> None:
     """月报 of the dataset's month over the whole city, as its job runs it (in the harness process):
     the claim, the report's grouped queries, the workbook and the stored file. Target ≤ 30 s.
     The export rows and files are removed afterwards: the dataset stays as it was."""
-    from jmzhgd.jobs import services
+    from jmzhgd.jobs import runner
     from jmzhgd.jobs.models import Export, ExportState
     from jmzhgd.portal.monthly_report import MONTHLY_REPORT
 
@@ -106,10 +106,10 @@ def monthly_report(bench: Bench) -> None:
             total_rows=8,
         )
         started = time.monotonic()
-        states.append(services.run_export(export.pk))
+        states.append(runner.write_export(export.pk))
         timings.append(time.monotonic() - started)
         export.refresh_from_db()
-        services._delete_stored(export)
+        runner.delete_stored(export)
         export.delete()
     slowest = max(timings)
     row = Row(

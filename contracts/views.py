@@ -14,7 +14,7 @@ from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.files import pdf_refusal, serve_private_file
 from jmzhgd.core.forms import day_after
-from jmzhgd.core.tables import paginate_table
+from jmzhgd.core.list_views import ProjectListView
 from jmzhgd.jobs.views import deliver
 from workforce.models import RosterEntry
 
@@ -26,39 +26,37 @@ from .status import ContractStatus, contract_status_badge_class, status_for_end_
 from .tables import ContractLedgerTable
 
 
-def _ledger_filter(request, project):
-    return ledger_filter(request.GET, project)
-
-
-@login_required
-def contract_list(request, project_id):
+class ContractListView(ProjectListView):
     """合同管理: one row per roster entry with its contract status, filters and the ledger export."""
-    project = project_for(request, project_id)
-    filterset = _ledger_filter(request, project)
-    table = ContractLedgerTable(filterset.qs, project=project)
-    paginate_table(request, table)
-    on_site = annotate_contract_status(RosterEntry.objects.filter(project=project, exit_date__isnull=True))
-    counts = dict(on_site.order_by().values_list("contract_status").annotate(n=Count("id")))
-    summary = [
-        {
-            "value": s.value,
-            "label": s.label,
-            "n": counts.get(s.value, 0),
-            "badge": contract_status_badge_class(s),
-        }
-        for s in ContractStatus
-    ]
-    return render(
-        request,
-        "contracts/list.html",
-        {
-            "project": project,
-            "filter": filterset,
-            "table": table,
-            "summary": summary,
-            "export_query": request.GET.urlencode(),
-        },
-    )
+
+    template_name = "contracts/list.html"
+    title = "合同管理"
+    table_class = ContractLedgerTable
+
+    def get_filterset(self):
+        return ledger_filter(self.request.GET, self.project)
+
+    def get_table(self, filterset):
+        return self.table_class(filterset.qs, project=self.project)
+
+    def extra_context(self) -> dict:
+        on_site = annotate_contract_status(
+            RosterEntry.objects.filter(project=self.project, exit_date__isnull=True)
+        )
+        counts = dict(on_site.order_by().values_list("contract_status").annotate(n=Count("id")))
+        summary = [
+            {
+                "value": s.value,
+                "label": s.label,
+                "n": counts.get(s.value, 0),
+                "badge": contract_status_badge_class(s),
+            }
+            for s in ContractStatus
+        ]
+        return {"summary": summary, "export_query": self.request.GET.urlencode()}
+
+
+contract_list = ContractListView.as_view()
 
 
 @login_required

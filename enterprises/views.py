@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from jmzhgd.core.access import require_supervisor
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.files import serve_private_file
-from jmzhgd.core.tables import paginate_table
+from jmzhgd.core.list_views import DeclaredListView
 
 from . import services
 from .filters import EnterpriseFilter
@@ -37,14 +37,22 @@ def with_query(url: str, **params) -> str:
     return url + ("&" if "?" in url else "?") + urlencode(params)
 
 
-@login_required
-def enterprise_list(request):
-    user = request.user
-    queryset = Enterprise.objects.annotate(editable=services.editable_by(user))
-    filterset = EnterpriseFilter(request.GET, queryset=queryset, user=user)
-    table = EnterpriseTable(filterset.qs)
-    paginate_table(request, table)
-    return render(request, "enterprises/list.html", {"filter": filterset, "table": table})
+class EnterpriseListView(DeclaredListView):
+    """企业库: every registered enterprise, marked where the caller may edit it."""
+
+    template_name = "enterprises/list.html"
+    title = "企业库"
+    filterset_class = EnterpriseFilter
+    table_class = EnterpriseTable
+
+    def get_queryset(self):
+        return Enterprise.objects.annotate(editable=services.editable_by(self.request.user))
+
+    def filterset_kwargs(self) -> dict:
+        return {"user": self.request.user}
+
+
+enterprise_list = EnterpriseListView.as_view()
 
 
 @login_required

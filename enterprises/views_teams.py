@@ -11,22 +11,30 @@ from django.views.decorators.http import require_POST
 
 from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
+from jmzhgd.core.list_views import ProjectListView
 
 from . import services
 from .filters import TeamFilter
 from .forms import TeamForm
 from .models import Team
 from .tables import TeamTable
-from .views_common import date_step, list_and_export_views, reenter_step
+from .views_common import date_step, reenter_step
 from .views_units import DETAIL_WORKERS
 
 
-def _team_table(request, project):
-    queryset = Team.objects.visible_to(request.user).filter(project=project).with_counts()
-    filterset = TeamFilter(
-        request.GET, queryset=queryset.order_by("exit_date", "unit", "pk"), project=project
-    )
-    return filterset, TeamTable(filterset.qs)
+class TeamListView(ProjectListView):
+    template_name = "enterprises/team_list.html"
+    title = "项目班组"
+    filterset_class = TeamFilter
+    table_class = TeamTable
+    export_action = "team.export"
+
+    def get_queryset(self):
+        teams = Team.objects.visible_to(self.request.user).filter(project=self.project)
+        return teams.with_counts().order_by("exit_date", "unit", "pk")
+
+    def filterset_kwargs(self) -> dict:
+        return {"project": self.project}
 
 
 def _team(request, project, team_id) -> Team:
@@ -56,9 +64,8 @@ def _team_step(request, project_id, team_id, *, on_site: bool):
     return project, team, detail_url, None
 
 
-team_list, team_export = list_and_export_views(
-    _team_table, template="enterprises/team_list.html", title="项目班组", action="team.export"
-)
+team_list = TeamListView.as_view()
+team_export = TeamListView.export_view()
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
+from jmzhgd.core.list_views import ProjectListView
 from jmzhgd.core.pii import decrypt, encrypt
 
 from . import services
@@ -20,7 +21,7 @@ from .forms import UnitAddForm, UnitDetailsForm
 from .models import Enterprise, ParticipatingUnit, Team
 from .tables import UnitTable
 from .views import with_query
-from .views_common import date_step, list_and_export_views, reenter_step
+from .views_common import date_step, reenter_step
 
 DRAFT_FIELDS = [
     "enterprise",
@@ -36,15 +37,20 @@ LIBRARY_MATCHES = 20
 DETAIL_WORKERS = 200
 
 
-def _unit_table(request, project):
-    queryset = ParticipatingUnit.objects.visible_to(request.user).filter(project=project).with_counts()
-    filterset = UnitFilter(request.GET, queryset=queryset.order_by("exit_date", "corp_type", "pk"))
-    return filterset, UnitTable(filterset.qs)
+class UnitListView(ProjectListView):
+    template_name = "enterprises/unit_list.html"
+    title = "参建单位"
+    filterset_class = UnitFilter
+    table_class = UnitTable
+    export_action = "unit.export"
+
+    def get_queryset(self):
+        units = ParticipatingUnit.objects.visible_to(self.request.user).filter(project=self.project)
+        return units.with_counts().order_by("exit_date", "corp_type", "pk")
 
 
-unit_list, unit_export = list_and_export_views(
-    _unit_table, template="enterprises/unit_list.html", title="参建单位", action="unit.export"
-)
+unit_list = UnitListView.as_view()
+unit_export = UnitListView.export_view()
 
 
 # --- 【添加参建单位】 with a draft that survives searching and registering an enterprise -------------

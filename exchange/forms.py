@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django import forms
 
+from jmzhgd.core.forms import PlatformForm
 
-class CredentialForm(forms.Form):
+
+class CredentialForm(PlatformForm):
     appid = forms.CharField(
         label="appid（全国项目编码）",
         max_length=64,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from jmzhgd.core.access import can_write_project, get_in_project, project_for, require_supervisor
 from jmzhgd.core.actor import Actor
-from jmzhgd.core.tables import paginate_table
+from jmzhgd.core.list_views import ProjectListView
 
 from . import credentials, exports, services
 from .forms import CredentialForm
@@ -44,34 +44,49 @@ def connection_state(project) -> tuple[str, str]:
     return "on", f"已接入省平台：appid {credential.appid}（密钥已加密保存），数据按国家数据标准自动推送。"
 
 
-@login_required
-def exchange_page(request, project_id):
-    project = project_for(request, project_id)
-    records = OutboundRecord.objects.visible_to(request.user).filter(project=project)
-    counts = dict(records.order_by().values_list("status").annotate(n=Count("id")))
-    summary = [
-        {"key": key, "label": label, "n": sum(counts.get(s, 0) for s in statuses)}
-        for key, label, statuses in SUMMARY
-    ]
-    chosen = next((statuses for key, _, statuses in SUMMARY if key == request.GET.get("status")), None)
-    if chosen:
-        records = records.filter(status__in=chosen)
-    table = OutboundRecordTable(
-        records.order_by("-updated_at", "-id"),
-        project=project,
-        can_write=can_write_project(request.user, project),
-    )
-    paginate_table(request, table)
-    state, state_line = connection_state(project)
-    context = {
-        "project": project,
-        "summary": summary,
-        "table": table,
-        "state": state,
-        "state_line": state_line,
-        "can_enter_credentials": request.user.is_supervisor or request.user.is_superuser,
-    }
-    return render(request, "exchange/page.html", context)
+class ExchangePageView(ProjectListView):
+    """省平台对接: the project's records by status (one chip per group), newest first."""
+
+    template_name = "exchange/page.html"
+    title = "省平台对接"
+    table_class = OutboundRecordTable
+
+    def get_queryset(self):
+        return OutboundRecord.objects.visible_to(self.request.user).filter(project=self.project)
+
+    def get_filterset(self):
+        return None  # the status chips filter the rows (get_table)
+
+    def get_table(self, filterset):
+        records = self.get_queryset()
+        chosen = next(
+            (statuses for key, _, statuses in SUMMARY if key == self.request.GET.get("status")), None
+        )
+        if chosen:
+            records = records.filter(status__in=chosen)
+        return self.table_class(
+            records.order_by("-updated_at", "-id"),
+            project=self.project,
+            can_write=can_write_project(self.request.user, self.project),
+        )
+
+    def extra_context(self) -> dict:
+        counts = dict(self.get_queryset().order_by().values_list("status").annotate(n=Count("id")))
+        summary = [
+            {"key": key, "label": label, "n": sum(counts.get(s, 0) for s in statuses)}
+            for key, label, statuses in SUMMARY
+        ]
+        state, state_line = connection_state(self.project)
+        user = self.request.user
+        return {
+            "summary": summary,
+            "state": state,
+            "state_line": state_line,
+            "can_enter_credentials": user.is_supervisor or user.is_superuser,
+        }
+
+
+exchange_page = ExchangePageView.as_view()
 
 
 @login_required

@@ -376,7 +376,6 @@ ALERT_AGE_LIMITS = {"default": {"0": WORKER_MAX_AGE_MALE, "1": WORKER_MAX_AGE_FE
 ALERT_MIN_AGE = env.int("ALERT_MIN_AGE", default=18)
 ALERT_DEVICE_SILENT_HOURS = env.int("ALERT_DEVICE_SILENT_HOURS", default=24)
 ALERT_EMPTY_TEAM_DAYS = env.int("ALERT_EMPTY_TEAM_DAYS", default=3)
-ALERT_WAGE_CLERK_POST = "P05"  # 管理岗位 code of 劳资专管员 (jmzhgd.core.seed_tables)
 ALERT_WAGE_CLERK_DAYS = env.int("ALERT_WAGE_CLERK_DAYS", default=3)
 # 关键岗位到岗 (attendance.key_posts): the posts supervisors inspect (管理岗位 code, name), the working
 # days (Monday = 0; sites work six days) and how many working days without attendance open an alert.

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from jmzhgd.accounts.models import Role, User
 from jmzhgd.core.access import require_supervisor
 from jmzhgd.core.actor import Actor
-from jmzhgd.core.tables import paginate_table
+from jmzhgd.core.list_views import SupervisorListView
 
 from . import services
 from .filters import AccountFilter
@@ -53,14 +53,19 @@ def _account_for(request, user_id) -> User:
     return get_object_or_404(_accounts_in_scope(request.user), pk=user_id)
 
 
-@login_required
-def account_list(request):
+class AccountListView(SupervisorListView):
     """项目账号: every project account in scope, with reset and disable/enable."""
-    require_supervisor(request.user)
-    filterset = AccountFilter(request.GET, queryset=_accounts_in_scope(request.user).order_by("-date_joined"))
-    table = AccountTable(filterset.qs)
-    paginate_table(request, table)
-    return render(request, "projects/account_list.html", {"filter": filterset, "table": table})
+
+    template_name = "projects/account_list.html"
+    title = "项目账号"
+    filterset_class = AccountFilter
+    table_class = AccountTable
+
+    def get_queryset(self):
+        return _accounts_in_scope(self.request.user).order_by("-date_joined")
+
+
+account_list = AccountListView.as_view()
 
 
 @login_required

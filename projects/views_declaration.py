@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from jmzhgd.core.access import require_supervisor
 from jmzhgd.core.actor import Actor, client_ip
 from jmzhgd.core.files import serve_private_file
-from jmzhgd.core.tables import paginate_table
+from jmzhgd.core.list_views import SupervisorListView
 
 from . import services
 from .filters import DeclarationFilter
@@ -84,17 +84,26 @@ def _review_queryset(user):
     )
 
 
-@login_required
-def review_list(request):
+class ReviewListView(SupervisorListView):
     """申报审核: pending first, then the newest; filters and search."""
-    require_supervisor(request.user)
-    filterset = DeclarationFilter(request.GET, queryset=_review_queryset(request.user))
-    table = DeclarationTable(filterset.qs.order_by("status_rank", "-created_at", "-id"))
-    paginate_table(request, table)
-    pending = Declaration.objects.visible_to(request.user).filter(status=DeclarationStatus.PENDING).count()
-    return render(
-        request, "projects/review_list.html", {"filter": filterset, "table": table, "pending": pending}
-    )
+
+    template_name = "projects/review_list.html"
+    title = "申报审核"
+    filterset_class = DeclarationFilter
+    table_class = DeclarationTable
+
+    def get_queryset(self):
+        return _review_queryset(self.request.user)
+
+    def get_table(self, filterset):
+        return self.table_class(filterset.qs.order_by("status_rank", "-created_at", "-id"))
+
+    def extra_context(self) -> dict:
+        pending = Declaration.objects.visible_to(self.request.user).filter(status=DeclarationStatus.PENDING)
+        return {"pending": pending.count()}
+
+
+review_list = ReviewListView.as_view()
 
 
 def _declaration_for(request, declaration_id) -> Declaration:

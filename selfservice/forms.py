@@ -10,14 +10,16 @@ from django.utils import timezone
 
 from alerts.services import REPORT_KINDS, WAGES_KIND
 from jmzhgd.core.captcha import captcha_field
+from jmzhgd.core.forms import PlatformForm
+from jmzhgd.core.months import month_back, parse_month
 from jmzhgd.core.validators import normalise_text, validate_id_number, validate_name
 from wages.arrears import pay_days_of
-from wages.months import DEFAULT_PAY_DAY, month_back, parse_month, pay_deadline
+from wages.months import DEFAULT_PAY_DAY, pay_deadline
 
 REPORT_MONTHS = 7  # the six months before this one (this month's wages are never due yet)
 
 
-class SignIdentityForm(forms.Form):
+class SignIdentityForm(PlatformForm):
     """姓名 + 身份证号 (+ captcha): the signing link's identity step, whose phone is proven by a code;
     the lookup adds the phone's last 4 digits."""
 
@@ -60,7 +62,7 @@ class LookupForm(SignIdentityForm):
         return digits
 
 
-class ReportForm(forms.Form):
+class ReportForm(PlatformForm):
     project = forms.TypedChoiceField(label="项目", coerce=int, error_messages={"required": "请选择项目。"})
     kind = forms.ChoiceField(
         label="问题类型", choices=list(REPORT_KINDS.items()), error_messages={"required": "请选择问题类型。"}
@@ -123,7 +125,7 @@ class ReportForm(forms.Form):
             )
 
 
-class SignCodeForm(forms.Form):
+class SignCodeForm(PlatformForm):
     code = forms.CharField(label="短信验证码", max_length=10, error_messages={"required": "请填写验证码。"})
 
     def __init__(self, *args, **kwargs):

@@ -20,8 +20,8 @@ from django.utils import timezone
 from jmzhgd.core import audit, ratelimit
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import IdCardType
+from jmzhgd.core.months import month_back
 from jmzhgd.core.pii import id_digest, mask_id
-from wages.months import month_back
 
 from .matching import identity_matches
 
@@ -107,15 +107,14 @@ def lookup(actor: Actor, name: str, id_number: str, phone_last4: str, today=None
 def wage_lines(person, months) -> list[WageLine]:
     """His rows on the sheets of `months` once they are 已审核 (before that the amounts may still
     change). Read as values: the card's encrypted number is never loaded, only its stored mask."""
-    from wages.models import PayrollRow, PayrollStatus, RowPayStatus
+    from wages.models import APPROVED_STATES, PAID_STATES, PayrollRow, RowPayStatus
     from wages.signing import row_signature_states
 
-    paid_states = (PayrollStatus.PAID, PayrollStatus.CONFIRMED)
     rows = (
         PayrollRow.objects.filter(
             person=person,
             payroll__pay_month__in=months,
-            payroll__status__in=(PayrollStatus.APPROVED, *paid_states),
+            payroll__status__in=APPROVED_STATES,
         )
         .order_by("-payroll__pay_month", "payroll__project__name", "payroll__team__name")
         .values_list(
@@ -140,7 +139,7 @@ def wage_lines(person, months) -> list[WageLine]:
             total_amount=total,
             actual_amount=actual,
             # His money went out once the bank paid his row, even while a colleague's row failed.
-            paid=status in paid_states or pay_status == RowPayStatus.PAID,
+            paid=status in PAID_STATES or pay_status == RowPayStatus.PAID,
             card_last4=masked[-4:] if masked and "*" not in masked[-4:] else "",
             signature=signed.get(pk, ""),
         )

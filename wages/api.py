@@ -14,9 +14,9 @@ from enterprises.models import Team
 from jmzhgd.api.auth import SIGNED, client_project
 from jmzhgd.api.errors import ApiError, not_found
 from jmzhgd.api.schemas import ERRORS
+from jmzhgd.core.months import parse_month
 
 from .checks import run_checks
-from .months import parse_month
 from .vendor import UploadedRow, UploadRefused, upload_payroll
 
 router = Router(tags=["工资"])

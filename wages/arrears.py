@@ -13,16 +13,15 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import timezone
 
 from jmzhgd.core.codes import PersonCategory
+from jmzhgd.core.months import month_back, month_end
 from workforce.models import RosterEntry
 
-from .models import Payroll, PayrollStatus, WageAccount
-from .months import DEFAULT_PAY_DAY, month_back, month_end, pay_deadline
+from .models import PAID_STATES, Payroll, PayrollStatus, WageAccount
+from .months import DEFAULT_PAY_DAY, pay_deadline
 
-PAID_STATES = (PayrollStatus.PAID, PayrollStatus.CONFIRMED)
 DEFAULT_WINDOW_MONTHS = 6
 
 
@@ -74,10 +73,8 @@ def overdue_months(
         if not due:
             continue
         teams = (
-            RosterEntry.objects.filter(
-                project_id__in=due, category=PersonCategory.WORKER, entry_date__lte=month_end(month)
-            )
-            .filter(Q(exit_date__isnull=True) | Q(exit_date__gte=month))
+            RosterEntry.objects.filter(project_id__in=due, category=PersonCategory.WORKER)
+            .during(month, month_end(month))
             .order_by()  # no Meta ordering: its columns would defeat DISTINCT
             .values_list("project_id", "team_id", "team__name", "unit__enterprise__name")
             .distinct()

@@ -21,7 +21,7 @@ from jmzhgd.core.validators import normalise_text
 from jmzhgd.core.xlsx_read import read_rows, read_upload
 
 from . import transitions
-from .models import Payroll, PayrollRow, PayrollStatus, RowPayStatus
+from .models import Payroll, PayrollRow, RowPayStatus
 
 COL_CARD, COL_AMOUNT, COL_STATUS, COL_REASON = "卡号", "金额", "状态", "原因"
 SUCCESS = {"成功", "已成功", "交易成功", "SUCCESS", "S", "0000"}
@@ -62,7 +62,7 @@ def _card(value) -> str:
 @transaction.atomic
 def import_bank_result(actor: Actor, payroll: Payroll, upload) -> BankResult:
     payroll = Payroll.objects.select_for_update().get(pk=payroll.pk)
-    if payroll.status != PayrollStatus.APPROVED:
+    if not payroll.awaits_bank_result:
         raise ValidationError(
             f"工资支付表当前为“{payroll.get_status_display()}”，审核后、发放前才能导入银行代发结果。"
         )

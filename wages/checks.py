@@ -27,11 +27,11 @@ from django.db.models import Q
 
 from attendance.reports import MonthReport, entries_in_month
 from contracts.models import Contract
+from jmzhgd.core.months import month_end
 from jmzhgd.core.pii import EncryptedTextField
 from workforce.models import PayCard, Person
 
 from .models import MinimumWage, Payroll, PayrollRow, PayRule
-from .months import month_end
 
 HARD, SOFT = "hard", "soft"
 PERSON_SECRETS = [f"person__{f.name}" for f in Person._meta.fields if isinstance(f, EncryptedTextField)]

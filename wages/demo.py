@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from enterprises.models import Team
 from jmzhgd.core.codes import PersonCategory
+from jmzhgd.core.months import month_back
 
 from . import services, transitions
 from .models import Payroll, PayRule, WageAccount
-from .months import month_back
+from .months import DEFAULT_PAY_DAY
 
 DAILY_WAGE = Decimal("320")
 MONTHLY_WAGE = "7000"  # rows without attendance in the demo's 30 days of punches
@@ -98,7 +99,7 @@ def seed(demo) -> None:
                 "account_number": "44050166010100001234",
                 "deposit_amount": Decimal("500000"),
                 "deposit_form": "bank_guarantee",
-                "pay_day": 15,
+                "pay_day": DEFAULT_PAY_DAY,
             },
         )
     today = timezone.localdate()

@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 
 from jmzhgd.core.excel import XLSX_CONTENT_TYPE, Sheet, starts_like_a_formula
 
-from .models import Payroll, PayrollStatus, RowPayStatus
+from .models import Payroll, RowPayStatus
 from .money import as_yuan
 
 SHEET_HEADER = [
@@ -161,7 +161,6 @@ def payroll_workbook_response(payroll: Payroll) -> FileResponse:
 
 
 BANK_HEADER = ["户名", "卡号", "金额", "用途", "开户行"]
-BANK_FILE_STATES = {PayrollStatus.APPROVED, PayrollStatus.PAID, PayrollStatus.CONFIRMED}
 
 
 def bank_file_sheets(payroll: Payroll) -> tuple[list[Sheet], list[str]]:
@@ -170,7 +169,7 @@ def bank_file_sheets(payroll: Payroll) -> tuple[list[Sheet], list[str]]:
     contractor's approval. A worker without a card is not a line the bank could pay: he is listed
     apart, on a second worksheet, and named in the answer; the others are paid. Returns the sheets
     and the names listed apart."""
-    if payroll.status not in BANK_FILE_STATES:
+    if not payroll.allows_bank_file:
         raise ValidationError("工资支付表审核后才能导出银行代发文件。")
     rows = list(
         payroll.rows.select_related("person")

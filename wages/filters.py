@@ -10,9 +10,9 @@ from enterprises.filters import UNIT_AND_TEAM_CHOICES
 from enterprises.models import ParticipatingUnit, Team
 from jmzhgd.core.filters import ProjectFilterSet
 from jmzhgd.core.forms import EARLIEST_DATE, LATEST_DATE
+from jmzhgd.core.months import parse_month
 
 from .models import Payroll, PayrollStatus
-from .months import parse_month
 
 
 def check_month(value) -> None:

@@ -7,16 +7,17 @@ from django.utils import timezone
 
 from enterprises.models import Team
 from jmzhgd.core.codes import Bank, District
-from jmzhgd.core.forms import PlatformFormMixin
+from jmzhgd.core.forms import PlatformForm
 from jmzhgd.core.money import AmountField, max_deposit
 
 from .models import DepositForm, PayRule
+from .months import DEFAULT_PAY_DAY
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH_WIDGET = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
 
 
-class WageAccountForm(PlatformFormMixin, forms.Form):
+class WageAccountForm(PlatformForm):
     bank_code = forms.ChoiceField(label="开户银行", choices=[("", "请选择")] + Bank.choices)
     branch_name = forms.CharField(label="开户支行", max_length=100)
     account_number = forms.CharField(
@@ -28,11 +29,11 @@ class WageAccountForm(PlatformFormMixin, forms.Form):
         label="保证金形式", required=False, choices=[("", "—")] + DepositForm.choices
     )
     pay_day = forms.IntegerField(
-        label="工资支付日期（每月几号支付上月工资）", min_value=1, max_value=31, initial=15
+        label="工资支付日期（每月几号支付上月工资）", min_value=1, max_value=31, initial=DEFAULT_PAY_DAY
     )
 
 
-class GenerateForm(PlatformFormMixin, forms.Form):
+class GenerateForm(PlatformForm):
     team = forms.ModelChoiceField(label="班组", queryset=Team.objects.none())
     pay_month = forms.CharField(label="工资月份", widget=MONTH_WIDGET)
     pay_rule = forms.ChoiceField(label="计算方式", choices=PayRule.choices, initial=PayRule.MANUAL)
@@ -51,22 +52,22 @@ class GenerateForm(PlatformFormMixin, forms.Form):
             self.initial.setdefault("pay_month", f"{timezone.localdate():%Y-%m}")
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(PlatformForm):
     reason = forms.CharField(label="退回原因", max_length=200)
 
 
-class PayForm(forms.Form):
+class PayForm(PlatformForm):
     balance_date = forms.DateField(label="发放日期", widget=DATE_WIDGET)
     voucher = forms.FileField(label="银行代发凭证（jpg/png/pdf）", required=False)
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(PlatformForm):
     signature_scan = forms.FileField(label="工人签字扫描件（jpg/png/pdf）", required=False)
 
 
-class BankResultForm(forms.Form):
+class BankResultForm(PlatformForm):
     file = forms.FileField(label="银行代发结果（xlsx：卡号、金额、状态）")
 
 
-class ArrearsFilterForm(forms.Form):
+class ArrearsFilterForm(PlatformForm):
     district = forms.ChoiceField(label="区县", required=False, choices=[("", "全部")] + District.choices)

@@ -16,6 +16,8 @@ from enterprises.models import ProjectScopedQuerySet
 from jmzhgd.core.codes import Bank
 from jmzhgd.core.pii import EncryptedTextField, MaskedIdField
 
+from .months import DEFAULT_PAY_DAY
+
 
 class DepositForm(models.TextChoices):
     CASH = "cash", "现金"
@@ -39,7 +41,7 @@ class WageAccount(models.Model):
     )
     deposit_form = models.CharField("保证金形式", max_length=16, choices=DepositForm.choices, blank=True)
     pay_day = models.PositiveSmallIntegerField(
-        "工资支付日期", default=15, help_text="每月几号支付上月工资（1–31，小月取月末）"
+        "工资支付日期", default=DEFAULT_PAY_DAY, help_text="每月几号支付上月工资（1–31，小月取月末）"
     )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -60,6 +62,13 @@ class PayrollStatus(models.TextChoices):
     CONFIRMED = "confirmed", "已确认"
 
 
+# The one home of the sheet's state groups (the transitions in wages/transitions.py move between them).
+# 已发放 and 已确认: the wages went out through the 工资专户 (条例 art. 30).
+PAID_STATES = frozenset({PayrollStatus.PAID, PayrollStatus.CONFIRMED})
+# From 已审核 on: the amounts are fixed, the bank's 代发 file can be drawn and the worker sees his line.
+APPROVED_STATES = frozenset({PayrollStatus.APPROVED, *PAID_STATES})
+
+
 class PayRule(models.TextChoices):
     MANUAL = "manual", "逐行填写"
     DAILY = "daily", "日薪×出勤天数"
@@ -78,7 +87,8 @@ class NoDeleteQuerySet(models.QuerySet):
 
 
 class PayrollQuerySet(NoDeleteQuerySet, ProjectScopedQuerySet):
-    pass
+    def paid(self):
+        return self.filter(status__in=PAID_STATES)
 
 
 class NoDeleteModel(models.Model):
@@ -163,6 +173,19 @@ class Payroll(NoDeleteModel):
     @property
     def is_editable(self) -> bool:
         return self.status == PayrollStatus.DRAFT
+
+    @property
+    def is_paid(self) -> bool:
+        return self.status in PAID_STATES
+
+    @property
+    def allows_bank_file(self) -> bool:
+        return self.status in APPROVED_STATES
+
+    @property
+    def awaits_bank_result(self) -> bool:
+        """Approved, not yet paid: the bank's 代发 result can be read in."""
+        return self.status == PayrollStatus.APPROVED
 
 
 class PayrollRow(NoDeleteModel):

@@ -3,35 +3,11 @@ the project's 工资支付日期 in the next month (条例 art. 24: at most one 
 
 from __future__ import annotations
 
-import calendar
 import datetime
 
+from jmzhgd.core.months import month_end, next_month
+
 DEFAULT_PAY_DAY = 15
-
-
-def parse_month(value) -> datetime.date | None:
-    """'YYYY-MM' (or a date) → the first day of that month; anything else → None."""
-    if isinstance(value, datetime.date):
-        return value.replace(day=1)
-    try:
-        year, month = (int(part) for part in str(value or "").strip().split("-"))
-        return datetime.date(year, month, 1)
-    except ValueError:
-        return None
-
-
-def month_back(day: datetime.date, back: int) -> datetime.date:
-    """The first day of the month `back` months before `day`'s month (0: its own month)."""
-    index = day.year * 12 + day.month - 1 - back
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(start: datetime.date) -> datetime.date:
-    return start.replace(day=calendar.monthrange(start.year, start.month)[1])
-
-
-def next_month(start: datetime.date) -> datetime.date:
-    return month_end(start) + datetime.timedelta(days=1)
 
 
 def pay_deadline(month: datetime.date, pay_day: int | None) -> datetime.date:

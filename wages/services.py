@@ -10,25 +10,24 @@ The state machine (submit → approve → pay → confirm, and 退回) is in wag
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from attendance.models import DailySummary
+from attendance.reports import PersonMonth, month_tallies
 from jmzhgd.core import audit, money
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import Bank, TeamType
+from jmzhgd.core.months import month_end
 from jmzhgd.core.validators import normalise_text
 from workforce.models import PayCard, RosterEntry
 
 from . import signing
 from .banks import bank_code_for
 from .models import DepositForm, Payroll, PayrollRow, PayrollStatus, PayRule, RowPayStatus, WageAccount
-from .months import month_end
+from .months import DEFAULT_PAY_DAY
 
 # Amounts are parsed by core's one parser (jmzhgd.core.money): plain numbers only, 0..the
 # configured plausible maximum, two decimals.
@@ -69,7 +68,7 @@ def save_wage_account(actor: Actor, project, values: dict) -> WageAccount:
         errors["account_number"] = "专户账号应为8至32位数字。"
     if not number and not account.account_number:
         errors["account_number"] = "请填写专户账号。"
-    pay_day = values.get("pay_day") or 15
+    pay_day = values.get("pay_day") or DEFAULT_PAY_DAY
     if not 1 <= int(pay_day) <= 31:
         errors["pay_day"] = "工资支付日期应为每月1至31日之间的一天。"
     if values.get("deposit_form") and values["deposit_form"] not in DepositForm.values:
@@ -105,45 +104,19 @@ def save_wage_account(actor: Actor, project, values: dict) -> WageAccount:
 
 def pay_day_of(project) -> int:
     account = WageAccount.objects.filter(project=project).only("pay_day").first()
-    return account.pay_day if account else 15
+    return account.pay_day if account else DEFAULT_PAY_DAY
 
 
 # --- 生成工资表 --------------------------------------------------------------------------------
 
 
-def team_month_attendance(team, start: datetime.date) -> dict[int, dict]:
-    """Per person on `team` during the month starting `start`: the latest stay, 出勤天数 and 总工时.
-
-    The same rule as the 项目月考勤 grid (attendance.reports): a day counts when its daily summary is
-    present and falls inside one of the person's stays on this team; a worker who left the team
-    mid-month is counted for his days on it. Two queries whatever the team's size.
-    """
-    end = month_end(start)
-    stays: dict[int, list[RosterEntry]] = defaultdict(list)
-    entries = (
-        RosterEntry.objects.filter(team=team, entry_date__lte=end)
-        .filter(Q(exit_date__isnull=True) | Q(exit_date__gte=start))
-        .select_related("person")
-        .order_by("entry_date", "id")
-    )
-    for entry in entries:
-        stays[entry.person_id].append(entry)
-    totals = {pid: {"entry": s[-1], "days": 0, "hours": Decimal("0.00")} for pid, s in stays.items()}
-    present = (
-        DailySummary.objects.filter(
-            project_id=team.project_id,
-            person_id__in=list(stays),
-            work_date__range=(start, end),
-            is_present=True,
-        )
-        .order_by()
-        .values_list("person_id", "work_date", "hours")
-    )
-    for person_id, day, hours in present:
-        if any(s.entry_date <= day and (s.exit_date is None or s.exit_date >= day) for s in stays[person_id]):
-            totals[person_id]["days"] += 1
-            totals[person_id]["hours"] += hours
-    return totals
+def team_month_attendance(team, start: datetime.date) -> dict[int, PersonMonth]:
+    """Per person on `team` during the month starting `start`: the latest stay, 出勤天数 and 总工时,
+    by the 项目月考勤 grid's own function (attendance.reports.month_tallies): a day counts when its
+    daily summary is present and falls inside one of the person's stays on this team; a worker who
+    left the team mid-month is counted for his days on it."""
+    stays = RosterEntry.objects.filter(team=team).during(start, month_end(start))
+    return month_tallies(stays, team.project_id, start)
 
 
 def check_month(team, start: datetime.date | None, today: datetime.date | None = None) -> None:
@@ -188,7 +161,7 @@ def generate_payroll(
     totals = team_month_attendance(team, start)
     if not totals:
         raise ValidationError({"pay_month": f"班组 {team.name} 在 {start:%Y-%m} 没有在册人员。"})
-    if pay_rule == PayRule.DAILY and any(rate * t["days"] > money.max_wage() for t in totals.values()):
+    if pay_rule == PayRule.DAILY and any(rate * t.days > money.max_wage() for t in totals.values()):
         raise ValidationError({"rate": f"按该日薪计算，应发金额超过 {money.max_wage():,} 元，请核对单价。"})
     payroll = Payroll(
         project_id=team.project_id,
@@ -209,21 +182,21 @@ def generate_payroll(
     cards = {
         card.person_id: card
         for card in PayCard.objects.filter(
-            project_id=team.project_id, person_id__in=[t["entry"].person_id for t in totals.values()]
+            project_id=team.project_id, person_id__in=[t.entry.person_id for t in totals.values()]
         )
     }
     rows = []
-    for item in sorted(totals.values(), key=lambda t: (t["entry"].person.name, t["entry"].person_id)):
-        person = item["entry"].person
+    for item in sorted(totals.values(), key=lambda t: (t.entry.person.name, t.entry.person_id)):
+        person = item.entry.person
         card = cards.get(person.pk)
-        total = (rate * item["days"]).quantize(Decimal("0.01")) if pay_rule == PayRule.DAILY else Decimal(0)
+        total = (rate * item.days).quantize(Decimal("0.01")) if pay_rule == PayRule.DAILY else Decimal(0)
         rows.append(
             PayrollRow(
                 payroll=payroll,
                 person=person,
-                roster_entry=item["entry"],
-                days=item["days"],
-                work_hours=item["hours"],
+                roster_entry=item.entry,
+                days=item.days,
+                work_hours=item.hours,
                 total_amount=total,
                 actual_amount=total,
                 bank_code=bank_code_for(card.bank_name) if card else "",

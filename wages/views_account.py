@@ -12,14 +12,15 @@ from enterprises.models import ParticipatingUnit
 from jmzhgd.core.access import can_write_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import CorpType
+from jmzhgd.core.seed_tables import WAGE_CLERK_POST
 from workforce.models import RosterEntry
 
 from . import services
 from .forms import WageAccountForm
 from .models import WageAccount
+from .months import DEFAULT_PAY_DAY
 from .views_sheets import _add_errors
 
-LABOUR_MANAGER_POST = "劳资专管员"
 NOT_SUBCONTRACTORS = {
     CorpType.BUILDER,
     CorpType.GENERAL_CONTRACTOR,
@@ -34,7 +35,7 @@ def account(request, project_id):
     """The project's 工资专户 and 工资保证金: editable by the project, read-only for supervisors."""
     project = project_for(request, project_id, write=request.method == "POST")
     saved = WageAccount.objects.filter(project=project).first()
-    initial = {"pay_day": 15}
+    initial = {"pay_day": DEFAULT_PAY_DAY}
     if saved:
         initial = {f: getattr(saved, f) for f in services.ACCOUNT_FIELDS if f != "account_number"}
     form = WageAccountForm(request.POST or None, initial=initial)
@@ -52,6 +53,7 @@ def account(request, project_id):
         {
             "project": project,
             "account": saved,
+            "pay_day": saved.pay_day if saved else DEFAULT_PAY_DAY,
             "form": form,
             "can_write": can_write_project(request.user, project),
         },
@@ -74,7 +76,7 @@ def poster(request, project_id):
     # Each unit's 劳资专管员 (a management post, 条例 art. 28) from its people on site.
     managers: dict[int, list] = {}
     for entry in RosterEntry.objects.filter(
-        project=project, exit_date__isnull=True, post__name=LABOUR_MANAGER_POST
+        project=project, exit_date__isnull=True, post__code=WAGE_CLERK_POST
     ).select_related("person"):
         managers.setdefault(entry.unit_id, []).append(entry.person)
     for unit in subcontractors + contractors:
@@ -89,7 +91,7 @@ def poster(request, project_id):
             "contractor_name": contractors[0].enterprise.name if contractors else project.contractor_name,
             "contractor": contractors[0] if contractors else None,
             "subcontractors": subcontractors,
-            "pay_day": wage_account.pay_day if wage_account else 15,
+            "pay_day": wage_account.pay_day if wage_account else DEFAULT_PAY_DAY,
             "minimum_wage": settings.WAGE_MINIMUM_MONTHLY,
             "complaint_phones": settings.WAGE_COMPLAINT_PHONES,
         },

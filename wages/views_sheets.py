@@ -13,13 +13,13 @@ from django.views.decorators.http import require_POST
 
 from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
-from jmzhgd.core.tables import paginate_table
+from jmzhgd.core.list_views import ProjectListView
+from jmzhgd.core.months import parse_month
 
 from . import checks, services, signing, transitions
 from .filters import PayrollFilter
 from .forms import ConfirmForm, GenerateForm, PayForm, ReturnForm
 from .models import Payroll, PayRule
-from .months import parse_month
 from .tables import PayrollTable, status_badge
 
 
@@ -35,28 +35,28 @@ def payroll_in(request, project_id, payroll_id, *, write: bool = False):
     return project, payroll
 
 
-@login_required
-def ledger(request, project_id):
+class LedgerView(ProjectListView):
     """工资支付台账: every sheet of the project, filtered and paginated; sheets are never deleted."""
-    project = project_for(request, project_id)
-    queryset = (
-        Payroll.objects.filter(project=project)
-        .select_related("unit__enterprise", "team")
-        .annotate(workers=Count("rows"), total=Sum("rows__total_amount"), actual=Sum("rows__actual_amount"))
-    )
-    filterset = PayrollFilter(request.GET, queryset=queryset, project=project)
-    table = PayrollTable(filterset.qs)
-    paginate_table(request, table)
-    return render(
-        request,
-        "wages/ledger.html",
-        {
-            "project": project,
-            "filter": filterset,
-            "table": table,
-            "can_write": can_write_project(request.user, project),
-        },
-    )
+
+    template_name = "wages/ledger.html"
+    title = "工资支付台账"
+    filterset_class = PayrollFilter
+    table_class = PayrollTable
+
+    def get_queryset(self):
+        return (
+            Payroll.objects.filter(project=self.project)
+            .select_related("unit__enterprise", "team")
+            .annotate(
+                workers=Count("rows"), total=Sum("rows__total_amount"), actual=Sum("rows__actual_amount")
+            )
+        )
+
+    def filterset_kwargs(self) -> dict:
+        return {"project": self.project}
+
+
+ledger = LedgerView.as_view()
 
 
 @login_required

@@ -223,6 +223,13 @@ class RosterEntryQuerySet(ProjectScopedQuerySet):
     def on_site(self):
         return self.filter(exit_date__isnull=True)
 
+    def during(self, start, end):
+        """Stays overlapping the days [start, end]: entered by `end`, not left before `start` (the exit
+        day itself is still a day of the stay)."""
+        return self.filter(entry_date__lte=end).filter(
+            models.Q(exit_date__isnull=True) | models.Q(exit_date__gte=start)
+        )
+
 
 class RosterEntry(models.Model):
     """花名册: one stay of a person in a project. Re-entry makes a new entry; history is kept."""

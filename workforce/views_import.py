@@ -25,7 +25,8 @@ from jmzhgd.core.actor import Actor
 from jmzhgd.core.excel import XLSX_CONTENT_TYPE, without_formulas, xlsx_response
 from jmzhgd.core.files import download_filename
 from jmzhgd.core.filters import BootstrapFilterSet
-from jmzhgd.core.tables import paginate_table
+from jmzhgd.core.forms import PlatformForm
+from jmzhgd.core.list_views import ProjectListView
 
 from . import imports
 from .models import ImportBatch, ImportBatchStatus
@@ -33,7 +34,7 @@ from .models import ImportBatch, ImportBatchStatus
 PREVIEW_ROW_LIMIT = 500  # problem rows listed on the page; the downloads always hold all of them
 
 
-class UploadForm(forms.Form):
+class UploadForm(PlatformForm):
     file = forms.FileField(
         label="填写好的模板（.xlsx）",
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
@@ -122,25 +123,19 @@ def _xlsx_download(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@login_required
-def import_history(request, project_id: int):
-    project = project_for(request, project_id)
-    batches = (
-        ImportBatch.objects.visible_to(request.user).filter(project=project).select_related("uploaded_by")
-    )
-    batch_filter = ImportBatchFilter(request.GET, queryset=batches)
-    table = ImportBatchTable(batch_filter.qs)
-    paginate_table(request, table, 20)
-    return render(
-        request,
-        "workforce/import_history.html",
-        {
-            "project": project,
-            "filter": batch_filter,
-            "table": table,
-            "can_write": can_write_project(request.user, project),
-        },
-    )
+class ImportHistoryView(ProjectListView):
+    template_name = "workforce/import_history.html"
+    title = "导入记录"
+    filterset_class = ImportBatchFilter
+    table_class = ImportBatchTable
+    per_page = 20
+
+    def get_queryset(self):
+        batches = ImportBatch.objects.visible_to(self.request.user).filter(project=self.project)
+        return batches.select_related("uploaded_by")
+
+
+import_history = ImportHistoryView.as_view()
 
 
 @login_required

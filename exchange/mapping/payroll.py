@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
 
-from wages.models import PayrollRow, PayrollStatus
+from wages.models import PAID_STATES, PayrollRow
 
 from .base import Mapper, as_date
 
-SENT_STATES = (PayrollStatus.PAID, PayrollStatus.CONFIRMED)
 MONTH_FORMAT = "%Y-%m"  # payMonth, backPayMonth
 
 
@@ -68,7 +67,7 @@ class PayrollMapper(Mapper):
         # A row that records nothing owed and nothing paid (a worker without a day that month) says
         # nothing about wages: it is left out rather than reported as a payment of 0.
         return (
-            PayrollRow.objects.filter(payroll__project=project, payroll__status__in=SENT_STATES)
+            PayrollRow.objects.filter(payroll__project=project, payroll__status__in=PAID_STATES)
             .exclude(total_amount=0, actual_amount=0)
             .select_related(
                 "person", "payroll__project__wage_account", "payroll__unit__enterprise", "payroll__team"

@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from jmzhgd.core.access import can_write_project, project_for, require_supervisor
+from jmzhgd.core.access import project_for, require_supervisor
 from jmzhgd.core.actor import Actor
-from jmzhgd.core.tables import paginate_table
+from jmzhgd.core.list_views import ProjectListView, SupervisorListView
 from projects.models import Project
 
 from . import services
@@ -24,13 +24,35 @@ from .models import ApiCredential
 from .tables import CredentialTable
 
 
-def _list_page(request, queryset, context):
-    queryset = queryset.select_related("created_by").prefetch_related("projects")
-    filterset = CredentialFilter(request.GET, queryset=queryset)
-    visible = frozenset(Project.objects.visible_to(request.user).values_list("pk", flat=True))
-    table = CredentialTable(filterset.qs, visible_project_ids=visible)
-    paginate_table(request, table)
-    return render(request, "api/credential_list.html", {"filter": filterset, "table": table, **context})
+class CredentialListView(SupervisorListView):
+    """接口凭证 of the supervisor's scope; ProjectCredentialListView shows one project's."""
+
+    template_name = "api/credential_list.html"
+    title = "接口凭证"
+    filterset_class = CredentialFilter
+    table_class = CredentialTable
+
+    def get_queryset(self):
+        credentials = ApiCredential.objects.visible_to(self.request.user)
+        return credentials.select_related("created_by").prefetch_related("projects")
+
+    def get_table(self, filterset):
+        visible = frozenset(Project.objects.visible_to(self.request.user).values_list("pk", flat=True))
+        return self.table_class(filterset.qs, visible_project_ids=visible)
+
+    def extra_context(self) -> dict:
+        return {"project": None}
+
+
+class ProjectCredentialListView(ProjectListView):
+    template_name = CredentialListView.template_name
+    title = CredentialListView.title
+    filterset_class = CredentialFilter
+    table_class = CredentialTable
+    get_table = CredentialListView.get_table
+
+    def get_queryset(self):
+        return CredentialListView.get_queryset(self).filter(projects=self.project)
 
 
 def _create_page(request, form, project):
@@ -56,10 +78,7 @@ def _create_page(request, form, project):
     return render(request, "api/credential_form.html", {"form": form, "project": project})
 
 
-@login_required
-def credential_list(request):
-    require_supervisor(request.user)
-    return _list_page(request, ApiCredential.objects.visible_to(request.user), {"project": None})
+credential_list = CredentialListView.as_view()
 
 
 @login_required
@@ -78,14 +97,7 @@ def credential_revoke(request, credential_id):
     return redirect("api_credentials:list")
 
 
-@login_required
-def project_credential_list(request, project_id):
-    project = project_for(request, project_id)
-    return _list_page(
-        request,
-        ApiCredential.objects.visible_to(request.user).filter(projects=project),
-        {"project": project, "can_write": can_write_project(request.user, project)},
-    )
+project_credential_list = ProjectCredentialListView.as_view()
 
 
 @login_required

@@ -1,7 +1,7 @@
 """Scoping (docs/architecture.md pattern 1): one helper resolves the project and the caller's right to it.
 
 Every project page lives under /projects/<project_id>/… and starts with `project_for(request, id)`
-(or the `ProjectViewMixin` for class-based views). A project the caller may not see is a 404, never
+(the declared list pages of jmzhgd.core.list_views do it for their lists). A project the caller may not see is a 404, never
 a 403, so other projects' ids cannot be probed. Objects inside the project are then fetched from the
 model's `visible_to(user)` queryset *and* filtered by that project, so an id of another project's
 object under the caller's own project id is a 404 too (`get_in_project`).
@@ -43,30 +43,6 @@ def get_in_project(queryset: models.QuerySet, project, user=None, **lookup):
     if user is not None and hasattr(queryset, "visible_to"):
         queryset = queryset.visible_to(user)
     return get_object_or_404(queryset.filter(project=project), **lookup)
-
-
-class ProjectViewMixin:
-    """Class-based views under /projects/<project_id>/: sets self.project, scoped, 404 otherwise.
-
-    Views that change data set `project_write = True` (or override `needs_write()`), which refuses
-    supervisors with 403 for every method, and read-only views let GET through for them.
-    """
-
-    project_write = False
-
-    def needs_write(self) -> bool:
-        return self.project_write
-
-    def dispatch(self, request, *args, **kwargs):
-        self.project = project_for(request, kwargs["project_id"], write=self.needs_write())
-        self.can_write = can_write_project(request.user, self.project)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["project"] = self.project
-        context["can_write"] = self.can_write
-        return context
 
 
 def require_supervisor(user) -> None:

@@ -50,13 +50,16 @@ _CONSTRUCTION = ["001", "002", "003", "004", "005", "006", "009", "012"]  # ente
 _SUPERVISION = ["007"]
 _BUILDER = ["008"]
 
+# The key post the wage rules look for: the unit's 劳资专管员 (条例 art. 28), found by this code everywhere.
+WAGE_CLERK_POST = "P05"
+
 MANAGEMENT_POSTS = [
     # code, name, corp types
     ("P01", "项目经理", _CONSTRUCTION),
     ("P02", "技术负责人", _CONSTRUCTION),
     ("P03", "安全负责人", _CONSTRUCTION),
     ("P04", "质量负责人", _CONSTRUCTION),
-    ("P05", "劳资专管员", _CONSTRUCTION),
+    (WAGE_CLERK_POST, "劳资专管员", _CONSTRUCTION),
     ("P11", "施工员", _CONSTRUCTION),
     ("P12", "质量员", _CONSTRUCTION),
     ("P13", "安全员", _CONSTRUCTION),

@@ -6,10 +6,10 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views import defaults
 
-from .access import project_for, require_supervisor
 from .filters import AuditLogFilter
+from .list_views import ProjectListView, SupervisorListView
 from .models import AuditLog
-from .tables import AuditLogTable, paginate_table
+from .tables import AuditLogTable
 
 
 @login_required
@@ -34,27 +34,36 @@ def support(request):
     )
 
 
-def _audit_page(request, queryset, context):
-    filterset = AuditLogFilter(request.GET, queryset=queryset.select_related("project"))
-    table = AuditLogTable(filterset.qs, user=request.user)
-    paginate_table(request, table)
-    return render(request, "core/audit_log.html", {"filter": filterset, "table": table, **context})
-
-
-@login_required
-def audit_log(request):
+class AuditLogView(SupervisorListView):
     """Supervisor: every audit entry in scope."""
-    require_supervisor(request.user)
-    return _audit_page(request, AuditLog.objects.visible_to(request.user), {})
+
+    template_name = "core/audit_log.html"
+    title = "审计日志"
+    filterset_class = AuditLogFilter
+    table_class = AuditLogTable
+
+    def get_queryset(self):
+        return AuditLog.objects.visible_to(self.request.user).select_related("project")
+
+    def get_table(self, filterset):
+        return self.table_class(filterset.qs, user=self.request.user)
 
 
-@login_required
-def project_audit_log(request, project_id):
+class ProjectAuditLogView(ProjectListView):
     """A project's own audit entries (supervisors in scope can read them too)."""
-    project = project_for(request, project_id)
-    return _audit_page(
-        request, AuditLog.objects.visible_to(request.user).filter(project=project), {"project": project}
-    )
+
+    template_name = AuditLogView.template_name
+    title = AuditLogView.title
+    filterset_class = AuditLogFilter
+    table_class = AuditLogTable
+    get_table = AuditLogView.get_table
+
+    def get_queryset(self):
+        return AuditLogView.get_queryset(self).filter(project=self.project)
+
+
+audit_log = AuditLogView.as_view()
+project_audit_log = ProjectAuditLogView.as_view()
 
 
 def error_400(request, exception=None):

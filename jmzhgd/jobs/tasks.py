@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from . import runner
+
 
 @task()
 def run_export(export_id: int) -> str:
-    from . import services
-
-    return services.run_export(export_id)
+    return runner.write_export(export_id)

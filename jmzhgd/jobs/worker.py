@@ -60,7 +60,7 @@ class Backoff:
 
 def media_problem() -> str:
     """'' when this process can write a file where exports are stored, else the cause in Chinese."""
-    from .services import storage_error_reason
+    from .runner import storage_error_reason
 
     directory = os.path.join(settings.MEDIA_ROOT, "exports")
     try:

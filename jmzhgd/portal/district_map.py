@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, IntegerField, Max, Sum, Value, When
 
 from alerts.models import PendingAlertCount
-from alerts.rules import rule_label
+from alerts.registry import rule_label
 from alerts.wage_rules import WAGE_RULE
 from attendance.models import DailySummary
 from jmzhgd.core.codes import District

@@ -18,15 +18,15 @@ from django.db.models import Count, DateField, Q, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
-from alerts.models import WORKER_REPORT_RULE, Alert
-from alerts.rules import rule_label
+from alerts.models import Alert
+from alerts.registry import WORKER_REPORT_RULE, rule_label
 from attendance.models import DailySummary
 from contracts.models import Contract
 from jmzhgd.core.excel import Sheet
+from jmzhgd.core.months import month_back, month_end, next_month, parse_month
 from jmzhgd.jobs.registry import Prepared, exporter
 from projects.models import Project
 from wages.arrears import overdue_months
-from wages.months import month_back, month_end, next_month, parse_month
 from workforce.models import RosterEntry
 
 from . import district_map

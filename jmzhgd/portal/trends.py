@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from alerts.models import ACTIVE_STATES, Alert
 from attendance.models import DailySummary
-from wages.arrears import PAID_STATES
-from wages.models import Payroll
-from wages.months import DEFAULT_PAY_DAY, month_back
+from jmzhgd.core.months import month_back
+from wages.models import PAID_STATES, Payroll
+from wages.months import DEFAULT_PAY_DAY
 from workforce.models import ProjectSiteCount, RosterEntry
 
 TREND_DAYS = 30

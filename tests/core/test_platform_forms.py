@@ -4,6 +4,7 @@ the field and its limit in the platform's own Chinese."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -131,3 +132,37 @@ def test_an_invalid_date_and_a_missing_choice_name_their_field(project):
     assert "合同失效日期应为有效日期" in text or "合同失效日期格式应为 YYYY-MM-DD。" in text
     assert "的选项无效，请重新选择。" in text
     assert not any(stock in text for stock in STOCK_WORDING), text
+
+
+def _all_subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _all_subclasses(sub)
+
+
+def test_every_form_of_the_platform_stands_on_the_platform_form_base():
+    """Django's stock messages (English field errors, no plausible date range) never reach a user:
+    every form class defined in the platform's packages inherits PlatformFormMixin."""
+    import importlib
+    import pkgutil
+
+    from django import forms
+    from django.apps import apps
+
+    from jmzhgd.core.forms import PlatformFormMixin
+
+    root = Path(__file__).parents[2]
+    # The platform's own apps, by their top-level package (jmzhgd.* counts as jmzhgd).
+    packages = {
+        app.name.split(".")[0]
+        for app in apps.get_app_configs()
+        if Path(app.path).resolve().is_relative_to(root) and "site-packages" not in app.path
+    }
+    for package in packages:
+        for module in pkgutil.walk_packages([str(root / package)], prefix=f"{package}."):
+            if ".migrations" not in module.name and ".management" not in module.name:
+                importlib.import_module(module.name)
+    ours = {cls for cls in _all_subclasses(forms.BaseForm) if cls.__module__.split(".")[0] in packages}
+    assert len(ours) > 30  # the walk found the platform's forms
+    missing = sorted(f"{c.__module__}.{c.__qualname__}" for c in ours if not issubclass(c, PlatformFormMixin))
+    assert not missing, f"forms without PlatformFormMixin: {missing}"

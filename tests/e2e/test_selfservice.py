@@ -9,9 +9,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from alerts.models import Alert
+from jmzhgd.core.months import month_back
 from tests import factories
 from wages.models import WageAccount
-from wages.months import month_back
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

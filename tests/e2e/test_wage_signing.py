@@ -11,12 +11,12 @@ from playwright.sync_api import expect
 
 from attendance.models import DailySummary
 from jmzhgd.core.actor import Actor
+from jmzhgd.core.months import month_back
 from jmzhgd.sms.backends import MemoryBackend
 from tests import factories
 from tests.e2e.test_accessibility import axe_violations
 from wages import services, signing, transitions
 from wages.models import LineSignature, PayRule
-from wages.months import month_back
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

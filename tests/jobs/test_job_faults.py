@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from jmzhgd.jobs import services, stall
+from jmzhgd.jobs import runner, services, stall
 from jmzhgd.jobs.models import Export, ExportState, WorkerHeartbeat
 from jmzhgd.jobs.tasks import run_export
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def stored(export) -> bool:
-    return services.storage().exists(export.storage_name)
+    return runner.storage().exists(export.storage_name)
 
 
 def failing_after(count: int, exc: BaseException):
@@ -38,11 +38,11 @@ def failing_after(count: int, exc: BaseException):
 
 
 def test_a_fault_mid_export_leaves_no_file_and_a_failed_export_with_its_reason(queued, monkeypatch):
-    monkeypatch.setattr(services, "PROGRESS_EVERY_ROWS", 1)
+    monkeypatch.setattr(runner, "PROGRESS_EVERY_ROWS", 1)
     monkeypatch.setattr("attendance.reports.detail_row", failing_after(4, RuntimeError("disk full")))
     run_export.enqueue(queued.pk)
     queued.refresh_from_db()
-    assert queued.state == ExportState.FAILED and queued.error == services.FAILED_GENERIC
+    assert queued.state == ExportState.FAILED and queued.error == runner.FAILED_GENERIC
     assert queued.done_rows == 3  # progress was written as the rows went, then the fault
     assert not queued.file and not stored(queued)
 
@@ -50,9 +50,9 @@ def test_a_fault_mid_export_leaves_no_file_and_a_failed_export_with_its_reason(q
 def test_a_worker_stopped_mid_export_marks_it_interrupted(queued, monkeypatch):
     monkeypatch.setattr("attendance.reports.detail_row", failing_after(2, SystemExit(1)))
     with pytest.raises(SystemExit):
-        services.run_export(queued.pk)
+        runner.write_export(queued.pk)
     queued.refresh_from_db()
-    assert queued.state == ExportState.FAILED and queued.error == services.FAILED_INTERRUPTED
+    assert queued.state == ExportState.FAILED and queued.error == runner.FAILED_INTERRUPTED
     assert not stored(queued)
 
 
@@ -61,7 +61,7 @@ def test_the_job_checks_access_again_when_it_runs(queued, project_user):
     project_user.save()
     run_export.enqueue(queued.pk)
     queued.refresh_from_db()
-    assert queued.state == ExportState.FAILED and queued.error == services.FAILED_NO_ACCESS
+    assert queued.state == ExportState.FAILED and queued.error == runner.FAILED_NO_ACCESS
     assert not stored(queued)
 
 
@@ -75,7 +75,7 @@ def test_a_filter_that_no_longer_reads_fails_with_its_message(queued):
 def test_a_repeated_delivery_of_the_job_runs_the_export_once(queued):
     run_export.enqueue(queued.pk)
     first = Export.objects.get(pk=queued.pk)
-    assert services.run_export(queued.pk) == "skipped"
+    assert runner.write_export(queued.pk) == "skipped"
     again = Export.objects.get(pk=queued.pk)
     assert (again.state, again.attempts, again.finished_at) == (ExportState.READY, 1, first.finished_at)
 
@@ -83,7 +83,7 @@ def test_a_repeated_delivery_of_the_job_runs_the_export_once(queued):
 def killed(export, *, attempts: int) -> None:
     """What a worker killed with SIGKILL leaves: the row running, no progress for 20 minutes, and
     maybe part of a file under the export's name."""
-    services.storage().save(export.storage_name, ContentFile(b"PK\x03\x04 partial"))
+    runner.storage().save(export.storage_name, ContentFile(b"PK\x03\x04 partial"))
     stale = timezone.now() - datetime.timedelta(minutes=20)
     Export.objects.filter(pk=export.pk).update(
         state=ExportState.RUNNING, attempts=attempts, started_at=stale, heartbeat_at=stale
@@ -96,7 +96,7 @@ def test_an_export_whose_worker_was_killed_is_run_again(queued, client, project_
     client.get(f"/exports/{queued.pk}/status/")  # polling notices the stall and queues the export again
     queued.refresh_from_db()
     assert (queued.state, queued.attempts, queued.done_rows) == (ExportState.READY, 2, 5)
-    with services.storage().open(queued.storage_name) as handle:
+    with runner.storage().open(queued.storage_name) as handle:
         assert b"partial" not in handle.read()
 
 
@@ -104,7 +104,7 @@ def test_an_export_killed_too_often_ends_failed_without_its_partial_file(queued,
     killed(queued, attempts=settings.EXPORT_MAX_ATTEMPTS)
     call_command("purge_exports")
     queued.refresh_from_db()
-    assert queued.state == ExportState.FAILED and queued.error == services.FAILED_INTERRUPTED
+    assert queued.state == ExportState.FAILED and queued.error == runner.FAILED_INTERRUPTED
     assert not stored(queued)
 
 
@@ -122,7 +122,7 @@ def test_purge_exports_deletes_exports_older_than_seven_days_and_their_files(que
     old = Export.objects.create(
         user=fresh.user, project=fresh.project, exporter=fresh.exporter, label="旧", filename="旧.xlsx"
     )
-    services.storage().save(old.storage_name, ContentFile(b"PK"))
+    runner.storage().save(old.storage_name, ContentFile(b"PK"))
     Export.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=8))
     call_command("purge_exports")
     assert list(Export.objects.values_list("pk", flat=True)) == [fresh.pk]
@@ -154,12 +154,12 @@ def test_a_disk_full_export_tells_the_clerk_so_and_logs_the_cause(queued, monkey
     def disk_full(name, content, max_length=None):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(services.storage(), "save", disk_full)
+    monkeypatch.setattr(runner.storage(), "save", disk_full)
     run_export.enqueue(queued.pk)
     queued.refresh_from_db()
-    assert queued.state == ExportState.FAILED and queued.error == services.FAILED_DISK_FULL
+    assert queued.state == ExportState.FAILED and queued.error == runner.FAILED_DISK_FULL
     assert "No space left on device" in caplog.text
-    assert services.storage_error_reason(OSError(errno.EACCES, "")) == services.FAILED_NOT_WRITABLE
+    assert runner.storage_error_reason(OSError(errno.EACCES, "")) == runner.FAILED_NOT_WRITABLE
 
 
 def test_cancel_then_retry_runs_the_export_again_and_counts_its_rows_afresh(queued, client, project_user):
@@ -185,7 +185,7 @@ def test_cancel_then_retry_runs_the_export_again_and_counts_its_rows_afresh(queu
 
 
 def test_a_running_export_that_is_cancelled_stops_and_leaves_no_file(queued, monkeypatch):
-    monkeypatch.setattr(services, "PROGRESS_EVERY_ROWS", 1)
+    monkeypatch.setattr(runner, "PROGRESS_EVERY_ROWS", 1)
     from attendance import reports
 
     original = reports.detail_row
@@ -195,7 +195,7 @@ def test_a_running_export_that_is_cancelled_stops_and_leaves_no_file(queued, mon
         return original(p)
 
     monkeypatch.setattr(reports, "detail_row", cancel_on_the_way)
-    assert services.run_export(queued.pk) == "superseded"
+    assert runner.write_export(queued.pk) == "superseded"
     queued.refresh_from_db()
     assert queued.state == ExportState.CANCELLED and not stored(queued)
 

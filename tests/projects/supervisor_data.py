@@ -11,10 +11,10 @@ from django.utils import timezone
 from alerts.models import Alert
 from alerts.wage_rules import WAGE_RULE
 from attendance.models import DailySummary
+from jmzhgd.core.months import month_back
 from projects.models import Project
 from tests import factories
 from wages.models import Payroll, PayrollStatus
-from wages.months import month_back
 
 
 @dataclass

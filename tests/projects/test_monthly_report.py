@@ -94,7 +94,7 @@ def test_only_supervisors_ask_for_a_report(client, project_user, city):
 
 
 def test_a_report_job_whose_requester_no_longer_supervises_fails_and_leaves_no_file(supervisor, city):
-    from jmzhgd.jobs import services
+    from jmzhgd.jobs import runner
 
     export = Export.objects.create(
         user=supervisor,
@@ -105,6 +105,6 @@ def test_a_report_job_whose_requester_no_longer_supervises_fails_and_leaves_no_f
     )
     supervisor.role = Role.ADMIN  # still active, no longer a supervisor
     supervisor.save()
-    assert services.run_export(export.pk) == ExportState.FAILED
+    assert runner.write_export(export.pk) == ExportState.FAILED
     export.refresh_from_db()
-    assert export.error == services.FAILED_NO_ACCESS and not export.file
+    assert export.error == runner.FAILED_NO_ACCESS and not export.file

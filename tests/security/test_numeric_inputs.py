@@ -25,13 +25,13 @@ from openpyxl import Workbook
 
 from jmzhgd.core.forms import PlatformFormMixin
 from jmzhgd.core.money import AmountField
+from jmzhgd.core.months import parse_month
 from jmzhgd.portal.api import api
 from tests import factories
 from tests.api.conftest import make_signed
 from tests.wages.approval import CONFIRMED
 from wages import services, transitions
 from wages.models import Payroll, PayrollRow, PayRule, WageAccount
-from wages.months import parse_month
 
 NOT_NUMBERS = ["NaN", "-NaN", "sNaN", "Infinity", "-Infinity", "inf", "1e309", "1e30", "1E3", "1,5e2"]
 TOO_LARGE = ["9999999999.99", "99999999999999999999", "1" + "0" * 400]

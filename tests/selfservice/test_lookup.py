@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from alerts.models import Alert
 from jmzhgd.core.models import AuditLog
+from jmzhgd.core.months import month_back
 from tests import factories
-from wages.months import month_back
 
 pytestmark = pytest.mark.django_db
 

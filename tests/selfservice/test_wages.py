@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alerts.models import Alert
+from jmzhgd.core.months import month_back
 from selfservice.forms import ReportForm
 from tests import factories
 from wages.models import Payroll, PayrollRow, PayrollStatus, WageAccount
-from wages.months import DEFAULT_PAY_DAY, month_back, pay_deadline
+from wages.months import DEFAULT_PAY_DAY, pay_deadline
 
 from .test_lookup import ask, neutral
 

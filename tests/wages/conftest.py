@@ -71,3 +71,9 @@ def today_may(monkeypatch):
 
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: datetime.date(2026, 5, 20))
     return datetime.date(2026, 5, 20)
+
+
+@pytest.fixture
+def contracts(workers):
+    """A labour contract for each worker: a sheet of theirs then raises no check finding."""
+    return {key: factories.ContractFactory(roster_entry=entry) for key, entry in workers.items()}

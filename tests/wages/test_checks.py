@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import MeasureUnit
 from jmzhgd.core.models import AuditLog
 from tests import factories
@@ -22,11 +23,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def contracts(workers):
-    return {key: factories.ContractFactory(roster_entry=entry) for key, entry in workers.items()}
-
-
-@pytest.fixture
 def sheet(actor, team, workers, contracts, today_may):
     return services.generate_payroll(actor, team, APRIL, pay_rule=PayRule.DAILY, rate=Decimal("300"))
 
@@ -36,9 +32,12 @@ def found(sheet, check: str) -> dict[str, tuple[str, str]]:
     return {f.person: (f.level, f.reason) for f in checks.run_checks(sheet) if f.check == check}
 
 
-def test_a_clean_sheet_has_no_findings_and_goes_through(actor, sheet):
+def test_a_clean_sheet_has_no_findings_and_goes_through(actor, sheet, project):
     assert checks.run_checks(sheet) == []
-    transitions.approve(actor, transitions.submit(actor, sheet))
+    reviewer = Actor(
+        user=factories.ProjectUserFactory(project=project, username="zb-reviewer"), ip="127.0.0.1"
+    )
+    transitions.approve(reviewer, transitions.submit(actor, sheet))
 
 
 def test_days_above_the_attendance_grid_block_submission(actor, sheet):
@@ -72,7 +71,7 @@ def test_amounts_that_do_not_add_up_are_hard_unless_a_reason_explains_them(actor
     assert found(sheet, "amounts")["张三"][0] == "soft"
 
 
-def test_pay_below_the_minimum_wage_pro_rata_needs_a_note(actor, sheet):
+def test_pay_below_the_minimum_wage_pro_rata_needs_a_note(actor, sheet, project):
     services.apply_rule(actor, sheet, PayRule.DAILY, "50")
     standard = MinimumWage.objects.filter(effective_from__lte=datetime.date(2026, 4, 30)).first()
     assert standard.monthly_amount == Decimal("1850.00")  # the seeded Jiangmen tier
@@ -80,8 +79,12 @@ def test_pay_below_the_minimum_wage_pro_rata_needs_a_note(actor, sheet):
     level, reason = found(sheet, "minimum_wage")["张三"]
     assert level == "soft" and f"应发 150.00 元低于最低工资标准折算的 {floor} 元" in reason
     transitions.submit(actor, sheet)
+    # Another account approves: the submitter's own approval would first ask for its confirmation.
+    reviewer = Actor(
+        user=factories.ProjectUserFactory(project=project, username="zb-reviewer"), ip="127.0.0.1"
+    )
     with pytest.raises(ValidationError, match="须填写审核说明"):
-        transitions.approve(actor, sheet)
+        transitions.approve(reviewer, sheet)
 
 
 def test_a_piece_rate_other_than_the_contracts_is_soft(actor, sheet, contracts):

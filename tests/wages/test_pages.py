@@ -66,9 +66,10 @@ def test_saving_again_without_a_number_keeps_the_saved_one(project_client, proje
     [
         ({"account_number": "12AB"}, "8至32位数字"),
         ({"pay_day": "32"}, "31"),
-        ({"bank_code": ""}, "请填写开户银行"),
+        ({"bank_code": ""}, "请填写开户银行。"),  # the platform's message, not Django's stock one
         ({"deposit_amount": "-5"}, "工资保证金金额(元)不能为负数"),
         ({"opened_on": "2099-01-01"}, "开户日期不能晚于今天"),
+        ({"opened_on": "2999-01-01"}, "开户日期应在 1950-01-01 至 2100-12-31 之间"),
     ],
 )
 def test_a_bad_wage_account_is_refused_and_nothing_is_written(project_client, project, change, message):

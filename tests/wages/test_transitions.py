@@ -167,7 +167,7 @@ def test_the_account_that_submitted_approves_only_with_a_written_confirmation(ac
     assert "提交人本人审核" in row.summary and "已由总包项目负责人王某核对" in row.summary
 
 
-def test_where_the_project_has_another_account_the_submitter_cannot_approve(actor, sheet, project):
+def test_where_the_project_has_another_account_the_submitter_cannot_approve(actor, sheet, project, contracts):
     from jmzhgd.core.actor import Actor
 
     other_account = factories.ProjectUserFactory(project=project, username="zb-reviewer")
@@ -178,7 +178,7 @@ def test_where_the_project_has_another_account_the_submitter_cannot_approve(acto
     assert approved.status == PayrollStatus.APPROVED
 
 
-def test_the_sheet_page_asks_the_submitter_for_the_confirmation(project_client, actor, sheet):
+def test_the_sheet_page_asks_the_submitter_for_the_confirmation(project_client, actor, sheet, contracts):
     from django.urls import reverse
 
     transitions.submit(actor, sheet)

@@ -31,7 +31,7 @@ def test_every_demo_worker_has_a_card_and_a_demo_sheet_pays_everyone(project):
     actor = Actor.system("测试")
     start = min(workers.values_list("entry_date", flat=True)).replace(day=1)
     sheet = services.generate_payroll(actor, team, start, pay_rule=PayRule.DAILY, rate=Decimal("300"))
-    sheet.rows.update(actual_amount=Decimal("100"))
+    sheet.rows.update(total_amount=Decimal("100"), actual_amount=Decimal("100"))
     sheet = transitions.approve(actor, transitions.submit(actor, sheet), confirmation=CONFIRMED)
     sheets, apart = exports.bank_file_sheets(sheet)
     assert apart == [] and len(list(sheets[0].rows)) == sheet.rows.count()

@@ -27,6 +27,7 @@ from jmzhgd.core.validators import (
 from ..models import Person, PersonChangeProposal, PersonSource
 from ..person_rights import changed_fields, decide_change, proposed_message
 from .cards import CARD_KEYS, clean_card, set_pay_cards
+from .person_update import record_person_update
 from .proposals import propose_change
 
 _TEXT_FIELDS = {
@@ -260,32 +261,6 @@ def _save_person(actor, person, created, before, data, *, source, project, on_si
         return person, True
     record_person_update(actor, person, before, project=project, on_site=on_site)
     return person, False
-
-
-def record_person_update(actor, person, before, *, project, on_site=(), also=()) -> None:
-    """Save `person` if he changed since `before`, audited once per project that has him on site
-    (so each sees every change to its worker, docs/requirements.md §11; docs/architecture.md pattern 10), plus the acting
-    project's own and `also`."""
-    old, new = audit.changed(before, audit.snapshot(person))
-    if not new:
-        return
-    person.save()
-    acting = [project.pk] if project else []
-    projects = list(dict.fromkeys([*acting, *on_site, *also])) or [None]
-    audit.record_many(
-        [
-            audit.build(
-                actor,
-                "person.update",
-                person,
-                project=project_id,
-                summary=f"人员信息更新：{person}",
-                before=old,
-                after=new,
-            )
-            for project_id in projects
-        ]
-    )
 
 
 def discard_stored_files(person: Person, data: dict) -> None:

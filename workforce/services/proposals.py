@@ -21,6 +21,7 @@ from jmzhgd.core.pii import mask_phone
 
 from ..models import Person, PersonChangeProposal, ProposalStatus
 from ..person_rights import Holding, field_labels, holding_of, may_decide
+from .person_update import record_person_update
 
 FILE_FIELDS = ("photo", "id_front_image", "id_back_image")
 DATE_FIELDS = ("birth_date", "id_valid_from", "id_valid_to")
@@ -115,8 +116,6 @@ def decide_proposal(
     actor: Actor, proposal: PersonChangeProposal, *, accept: bool, project=None, reason: str = ""
 ) -> PersonChangeProposal:
     """Accept or reject `proposal` as `project` (None: a supervisor, checked by the caller)."""
-    from .persons import record_person_update
-
     proposal = PersonChangeProposal.objects.select_for_update().select_related("person").get(pk=proposal.pk)
     if proposal.status != ProposalStatus.PENDING:
         raise ValidationError(DECIDED)

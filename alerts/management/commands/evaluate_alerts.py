@@ -7,7 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from alerts.evaluation import evaluate
-from alerts.rules import RULES
+from alerts.registry import RULES
 
 
 class Command(BaseCommand):
