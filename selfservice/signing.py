@@ -54,7 +54,7 @@ def find_row(payroll: Payroll, name: str, id_number: str) -> PayrollRow | None:
 def request_code(actor: Actor, payroll: Payroll, name: str, id_number: str) -> PayrollRow | None:
     """Send a code to the phone on record of the worker named, if he has a line here. The caller
     answers SENT in every case; the row (or None) is kept in the session for the code step."""
-    check_id_number_rate(id_digest(id_number))
+    check_id_number_rate(id_digest(id_number), actor.ip or "")
     row = find_row(payroll, name, id_number)
     audit.record(
         actor,
