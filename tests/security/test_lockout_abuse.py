@@ -66,7 +66,17 @@ def test_five_failures_from_one_address_still_lock_that_address(client, project_
     assert app_login(client, project_user.username, TEST_PASSWORD, "198.51.100.7").status_code == 200
 
 
-def test_one_address_trying_many_usernames_gets_429(client, settings):
+def test_one_address_trying_many_usernames_gets_429(client, settings, monkeypatch):
+    # The limiter counts in fixed windows: hold its clock mid-minute, so that a slow run never
+    # straddles two windows and starts counting again.
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from jmzhgd.core import ratelimit
+
+    held = timezone.now().replace(second=30, microsecond=0)
+    monkeypatch.setattr(ratelimit, "timezone", SimpleNamespace(now=lambda: held))
     limit = settings.RATE_LIMITS["/api/v1/auth/token"][0]
     attacker = "203.0.113.50"
     answers = [app_login(client, f"xm44070{n:04d}", "123456", attacker) for n in range(limit)]
