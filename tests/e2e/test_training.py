@@ -59,7 +59,8 @@ def test_a_team_is_trained_a_new_worker_is_warned_and_his_training_closes_the_al
     assert page.evaluate(MEASURE) == []  # the detail page with its picker fits a 1366 screen
     training_url = page.url
 
-    page.goto(f"/projects/{project.pk}/roster/enter/")
+    # Searched for: the 人员库 list is paginated by name, and the team's 40 random names may push him off page 1.
+    page.goto(f"/projects/{project.pk}/roster/enter/?q=新来工人")
     page.get_by_label("选择 新来工人").check()
     page.get_by_role("button", name="下一步").click()
     page.get_by_label("所属企业").select_option(label=str(unit))
