@@ -4,20 +4,19 @@ Comments, docstrings, templates and docs cite the rules they answer to: `docs/re
 `docs/architecture.md pattern 5`, `docs/domain.md §6.1`, `docs/deploy.md "Punch partitions"`,
 `README "Floors"`. A citation of a document that is not tracked here (the original specification,
 design notes, domain notes or user manual the code was first written from) leaves a maintainer
-with nothing to follow; `scripts/fix_citations.py` rewrites the old forms into the new ones.
+with nothing to follow: cite a docs/ file, or the law's article or the standard's field.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from functools import cache
 from pathlib import Path
 
 from tests.test_repository import ROOT, tracked_files
 
-# The two files that must spell the old forms out to recognise them.
-SELF = {"tests/test_citations.py", "scripts/fix_citations.py"}
+# The one file that must spell the old forms out to recognise them.
+SELF = {"tests/test_citations.py"}
 
 # "SPEC" in capitals only: "spec" is an ordinary word (the permission matrix's expectation specs).
 FOREIGN = re.compile(
@@ -90,7 +89,7 @@ def test_no_file_cites_a_document_that_is_not_in_the_repository():
             for m in ANY.finditer(text)
             if resolve(m, name) is None
         ]
-    assert not found, "run scripts/fix_citations.py, or cite a docs/ file:\n" + "\n".join(found)
+    assert not found, "cite a docs/ file instead:\n" + "\n".join(found)
 
 
 def test_every_cited_section_pattern_and_heading_exists():
@@ -118,28 +117,3 @@ def test_every_cited_section_pattern_and_heading_exists():
             if doc and not any(title in t for t in headings(doc)[2]):
                 missing.append(f'{name}:{line_of(text, m)}: {m[1]} has no heading "{title}"')
     assert not missing, "\n".join(missing)
-
-
-def load_fixer():
-    spec = importlib.util.spec_from_file_location("fix_citations", ROOT / "scripts" / "fix_citations.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_the_fixer_maps_each_old_form_to_its_section_and_a_second_run_changes_nothing():
-    fixer = load_fixer()
-    old = (
-        "(SPEC §8, §10) (SPEC §6, manual 2.6) (SPEC §10, manual 2.7.1–2.7.2) (SPEC §5–§6) "
-        "(DESIGN.md patterns 4 and 5) (domain-reference §3.12) (the spec's domain reference §5.2) "
-        'DESIGN.md "Tests" SPEC_CODE SPECIAL'
-    )
-    new = fixer.rewrite(old)
-    assert new == (
-        "(docs/requirements.md §8, §10) (docs/requirements.md §6.3) "
-        "(docs/requirements.md §10, §7.6–§7.7) (docs/requirements.md §5–§6) "
-        "(docs/architecture.md patterns 4 and 5) (docs/domain.md §3.12) (docs/domain.md §5.2) "
-        "docs/architecture.md §5 SPEC_CODE SPECIAL"
-    )
-    assert fixer.rewrite(new) == new
-    assert not FOREIGN.search(new)
