@@ -26,15 +26,11 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,103 +38,8 @@ sys.path.insert(0, str(ROOT))
 
 from attendance.management.commands.simulate_devices import Command as Simulator  # noqa: E402
 from clients.jmzhgd_client import ApiError, PlatformClient  # noqa: E402
-
-PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
-STANZA = "jmzhgd"
-AS_ROOT = os.geteuid() == 0
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def as_postgres(command: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *command] if AS_ROOT else command
-
-
-def run(command: list[str], **kwargs) -> str:
-    kwargs.setdefault("timeout", 600)
-    result = subprocess.run(command, capture_output=True, text=True, **kwargs)
-    if result.returncode != 0:
-        raise RuntimeError(
-            f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}{result.stderr}"
-        )
-    return result.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class Cluster:
-    name: str
-    port: int
-    work: Path
-
-    @property
-    def data(self) -> Path:
-        return self.work / self.name
-
-    @property
-    def sockets(self) -> Path:
-        return self.work / "sockets"
-
-    def pg(self, tool: str, *args: str, **kwargs) -> str:
-        return run(as_postgres([str(PG_BIN / tool), *args]), **kwargs)
-
-    def start(self) -> None:
-        self.pg(
-            "pg_ctl",
-            "-D",
-            str(self.data),
-            "-l",
-            str(self.work / f"{self.name}.log"),
-            "-w",
-            "-t",
-            "120",
-            "start",
-        )
-
-    def stop(self) -> None:
-        if (self.data / "postmaster.pid").exists():
-            subprocess.run(
-                as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"]),
-                capture_output=True,
-            )
-
-    def sql(self, statement: str, database: str = "postgres") -> str:
-        return self.pg(
-            "psql", "-h", str(self.sockets), "-p", str(self.port), "-U", "postgres", "-d", database,
-            "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", statement,
-        ).strip()  # fmt: skip
-
-    def ready(self) -> bool:
-        check = as_postgres(
-            [str(PG_BIN / "pg_isready"), "-h", str(self.sockets), "-p", str(self.port), "-t", "1"]
-        )
-        return subprocess.run(check, capture_output=True).returncode == 0
-
-    def url(self, database: str) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
-
-    def kill(self) -> int:
-        """SIGKILL to the postmaster and every process it started, as when the machine dies."""
-        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
-        children = run(["ps", "-o", "pid=", "--ppid", str(postmaster)]).split()
-        for pid in [postmaster, *map(int, children)]:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        return len(children) + 1
-
-    def append_conf(self, text: str, auto: bool = False) -> None:
-        target = self.data / ("postgresql.auto.conf" if auto else "postgresql.conf")
-        with open(target, "a") as conf:
-            conf.write(text)
+from deploy.drill_cluster import AS_ROOT, STANZA, Cluster, as_postgres, free_port, log, run  # noqa: E402
+from deploy.drill_load import SESSION_SNIPPET, Device, Traffic, healthy  # noqa: E402
 
 
 class Drill:
@@ -447,113 +348,6 @@ class Drill:
             log(f"保留工作目录 {self.work}")
         else:
             shutil.rmtree(self.work, ignore_errors=True)
-
-
-SESSION_SNIPPET = """
-from django.conf import settings
-from django.test import Client
-from jmzhgd.accounts.models import Role, User
-user, _ = User.objects.update_or_create(
-    username="drill_supervisor",
-    defaults={"role": Role.SUPERVISOR, "real_name": "演练监管员", "must_change_password": False},
-)
-client = Client()
-client.force_login(user)
-print(f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}")
-"""
-
-PAGES = ["/dashboard/", "/alerts/"]
-
-
-@dataclass
-class Traffic:
-    """Counts every request the clients made and what failed, before, during and after the switch."""
-
-    base_url: str
-    session: str
-    stop: threading.Event
-    killed_at: float | None = None
-    recovered_at: float | None = None
-    requests: int = 0
-    page_ok: int = 0
-    errors: dict = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def note(self, ok: bool, what: str, started: float) -> None:
-        with self.lock:
-            self.requests += 1
-            if ok and self.killed_at is not None and started > self.killed_at and self.recovered_at is None:
-                self.recovered_at = time.monotonic()
-            if not ok:
-                phase = (
-                    "before" if self.killed_at is None else "switch" if self.recovered_at is None else "after"
-                )
-                self.errors.setdefault(phase, {}).setdefault(what, 0)
-                self.errors[phase][what] += 1
-
-    def errors_summary(self) -> dict:
-        return self.errors
-
-    def pages(self) -> None:
-        while not self.stop.is_set():
-            for page in PAGES:
-                started = time.monotonic()
-                request = urllib.request.Request(self.base_url + page, headers={"Cookie": self.session})
-                try:
-                    with urllib.request.urlopen(request, timeout=10) as response:
-                        ok = response.status == 200 and "/login" not in response.url
-                except (urllib.error.URLError, OSError):
-                    ok = False
-                self.note(ok, f"GET {page}", started)
-                if ok:
-                    self.page_ok += 1
-            self.stop.wait(0.3)
-
-
-class Device:
-    """One project's attendance device: the simulator's punches in batches, each batch sent again
-    (after a pause) until the platform answers it, as the API contract asks (docs/deploy.md §6)."""
-
-    def __init__(self, client: PlatformClient, project_id: int, persons: list[dict], traffic: Traffic, args):
-        options = {"days": args.days, "seed": project_id, "anomalies": 0}
-        self.records = Simulator()._records(persons, options)
-        self.client, self.project_id, self.traffic, self.batch = client, project_id, traffic, args.batch
-        self.device_sn = f"DEMO{project_id:04d}GATE01"  # the demo's gate (attendance/demo.py): ids are kept
-        self.acknowledged: set[str] = set()
-        # Spread over twice the time to the kill, so that the kill falls mid-load.
-        self.pause = 2 * args.kill_after / max(1, len(self.records) / self.batch)
-
-    def run(self) -> None:
-        for start in range(0, len(self.records), self.batch):
-            batch = self.records[start : start + self.batch]
-            failed = False
-            while not self.traffic.stop.is_set():
-                started = time.monotonic()
-                try:
-                    result = self.client.upload_punches(self.project_id, batch, device_sn=self.device_sn)
-                except (ApiError, OSError) as exc:
-                    what = f"POST punches {getattr(exc, 'status', type(exc).__name__)}"
-                    self.traffic.note(False, what, started)
-                    failed = True
-                    self.traffic.stop.wait(0.5)
-                    continue
-                self.traffic.note(True, "POST punches", started)
-                for item in result["results"]:
-                    # "duplicate" on a first answer is a demo punch of the same second, not this one.
-                    if item["status"] in ("created", "anomaly") or (item["status"] == "duplicate" and failed):
-                        self.acknowledged.add(batch[item["index"]]["recordId"])
-                break
-            if self.traffic.stop.is_set():
-                return
-            self.traffic.stop.wait(self.pause)
-
-
-def healthy(base_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(base_url + "/healthz", timeout=3) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 def machine() -> str:
