@@ -71,6 +71,8 @@ TABLES = {
     # 3.13 银行代码: 3-digit 行别代码 (the full table is ~90 rows; the format is what is known)
     "payRollBankCode": {f"{i:03d}" for i in range(100, 1000)},
     "payBankCode": {f"{i:03d}" for i in range(100, 1000)},
+    "trainingTypeCode": {"003001", "003002", "003003", "003004"},  # 项目培训类型
+    "isPass": {"0", "1"},
 }
 LENGTHS = {
     "projectCode": 32,
@@ -126,6 +128,24 @@ REQUIRED = {
     "WorkerAttendance.Add/item": ["idCardType", "idCardNumber", "date", "direction"],
     "WorkerContract.Add": ["projectCode", "contractList"],
     "WorkerContract.Add/item": ["corpCode", "idCardType", "idCardNumber", "contractPeriodType", "startDate"],
+    "ProjectTraining.Add": [
+        "projectCode",
+        "trainingDate",
+        "trainingDuration",
+        "trainingName",
+        "trainingTypeCode",
+        "workerList",
+    ],
+    "ProjectTraining.Add/item": ["idCardType", "idCardNumber", "isPass"],
+    "PersonalCertifications.Add": ["projectCode", "certificationList"],
+    "PersonalCertifications.Add/item": [
+        "idCardType",
+        "idCardNumber",
+        "certificationType",
+        "certificationCode",
+        "grantOrg",
+        "firstIssueDate",
+    ],
     "Payroll.Add": ["projectCode", "corpCode", "corpName", "teamSysNo", "payMonth", "detailList"],
     "Payroll.Add/item": [
         "idCardType",
@@ -158,6 +178,8 @@ LISTS = {
     "WorkerEntryExit.Add": "workerList",
     "WorkerAttendance.Add": "dataList",
     "WorkerContract.Add": "contractList",
+    "ProjectTraining.Add": "workerList",
+    "PersonalCertifications.Add": "certificationList",
     "Payroll.Add": "detailList",
 }
 
@@ -479,6 +501,17 @@ class FakeProvince:
         self._known_workers(data, items)
 
     def _workercontract_add(self, data, items):
+        self._known_workers(data, items)
+
+    def _projecttraining_add(self, data, items):
+        if str(data["trainingDate"]) > datetime.now().strftime("%Y-%m-%d"):
+            raise Refusal("[trainingDate]不能大于当天!")
+        self._known_workers(data, items)
+
+    def _personalcertifications_add(self, data, items):
+        for index, item in enumerate(items):
+            if str(item["firstIssueDate"]) > datetime.now().strftime("%Y-%m-%d"):
+                raise Refusal(f"[{index}][firstIssueDate]不能大于当天!")
         self._known_workers(data, items)
 
     def _payroll_add(self, data, items):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
@@ -43,6 +44,9 @@ def _snapshot(training: Training) -> dict:
 
 
 def _changed(training: Training) -> None:
+    # Who attended is part of the training's record (ProjectTraining's workerList): its time of change
+    # is what 数据对接 reads to send it again.
+    Training.objects.filter(pk=training.pk).update(updated_at=timezone.now())
     records_changed.send(TrainingAttendee, project_ids=[training.project_id])
 
 

@@ -13,6 +13,7 @@ from .contracts import ContractMapper
 from .organisations import CorpMapper, ProjectMapper, SubContractorMapper
 from .payroll import PayrollMapper
 from .teams import TeamMapper
+from .training import CertificationMapper, TrainingMapper
 from .workers import EntryExitMapper, WorkerMapper
 
 MAPPERS: list[Mapper] = sorted(
@@ -22,9 +23,11 @@ MAPPERS: list[Mapper] = sorted(
         SubContractorMapper(),
         TeamMapper(),
         WorkerMapper(),
+        CertificationMapper(),
         EntryExitMapper(),
         AttendanceMapper(),
         ContractMapper(),
+        TrainingMapper(),
         PayrollMapper(),
     ],
     key=lambda m: m.rank,

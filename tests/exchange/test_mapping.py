@@ -33,9 +33,11 @@ def test_the_record_types_go_in_the_standards_order():
         "ProjectSubContractor.Add",
         "Team.Add",
         "ProjectWorker.Add",
+        "PersonalCertifications.Add",
         "WorkerEntryExit.Add",
         "WorkerAttendance.Add",
         "WorkerContract.Add",
+        "ProjectTraining.Add",
         "Payroll.Add",
     ]
 
