@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from attendance.key_posts import average_rate, key_post_duty
 from jmzhgd.core.access import project_for, require_supervisor
+from jmzhgd.core.list_views import SupervisorListView
 from jmzhgd.core.tables import paginate_table
 from jmzhgd.db.routers import reads_from_replica
 from projects.filters import ProjectFilter
@@ -116,12 +117,15 @@ def _chosen_project(request, scope):
     return scope.filter(pk=int(value)).only("id", "name").first()
 
 
-@login_required
-def project_list(request):
+class ProjectLibraryView(SupervisorListView):
     """项目库 (supervisor): every project in scope, sortable and filterable, opening the card."""
-    require_supervisor(request.user)
-    projects = figures.with_site_counts(Project.objects.visible_to(request.user))
-    filterset = ProjectFilter(request.GET, queryset=projects)
-    table = ProjectTable(filterset.qs.order_by("-created_at", "-id"))
-    paginate_table(request, table)
-    return render(request, "projects/list.html", {"filter": filterset, "table": table})
+
+    template_name = "projects/list.html"
+    title = "项目库"
+    filterset_class = ProjectFilter
+
+    def get_queryset(self):
+        return figures.with_site_counts(Project.objects.visible_to(self.request.user))
+
+    def get_table(self, filterset):
+        return ProjectTable(filterset.qs.order_by("-created_at", "-id"))

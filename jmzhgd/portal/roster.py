@@ -16,7 +16,7 @@ from exchange.models import held_worker_messages
 from jmzhgd.core import audit
 from jmzhgd.core.access import can_write_project, project_for
 from jmzhgd.core.actor import Actor
-from jmzhgd.core.tables import paginate_table
+from jmzhgd.core.list_views import ProjectListView
 from jmzhgd.jobs.views import deliver
 from training.certificate_services import person_certificates
 from training.history import person_trainings
@@ -26,27 +26,21 @@ from workforce.views import person_in_project
 
 from .roster_exports import ROSTER, roster_filter
 from .roster_exports import roster_export as roster_export_of
-from .roster_filters import RosterFilter
 from .roster_tables import RosterTable
 
 
-def _filtered(request, project) -> RosterFilter:
-    return roster_filter(request.GET, project)
-
-
-@login_required
-def roster(request, project_id):
+class RosterListView(ProjectListView):
     """项目人员花名册."""
-    project = project_for(request, project_id)
-    filterset = _filtered(request, project)
-    can_write = can_write_project(request.user, project)
-    table = RosterTable(filterset.qs, can_write=can_write, order_by="-entry_date")
-    paginate_table(request, table)
-    return render(
-        request,
-        "workforce/roster.html",
-        {"project": project, "filter": filterset, "table": table, "can_write": can_write},
-    )
+
+    template_name = "workforce/roster.html"
+    title = "项目人员花名册"
+
+    def get_filterset(self):
+        return roster_filter(self.request.GET, self.project)
+
+    def get_table(self, filterset):
+        can_write = can_write_project(self.request.user, self.project)
+        return RosterTable(filterset.qs, can_write=can_write, order_by="-entry_date")
 
 
 @login_required

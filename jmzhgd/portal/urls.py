@@ -15,12 +15,12 @@ P = "projects/<int:project_id>/"
 projects_urlpatterns = [
     path("dashboard/", projects.dashboard, name="dashboard"),
     path("dashboard/monthly/", reports.monthly_report, name="monthly_report"),
-    path("projects/", projects.project_list, name="list"),
+    path("projects/", projects.ProjectLibraryView.as_view(), name="list"),
     path(P, projects.overview, name="overview"),
 ]
 
 workforce_urlpatterns = [
-    path(P + "roster/", roster.roster, name="roster"),
+    path(P + "roster/", roster.RosterListView.as_view(), name="roster"),
     path(P + "roster/export/", roster.roster_export, name="roster_export"),
     path(P + "persons/<int:person_id>/", roster.person_detail, name="person_detail"),
     path(P + "persons/<int:person_id>/reveal/", roster.person_reveal, name="person_reveal"),

@@ -9,8 +9,9 @@ from pathlib import Path
 ROOT = Path(__file__).parents[2]
 APPS = ["jmzhgd", "projects", "enterprises", "workforce", "attendance", "contracts", "wages", "alerts"]
 APPS += ["selfservice", "exchange"]
-# The supervisor portal's three lists are still written by hand; they follow when its folder moves.
-NOT_YET = {"jmzhgd/portal/roster.py", "jmzhgd/portal/projects.py"}
+# 监管总览's table of projects is one panel of a page of figures and charts, not a list page: it pages
+# its ten rows itself.
+NOT_YET = {"jmzhgd/portal/projects.py"}
 
 
 def test_only_the_declared_list_view_paginates_a_list_page():
