@@ -15,11 +15,10 @@ from django.views.decorators.http import require_POST
 
 from jmzhgd.core.access import get_in_project, project_for
 from jmzhgd.core.actor import Actor
-from jmzhgd.core.audit import record
 from jmzhgd.core.files import serve_private_file
 from jmzhgd.core.list_views import ProjectListView
 from jmzhgd.db.routers import reads_from_replica
-from jmzhgd.jobs.views import deliver
+from jmzhgd.jobs.export_views import export_view
 
 from . import exporters
 from .anomalies import dismiss_anomaly, resolve_anomaly
@@ -101,27 +100,10 @@ def month(request, project_id):
     )
 
 
-@login_required
-@reads_from_replica
-def month_export(request, project_id):
-    """【导出月考勤】: the same grid (all pages) as .xlsx; a large one becomes a job (【我的导出】)."""
-    project = project_for(request, project_id)
-    try:
-        prepared = exporters.month_export(project, request.GET)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-        return redirect("attendance:month", project_id=project.pk)
-    # The workbook first: the audit row is a write, after which this request reads the primary.
-    response = deliver(request, project, exporters.MONTH, prepared)
-    record(
-        Actor.from_request(request),
-        "attendance.export_month",
-        project,
-        project=project,
-        summary=f"导出{prepared.label}",
-        after={k: v for k, v in request.GET.items() if k != "page"},
-    )
-    return response
+# 【导出月考勤】: the same grid (all pages) as .xlsx; a large one becomes a job (【我的导出】).
+month_export = export_view(
+    exporters.MONTH, action="attendance.export_month", back="attendance:month", replica=True
+)
 
 
 def _detail_filter(request, project):
@@ -156,27 +138,10 @@ def details(request, project_id):
     )
 
 
-@login_required
-@reads_from_replica
-def details_export(request, project_id):
-    """【导出明细】: the whole range as .xlsx, streamed (flat memory); a large one becomes a job."""
-    project = project_for(request, project_id)
-    try:
-        prepared = exporters.details_export(project, request.GET)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-        return redirect("attendance:details", project_id=project.pk)
-    # The workbook first: the audit row is a write, after which this request reads the primary.
-    response = deliver(request, project, exporters.DETAILS, prepared)
-    record(
-        Actor.from_request(request),
-        "attendance.export_details",
-        project,
-        project=project,
-        summary=f"导出{prepared.label}",
-        after={k: v for k, v in request.GET.items() if k != "page"},
-    )
-    return response
+# 【导出明细】: the whole range as .xlsx, streamed (flat memory); a large one becomes a job.
+details_export = export_view(
+    exporters.DETAILS, action="attendance.export_details", back="attendance:details", replica=True
+)
 
 
 @login_required

@@ -9,17 +9,16 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from jmzhgd.core import audit
 from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.files import pdf_refusal, serve_private_file
 from jmzhgd.core.forms import day_after
 from jmzhgd.core.list_views import ProjectListView
-from jmzhgd.jobs.views import deliver
+from jmzhgd.jobs.export_views import export_view
 from workforce.models import RosterEntry
 
 from . import services
-from .exports import LEDGER, ledger_export, ledger_filter
+from .exports import LEDGER, ledger_filter
 from .forms import ContractForm
 from .models import Contract, ContractScan, annotate_contract_status
 from .status import ContractStatus, contract_status_badge_class, status_for_end_date
@@ -59,21 +58,13 @@ class ContractListView(ProjectListView):
 contract_list = ContractListView.as_view()
 
 
-@login_required
-def contract_export(request, project_id):
-    """【导出合同台账】: the same filtered rows as the page, as .xlsx (audit-logged); a large one
-    becomes a job (【我的导出】)."""
-    project = project_for(request, project_id)
-    prepared = ledger_export(project, request.GET)
-    audit.record(
-        Actor.from_request(request),
-        "contract.export",
-        project,
-        project=project,
-        summary=f"导出合同台账（{prepared.rows} 人）",
-        after={"filters": {k: v for k, v in request.GET.items() if v}},
-    )
-    return deliver(request, project, LEDGER, prepared)
+# 【导出合同台账】: the same filtered rows as the page, as .xlsx; a large one becomes a job (【我的导出】).
+contract_export = export_view(
+    LEDGER,
+    action="contract.export",
+    back="contracts:list",
+    summary=lambda prepared, request: f"导出合同台账（{prepared.rows} 人）",
+)
 
 
 def _entry_context(project, entry, contract, form, can_write):

@@ -10,16 +10,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from enterprises.models import Team
-from jmzhgd.core import audit
 from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.files import serve_private_file
 from jmzhgd.core.tables import paginate_table
-from jmzhgd.jobs.views import deliver
+from jmzhgd.jobs.export_views import export_view
 from workforce.models import RosterEntry
 
 from . import services
-from .exports import LEDGER, ledger_export, training_filter
+from .exports import LEDGER, training_filter
 from .forms import TrainingForm
 from .models import Training
 from .sign_in import SignInRefused, record_sign_in
@@ -51,19 +50,13 @@ def training_list(request, project_id):
     )
 
 
-@login_required
-def training_export(request, project_id):
-    project = project_for(request, project_id)
-    prepared = ledger_export(project, request.GET)
-    audit.record(
-        Actor.from_request(request),
-        "training.export",
-        project,
-        project=project,
-        summary=f"导出培训台账（{prepared.rows} 场）",
-        after={"filters": {k: v for k, v in request.GET.items() if v}},
-    )
-    return deliver(request, project, LEDGER, prepared)
+# 【导出】: the filtered 培训台账; a large one becomes a job (【我的导出】).
+training_export = export_view(
+    LEDGER,
+    action="training.export",
+    back="training:list",
+    summary=lambda prepared, request: f"导出培训台账（{prepared.rows} 场）",
+)
 
 
 def _form_page(request, project, training: Training | None):

@@ -17,7 +17,7 @@ from jmzhgd.core import audit
 from jmzhgd.core.access import can_write_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.list_views import ProjectListView
-from jmzhgd.jobs.views import deliver
+from jmzhgd.jobs.export_views import export_view
 from training.certificate_services import person_certificates
 from training.history import person_trainings
 from workforce.models import RosterEntry
@@ -25,7 +25,6 @@ from workforce.services import card_of
 from workforce.views import person_in_project
 
 from .roster_exports import ROSTER, roster_filter
-from .roster_exports import roster_export as roster_export_of
 from .roster_tables import RosterTable
 
 
@@ -43,23 +42,21 @@ class RosterListView(ProjectListView):
         return RosterTable(filterset.qs, can_write=can_write, order_by="-entry_date")
 
 
-@login_required
-def roster_export(request, project_id):
-    """导出花名册 (the list's filters apply); a large one becomes a job (【我的导出】)."""
-    project = project_for(request, project_id)
-    prepared = roster_export_of(project, request.GET)
-    # Full ID numbers only on explicit request; everyone who may read the project may reveal them on
-    # the person page, and this bulk reveal is audited as such.
-    full_ids = request.GET.get("full_ids") == "1"
-    audit.record(
-        Actor.from_request(request),
-        "person.reveal_id" if full_ids else "roster.export",
-        project,
-        project=project,
-        summary=f"导出花名册（{prepared.rows} 条{'，含完整证件号码' if full_ids else ''}）",
-        after={"filters": {k: v for k, v in request.GET.items() if v}},
-    )
-    return deliver(request, project, ROSTER, prepared)
+def _full_ids(request) -> bool:
+    """Full ID numbers only on explicit request: everyone who may read the project may reveal them on
+    the person page, and this bulk reveal is audited as such."""
+    return request.GET.get("full_ids") == "1"
+
+
+# 导出花名册 (the list's filters apply); a large one becomes a job (【我的导出】).
+roster_export = export_view(
+    ROSTER,
+    action=lambda request: "person.reveal_id" if _full_ids(request) else "roster.export",
+    back="workforce:roster",
+    summary=lambda prepared, request: (
+        f"导出花名册（{prepared.rows} 条{'，含完整证件号码' if _full_ids(request) else ''}）"
+    ),
+)
 
 
 @login_required
