@@ -60,6 +60,7 @@ class Sizes:
     single_requests: int = 3_000
     import_rows: int = 5_000
     load_pushes: int = 12_000
+    entry_batch: int = 100  # the 进场 checks' batch (bench/training_scenarios.py)
 
 
 FULL_SIZES = Sizes()
@@ -71,6 +72,7 @@ SMOKE_SIZES = Sizes(
     single_requests=10,
     import_rows=10,
     load_pushes=200,
+    entry_batch=5,
 )
 
 

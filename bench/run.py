@@ -110,6 +110,7 @@ def run_all(
         job_scenarios,
         load_scenario,
         page_scenarios,
+        training_scenarios,
         wages_scenario,
     )
 
@@ -127,6 +128,7 @@ def run_all(
         ("monthly_report", page_scenarios.monthly_report),
         ("import", import_scenario.run),
         *alerts_scenarios.STEPS,
+        *training_scenarios.STEPS,
         ("jobs", job_scenarios.jobs),
         ("ingest", ingest_scenarios.ingest),
         ("wages", wages_scenario.run),
