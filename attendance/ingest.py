@@ -31,6 +31,7 @@ from django.utils import timezone
 from jmzhgd.api.schemas import parse_client_datetime
 from jmzhgd.core import audit, pii
 from jmzhgd.core.actor import Actor
+from jmzhgd.core.clip import clip
 from jmzhgd.core.codes import AttendType, Direction, IdCardType
 from jmzhgd.core.pii import id_digest, mask_id
 from jmzhgd.core.signals import records_changed
@@ -216,7 +217,7 @@ def _parse_item(index: int, item: dict, context: _ParseContext) -> PunchRow:
         id_number_encrypted=encrypted,
         id_number_digest=digest,
         id_number_masked=masked,
-        name_as_sent=str(item.get("name") or "").strip()[:50],
+        name_as_sent=clip(Punch, "name_as_sent", str(item.get("name") or "").strip()),
         punched_at=punched_at,
         epoch=epoch,
         work_date=work_date,
@@ -321,7 +322,7 @@ def ingest_punches(
         device_id=device.pk if device is not None else None,
         device_sn=device_sn,
         source=source,
-        source_label=actor.display[:100],
+        source_label=clip(Punch, "source_label", actor.display),
         received_at=now,
     )
     firsts, repeats = _first_occurrences(rows)

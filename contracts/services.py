@@ -24,6 +24,7 @@ from PIL import Image
 
 from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
+from jmzhgd.core.clip import clip
 from jmzhgd.core.pdf_pages import first_page_image
 
 from .models import Contract, ContractScan
@@ -190,7 +191,7 @@ def add_scans(actor: Actor, contract: Contract, files: Iterable) -> list[Contrac
                 project_id=contract.project_id,
                 contract=contract,
                 content_type=upload.content_type,
-                original_name=original_name[:200],
+                original_name=clip(ContractScan, "original_name", original_name),
                 page=next_page + offset,
             )
             upload.seek(0)

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from jmzhgd.core.clip import clip
+
 from .client import ProvinceClient, ProvinceError, TransientError, is_transient, parse_result
 from .mapping import BY_METHOD, Mapper
 from .models import AsyncStatus, OutboundRecord, ProvinceRequest, RecordStatus
@@ -48,7 +50,9 @@ def retry_later(ids, attempts: int, now, message: str, report: SyncReport) -> No
         claim="",
         attempts=attempts,
         next_attempt_at=retry_at,
-        message=f"推送失败，将于 {timezone.localtime(retry_at):%Y-%m-%d %H:%M} 重试：{message}"[:500],
+        message=clip(
+            OutboundRecord, "message", f"推送失败，将于 {timezone.localtime(retry_at):%Y-%m-%d %H:%M} 重试：{message}"
+        ),
         updated_at=timezone.now(),
     )
     report.retrying += len(ids)
@@ -101,7 +105,9 @@ def answered_no(
                 OutboundRecord.objects.filter(pk__in=ids).update(
                     status=RecordStatus.REFUSED,
                     claim="",
-                    message=f"省平台答复班组已存在，但未给出班组编号（teamSysNo）：{message}"[:500],
+                    message=clip(
+                        OutboundRecord, "message", f"省平台答复班组已存在，但未给出班组编号（teamSysNo）：{message}"
+                    ),
                 )
                 report.refused += 1
                 return
@@ -124,7 +130,7 @@ def answered_no(
             _mark_present(records, None, report)
         return
     OutboundRecord.objects.filter(pk__in=ids).update(
-        status=RecordStatus.REFUSED, claim="", message=message[:500], updated_at=timezone.now()
+        status=RecordStatus.REFUSED, claim="", message=clip(OutboundRecord, "message", message), updated_at=timezone.now()
     )
     report.refused += len(ids)
 

@@ -26,6 +26,7 @@ from django.utils.crypto import salted_hmac
 
 from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
+from jmzhgd.core.clip import clip
 from projects.models import Project
 
 from .answers import (  # noqa: F401 (backoff, MAX_BACKOFF, poll_results, apply_result: the actions' API)
@@ -72,7 +73,7 @@ def enqueue_changes(
         if mapper.append_only:
             rows = [
                 OutboundRecord(
-                    project=project, method=mapper.method, rank=mapper.rank, object_key=key, label=label[:200]
+                    project=project, method=mapper.method, rank=mapper.rank, object_key=key, label=clip(OutboundRecord, "label", label)
                 )
                 for key, label in mapper.changed(project, since)
             ]
@@ -94,7 +95,7 @@ def _enqueue_rows(project, mapper: Mapper, rows, ctx: Context, report: SyncRepor
             fingerprint = _fingerprint(*mapper.payload(obj, ctx))
             status, message = RecordStatus.QUEUED, ""
         except MappingError as exc:
-            status, message = RecordStatus.INVALID, str(exc)[:500]
+            status, message = RecordStatus.INVALID, clip(OutboundRecord, "message", exc)
             fingerprint = salted_hmac("exchange.invalid", message).hexdigest()
         record = existing.get(key)
         if record is not None and record.fingerprint in (fingerprint, CHANGED_IN_FLIGHT):
@@ -105,7 +106,7 @@ def _enqueue_rows(project, mapper: Mapper, rows, ctx: Context, report: SyncRepor
             # The province has the old version: send again once it answers (apply_result).
             OutboundRecord.objects.filter(pk=record.pk).update(fingerprint=CHANGED_IN_FLIGHT)
             continue
-        record.label = mapper.describe(obj)[:200]
+        record.label = clip(OutboundRecord, "label", mapper.describe(obj))
         record.fingerprint, record.status, record.message = fingerprint, status, message
         record.attempts, record.next_attempt_at = 0, None
         record.save()
@@ -190,7 +191,7 @@ def _waiting_message(dep: tuple[str, str], found: OutboundRecord | None) -> str:
     text = f"等待{label}【{found.label}】被省平台接收（该记录{found.get_status_display()}"
     if found.status in (RecordStatus.REFUSED, RecordStatus.INVALID) and found.message:
         text += f"：{found.message}"
-    return (text + "）")[:500]
+    return clip(OutboundRecord, "message", text + "）")
 
 
 def _hold_waiting(project, waiting: dict[int, tuple[str, str]]) -> None:
@@ -247,7 +248,7 @@ def _send_claimed(mapper, records, client, now, report: SyncReport) -> None:
 
 def _set(record: OutboundRecord, status: str, message: str, **extra) -> None:
     OutboundRecord.objects.filter(pk=record.pk).update(
-        status=status, message=message[:500], claim="", updated_at=timezone.now(), **extra
+        status=status, message=clip(OutboundRecord, "message", message), claim="", updated_at=timezone.now(), **extra
     )
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from jmzhgd.accounts.models import User
 from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
+from jmzhgd.core.clip import clip
 
 from .. import hooks
 from ..models import ConstructionPermit, Declaration, DeclarationAttachment, DeclarationStatus, Project
@@ -95,7 +96,7 @@ def submit_declaration(actor: Actor, fields: dict, attachments=()) -> Declaratio
                     DeclarationAttachment.objects.create(
                         declaration=declaration,
                         file=upload,
-                        original_name=(original_name or "")[:200],
+                        original_name=clip(DeclarationAttachment, "original_name", original_name),
                         size=upload.size or 0,
                     )
                 audit.record(

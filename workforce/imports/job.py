@@ -26,6 +26,7 @@ from django_tasks import task
 from jmzhgd.core import audit
 from jmzhgd.core.access import can_write_project
 from jmzhgd.core.actor import Actor
+from jmzhgd.core.clip import clip
 from jmzhgd.jobs import stall
 
 from ..models import ImportBatch, ImportBatchStatus
@@ -85,7 +86,7 @@ def _claim(batch_id: int) -> bool:
 
 def _finish_failed(batch_id: int, reason: str) -> None:
     ImportBatch.objects.filter(pk=batch_id, status=ImportBatchStatus.IMPORTING).update(
-        status=ImportBatchStatus.FAILED, error=reason[:200]
+        status=ImportBatchStatus.FAILED, error=clip(ImportBatch, "error", reason)
     )
 
 
