@@ -31,6 +31,7 @@ IGNORED_ACTIONS = {
     "account.disable",
     "account.enable",
     "declaration.submit",
+    "declaration.approve",  # the project it creates holds nothing yet; its own rows follow
     "declaration.reject",
     "person.reveal_id",
     "person.propose",
@@ -44,6 +45,7 @@ IGNORED_ACTIONS = {
     "payroll.sign_identity",
     "selfservice.lookup",
 }
+ENTERPRISE = "enterprises.Enterprise"
 TRAINING_ACTIONS = (
     "training.attendees_add",
     "training.attendees_remove",
@@ -63,13 +65,13 @@ def changed_projects(since: datetime.datetime) -> set[int] | None:
     """The projects whose rule inputs may have changed since `since`, or ALL."""
     rows = AuditLog.objects.filter(created_at__gte=since).exclude(_ignored()).order_by()
     projects = set(rows.exclude(project_id=None).values_list("project_id", flat=True).distinct())
-    unplaced = rows.filter(project_id=None).values_list("object_type", "object_id").distinct()
-    enterprises = set()
-    for object_type, object_id in unplaced:
-        if object_type == "enterprises.Enterprise" and object_id.isdigit():
-            enterprises.add(int(object_id))
-        elif object_type not in ("workforce.Person", "training.PersonalCertification"):
-            return ALL  # audited once per project holding the person: the rows with a project cover it
+    unplaced = rows.filter(project_id=None).values_list("object_type", flat=True).distinct()
+    if set(unplaced) - {"workforce.Person", "training.PersonalCertification", ENTERPRISE}:
+        return ALL  # (a person's rows: audited once per project holding him, which the rows above cover)
+    # An enterprise's name is in its units' and teams' alerts, on every project it works on.
+    enterprises = {
+        int(i) for i in rows.filter(object_type=ENTERPRISE).values_list("object_id", flat=True) if i.isdigit()
+    }
     if enterprises:
         from enterprises.models import ParticipatingUnit
 

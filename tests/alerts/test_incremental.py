@@ -252,3 +252,21 @@ def test_a_full_pass_runs_on_demand_weekly_and_after_a_threshold_changes(setting
     settings.ALERT_ID_EXPIRY_DAYS = 60
     assert nightly.run(["id_expiring"])["id_expiring"].reason == "规则参数或代码已变更"
     assert not nightly.run(["id_expiring"])["id_expiring"].full
+
+
+def test_the_audit_log_names_the_changed_projects_or_asks_for_a_full_pass():
+    from alerts.changes import ALL, changed_projects
+    from enterprises.services.library import update_enterprise
+
+    since = timezone.now()
+    unit = factories.UnitFactory()
+    actor = Actor.system("测试")
+    audit.record(actor, "auth.login", summary="登录")  # changes no rule's input
+    audit.record(actor, "roster.exit", project=unit.project_id, summary="退场")
+    assert changed_projects(since) == {unit.project_id}
+    update_enterprise(
+        Actor(user=factories.SupervisorFactory()), unit.enterprise, {"name": "新名称建筑有限公司"}
+    )
+    assert changed_projects(since) == {unit.project_id}
+    audit.record(actor, "project.create_direct", summary="未知项目的变更")
+    assert changed_projects(since) is ALL
