@@ -13,6 +13,7 @@ ALERT_FULL_PASS_DAYS have passed since the rule's last full pass (weekly by defa
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import inspect
 import json
@@ -61,33 +62,42 @@ def horizon(now: datetime.datetime) -> datetime.datetime:
     return oldest - CLOCK_SKEW
 
 
-def fingerprint(rule: Rule) -> str:
-    """What a rule's findings depend on besides the data: its thresholds, code tables and code."""
+def parameters() -> dict:
+    """What every rule's findings depend on besides the data: thresholds and code tables."""
     from jmzhgd.core.models import ManagementPost, WorkType
     from training.models import WorkTypeCertificate
 
-    names = sorted(
-        n for n in dir(settings) if n.startswith(("ALERT_", "KEY_POST", "RETRAIN_", "WORKER_MAX_AGE"))
-    )
-    parts = {
+    prefixes = ("ALERT_", "KEY_POST", "RETRAIN_", "WORKER_MAX_AGE")
+    names = sorted(n for n in dir(settings) if n.startswith(prefixes) and n != "ALERT_FULL_PASS_DAYS")
+    return {
         "settings": {n: getattr(settings, n) for n in names},
         "work_types": list(WorkType.objects.order_by("pk").values_list("pk", "code")),
         "posts": list(ManagementPost.objects.order_by("pk").values_list("pk", "code", "corp_types")),
         "certificates": list(
             WorkTypeCertificate.objects.order_by("pk").values_list("work_type_id", "certificate_type")
         ),
+    }
+
+
+def fingerprint(rule: Rule, shared: dict | None = None) -> str:
+    """The rule's parameters (`parameters()`) and the code of its modules, hashed."""
+    parts = {
+        **(shared if shared is not None else parameters()),
         "code": [_source(rule.find), _source(rule.due)],
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _source(func) -> str:
-    if func is None:
-        return ""
+@functools.cache
+def _module_digest(name: str) -> str:
     try:
-        return inspect.getsource(sys.modules[func.__module__])
+        return hashlib.sha256(inspect.getsource(sys.modules[name]).encode()).hexdigest()
     except (OSError, TypeError, KeyError):
-        return func.__qualname__
+        return name
+
+
+def _source(func) -> str:
+    return "" if func is None else _module_digest(func.__module__)
 
 
 def _full_reason(rule: Rule, last: RuleRun | None, today: datetime.date, now, print_: str) -> str:
@@ -122,9 +132,10 @@ def run(
     changed: dict[datetime.datetime, set[int] | None] = {}  # rules run together share their last run
     everywhere = Context(today=today, now=now)
     reports = {}
+    shared = parameters()
     for code in codes:
         rule, last = RULES[code], runs.get(code)
-        print_ = fingerprint(rule)
+        print_ = fingerprint(rule, shared)
         report = Report(reason="全量评估（--full）" if full else _full_reason(rule, last, today, now, print_))
         projects: set[int] | None = ALL
         if not report.reason:
