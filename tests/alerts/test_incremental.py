@@ -15,6 +15,7 @@ from alerts import nightly
 from alerts.models import Alert, RuleRun
 from alerts.registry import RULES, WORKER_REPORT_RULE, Context
 from contracts.services import sign_contract
+from enterprises.models import Team
 from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.codes import ContractPeriodType, ContractType, PersonCategory
@@ -91,6 +92,11 @@ class History:
                     project=project, name="安全教育", training_date=self.day(1, 20), hours="2"
                 )
             )
+        # Some work on two sites at once: their training and certificates count on both.
+        teams = list(Team.objects.all())
+        for entry in rng.sample(list(RosterEntry.objects.all()), k=4):
+            team = rng.choice([t for t in teams if t.project_id != entry.project_id])
+            factories.RosterEntryFactory(team=team, person=entry.person, entry_date=self.day(-5, 5))
         for training in self.trainings:
             on_roster = RosterEntry.objects.filter(project=training.project).values_list(
                 "person_id", flat=True
