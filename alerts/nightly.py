@@ -54,7 +54,8 @@ def horizon(now: datetime.datetime) -> datetime.datetime:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT min(xact_start) FROM pg_stat_activity "
-                "WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid() AND datname = current_database()"
+                "WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid() AND datname = current_database() "
+                "AND backend_type = 'client backend'"  # not autovacuum: it writes no audit row
             )
             started = cursor.fetchone()[0]
         if started is not None:
