@@ -152,3 +152,20 @@ class PendingAlertCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id}/{self.rule}: {self.n}"
+
+
+class RuleRun(models.Model):
+    """When a rule last ran over the whole city, so the next nightly run re-examines only what changed
+    since (alerts.nightly, docs/alerts.md). Written only after the rule's run has committed."""
+
+    rule = models.CharField("预警规则", max_length=32, unique=True)
+    last_run_at = models.DateTimeField("最近评估时间")  # the run's start: changes after it are the next run's
+    last_day = models.DateField("最近评估日期")  # the calendar day the run evaluated (deadlines up to it)
+    last_full_at = models.DateTimeField("最近全量评估时间", null=True, blank=True)
+    fingerprint = models.CharField("规则参数指纹", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "预警规则评估记录"
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.last_run_at:%Y-%m-%d %H:%M}"

@@ -2,14 +2,16 @@
 
 The rule modules (alerts.rules, alerts.entry_rules, alerts.key_post_rules, alerts.wage_rules) mark their functions with `@rule`; the app's
 config registers them once, at start-up (AlertsConfig.ready), so a rule module imports this one and
-nothing here imports a rule module.
+nothing here imports a rule module. A rule whose findings change with the calendar only at dates its
+data names has a `@due` function (alerts.deadlines): with it the nightly run is incremental
+(alerts.nightly); a rule without one is evaluated in full every night.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import ModuleType
 
 from django.conf import settings
@@ -50,6 +52,9 @@ class Rule:
     label: str
     description: str
     find: Callable[[Context], Iterable[Finding]]
+    # The projects where a date the rule compares with today was crossed in (last_day, ctx.today]:
+    # due(ctx, last_day) -> project ids. None: the rule is evaluated in full every night.
+    due: Callable[[Context, datetime.date], Iterable[int]] | None = None
 
 
 RULES: dict[str, Rule] = {}
@@ -66,14 +71,29 @@ def rule(code: str, label: str, description: str):
     return mark
 
 
+def due(code: str):
+    """Mark the deadline function of rule `code` (see Rule.due); `register` attaches it."""
+
+    def mark(func):
+        func.due_of = code
+        return func
+
+    return mark
+
+
 def register(*modules: ModuleType) -> None:
-    """List the marked rules of `modules`, in the order they are written."""
+    """List the marked rules of `modules`, in the order they are written, then attach their `@due`."""
+    dues = {}
     for module in modules:
         for value in vars(module).values():
             found = getattr(value, "rule", None)
             if isinstance(found, Rule):
                 RULES[found.code] = found
                 LABELS[found.code] = found.label
+            elif callable(value) and isinstance(getattr(value, "due_of", None), str):
+                dues[value.due_of] = value
+    for code, func in dues.items():
+        RULES[code] = replace(RULES[code], due=func)
 
 
 def rule_label(code: str) -> str:

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 
+from jmzhgd.core.months import month_back
 from projects.models import Project
 from wages.arrears import overdue_months
 
@@ -35,11 +36,11 @@ def split_team_month(subject_id: int) -> tuple[int, datetime.date]:
     return team_id, datetime.date(yyyymm // 100, yyyymm % 100, 1)
 
 
-def _followed_months(ctx: Context) -> set[datetime.date]:
-    """Months of the live alerts: an arrear older than the window stays open until it is paid."""
+def followed(ctx: Context) -> set[tuple[int, datetime.date]]:
+    """(project, month) of the live alerts: an arrear older than the window stays open until it is paid."""
     live = ctx.scope(Alert.objects.filter(rule=WAGE_RULE, cleared_at__isnull=True)).order_by()
-    ids = live.values_list("subject_id", flat=True).distinct()
-    return {split_team_month(subject_id)[1] for subject_id in ids}
+    pairs = live.values_list("project_id", "subject_id").distinct()
+    return {(project_id, split_team_month(subject_id)[1]) for project_id, subject_id in pairs}
 
 
 @rule(
@@ -53,10 +54,15 @@ def wage_overdue(ctx: Context) -> Iterable[Finding]:
     # Overdue = deadline + threshold before today, which is overdue_months' "deadline < today" moved back.
     cutoff = ctx.today - timedelta(days=settings.ALERT_WAGE_OVERDUE_DAYS)
     projects = ctx.scope(Project.objects.all(), "pk").order_by()
-    found = overdue_months(
-        projects, today=cutoff, window=settings.ALERT_WAGE_WINDOW_MONTHS, also=_followed_months(ctx)
-    )
+    kept = followed(ctx)
+    window = settings.ALERT_WAGE_WINDOW_MONTHS
+    found = overdue_months(projects, today=cutoff, window=window, also={month for _, month in kept})
+    recent = month_back(cutoff, window)
     for item in found:
+        # A month older than the window only for the project that follows it, whatever the scope:
+        # an evaluation of some projects finds what an evaluation of all finds for them.
+        if item.month < recent and (item.project_id, item.month) not in kept:
+            continue
         yield Finding(
             item.project_id,
             SubjectType.TEAM_MONTH,

@@ -396,6 +396,9 @@ ALERT_DOUBLE_SITE_DAYS = env.int("ALERT_DOUBLE_SITE_DAYS", default=7)
 # alert already open is followed until paid, whatever its age).
 ALERT_WAGE_OVERDUE_DAYS = env.int("ALERT_WAGE_OVERDUE_DAYS", default=0)
 ALERT_WAGE_WINDOW_MONTHS = env.int("ALERT_WAGE_WINDOW_MONTHS", default=6)
+# The nightly run re-examines only what changed (alerts.nightly, docs/alerts.md); every rule also runs
+# a full pass once this many days have passed since its last one.
+ALERT_FULL_PASS_DAYS = env.int("ALERT_FULL_PASS_DAYS", default=7)
 
 # --- Background jobs (docs/jobs.md) ---------------------------------------------------------
 # Django's Tasks API with the database backend: jobs wait in the platform's own database and

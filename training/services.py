@@ -165,6 +165,7 @@ def remove_attendees(actor: Actor, training: Training, attendee_ids) -> int:
     with transaction.atomic():
         rows = training.attendees.filter(pk__in=ids)
         names = list(rows.values_list("person__name", flat=True))
+        person_ids = sorted(rows.values_list("person_id", flat=True))  # the 预警中心 re-examines them
         count, _ = rows.delete()
         if count:
             audit.record(
@@ -173,7 +174,7 @@ def remove_attendees(actor: Actor, training: Training, attendee_ids) -> int:
                 training,
                 project=training.project,
                 summary=f"培训“{training.name}”移除参训人员 {count} 人",
-                before={"persons": names},
+                before={"persons": names, "person_ids": person_ids},
             )
             _changed(training)
     return count
