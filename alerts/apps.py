@@ -8,9 +8,9 @@ class AlertsConfig(AppConfig):
     def ready(self) -> None:
         from jmzhgd.core import panels
 
-        from . import entry_rules, hooks, key_post_rules, registry, rules, wage_rules
+        from . import deposit_rules, entry_rules, hooks, key_post_rules, registry, rules, wage_rules
         from .panels import project_overview
 
-        registry.register(rules, entry_rules, key_post_rules, wage_rules)
+        registry.register(rules, entry_rules, key_post_rules, wage_rules, deposit_rules)
         hooks.connect()
         panels.register("project_overview", project_overview)
