@@ -57,7 +57,7 @@ class CoverageTable(tables.Table):
     def render_missing(self, record):
         found = gaps(record, self.today)
         if not found:
-            return format_html('<span class="text-success">—</span>')
+            return format_html('<span class="text-success">{}</span>', "—")
         return format_html('<span class="text-danger fw-semibold">{}</span>', "、".join(found))
 
     def render_actions(self, record):
