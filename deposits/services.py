@@ -176,6 +176,7 @@ def record_event(
         deposit.balance = ZERO
         deposit.status, deposit.used_on = DepositStatus.RETURNED, None
     deposit.save()
+    action = EVENT_ACTIONS[kind]
     event = DepositEvent(
         deposit=deposit,
         kind=kind,
@@ -191,7 +192,7 @@ def record_event(
     event.save()
     audit.record(
         actor,
-        EVENT_ACTIONS[kind],
+        action,
         deposit,
         summary=f"工资保证金{event.get_kind_display()}：{deposit.contractor_name} {amount} 元（{reason.strip()[:100]}）",
         before=before,

@@ -48,7 +48,7 @@ class CoverageView(SupervisorListView):
         prepared = coverage_export(None, self.request.GET, self.request.user)
         audit.record(
             Actor.from_request(self.request),
-            self.export_action,
+            "deposit.export",
             summary=f"导出工资保证金覆盖情况（{prepared.rows} 行）",
             after={"filters": {k: v for k, v in self.request.GET.items() if v}},
         )
