@@ -54,3 +54,6 @@ def seed(demo) -> None:
                 amount=used,
                 reason="江人社工资保证金支付通知〔2026〕1号：支付被拖欠的农民工工资",
             )
+        demo.write(
+            f"  工资保证金：{project.contractor_name} {deposit.get_form_display()}{'，已动用待补足' if used else ''}"
+        )
