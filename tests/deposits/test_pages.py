@@ -154,3 +154,20 @@ def test_a_district_supervisor_sees_only_his_districts_deposits(client, project)
     assert project.contractor_name not in client.get(reverse("deposits:coverage")).content.decode()
     form = client.get(reverse("deposits:create")).context["form"]
     assert [code for code, _ in form.fields["district"].choices] == ["440705"]
+
+
+def test_the_coverage_page_costs_the_same_queries_however_many_contractors(supervisor_client, project):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert supervisor_client.get(reverse("deposits:coverage")).status_code == 200
+        return len(queries)
+
+    make_deposit(project)
+    few = count()
+    for _ in range(4):
+        make_deposit(factories.ProjectFactory())
+        factories.ProjectFactory()
+    assert count() == few
