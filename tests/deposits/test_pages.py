@@ -171,3 +171,15 @@ def test_the_coverage_page_costs_the_same_queries_however_many_contractors(super
         make_deposit(factories.ProjectFactory())
         factories.ProjectFactory()
     assert count() == few
+
+
+def test_a_large_coverage_export_runs_as_a_job_by_its_registered_name(supervisor_client, project, settings):
+    from jmzhgd.jobs.models import Export, ExportState
+
+    settings.EXPORT_JOB_THRESHOLD_ROWS = 1
+    make_deposit(project)
+    factories.ProjectFactory()
+    response = supervisor_client.get(reverse("deposits:export"))
+    export = Export.objects.get()
+    assert response.status_code == 302 and export.exporter == "deposits:coverage"
+    assert export.state == ExportState.READY and export.total_rows == 2 and export.project is None
