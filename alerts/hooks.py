@@ -18,6 +18,7 @@ from django.db.models.signals import post_save
 
 from jmzhgd.core.signals import records_changed
 
+from .deposit_rules import DEPOSIT_MISSING, DEPOSIT_RULES
 from .entry_rules import CERTIFICATE_RULES, ENTRY_RULES, TRAINING_RULES
 from .key_post_rules import KEY_POST_RULES
 from .wage_rules import WAGE_RULE
@@ -124,7 +125,17 @@ def _on_person_saved(sender, instance, raw=False, created=False, **kwargs):
 
 def _on_project_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        schedule([instance.pk], SITE_RULES)
+        schedule([instance.pk], (*SITE_RULES, DEPOSIT_MISSING))
+
+
+def _on_deposit_saved(sender, instance, raw=False, **kwargs):
+    """A 工资保证金 covers every project of its 总包 in its 区县."""
+    if raw:
+        return
+    from projects.models import Project
+
+    covered = Project.objects.filter(contractor_code=instance.contractor_code, district=instance.district)
+    schedule(list(covered.values_list("pk", flat=True)), DEPOSIT_RULES)
 
 
 _RECEIVERS = []
@@ -133,6 +144,7 @@ _RECEIVERS = []
 def connect() -> None:
     from attendance.models import Device
     from contracts.models import Contract
+    from deposits.models import Deposit
     from enterprises.models import ParticipatingUnit, Team
     from projects.models import Project
     from wages.models import Payroll, WageAccount
@@ -148,6 +160,7 @@ def connect() -> None:
         Project: _on_project_saved,
         Payroll: _project_of(WAGE_RULES),
         WageAccount: _project_of(WAGE_RULES),  # its 工资支付日期 moves every deadline
+        Deposit: _on_deposit_saved,
     }
     for model, receiver in by_model.items():
         _RECEIVERS.append(receiver)  # signals hold weak references

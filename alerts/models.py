@@ -36,6 +36,7 @@ class SubjectType(models.TextChoices):
     SHEET = "sheet", "工资表"
     TEAM_MONTH = "team_month", "班组月度工资"  # rule 7: subject_id = team id × 10⁶ + YYYYMM
     REPORT = "report", "工人反映"
+    DEPOSIT = "deposit", "工资保证金"
 
 
 class AlertQuerySet(ProjectScopedQuerySet):

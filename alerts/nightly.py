@@ -103,7 +103,7 @@ def _source(func) -> str:
 
 def _full_reason(rule: Rule, last: RuleRun | None, today: datetime.date, now, print_: str) -> str:
     if rule.due is None:
-        return "按全部考勤评估"
+        return "该规则每晚全量评估（无截止日期函数）"
     if last is None:
         return "首次评估"
     if last.fingerprint != print_:

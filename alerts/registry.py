@@ -1,6 +1,7 @@
 """The alert rules' registry: what a rule is, what it finds, and where each is listed by code.
 
-The rule modules (alerts.rules, alerts.entry_rules, alerts.key_post_rules, alerts.wage_rules) mark their functions with `@rule`; the app's
+The rule modules (alerts.rules, alerts.entry_rules, alerts.key_post_rules, alerts.wage_rules,
+alerts.deposit_rules) mark their functions with `@rule`; the app's
 config registers them once, at start-up (AlertsConfig.ready), so a rule module imports this one and
 nothing here imports a rule module. A rule whose findings change with the calendar only at dates its
 data names has a `@due` function (alerts.deadlines): with it the nightly run is incremental

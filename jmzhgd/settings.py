@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "contracts",
     "training",
     "wages",
+    "deposits",
     "alerts",
     "selfservice",
     "exchange",
@@ -399,6 +400,14 @@ ALERT_WAGE_WINDOW_MONTHS = env.int("ALERT_WAGE_WINDOW_MONTHS", default=6)
 # The nightly run re-examines only what changed (alerts.nightly, docs/alerts.md); every rule also runs
 # a full pass once this many days have passed since its last one.
 ALERT_FULL_PASS_DAYS = env.int("ALERT_FULL_PASS_DAYS", default=7)
+# 工资保证金 (docs/wages.md "工资保证金", 人社部发〔2021〕65号): working days after the 开工日期 before a
+# project whose 总包 holds no deposit in its 区县 alerts (the deposit is due within 20 working days of
+# the 施工许可), and working days after a 动用 before an unrestored deposit alerts (10, the legal term).
+ALERT_DEPOSIT_DUE_WORKING_DAYS = env.int("ALERT_DEPOSIT_DUE_WORKING_DAYS", default=20)
+ALERT_DEPOSIT_RESTORE_WORKING_DAYS = env.int("ALERT_DEPOSIT_RESTORE_WORKING_DAYS", default=10)
+# The least ratio (%) of the 施工合同额: one project; several 在建 in the same 区县 (下浮, not below 0.5).
+DEPOSIT_MIN_RATIO = env.str("DEPOSIT_MIN_RATIO", default="1")
+DEPOSIT_MIN_RATIO_SEVERAL = env.str("DEPOSIT_MIN_RATIO_SEVERAL", default="0.5")
 
 # --- Background jobs (docs/jobs.md) ---------------------------------------------------------
 # Django's Tasks API with the database backend: jobs wait in the platform's own database and

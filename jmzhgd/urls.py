@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("contracts.urls")),
     path("", include("training.urls")),
     path("", include("wages.urls")),
+    path("", include("deposits.urls")),
     path("", include("alerts.urls")),
     path("", include("selfservice.urls")),
     path("", include("exchange.urls")),

@@ -48,6 +48,7 @@ SUPERVISOR_MENU = [
     MenuItem("人员信息修改申请", "workforce:city_proposals", "person-check"),
     MenuItem("项目账号", "projects:account_list", "person-badge"),
     MenuItem("工资监管", "wages:arrears", "cash-coin"),
+    MenuItem("工资保证金", "deposits:coverage", "safe"),
     MenuItem("接口凭证", "api_credentials:list", "key"),
     MenuItem("审计日志", "core:audit_log", "journal-text"),
     MenuItem("技术服务支持", "core:support", "headset"),
