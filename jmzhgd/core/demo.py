@@ -22,6 +22,7 @@ SEEDER_ORDER = [
     "jmzhgd.api",
     "attendance",
     "wages",
+    "records",
     "alerts",  # last: it evaluates what the others seeded
 ]
 
