@@ -67,6 +67,9 @@ def seed(demo) -> None:
         _seed_records(demo, project, enterprise, year)
         if held:
             _hold(demo, project)
+    demo.write(
+        f"保存期限：{len(OLD_PROJECTS)} 个五年前竣工的项目，其中 1 个法律保全中（{demo.base_url}/records/retention/ 查看清理预览）"
+    )
 
 
 def _seed_records(demo, project, enterprise, year: int) -> None:
