@@ -82,3 +82,29 @@ def test_the_purge_removes_files_then_rows_and_audits_counts(free, held):
 
     # A second run finds nothing more of the free project.
     assert not classes_of(purge.plan(TODAY).due, free["project"]) - {"roster"}
+
+
+def test_a_month_of_punches_leaves_by_its_partition_unless_a_held_project_has_punches_in_it(free, held):
+    from django.db import connection
+
+    from attendance import partitions
+    from records import services
+
+    if connection.vendor != "postgresql":
+        plan = purge.plan(TODAY)
+        assert not [line for line in plan.lines if line.record_class is retention.PUNCHES]
+        assert any("考勤记录表未分区" in note for note in plan.notes)
+        return
+    partitions.create_partitions(3, since=free["punch"].work_date)  # May 2021 gets its partition
+    month = [line for line in purge.plan(TODAY).lines if line.record_class is retention.PUNCHES]
+    may = next(line for line in month if f"{line.month:%Y-%m}" == "2021-05")
+    assert may.held and "争议中乙项目" in may.note and may.rows == 2
+
+    purge.purge(Actor.system("保存期限清理"), TODAY)
+    assert Punch.objects.filter(work_date__year=2021).count() == 2  # the month stayed attached
+
+    hold = held["project"].legal_holds.get()
+    services.end_hold(Actor(user=hold.set_by), hold, "仲裁已结案")
+    purge.purge(Actor.system("保存期限清理"), TODAY)
+    assert not Punch.objects.filter(work_date__year=2021).exists()  # detached, kept in its own table
+    assert AuditLog.objects.filter(action="punch.partition_detach", summary__contains="2021-05").exists()
