@@ -325,6 +325,9 @@ def purge(actor: Actor, today: datetime.date | None = None) -> list[Done]:
 def _purge_line(actor: Actor, line: Line, today: datetime.date) -> int:
     code = line.record_class.code
     if code == retention.PUNCHES.code:
+        in_month = Punch.objects.filter(work_date__gte=line.month, work_date__lt=add_months(line.month, 1))
+        if in_month.filter(project_id__in=held_project_ids()).exists():  # a hold set since the plan
+            return 0
         return _detach_month(actor, line, today)
     if LegalHold.objects.active().filter(project=line.project).exists():  # set since the plan was made
         return 0
