@@ -34,8 +34,8 @@ from .models import LegalHold
 
 CONTRACTOR = "江门市示范建筑劳务有限公司"
 OLD_PROJECTS = [  # code, name, held
-    (f"{District.PENGJIANG}20210901", "蓬江区滨江安置房一期（已竣工）", False),
-    (f"{District.JIANGHAI}20210902", "江海区厂房扩建工程（已竣工，劳动争议中）", True),
+    (f"{District.PENGJIANG}20269901", "蓬江区滨江安置房一期（已竣工）", False),
+    (f"{District.JIANGHAI}20269902", "江海区厂房扩建工程（已竣工，劳动争议中）", True),
 ]
 HOLD_REASON = "劳动争议仲裁 江劳人仲案〔2026〕17号：工人申请确认2021年5月工资，保全全部用工及工资记录"
 
