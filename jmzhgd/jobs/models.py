@@ -103,6 +103,11 @@ class Export(models.Model):
         return f"exports/{self.token.hex}{suffix if suffix in STORED_SUFFIXES else '.xlsx'}"
 
     @property
+    def unit(self) -> str:
+        """What the progress counts: a workbook's rows, or the files of a .zip (the project dossier)."""
+        return "个文件" if self.storage_name.endswith(".zip") else "行"
+
+    @property
     def percent(self) -> int:
         if self.state == ExportState.READY:
             return 100

@@ -56,7 +56,11 @@ def test_the_dossier_is_a_job_whose_manifest_matches_every_file(own_client, doss
     assert response.status_code == 302 and response["Location"].startswith(reverse("jobs:export_list"))
     export = Export.objects.get(project=dossier_project, exporter="records:dossier")
     assert export.state == ExportState.READY and export.filename.endswith(".zip")
-    assert "项目档案 2021-04-15 至 2021-06-30" in own_client.get(reverse("jobs:export_list")).content.decode()
+    listing = own_client.get(reverse("jobs:export_list")).content.decode()
+    assert (
+        "项目档案 2021-04-15 至 2021-06-30" in listing
+        and f"{export.total_rows} / {export.total_rows} 个文件" in listing
+    )
 
     download = own_client.get(reverse("jobs:export_download", args=[export.pk]))
     archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
