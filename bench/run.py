@@ -110,6 +110,7 @@ def run_all(
         job_scenarios,
         load_scenario,
         page_scenarios,
+        records_scenario,
         training_scenarios,
         wages_scenario,
     )
@@ -132,6 +133,7 @@ def run_all(
         ("jobs", job_scenarios.jobs),
         ("ingest", ingest_scenarios.ingest),
         ("wages", wages_scenario.run),
+        *records_scenario.STEPS,
         ("province", exchange_scenario.run),
     ]
     if load:

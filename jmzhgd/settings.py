@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "alerts",
     "selfservice",
     "exchange",
+    "records",
     "jmzhgd.api",
     "jmzhgd.portal",
 ]
@@ -348,6 +349,9 @@ ATTENDANCE_MIN_HOURS = env.float("ATTENDANCE_MIN_HOURS", default=0.0)
 # Raw punches are kept at least this long: the 工资支付台账's 工作时间 rests on them (条例 art. 15: 3 years;
 # 实名制管理办法: electronic attendance ≥ 2 years). Only older months may be detached and archived.
 PUNCH_RETENTION_MONTHS = env.int("PUNCH_RETENTION_MONTHS", default=36)
+# Attendance photos are kept at least 2 years (实名制管理办法 art. 13); `purge_records` deletes older
+# ones (docs/retention.md). Never below 24 whatever is set.
+ATTENDANCE_PHOTO_RETENTION_MONTHS = env.int("ATTENDANCE_PHOTO_RETENTION_MONTHS", default=24)
 # Map: a tile URL template (e.g. Tianditu with its key) and a geocoder; both optional.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")

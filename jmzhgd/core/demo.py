@@ -23,6 +23,7 @@ SEEDER_ORDER = [
     "attendance",
     "wages",
     "deposits",
+    "records",
     "alerts",  # last: it evaluates what the others seeded
 ]
 

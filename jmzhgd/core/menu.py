@@ -35,6 +35,7 @@ PROJECT_MENU = [
     MenuItem("预警", "alerts:project_list", "exclamation-triangle", project_scoped=True),
     MenuItem("数据对接", "exchange:page", "cloud-upload", project_scoped=True),
     MenuItem("接口凭证", "api_credentials:project_list", "key", project_scoped=True),
+    MenuItem("项目档案", "records:dossier", "file-earmark-zip", project_scoped=True),
     MenuItem("审计日志", "core:project_audit_log", "journal-text", project_scoped=True),
     MenuItem("技术服务支持", "core:support", "headset"),
 ]
@@ -50,6 +51,7 @@ SUPERVISOR_MENU = [
     MenuItem("工资监管", "wages:arrears", "cash-coin"),
     MenuItem("工资保证金", "deposits:coverage", "safe"),
     MenuItem("接口凭证", "api_credentials:list", "key"),
+    MenuItem("法律保全", "records:holds", "shield-lock"),
     MenuItem("审计日志", "core:audit_log", "journal-text"),
     MenuItem("技术服务支持", "core:support", "headset"),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -24,6 +25,8 @@ class ExportState(models.TextChoices):
     CANCELLED = "cancelled", "已取消"
 
 
+# The kinds of file an export stores: a workbook, or a .zip of many files (the project dossier).
+STORED_SUFFIXES = (".xlsx", ".zip")
 FINAL_STATES = (ExportState.READY, ExportState.FAILED, ExportState.CANCELLED)
 # States from which the owner may run the export again (【重试】).
 RETRYABLE_STATES = (ExportState.FAILED, ExportState.CANCELLED)
@@ -96,7 +99,13 @@ class Export(models.Model):
     def storage_name(self) -> str:
         """Where the finished file is stored; fixed per export, so a retry or a purge finds what an
         interrupted attempt may have left."""
-        return f"exports/{self.token.hex}.xlsx"
+        suffix = PurePath(self.filename).suffix.lower()
+        return f"exports/{self.token.hex}{suffix if suffix in STORED_SUFFIXES else '.xlsx'}"
+
+    @property
+    def unit(self) -> str:
+        """What the progress counts: a workbook's rows, or the files of a .zip (the project dossier)."""
+        return "个文件" if self.storage_name.endswith(".zip") else "行"
 
     @property
     def percent(self) -> int:

@@ -4,12 +4,18 @@ An app registers `prepare(project, params, user) -> Prepared` under a stable nam
 (its AppConfig.ready). The page calls the same function: what the job writes is what the page would
 have streamed. `prepare` builds lazy sheets (row generators) and counts the rows; it raises
 ValidationError with a Chinese message for filters it cannot read.
+
+An export that is not one workbook (the project dossier, a .zip of many files) gives `write`
+instead of sheets: `write(target, count)` writes the whole file to the binary file `target`, passing
+its parts through `count` (an iterable wrapper that counts them and writes the job's progress);
+`rows` is then the number of parts, and the file name's extension is the stored file's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from django.http import QueryDict
 
@@ -22,6 +28,7 @@ class Prepared:
     filename: str
     sheets: Sequence[Sheet]
     rows: int
+    write: Callable[[BinaryIO, Callable[[Iterable], Iterator]], None] | None = None
 
 
 Prepare = Callable[[object, QueryDict, object], Prepared]

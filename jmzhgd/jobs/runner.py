@@ -165,8 +165,12 @@ def _run_claimed(export: Export) -> str:
             )
             # Counted again by each run: the data may have changed since the export was asked for.
             Export.objects.using(DEFAULT_DB_ALIAS).filter(pk=export_id).update(total_rows=prepared.rows)
-            sheets = [dataclasses.replace(s, rows=progress.count(s.rows)) for s in prepared.sheets]
-            write_workbook(sheets, spool)
+            if prepared.write is not None:  # a file of parts (a .zip): progress per part
+                progress.every = 1
+                prepared.write(spool, progress.count)
+            else:
+                sheets = [dataclasses.replace(s, rows=progress.count(s.rows)) for s in prepared.sheets]
+                write_workbook(sheets, spool)
             size = spool.tell()
             spool.seek(0)
             delete_stored(export)

@@ -47,6 +47,7 @@ def status_payload(export: Export) -> dict:
         "state_label": export.get_state_display(),
         "done_rows": export.shown_rows,
         "total_rows": export.total_rows,
+        "unit": export.unit,
         "percent": export.percent,
         "final": export.is_final,
         "error": export.error,

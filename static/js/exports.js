@@ -13,7 +13,7 @@
     bar.style.width = data.percent + "%";
     bar.textContent = data.percent + "%";
     bar.parentElement.setAttribute("aria-valuenow", data.percent);
-    text(row, "rows", data.done_rows + " / " + data.total_rows + " 行");
+    text(row, "rows", data.done_rows + " / " + data.total_rows + " " + (data.unit || "行"));
     text(row, "state", data.error ? data.state_label + "：" + data.error : data.state_label);
     if (data.notice !== undefined) { text(row, "notice", data.notice); }
     if (!data.final) { return; }
