@@ -105,6 +105,7 @@ def run_all(
     from bench import (
         alerts_scenarios,
         export_scenarios,
+        face_scenario,
         import_scenario,
         ingest_scenarios,
         job_scenarios,
@@ -131,6 +132,7 @@ def run_all(
         ("ingest", ingest_scenarios.ingest),
         ("wages", wages_scenario.run),
         ("province", exchange_scenario.run),
+        ("face_match", face_scenario.run),
     ]
     if load:
         steps.append(("load", load_scenario.load_run))

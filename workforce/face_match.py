@@ -76,7 +76,9 @@ def _pixels(file):
 
     file.open("rb")
     try:
-        image = ImageOps.exif_transpose(Image.open(file)).convert("RGB")
+        image = Image.open(file)
+        image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # a JPEG decodes at 1/2…1/8 scale: a phone photo in ~30 ms
+        image = ImageOps.exif_transpose(image).convert("RGB")
     finally:
         file.close()
     image.thumbnail((MAX_SIDE, MAX_SIDE))
@@ -89,9 +91,10 @@ def descriptor(file):
 
     detector, landmarks, encoder = _models()
     pixels = _pixels(file)
-    faces = detector(pixels, 1)
+    # Upsampling finds smaller faces at ~4× the cost each time: a portrait's face is found at once.
+    faces = detector(pixels, 0) or detector(pixels, 1)
     if not faces and min(pixels.shape[:2]) < SMALL_SIDE:
-        faces = detector(pixels, 3)
+        faces = detector(pixels, 2)
     if not faces:
         return None
     face = max(faces, key=lambda rect: rect.area())

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from jmzhgd.core.access import can_write_project, get_in_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.files import serve_private_file
+from jmzhgd.core.forms import PlatformForm
 
 from .models import FaceMatch, FaceMatchStatus
 from .services.face import REASON_MAX, decide_face_match
@@ -21,7 +22,7 @@ from .services.face import REASON_MAX, decide_face_match
 LIST_LIMIT = 300
 
 
-class FaceDecisionForm(forms.Form):
+class FaceDecisionForm(PlatformForm):
     decision = forms.ChoiceField(
         label="核对结果",
         choices=[("same", "是本人"), ("different", "不是本人")],
