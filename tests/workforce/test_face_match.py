@@ -191,3 +191,20 @@ def test_the_api_answers_with_the_comparison(client, project, settings):
     face = response.json()["faceMatch"]
     assert face["method"] == "local" and face["status"] == "passed" and face["score"] >= face["threshold"]
     assert "人证比对通过" in face["message"]
+
+
+def test_a_supervisor_reads_a_comparison_but_may_not_decide(supervisor_client, project):
+    match = face_match_for(Actor.system(), project, person_with("obama", "obama2"))
+    assert supervisor_client.get(decide_url(project, match)).status_code == 200
+    response = supervisor_client.post(decide_url(project, match), {"decision": "same", "reason": "监管"})
+    assert response.status_code == 403
+
+
+def test_demo_data_has_a_pending_and_a_confirmed_comparison(project):
+    from jmzhgd.core.demo import DemoContext
+    from workforce import demo as workforce_demo
+
+    TeamFactory(unit=UnitFactory(project=project), entry_date=date(2026, 3, 1))
+    workforce_demo.seed(DemoContext(write=lambda line: None, shared={"projects": [project]}))
+    statuses = sorted(FaceMatch.objects.filter(project=project).values_list("status", flat=True))
+    assert statuses == ["confirmed", "pending"]
