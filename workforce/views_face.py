@@ -26,7 +26,7 @@ class FaceDecisionForm(PlatformForm):
     decision = forms.ChoiceField(
         label="核对结果",
         choices=[("same", "是本人"), ("different", "不是本人")],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={
             "required": "请选择“是本人”或“不是本人”。",
             "invalid_choice": "请选择“是本人”或“不是本人”。",
