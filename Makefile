@@ -75,7 +75,7 @@ $(BENCH_VENV)/.installed: pyproject.toml
 	  echo "$(BENCH_PYTHON) 无法创建虚拟环境（缺少 python3.11-venv？），改用 $(PYTHON)"; \
 	  rm -rf $(BENCH_VENV); $(PYTHON) -m venv $(BENCH_VENV); }
 	$(BENCH_VENV)/bin/pip install -q --upgrade pip
-	$(BENCH_VENV)/bin/pip install -q -e .
+	$(BENCH_VENV)/bin/pip install -q -e .[face]
 	@touch $@
 
 system-packages-bench:

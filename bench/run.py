@@ -105,6 +105,7 @@ def run_all(
     from bench import (
         alerts_scenarios,
         export_scenarios,
+        face_scenario,
         import_scenario,
         ingest_scenarios,
         job_scenarios,
@@ -135,6 +136,7 @@ def run_all(
         ("wages", wages_scenario.run),
         *records_scenario.STEPS,
         ("province", exchange_scenario.run),
+        ("face_match", face_scenario.run),
     ]
     if load:
         steps.append(("load", load_scenario.load_run))

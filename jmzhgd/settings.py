@@ -343,6 +343,18 @@ WORKER_MAX_AGE_FEMALE = env.int("WORKER_MAX_AGE_FEMALE", default=50)
 ENTRY_CHECKS = env.str("ENTRY_CHECKS", default="warn")
 ENTRY_TRAINING_DAYS = env.int("ENTRY_TRAINING_DAYS", default=30)
 RETRAIN_AFTER_MONTHS = env.int("RETRAIN_AFTER_MONTHS", default=12)
+# 人证比对 (docs/face-match.md): "manual" (the clerk compares the photo with the ID card's photo and
+# confirms) or "local" (a face model on this server, the `face` extra; nothing leaves the server).
+# With "local", a similarity below FACE_MATCH_THRESHOLD (0..1; 0.4 is dlib's distance 0.6) needs the
+# clerk's confirmation too.
+FACE_MATCH_BACKEND = env.str("FACE_MATCH_BACKEND", default="manual")
+FACE_MATCH_THRESHOLD = env.float("FACE_MATCH_THRESHOLD", default=0.4)
+if FACE_MATCH_BACKEND not in ("manual", "local") or not 0 < FACE_MATCH_THRESHOLD < 1:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "FACE_MATCH_BACKEND 只能为 manual 或 local；FACE_MATCH_THRESHOLD 须在 0 与 1 之间"
+    )
 # What counts as a day of attendance: at least this many punches / this many hours on site.
 ATTENDANCE_MIN_PUNCHES = env.int("ATTENDANCE_MIN_PUNCHES", default=1)
 ATTENDANCE_MIN_HOURS = env.float("ATTENDANCE_MIN_HOURS", default=0.0)

@@ -31,6 +31,7 @@ from jmzhgd.core.models import ManagementPost, WorkType
 from .collection import upsert_and_enter
 from .models import Person, PersonSource, RosterEntry
 from .services import EntryRefused, EntryRequest
+from .services.face import face_match_for, face_match_payload
 
 router = Router(tags=["人员"])
 
@@ -122,6 +123,17 @@ class PersonIn(Schema):
     entry: EntryIn | None = Field(None, description="同时办理进场（可选）")
 
 
+class FaceMatchOut(Schema):
+    method: str = Field(..., description="比对方式：manual 人工核对；local 本平台服务器上的人脸模型")
+    score: float | None = Field(None, description="相似度（0～1）；人工核对或未检测到人脸时为 null")
+    threshold: float | None = Field(None, description="判定阈值；相似度不低于阈值为比对通过")
+    status: str = Field(
+        ...,
+        description="passed 比对通过；pending 待人工确认；confirmed 已确认是本人；rejected 已确认不是本人",
+    )
+    message: str = Field(..., description="比对说明（中文）")
+
+
 class PersonOut(Schema):
     personId: int
     created: bool = Field(..., description="true 新增人员；false 更新已有人员")
@@ -132,6 +144,10 @@ class PersonOut(Schema):
         description="有值表示部分信息本项目无权直接修改，已作为修改申请提交，待其维护项目或监管部门处理",
     )
     message: str = Field("", description="处理说明（中文）；有修改申请时说明哪些信息未直接修改")
+    faceMatch: FaceMatchOut | None = Field(
+        None,
+        description="人证比对（头像与身份证正面照/读卡器证件照片都有时）：待人工确认的，须在平台【人证比对】中确认后才能在平台办理进场",
+    )
 
 
 class RosterItemOut(Schema):
@@ -291,6 +307,7 @@ def upload_person(request, project_id: int, payload: PersonIn):
     except ValidationError as exc:
         raise _refuse(exc) from None
     entry_id = entries[0].pk if entries else None
+    match = face_match_for(actor, project, saved.person)
     return {
         "personId": saved.person.pk,
         "created": saved.created,
@@ -298,6 +315,7 @@ def upload_person(request, project_id: int, payload: PersonIn):
         "rosterEntryId": entry_id,
         "proposalId": saved.proposal.pk if saved.proposal else None,
         "message": saved.message,
+        "faceMatch": match and face_match_payload(match),
     }
 
 

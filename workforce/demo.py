@@ -21,6 +21,7 @@ from jmzhgd.core.validators import parse_id_number
 
 from .models import PayCard, Person, PersonSource, RosterEntry
 from .services import EntryRequest, enter_persons, exit_roster_entries
+from .services.face import decide_face_match, face_match_for
 
 WORKERS_PER_TEAM = (14, 22)
 MANAGERS_PER_UNIT = 2
@@ -143,6 +144,18 @@ def _entry_day(rng, team: Team, today: date) -> date:
     return min(earliest + timedelta(days=rng.randrange(0, span + 1)), today)
 
 
+def _face_matches(demo, project, entries) -> None:
+    """Two 人证比对 per project (docs/face-match.md): one waiting for the clerk, one he confirmed."""
+    for index, entry in enumerate(entries[:2]):
+        person = entry.person
+        name = f"persons/id_cards/demo_{uuid.uuid4().hex}.jpg"
+        person.id_front_image = default_storage.save(name, ContentFile(portrait(demo.rng)))
+        person.save(update_fields=["id_front_image"])
+        match = face_match_for(demo.actor, project, person)
+        if index == 1 and match.needs_clerk:
+            decide_face_match(demo.actor, match, same_person=True, reason="演示数据：已核对身份证原件")
+
+
 def seed(demo) -> None:
     work_types = {w.name: w for w in WorkType.objects.filter(is_active=True)}
     posts = list(ManagementPost.objects.filter(is_active=True))
@@ -196,6 +209,7 @@ def seed(demo) -> None:
                 if e.category != PersonCategory.MANAGER
             ]
         )
+        _face_matches(demo, project, entries)
         # Some have already left: roster history and 离场 rows to look at.
         leaving = [e for e in entries if e.category != PersonCategory.MANAGER and demo.rng.random() < 0.08]
         for entry in leaving:

@@ -396,3 +396,6 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name}（{self.get_status_display()}）"
+
+
+from .models_face import FaceMatch, FaceMatchMethod, FaceMatchStatus  # noqa: E402, F401  (Django finds models here)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_entry, views_persons, views_proposals
+from . import views, views_entry, views_face, views_persons, views_proposals
 
 app_name = "workforce"
 
@@ -17,6 +17,13 @@ urlpatterns = [
     path(P + "persons/<int:person_id>/edit/", views_persons.person_edit, name="person_edit"),
     path(P + "persons/<int:person_id>/image/<str:image_kind>/", views.person_image, name="person_image"),
     path(P + "collect/", views_persons.collect, name="collect"),
+    path(P + "face-matches/", views_face.face_matches, name="face_matches"),
+    path(P + "face-matches/<int:match_id>/", views_face.face_match, name="face_match"),
+    path(
+        P + "face-matches/<int:match_id>/<str:image_kind>/",
+        views_face.face_match_image,
+        name="face_match_image",
+    ),
     path(P + "persons/proposals/", views_proposals.project_proposals, name="proposals"),
     path(P + "persons/proposals/<int:proposal_id>/", views_proposals.project_proposal, name="proposal"),
     path(P + "persons/proposals/<int:proposal_id>/decide/", views_proposals.decide, name="proposal_decide"),

@@ -25,6 +25,7 @@ from .filters import PersonPickFilter
 from .forms import EntryDetailsForm, parse_ids, post_choices, team_choices
 from .models import Person, RosterEntry
 from .services import EntryRefused, enter_persons, on_site_elsewhere
+from .services.face import blocking_message, face_matches_blocking_entry
 
 MAX_SELECTION = 500
 
@@ -113,8 +114,12 @@ def enter_details(request, project_id):
         messages.warning(request, "请先选择要进场的人员。")
         return redirect("workforce:enter", project_id=project.pk)
     form = EntryDetailsForm(project, request.POST if request.method == "POST" else None)
-    refusal = None
+    refusal, face_held = None, []
     if request.method == "POST" and "refresh" not in request.POST and form.is_valid():
+        # 人证比对 (docs/face-match.md): a photo that does not match its ID card waits for the clerk's word.
+        held = face_matches_blocking_entry(Actor.from_request(request), project, persons)
+        face_held = [{"match": m, "message": blocking_message(m)} for m in held]
+    if request.method == "POST" and "refresh" not in request.POST and form.is_valid() and not face_held:
         try:
             leaders = {int(v) for v in request.POST.getlist("leaders") if v.isdigit()}
             entries = enter_persons(
@@ -132,7 +137,7 @@ def enter_details(request, project_id):
     return render(
         request,
         "workforce/enter_details.html",
-        {"project": project, "form": form, "persons": persons, "refusal": refusal},
+        {"project": project, "form": form, "persons": persons, "refusal": refusal, "face_held": face_held},
     )
 
 

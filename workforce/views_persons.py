@@ -14,6 +14,7 @@ from .collection import upsert_and_enter
 from .forms import CollectionForm, EntryDetailsForm, PersonForm
 from .models import PersonSource
 from .services import EntryRefused, card_of, enter_persons, existing_person, save_person
+from .services.face import face_match_for, result_message
 from .views import person_in_project
 from .views_entry import select_person
 
@@ -51,6 +52,14 @@ PHOTO_WANTED = (
 def _ask_for_photo(request, person) -> None:
     if not person.photo:
         messages.warning(request, PHOTO_WANTED.format(person=person))
+
+
+def _show_face_match(request, project, person) -> None:
+    """人证比对 of what 采集 just saved (docs/face-match.md), when both photos are there."""
+    match = face_match_for(Actor.from_request(request), project, person)
+    if match is not None:
+        level = messages.success if not match.needs_clerk else messages.warning
+        level(request, result_message(match))
 
 
 @login_required
@@ -101,11 +110,13 @@ def collect(request, project_id):
             if saved is not None:
                 _announce(request, saved, "采集成功：{person}，已进场。", "已进场。")
                 _ask_for_photo(request, saved.person)
+                _show_face_match(request, project, saved.person)
                 return redirect("workforce:collect", project_id=project.pk)
         elif (saved := _save(request, form, project, PersonSource.COLLECTION)) is not None:
             if not enter:
                 _announce(request, saved, "采集成功：{person}，已保存到人员库。")
                 _ask_for_photo(request, saved.person)
+                _show_face_match(request, project, saved.person)
                 return redirect("workforce:collect", project_id=project.pk)
             try:
                 enter_persons(
@@ -121,9 +132,11 @@ def collect(request, project_id):
                     f"已保存到人员库：{saved.person}。进场未成功，请处理以下问题后重新提交（照片无需重拍）。",
                 )
                 _show_entry_refusal(entry_form, exc)
+                _show_face_match(request, project, saved.person)
             else:
                 _announce(request, saved, "采集成功：{person}，已进场。", "已进场。")
                 _ask_for_photo(request, saved.person)
+                _show_face_match(request, project, saved.person)
                 return redirect("workforce:collect", project_id=project.pk)
     return render(
         request,

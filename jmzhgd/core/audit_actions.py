@@ -49,6 +49,8 @@ ACTION_LABELS = {
     "person.proposal_reject": "驳回人员信息修改申请",
     "pay_card.update": "登记工资卡",
     "roster.enter": "人员进场",
+    "face_match.compare": "人证比对",
+    "face_match.decide": "人证比对人工确认",
     "roster.exit": "人员退场",
     "roster.export": "导出花名册",
     "roster.import_upload": "上传批量进场文件",

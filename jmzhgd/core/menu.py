@@ -28,6 +28,7 @@ PROJECT_MENU = [
     MenuItem("项目班组管理", "enterprises:team_list", "people", project_scoped=True),
     MenuItem("项目人员花名册", "workforce:roster", "person-vcard", project_scoped=True),
     MenuItem("人员信息修改申请", "workforce:proposals", "person-check", project_scoped=True),
+    MenuItem("人证比对", "workforce:face_matches", "bounding-box", project_scoped=True),
     MenuItem("项目考勤", "attendance:month", "calendar-check", project_scoped=True),
     MenuItem("合同管理", "contracts:list", "file-earmark-text", project_scoped=True),
     MenuItem("培训管理", "training:list", "mortarboard", project_scoped=True),

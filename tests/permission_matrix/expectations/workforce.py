@@ -35,6 +35,11 @@ EXPECTATIONS = {
     "workforce:proposal_decide": Expect(method="POST", supervisor=403, own=302, data={"decision": "reject"}),
     "workforce:city_proposals": SUPERVISOR_PAGE,
     "workforce:city_proposal": SUPERVISOR_PAGE,
+    # 人证比对: the list, one comparison (GET shows both photos; its POST is the clerk's confirmation,
+    # tested in tests/workforce/test_face_match.py), and the two photos it compares.
+    "workforce:face_matches": PROJECT_PAGE,
+    "workforce:face_match": PROJECT_PAGE,
+    "workforce:face_match_image": PROJECT_PAGE,
 }
 
 
@@ -61,8 +66,22 @@ def _proposal(project) -> int:
     return save_person(Actor.system("矩阵"), data, source="web", project=proposer).proposal.pk
 
 
+def _face_match(project) -> int:
+    """A pending manual comparison of a person on `project`'s roster with both photos."""
+    from jmzhgd.core.actor import Actor
+    from workforce.models import Person
+    from workforce.services.face import face_match_for
+
+    person = Person.objects.get(pk=_person_with_photo(project))
+    out = io.BytesIO()
+    Image.new("RGB", (30, 40), "gray").save(out, "JPEG")
+    person.id_front_image.save("card.jpg", ContentFile(out.getvalue()))
+    return face_match_for(Actor.system("矩阵"), project, person).pk
+
+
 KWARGS = {
     "entry_id": lambda project: _entry(project).pk,
+    "match_id": _face_match,
     "proposal_id": _proposal,
     "person_id": _person_with_photo,
     "image_kind": lambda project: "photo",
