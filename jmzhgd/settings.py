@@ -259,6 +259,17 @@ SMS_TENCENT_REGION = env("SMS_TENCENT_REGION", default="ap-guangzhou")
 SMS_TENCENT_ENDPOINT = env("SMS_TENCENT_ENDPOINT", default="sms.tencentcloudapi.com")
 SMS_TENCENT_SCHEME = env("SMS_TENCENT_SCHEME", default="https")
 
+# The platform's seal on signed PDFs (docs/signatures.md §2): PEM key and certificate, from the
+# environment in production. With SEAL_DEV_AUTOCREATE (on with DEBUG) a self-signed pair is made on
+# first use under var/seal/, which git ignores; `manage.py make_seal_cert` makes one on purpose.
+SEAL_KEY_FILE = env.path("SEAL_KEY_FILE", default=BASE_DIR / "var" / "seal" / "seal-key.pem")
+SEAL_CERT_FILE = env.path("SEAL_CERT_FILE", default=BASE_DIR / "var" / "seal" / "seal-cert.pem")
+SEAL_KEY_PASSPHRASE = env("SEAL_KEY_PASSPHRASE", default="")
+SEAL_DEV_AUTOCREATE = env.bool("SEAL_DEV_AUTOCREATE", default=DEBUG)
+# The CJK font embedded in generated PDFs (Debian's fonts-noto-cjk; index 2 of the collection is SC).
+PDF_CJK_FONT = env("PDF_CJK_FONT", default="/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+PDF_CJK_FONT_INDEX = env.int("PDF_CJK_FONT_INDEX", default=2)
+
 # …and per username, across all addresses (jmzhgd.api.endpoints.login): a password guessed from
 # many addresses is slowed down without locking the owner out of the web login. (limit, seconds)
 API_LOGIN_USERNAME_RATE_LIMIT = (env.int("API_LOGIN_USERNAME_RATE_LIMIT_PER_10_MINUTES", default=10), 600)

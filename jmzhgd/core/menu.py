@@ -36,6 +36,7 @@ PROJECT_MENU = [
     MenuItem("数据对接", "exchange:page", "cloud-upload", project_scoped=True),
     MenuItem("接口凭证", "api_credentials:project_list", "key", project_scoped=True),
     MenuItem("审计日志", "core:project_audit_log", "journal-text", project_scoped=True),
+    MenuItem("验证签章", "core:verify_seal", "patch-check"),
     MenuItem("技术服务支持", "core:support", "headset"),
 ]
 
@@ -50,6 +51,7 @@ SUPERVISOR_MENU = [
     MenuItem("工资监管", "wages:arrears", "cash-coin"),
     MenuItem("接口凭证", "api_credentials:list", "key"),
     MenuItem("审计日志", "core:audit_log", "journal-text"),
+    MenuItem("验证签章", "core:verify_seal", "patch-check"),
     MenuItem("技术服务支持", "core:support", "headset"),
 ]
 
