@@ -21,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--key-file", default="", help="密钥文件路径（默认 SEAL_KEY_FILE）")
         parser.add_argument("--cert-file", default="", help="证书文件路径（默认 SEAL_CERT_FILE）")
         parser.add_argument("--force", action="store_true", help="覆盖已有的密钥和证书")
-        parser.add_argument("--if-missing", action="store_true", help="已有密钥和证书时不做任何事（make run 使用）")
+        parser.add_argument(
+            "--if-missing", action="store_true", help="已有密钥和证书时不做任何事（make run 使用）"
+        )
 
     def handle(self, *args, key_file="", cert_file="", force=False, if_missing=False, **options):
         key = Path(key_file or settings.SEAL_KEY_FILE)
