@@ -90,6 +90,20 @@ def make_self_signed(
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
 
 
+def _outside_event_loop(function, *args):
+    """Run `function` where pyHanko's synchronous API may start its own asyncio loop: in a worker
+    thread when this thread already runs one (an ASGI server, a browser-driving test)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()
+
+
 def _paths() -> tuple[Path, Path]:
     return Path(settings.SEAL_KEY_FILE), Path(settings.SEAL_CERT_FILE)
 
@@ -125,10 +139,14 @@ def certificate():
 
 def seal_pdf(pdf: bytes, *, reason: str, location: str = "江门市") -> bytes:
     """`pdf` with the platform's PAdES signature over the whole file."""
+    ensure_seal()
+    return _outside_event_loop(_seal, pdf, reason, location)
+
+
+def _seal(pdf: bytes, reason: str, location: str) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
-    ensure_seal()
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
@@ -144,6 +162,11 @@ def seal_pdf(pdf: bytes, *, reason: str, location: str = "江门市") -> bytes:
 def verify_pdf(data: bytes) -> Verdict:
     """Whether `data` is a PDF sealed by this platform and unchanged since (every signature intact,
     the last one covering the whole file, its certificate the platform's)."""
+    trust_root = certificate()
+    return _outside_event_loop(_verify, data, trust_root)
+
+
+def _verify(data: bytes, trust_root) -> Verdict:
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
@@ -157,7 +180,7 @@ def verify_pdf(data: bytes) -> Verdict:
         return Verdict(False, "文件不是可读取的PDF，或已被修改损坏，签章无效。")
     if not signatures:
         return Verdict(False, "文件中没有电子签章。")
-    context = ValidationContext(trust_roots=[certificate()], allow_fetching=False)
+    context = ValidationContext(trust_roots=[trust_root], allow_fetching=False)
     for embedded in signatures:
         try:
             status = validate_pdf_signature(embedded, context)

@@ -116,3 +116,16 @@ def test_a_wrong_name_answers_like_a_match_and_sends_nothing(client, worker, con
     )
     assert client.post(reverse("selfservice:contracts_code"), {"code": last_code(outbox)}).status_code == 200
     assert client.get(reverse("selfservice:contract_sign", args=[contract.pk])).status_code == 404
+
+
+def test_the_project_cannot_remove_the_sealed_page_from_the_contracts_scan(client, worker, contract, outbox):  # noqa: F811
+    from django.core.exceptions import ValidationError
+
+    from contracts.services import remove_scan
+    from jmzhgd.core.actor import Actor
+
+    verify(client, worker.person, outbox)
+    client.post(reverse("selfservice:contract_sign", args=[contract.pk]), {"signature": png_data_url()})
+    scan = ContractSignature.objects.get().scan
+    with pytest.raises(ValidationError, match="不能移除"):
+        remove_scan(Actor.system("测试"), scan)
