@@ -236,6 +236,13 @@ RATE_LIMITS = {
     # The wage-line signing link: each identity step may send an SMS (jmzhgd.sms limits it too).
     "selfservice:sign": (env.int("SIGN_RATE_LIMIT_PER_10_MINUTES", default=20), 600, ["POST"]),
     "selfservice:sign_code": (env.int("SIGN_CODE_RATE_LIMIT_PER_10_MINUTES", default=20), 600, ["POST"]),
+    # 我的劳动合同 (docs/signatures.md §5): the same identity and code steps as the signing link.
+    "selfservice:contracts": (env.int("SIGN_RATE_LIMIT_PER_10_MINUTES", default=20), 600, ["POST"]),
+    "selfservice:contracts_code": (env.int("SIGN_CODE_RATE_LIMIT_PER_10_MINUTES", default=20), 600, ["POST"]),
+    # 验证签章 parses an uploaded PDF of up to 20 MB: bounded per address.
+    "core:verify_seal": (env.int("VERIFY_SEAL_RATE_LIMIT_PER_10_MINUTES", default=30), 600, ["POST"]),
+    # The sealed 工资支付表 is drawn and sealed on each download (seconds of CPU): bounded per address.
+    "wages:sealed_pdf": (env.int("VERIFY_SEAL_RATE_LIMIT_PER_10_MINUTES", default=30), 600, ["GET"]),
     "selfservice:report": (env.int("SELFSERVICE_REPORT_RATE_LIMIT_PER_HOUR", default=5), 3600, ["POST"]),
     # The spoken captcha runs flite once per request: a person needs a few, a script is held back.
     "captcha-audio": (env.int("CAPTCHA_AUDIO_RATE_LIMIT_PER_MINUTE", default=20), 60, ["GET"]),

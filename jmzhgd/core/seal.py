@@ -176,7 +176,7 @@ def _verify(data: bytes, trust_root) -> Verdict:
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = reader.embedded_signatures
-    except (PdfError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+    except (PdfError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
         return Verdict(False, "文件不是可读取的PDF，或已被修改损坏，签章无效。")
     if not signatures:
         return Verdict(False, "文件中没有电子签章。")
