@@ -90,7 +90,10 @@ def sheet_pdf(payroll: Payroll) -> bytes:
                     _state(active[-1]) if active else ("已凭银行代发凭证" if payroll.voucher else "未签署"),
                 ]
             )
-        table.row([str(x) for x in sheet_totals(payroll)[:9]] + ["", ""])
+        # sheet_totals follows the printed sheet's columns (with 联系方式); this table has none.
+        label, workers, _id, _phone, days, hours, total, deductions, actual = sheet_totals(payroll)[:9]
+        money = [f"{value:.2f}" for value in (hours, total, deductions, actual)]
+        table.row([label, workers, "", str(days), *money, "", "", ""])
     pdf.ln(4)
     pdf.set_font(pdf_render.FONT, "", 11)
     pdf.cell(0, 7, "工人电子签名记录（保障农民工工资支付条例第三十一条）", new_x="LMARGIN", new_y="NEXT")
