@@ -32,6 +32,8 @@ install-test: $(VENV)/.installed-test
 DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 run: install
 	@$(DEV) $(PY) manage.py migrate --check >/dev/null 2>&1 || $(DEV) $(PY) manage.py migrate --noinput
+	@# The platform's seal for signed PDFs: a self-signed one for development (docs/signatures.md §2).
+	@$(DEV) $(PY) manage.py make_seal_cert --if-missing
 	@$(DEV) $(PY) manage.py seed_demo --keep-passwords --url http://$(HOST):$(PORT)
 	@echo ""
 	@echo "平台地址： http://$(HOST):$(PORT)/  （登录页 http://$(HOST):$(PORT)/login/）"

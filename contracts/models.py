@@ -183,3 +183,43 @@ def annotate_contract_status(roster_entries: models.QuerySet, today: date | None
             output_field=models.CharField(),
         ),
     )
+
+
+class ContractSignature(models.Model):
+    """The worker's own signature on his labour contract, given on his phone (docs/signatures.md §5;
+    电子签名法 art. 13): identity by 姓名 + 身份证号 + a one-time code to the phone on record, the SHA-256
+    of the exact contract content he saw, his drawn signature, time, IP, user agent, the code's
+    verification id, and the sealed PDF it produced (kept as a page of the contract's scan). Never
+    edited or deleted."""
+
+    contract = models.ForeignKey(
+        Contract, verbose_name="合同", on_delete=models.PROTECT, related_name="worker_signatures"
+    )
+    content = models.JSONField("签署的合同内容")
+    content_sha256 = models.CharField("内容SHA-256", max_length=64)
+    image = models.FileField("手写签名", upload_to="contracts/signatures/%Y/%m/")
+    signed_at = models.DateTimeField("签署时间")
+    ip = models.GenericIPAddressField("签署IP", null=True, blank=True)
+    user_agent = models.CharField("浏览器标识", max_length=300, blank=True)
+    verification = models.ForeignKey(
+        "sms.VerificationCode", verbose_name="短信验证记录", on_delete=models.PROTECT, related_name="+"
+    )
+    scan = models.ForeignKey(
+        ContractScan, verbose_name="电子签章PDF", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "劳动合同电子签名"
+        ordering = ["contract_id", "-signed_at"]
+        constraints = [models.UniqueConstraint(fields=["contract"], name="one_worker_signature_per_contract")]
+
+    def __str__(self) -> str:
+        return f"{self.contract} 电子签名 {self.signed_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValidationError("电子签名一经签署不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("电子签名一经签署不能删除。")

@@ -27,7 +27,7 @@ from jmzhgd.core.actor import Actor
 from jmzhgd.core.clip import clip
 from jmzhgd.core.pdf_pages import first_page_image
 
-from .models import Contract, ContractScan
+from .models import Contract, ContractScan, ContractSignature
 
 # Fields a page may set on a contract; the rest (project, entry, person, renewal_of) come from the entry.
 CONTRACT_FIELDS = [
@@ -222,6 +222,8 @@ def remove_scan(actor: Actor, scan: ContractScan) -> ContractScan:
         raise ValidationError("该扫描件已移除。")
     if scan.contract.renewals.exists():
         raise ValidationError("该合同已续签，历史合同的扫描件不能移除。")
+    if ContractSignature.objects.filter(scan=scan).exists():
+        raise ValidationError("这是劳动者本人电子签署后生成的电子签章合同，不能移除。")
     scan.removed_at = timezone.now()
     scan.save(update_fields=["removed_at"])
     scan.contract.save(update_fields=["updated_at"])

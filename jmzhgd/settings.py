@@ -238,6 +238,13 @@ RATE_LIMITS = {
     # The wage-line signing link: each identity step may send an SMS (jmzhgd.sms limits it too).
     "selfservice:sign": (env.int("SIGN_RATE_LIMIT_PER_10_MINUTES", default=20), 600, ["POST"]),
     "selfservice:sign_code": (env.int("SIGN_CODE_RATE_LIMIT_PER_10_MINUTES", default=20), 600, ["POST"]),
+    # 我的劳动合同 (docs/signatures.md §5): the same identity and code steps as the signing link.
+    "selfservice:contracts": (env.int("SIGN_RATE_LIMIT_PER_10_MINUTES", default=20), 600, ["POST"]),
+    "selfservice:contracts_code": (env.int("SIGN_CODE_RATE_LIMIT_PER_10_MINUTES", default=20), 600, ["POST"]),
+    # 验证签章 parses an uploaded PDF of up to 20 MB: bounded per address.
+    "core:verify_seal": (env.int("VERIFY_SEAL_RATE_LIMIT_PER_10_MINUTES", default=30), 600, ["POST"]),
+    # The sealed 工资支付表 is drawn and sealed on each download (seconds of CPU): bounded per address.
+    "wages:sealed_pdf": (env.int("VERIFY_SEAL_RATE_LIMIT_PER_10_MINUTES", default=30), 600, ["GET"]),
     "selfservice:report": (env.int("SELFSERVICE_REPORT_RATE_LIMIT_PER_HOUR", default=5), 3600, ["POST"]),
     # The spoken captcha runs flite once per request: a person needs a few, a script is held back.
     "captcha-audio": (env.int("CAPTCHA_AUDIO_RATE_LIMIT_PER_MINUTE", default=20), 60, ["GET"]),
@@ -260,6 +267,17 @@ SMS_TENCENT_TEMPLATE_ID = env("SMS_TENCENT_TEMPLATE_ID", default="")
 SMS_TENCENT_REGION = env("SMS_TENCENT_REGION", default="ap-guangzhou")
 SMS_TENCENT_ENDPOINT = env("SMS_TENCENT_ENDPOINT", default="sms.tencentcloudapi.com")
 SMS_TENCENT_SCHEME = env("SMS_TENCENT_SCHEME", default="https")
+
+# The platform's seal on signed PDFs (docs/signatures.md §2): PEM key and certificate, from the
+# environment in production. With SEAL_DEV_AUTOCREATE (on with DEBUG) a self-signed pair is made on
+# first use under var/seal/, which git ignores; `manage.py make_seal_cert` makes one on purpose.
+SEAL_KEY_FILE = env.path("SEAL_KEY_FILE", default=BASE_DIR / "var" / "seal" / "seal-key.pem")
+SEAL_CERT_FILE = env.path("SEAL_CERT_FILE", default=BASE_DIR / "var" / "seal" / "seal-cert.pem")
+SEAL_KEY_PASSPHRASE = env("SEAL_KEY_PASSPHRASE", default="")
+SEAL_DEV_AUTOCREATE = env.bool("SEAL_DEV_AUTOCREATE", default=DEBUG)
+# The CJK font embedded in generated PDFs (Debian's fonts-noto-cjk; index 2 of the collection is SC).
+PDF_CJK_FONT = env("PDF_CJK_FONT", default="/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+PDF_CJK_FONT_INDEX = env.int("PDF_CJK_FONT_INDEX", default=2)
 
 # …and per username, across all addresses (jmzhgd.api.endpoints.login): a password guessed from
 # many addresses is slowed down without locking the owner out of the web login. (limit, seconds)

@@ -42,3 +42,10 @@ if os.environ.get("JOBS_RUN_IMMEDIATELY", "1") == "1":
     }
 
 SMS_BACKEND = "jmzhgd.sms.backends.MemoryBackend"
+
+# A self-signed seal made on first use in a temporary folder: the tests never read a real key.
+_SEAL_DIR = tempfile.mkdtemp(prefix="jmzhgd-test-seal-")
+SEAL_KEY_FILE = os.path.join(_SEAL_DIR, "seal-key.pem")
+SEAL_CERT_FILE = os.path.join(_SEAL_DIR, "seal-cert.pem")
+SEAL_KEY_PASSPHRASE = ""
+SEAL_DEV_AUTOCREATE = True

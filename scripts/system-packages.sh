@@ -9,7 +9,8 @@
 # command on PATH. A probe, not dpkg, decides, so a machine that has the tool some other way passes.
 set -euo pipefail
 
-# Browser tests (tests/e2e) drive Debian's Chromium; its pages and screenshots need a CJK font.
+# Browser tests (tests/e2e) drive Debian's Chromium; its pages and screenshots need a CJK font, and the
+# PDFs the platform writes embed the same font (jmzhgd/core/pdf_render.py, PDF_CJK_FONT).
 # The bench harness's smoke test (tests/bench) and `make bench` send the signed API uploads with wrk.
 # The spoken captcha (听语音验证码) is synthesised by flite, offline; production needs it too (docs/deploy.md).
 TEST_PACKAGES=(

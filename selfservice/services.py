@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from jmzhgd.core import audit, ratelimit
@@ -151,7 +151,7 @@ def record_of(person, today=None) -> WorkerRecord:
     """His stays (projects, units, teams, dates), attendance days this and last month, contracts, and
     his wages of this and last month."""
     from attendance.models import DailySummary
-    from contracts.models import Contract
+    from contracts.models import Contract, ContractSignature
     from training.models import PersonalCertification, TrainingAttendee
     from workforce.models import PayCard, RosterEntry
 
@@ -182,7 +182,9 @@ def record_of(person, today=None) -> WorkerRecord:
         )
     }
     latest = {}
-    for contract in Contract.objects.filter(roster_entry__in=entries).order_by("start_date", "id"):
+    signed = ContractSignature.objects.filter(contract=OuterRef("pk"))
+    contracts = Contract.objects.filter(roster_entry__in=entries).annotate(worker_signed=Exists(signed))
+    for contract in contracts.order_by("start_date", "id"):
         latest[contract.roster_entry_id] = contract
     # Each project's own card (docs/architecture.md pattern 11), so he sees where each employer pays him and
     # notices a card he does not know. Read as values: only the stored mask, never the number.

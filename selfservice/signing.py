@@ -65,13 +65,59 @@ def request_code(actor: Actor, payroll: Payroll, name: str, id_number: str) -> P
     )
     if row is None or not row.person.phone:
         return None
-    try:
-        codes.send_code(row.person.phone, purpose_of(payroll), actor.ip)
-    except ValidationError:
-        # Answered like every other case (a refusal would tell a stranger the name and ID are right);
-        # a code sent a moment ago stays valid, so the row is still the one to verify against.
-        pass
+    send_quietly(row.person, purpose_of(payroll), actor.ip)
     return row
+
+
+def send_quietly(person, purpose: str, ip: str | None) -> None:
+    """Send the code; a refusal is answered like every other case (it would tell a stranger the name
+    and ID are right), and a code sent a moment ago stays valid, so he is still the one to verify."""
+    try:
+        codes.send_code(person.phone, purpose, ip)
+    except ValidationError:
+        pass
+
+
+# Labour contracts (docs/signatures.md §5): the same identity, for a worker who has a contract at all.
+CONTRACT_PURPOSE = "contract-sign"
+CONTRACT_SENT = "如姓名和身份证号与劳动合同一致，验证码已发送至您登记的手机，5分钟内有效。"
+
+
+def find_contract_person(name: str, id_number: str):
+    """The person with this ID number and at least one contract, or None; name compared in constant time."""
+    from contracts.models import Contract
+    from workforce.models import Person
+
+    person = Person.objects.filter(id_number_digest=id_digest(id_number)).first()
+    has_contract = person is not None and Contract.objects.filter(person=person).exists()
+    matched = same_secret(name, person.name if person else NO_NAME) and has_contract
+    return person if matched else None
+
+
+def request_contract_code(actor: Actor, name: str, id_number: str):
+    """As `request_code`, for signing and downloading one's own labour contracts."""
+    check_id_number_rate(id_digest(id_number), actor.ip or "")
+    person = find_contract_person(name, id_number)
+    audit.record(
+        actor,
+        "contract.sign_identity",
+        person,
+        summary=f"合同签署身份核验：{mask_id(id_number)}，{'信息一致' if person else '未匹配'}",
+    )
+    if person is None or not person.phone:
+        return None
+    send_quietly(person, CONTRACT_PURPOSE, actor.ip)
+    return person
+
+
+def verify_contract_person(person_id: int | None, code: str):
+    """(person, verification) for the pending worker's code; the same refusal whatever went wrong."""
+    from workforce.models import Person
+
+    person = Person.objects.filter(pk=person_id).first() if person_id else None
+    if person is None:
+        raise ValidationError("验证码不正确。")
+    return person, codes.verify_code(person.phone, CONTRACT_PURPOSE, code)
 
 
 def verify(payroll: Payroll, row_id: int | None, code: str):

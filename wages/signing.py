@@ -10,27 +10,19 @@ behind the actions' back shows as 内容不符. Identity (姓名 + 身份证号 
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import json
 import secrets
-import uuid
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
-from jmzhgd.core.uploads import clean_image_bytes
+from jmzhgd.core.signatures import content_hash, signature_image
 
 from .models import LineSignature, Payroll, PayrollRow, PayrollStatus, SignDecision
 
 SIGNABLE = (PayrollStatus.APPROVED, PayrollStatus.PAID)
-MAX_SIGNATURE_BYTES = 512 * 1024
-MAX_SIGNATURE_PIXELS = 2000 * 1000
 
 
 def sign_token(payroll: Payroll) -> str:
@@ -63,27 +55,8 @@ def line_content(row: PayrollRow) -> dict:
     }
 
 
-def content_hash(content: dict) -> str:
-    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
 def active_signature(row: PayrollRow) -> LineSignature | None:
     return row.signatures.filter(voided_at__isnull=True).order_by("-signed_at", "-id").first()
-
-
-def _signature_image(data_url: str) -> ContentFile:
-    head, _, body = (data_url or "").partition(",")
-    if head != "data:image/png;base64" or not body:
-        raise ValidationError("请在签名框内手写签名后再确认。")
-    try:
-        raw = base64.b64decode(body, validate=True)
-    except (binascii.Error, ValueError):
-        raise ValidationError("签名图片无效，请重新签名。") from None
-    if len(raw) > MAX_SIGNATURE_BYTES:
-        raise ValidationError("签名图片过大，请重新签名。")
-    clean, extension = clean_image_bytes(raw, label="签名图片", max_pixels=MAX_SIGNATURE_PIXELS)
-    return ContentFile(clean, name=f"{uuid.uuid4().hex}.{extension}")
 
 
 @transaction.atomic
@@ -110,7 +83,7 @@ def sign_line(
     reason = (reason or "").strip()
     image = None
     if decision == SignDecision.CONFIRMED:
-        image = _signature_image(signature_png)
+        image = signature_image(signature_png)
         reason = ""
     elif decision == SignDecision.DISPUTED:
         if not reason:

@@ -22,6 +22,7 @@ urlpatterns = [
     path(S + "confirm/", views_sheets.confirm, name="confirm"),
     path(S + "export/", views_files.export_xlsx, name="export"),
     path(S + "print/", views_files.print_sheet, name="print"),
+    path(S + "sealed.pdf", views_files.sealed_pdf, name="sealed_pdf"),
     path(S + "slips/", views_files.slips, name="slips"),
     path(S + "bank-file/", views_files.bank_file, name="bank_file"),
     path(S + "bank-result/", views_files.bank_result, name="bank_result"),

@@ -3,9 +3,12 @@ names, and the bank file full card numbers); scans are private files served afte
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from jmzhgd.core import audit
@@ -13,7 +16,7 @@ from jmzhgd.core.actor import Actor
 from jmzhgd.core.excel import xlsx_response
 from jmzhgd.core.files import serve_private_file
 
-from . import bank_results, exports, services
+from . import bank_results, exports, sealed, services
 from .forms import BankResultForm
 from .views_sheets import payroll_in, totals_of
 
@@ -57,6 +60,22 @@ def print_sheet(request, project_id, payroll_id):
             "totals": exports.sheet_totals(payroll),
         },
     )
+
+
+@login_required
+def sealed_pdf(request, project_id, payroll_id):
+    """The sheet with every worker's signature, sealed by the platform (wages.sealed); audit-logged."""
+    project, payroll = payroll_in(request, project_id, payroll_id)
+    try:
+        data = sealed.sealed_sheet_pdf(payroll)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("wages:detail", project_id=project.pk, payroll_id=payroll.pk)
+    _audit_export(request, payroll, "电子签章工资支付表")
+    response = HttpResponse(data, content_type="application/pdf")
+    name = quote(f"{payroll.team.name}-{payroll.month_label}-工资支付表-电子签章.pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
 
 
 @login_required

@@ -38,6 +38,7 @@ PROJECT_MENU = [
     MenuItem("接口凭证", "api_credentials:project_list", "key", project_scoped=True),
     MenuItem("项目档案", "records:dossier", "file-earmark-zip", project_scoped=True),
     MenuItem("审计日志", "core:project_audit_log", "journal-text", project_scoped=True),
+    MenuItem("验证签章", "core:verify_seal", "patch-check"),
     MenuItem("技术服务支持", "core:support", "headset"),
 ]
 
@@ -54,6 +55,7 @@ SUPERVISOR_MENU = [
     MenuItem("接口凭证", "api_credentials:list", "key"),
     MenuItem("法律保全", "records:holds", "shield-lock"),
     MenuItem("审计日志", "core:audit_log", "journal-text"),
+    MenuItem("验证签章", "core:verify_seal", "patch-check"),
     MenuItem("技术服务支持", "core:support", "headset"),
 ]
 

@@ -1,8 +1,10 @@
-from ..spec import LOGIN, OK, PUBLIC_PAGE, SUPERVISOR_PAGE, Expect
+from ..spec import LOGIN, OK, PUBLIC_PAGE, SIGNED_IN_PAGE, SUPERVISOR_PAGE, Expect
 
 EXPECTATIONS = {
     "home": Expect(anonymous=LOGIN, other=302, supervisor=302, own=302),
     "core:support": PUBLIC_PAGE,
+    # 验证签章: any signed-in user uploads a sealed PDF and reads the verdict (nothing is stored).
+    "core:verify_seal": SIGNED_IN_PAGE,
     "healthz": PUBLIC_PAGE,
     "core:audit_log": SUPERVISOR_PAGE,
     "core:project_audit_log": Expect(),

@@ -12,6 +12,14 @@ EXPECTATIONS = {
     "selfservice:sign": Expect(anonymous=404, other=404, supervisor=404, own=404),
     "selfservice:sign_code": Expect(anonymous=404, other=404, supervisor=404, own=404),
     "selfservice:sign_line": Expect(anonymous=404, other=404, supervisor=404, own=404),
+    # 我的劳动合同: public identity form; the code step and the list send anyone not verified by an SMS
+    # code back to it; signing and downloading a contract is a 404 to everyone but the verified worker
+    # himself (tests/selfservice/test_contract_signing.py), logged-in accounts included.
+    "selfservice:contracts": PUBLIC_PAGE,
+    "selfservice:contracts_code": Expect(anonymous=302, other=302, supervisor=302, own=302),
+    "selfservice:my_contracts": Expect(anonymous=302, other=302, supervisor=302, own=302),
+    "selfservice:contract_sign": Expect(anonymous=404, other=404, supervisor=404, own=404),
+    "selfservice:contract_pdf": Expect(anonymous=404, other=404, supervisor=404, own=404),
 }
 
 KWARGS = {"token": lambda project: "no-such-signing-link"}

@@ -28,6 +28,8 @@ EXPECTATIONS = {
     "wages:confirm": TRANSITION,
     "wages:export": PROJECT_PAGE,
     "wages:print": PROJECT_PAGE,
+    # The sealed PDF: whoever reads the sheet; a sheet not yet approved redirects back with the reason.
+    "wages:sealed_pdf": Expect(supervisor=(200, 302), own=(200, 302)),
     "wages:slips": PROJECT_PAGE,
     # Full card numbers: only the project itself; a draft sheet redirects back with the reason.
     "wages:bank_file": Expect(supervisor=403, own=(200, 302)),
