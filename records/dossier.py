@@ -34,7 +34,8 @@ from jmzhgd.jobs import registry
 from jmzhgd.jobs.registry import Prepared, exporter
 from training.models import PersonalCertification, Training
 from wages.exports import payroll_workbook_response
-from wages.models import Payroll
+from wages.models import APPROVED_STATES, Payroll
+from wages.sealed import sealed_sheet_pdf
 from wages.tables import PayrollTable
 from workforce.models import RosterEntry
 
@@ -168,6 +169,15 @@ def _payroll_sheets(project, date_from, date_to) -> Iterator[Part]:
             f"{payroll.month_label} {payroll.team.name} 工资支付表（{payroll.get_status_display()}）",
             _response(lambda payroll=payroll: payroll_workbook_response(payroll)),
         )
+        if payroll.status in APPROVED_STATES:
+            # The sheet with every worker's signature, sealed by the platform (docs/signatures.md §3):
+            # what the inspector can check without the platform.
+            yield Part(
+                "03",
+                _safe_path(f"{base}-工资支付表-电子签章.pdf"),
+                f"{payroll.month_label} {payroll.team.name} 工资支付表（电子签章）",
+                lambda payroll=payroll: [sealed_sheet_pdf(payroll)],
+            )
         for field in Payroll._meta.concrete_fields:
             stored = getattr(payroll, field.name)
             if getattr(field, "upload_to", None) is not None and stored:

@@ -12,6 +12,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from jmzhgd.core.seal import verify_pdf
 from jmzhgd.jobs.models import Export, ExportState
 from records.dossier import MANIFEST
 from tests import factories
@@ -89,6 +90,9 @@ def test_the_dossier_is_a_job_whose_manifest_matches_every_file(own_client, doss
         n.startswith("03-工资支付台账/2021-05-木工班-") and n.endswith("工资支付表.xlsx") for n in names
     )
     assert any(n.endswith("银行代发凭证.pdf") for n in names)
+    # The paid sheet also as the platform sealed it, a file the inspector can check without the platform.
+    (sealed,) = [n for n in names if n.endswith("工资支付表-电子签章.pdf")]
+    assert verify_pdf(archive.read(sealed)).valid
     assert any(n.startswith("05-培训/签到表/") for n in names) and any(
         n.startswith("05-培训/证书/") for n in names
     )
