@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("attendance.urls")),
     path("", include("contracts.urls")),
     path("", include("training.urls")),
+    path("", include("credit.urls")),
     path("", include("wages.urls")),
     path("", include("alerts.urls")),
     path("", include("selfservice.urls")),
