@@ -37,7 +37,7 @@ class CreditRecordTable(tables.Table):
 
     def render_status(self, record):
         pending = getattr(record, "pending_objections", 0)
-        return format_html("{}{}", record.state_label, format_html("（申诉待答复）") if pending else "")
+        return f"{record.state_label}（申诉待答复）" if pending else record.state_label
 
     def render_actions(self, record):
         if self.project is not None:
