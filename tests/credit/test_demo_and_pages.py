@@ -141,3 +141,10 @@ def test_the_supervisor_confirms_a_proposal_on_the_page(supervisor_client, proje
     supervisor_client.post(reverse("credit:decide", args=[record.pk]), {"decision": "confirm"})
     record.refresh_from_db()
     assert record.status == "active"
+
+
+def test_the_person_page_lists_his_records_for_his_project(project_client, project, worker):
+    make_listing(person=worker)
+    url = reverse("workforce:person_detail", kwargs={"project_id": project.pk, "person_id": worker.pk})
+    html = project_client.get(url).content.decode()
+    assert 'data-testid="person-credit"' in html and "黑名单" in html and "2029-01-04" in html
