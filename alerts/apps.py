@@ -8,7 +8,16 @@ class AlertsConfig(AppConfig):
     def ready(self) -> None:
         from jmzhgd.core import panels
 
-        from . import deadlines, deposit_rules, entry_rules, hooks, key_post_rules, registry, rules, wage_rules
+        from . import (
+            deadlines,
+            deposit_rules,
+            entry_rules,
+            hooks,
+            key_post_rules,
+            registry,
+            rules,
+            wage_rules,
+        )
         from .panels import project_overview
 
         registry.register(rules, entry_rules, key_post_rules, wage_rules, deposit_rules, deadlines)

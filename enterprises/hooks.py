@@ -20,3 +20,24 @@ def exit_members(actor, exit_date, reason: str, **members) -> int:
         sender=None, actor=actor, exit_date=exit_date, reason=reason, members=members
     )
     return sum(count for _, count in answers)
+
+
+# Sent by services.enter_unit before an enterprise enters (or re-enters) a project, with `project`,
+# `enterprise`, `entry_date` and two lists a receiver appends Chinese messages to: `warnings` (the
+# user confirms them) and `errors` (the entry is refused). The 诚信 lists connect here (credit.gate).
+unit_entry_checking = Signal()
+
+
+def check_unit_entry(project, enterprise, entry_date) -> tuple[list[str], list[str]]:
+    """Send `unit_entry_checking`; returns (warnings, errors)."""
+    warnings: list[str] = []
+    errors: list[str] = []
+    unit_entry_checking.send(
+        sender=None,
+        project=project,
+        enterprise=enterprise,
+        entry_date=entry_date,
+        warnings=warnings,
+        errors=errors,
+    )
+    return warnings, errors

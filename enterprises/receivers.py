@@ -29,4 +29,6 @@ def enter_builder_and_contractor(sender, actor, project, entry_date, **kwargs) -
         (project.contractor_code, project.contractor_name, CorpType.GENERAL_CONTRACTOR),
     ):
         enterprise = _enterprise_in_library(actor, code, name)
-        enter_unit(actor, project, enterprise, corp_type, entry_date)
+        # The supervisor approving the declaration stands for the confirmation of a list warning,
+        # which stays in the unit's audit row; under BLACKLIST_AT_ENTRY=require the approval is refused.
+        enter_unit(actor, project, enterprise, corp_type, entry_date, confirm_warnings=True)

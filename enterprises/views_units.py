@@ -77,6 +77,7 @@ def _load_draft(request, project) -> dict:
 @login_required
 def unit_add(request, project_id):
     project = project_for(request, project_id, write=True)
+    list_warnings, list_errors = [], []
     add_url = reverse("enterprises:unit_add", args=[project.pk])
     if request.method == "POST":
         intent, picked = request.POST.get("intent", "save"), request.POST.get("pick")
@@ -101,12 +102,24 @@ def unit_add(request, project_id):
             details = {key: value for key, value in data.items() if value not in ("", None)}
             try:
                 unit = services.enter_unit(
-                    Actor.from_request(request), project, enterprise, corp_type, entry_date, **details
+                    Actor.from_request(request),
+                    project,
+                    enterprise,
+                    corp_type,
+                    entry_date,
+                    confirm_warnings=request.POST.get("confirm_warnings") == "1",
+                    **details,
                 )
+            except services.UnitEntryRefused as exc:
+                list_warnings, list_errors = exc.warnings, exc.errors
+                for message in list_errors or list_warnings:
+                    form.add_error(None, message)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 request.session.pop(_draft_key(project), None)
+                for warning in unit.entry_warnings:
+                    messages.warning(request, f"已确认：{warning}")
                 messages.success(request, f"参建单位“{unit}”已进场，已自动生成管理人员班组。")
                 return redirect("enterprises:unit_detail", project_id=project.pk, unit_id=unit.pk)
         chosen = form.data.get("enterprise")
@@ -129,6 +142,7 @@ def unit_add(request, project_id):
         "query": query,
         "matches": matches,
         "chosen": Enterprise.objects.filter(pk=chosen).first() if str(chosen or "").isdigit() else None,
+        "confirm_lists": bool(list_warnings and not list_errors),
     }
     return render(request, "enterprises/unit_add.html", context)
 
@@ -218,10 +232,19 @@ def unit_reenter(request, project_id, unit_id):
         return redirect(detail_url)
 
     def run(day):
-        services.reenter_unit(Actor.from_request(request), unit, day)
+        confirmed = request.POST.get("confirm_warnings") == "1"
+        entered = services.reenter_unit(Actor.from_request(request), unit, day, confirm_warnings=confirmed)
+        for warning in entered.entry_warnings:
+            messages.warning(request, f"已确认：{warning}")
         return f"参建单位“{unit}”已再次进场，管理人员班组随同进场。"
 
-    context = {"project": project, "unit": unit, "title": "参建单位再次进场", "subject": str(unit)}
+    context = {
+        "project": project,
+        "unit": unit,
+        "title": "参建单位再次进场",
+        "subject": str(unit),
+        "confirmable": True,
+    }
     return reenter_step(request, context=context, run=run, done_url=detail_url)
 
 

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "attendance",
     "contracts",
     "training",
+    "credit",
     "wages",
     "deposits",
     "alerts",
@@ -359,6 +360,9 @@ WORKER_MAX_AGE_FEMALE = env.int("WORKER_MAX_AGE_FEMALE", default=50)
 # or "require" (refused). A passed 安全教育/入场教育 counts within ENTRY_TRAINING_DAYS before the entry;
 # an older one only while the worker has been on a site within RETRAIN_AFTER_MONTHS.
 ENTRY_CHECKS = env.str("ENTRY_CHECKS", default="warn")
+# 诚信 lists at 进场 and at 参建单位 add (docs/credit.md §4): "warn" (default: a warning naming the list
+# and its end date, confirmed by the user) or "require" (refused with the same words).
+BLACKLIST_AT_ENTRY = env.str("BLACKLIST_AT_ENTRY", default="warn")
 ENTRY_TRAINING_DAYS = env.int("ENTRY_TRAINING_DAYS", default=30)
 RETRAIN_AFTER_MONTHS = env.int("RETRAIN_AFTER_MONTHS", default=12)
 # 人证比对 (docs/face-match.md): "manual" (the clerk compares the photo with the ID card's photo and

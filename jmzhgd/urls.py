@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("contracts.urls")),
     path("", include("training.urls")),
     path("", include("records.urls")),
+    path("", include("credit.urls")),
     path("", include("wages.urls")),
     path("", include("deposits.urls")),
     path("", include("alerts.urls")),

@@ -67,6 +67,7 @@ class WorkerRecord:
     last_month: datetime.date | None = None
     trainings: list = field(default_factory=list)  # his TrainingAttendee rows, newest first
     certificates: list = field(default_factory=list)  # his PersonalCertification rows
+    credit_records: list = field(default_factory=list)  # his confirmed 诚信 records (credit), newest first
     today: datetime.date | None = None
 
     @property
@@ -147,6 +148,21 @@ def wage_lines(person, months) -> list[WageLine]:
     ]
 
 
+def credit_records_of(person) -> list:
+    """His confirmed good and bad records and lists (docs/credit.md §3), each with `objections`
+    (his objections and their answers) and `objection_pending`."""
+    from credit.models import CreditRecord
+
+    records = list(
+        CreditRecord.objects.filter(person=person, status__in=["active", "ended"])
+        .prefetch_related("objections")
+        .order_by("-start_date", "-id")[:20]
+    )
+    for record in records:
+        record.objection_pending = any(o.status == "pending" for o in record.objections.all())
+    return records
+
+
 def record_of(person, today=None) -> WorkerRecord:
     """His stays (projects, units, teams, dates), attendance days this and last month, contracts, and
     his wages of this and last month."""
@@ -221,5 +237,6 @@ def record_of(person, today=None) -> WorkerRecord:
             .order_by("-training__training_date", "-id")[:20]
         ),
         certificates=list(PersonalCertification.objects.filter(person=person)),
+        credit_records=credit_records_of(person),
         today=today,
     )

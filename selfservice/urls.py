@@ -7,6 +7,7 @@ app_name = "selfservice"
 urlpatterns = [
     path("worker/", views.lookup, name="lookup"),
     path("worker/report/", views.report, name="report"),
+    path("worker/objection/", views.objection, name="objection"),
     path("worker/sign/<str:token>/", views_sign.identity, name="sign"),
     path("worker/sign/<str:token>/code/", views_sign.code, name="sign_code"),
     path("worker/sign/<str:token>/line/", views_sign.line, name="sign_line"),

@@ -92,6 +92,44 @@ def report(request):
     return render(request, "selfservice/result.html", {"record": record, "report": form}, status=400)
 
 
+@require_POST
+def objection(request):
+    """申诉 on one of his confirmed 诚信 records (credit.services.file_objection), while verified."""
+    from credit.models import CreditRecord
+    from credit.services import VIA_WORKER, file_objection
+
+    record, projects = _verified(request)
+    if record is None:
+        form = LookupForm()
+        message = "查询已超时，请重新填写信息查询后再申诉。"
+        return render(request, "selfservice/lookup.html", {"form": form, "message": message}, status=400)
+    number = request.POST.get("record", "")
+    target = CreditRecord.objects.filter(
+        pk=int(number) if number.isdigit() and len(number) < 12 else 0,
+        person=record.person,
+        status__in=["active", "ended"],
+    ).first()
+    status, objection_message = 400, ""
+    if target is None:
+        objection_message = "未找到该记录。"
+    else:
+        try:
+            file_objection(_actor(request), target, request.POST.get("reason", ""), via=VIA_WORKER)
+        except ValidationError as error:
+            objection_message = error.messages[0]
+        else:
+            status, objection_message = 200, "申诉已提交，监管部门答复后可在此查看。"
+            record = services.record_of(record.person)
+    report = ReportForm(projects=projects)
+    context = {
+        "record": record,
+        "report": report,
+        "objection_message": objection_message,
+        "objection_ok": status == 200,
+    }
+    return render(request, "selfservice/result.html", context, status=status)
+
+
 @login_required
 def poster(request, project_id):
     """A printable poster for the site: the QR code of the self-service page, made here (segno)."""

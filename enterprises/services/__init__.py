@@ -35,9 +35,18 @@ from .teams import (
     refuse_management_team,
     update_team,
 )
-from .units import delete_unit, enter_unit, exit_unit, reenter_unit, unit_on_site_counts, update_unit
+from .units import (
+    UnitEntryRefused,
+    delete_unit,
+    enter_unit,
+    exit_unit,
+    reenter_unit,
+    unit_on_site_counts,
+    update_unit,
+)
 
 __all__ = [
+    "UnitEntryRefused",
     "EDIT_REFUSED",
     "MANAGEMENT_TEAM_LOCKED",
     "edit_note",

@@ -17,6 +17,15 @@ from .rules import check_not_before, check_not_future
 from .teams import _close_team, _copy_responsible, _ensure_management_team
 
 
+class UnitEntryRefused(ValidationError):
+    """The checks of the floors above (the 诚信 lists) refused the entry, or warned and the caller
+    has not confirmed: `warnings` to show beside the confirmation, `errors` that no confirmation lifts."""
+
+    def __init__(self, warnings: list[str], errors: list[str]):
+        self.warnings, self.errors = warnings, errors
+        super().__init__(errors or [*warnings, "请核实以上提示，确认后再次提交。"])
+
+
 @transaction.atomic
 def enter_unit(
     actor: Actor,
@@ -24,13 +33,20 @@ def enter_unit(
     enterprise: Enterprise,
     corp_type: str,
     entry_date: date,
+    *,
+    confirm_warnings: bool = False,
     **details,
 ) -> ParticipatingUnit:
     """Enter an enterprise into a project as a participating unit, with its 管理人员班组.
 
-    An exited unit of the same enterprise and type re-enters: the stay history is kept.
+    An exited unit of the same enterprise and type re-enters: the stay history is kept. The floors
+    above check the enterprise first (hooks.unit_entry_checking): an error refuses, a warning needs
+    `confirm_warnings`; the confirmed warnings are left on the unit as `entry_warnings` to show.
     """
     check_not_future(entry_date, "进场日期")
+    warnings, errors = hooks.check_unit_entry(project, enterprise, entry_date)
+    if errors or (warnings and not confirm_warnings):
+        raise UnitEntryRefused(warnings, errors)
     unit = (
         ParticipatingUnit.objects.select_for_update()
         .filter(project=project, enterprise=enterprise, corp_type=corp_type)
@@ -55,9 +71,11 @@ def enter_unit(
         action, summary = "unit.enter", f"参建单位进场：{unit}"
     UnitStay.objects.create(unit=unit, entry_date=entry_date)
     _ensure_management_team(unit, entry_date)
-    audit.record(
-        actor, action, unit, project=project, summary=summary, before=before, after=audit.snapshot(unit)
-    )
+    after = audit.snapshot(unit)
+    if warnings:
+        after["confirmed_warnings"] = warnings
+    audit.record(actor, action, unit, project=project, summary=summary, before=before, after=after)
+    unit.entry_warnings = warnings
     return unit
 
 
@@ -122,11 +140,15 @@ def exit_unit(actor: Actor, unit: ParticipatingUnit, exit_date: date) -> tuple[i
     return len(teams), workers
 
 
-def reenter_unit(actor: Actor, unit: ParticipatingUnit, entry_date: date) -> ParticipatingUnit:
+def reenter_unit(
+    actor: Actor, unit: ParticipatingUnit, entry_date: date, *, confirm_warnings: bool = False
+) -> ParticipatingUnit:
     """再次进场 of an exited unit: a new stay; earlier stays stay in the history."""
     if unit.is_on_site:
         raise ValidationError(f"参建单位“{unit.enterprise.name}”仍在场。")
-    return enter_unit(actor, unit.project, unit.enterprise, unit.corp_type, entry_date)
+    return enter_unit(
+        actor, unit.project, unit.enterprise, unit.corp_type, entry_date, confirm_warnings=confirm_warnings
+    )
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ SEEDER_ORDER = [
     "workforce",
     "contracts",
     "training",
+    "credit",
     "jmzhgd.api",
     "attendance",
     "wages",

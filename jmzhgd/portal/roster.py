@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from attendance.models import DailySummary
 from contracts.models import Contract
+from credit.models import CreditRecord
 from exchange.models import held_worker_messages
 from jmzhgd.core import audit
 from jmzhgd.core.access import can_write_project, project_for
@@ -84,6 +85,8 @@ def person_detail(request, project_id, person_id, *, revealed: str | None = None
         "since": since,
         "exchange_held": held_worker_messages(project, person),
         "trainings": person_trainings(project, person),
+        # His 诚信 records as this project sees them (docs/credit.md §3).
+        "credit_records": CreditRecord.objects.for_project(project.pk).filter(person=person),
     }
     context["certificates_full"], context["certificates"] = person_certificates(request.user, project, person)
     return render(request, "workforce/person_detail.html", context)

@@ -87,11 +87,13 @@ def test_every_page_of_a_supervisor_and_of_a_project_account_has_no_wcag_violati
     login(page, "jgf", "Jgf@2026js")
     problems, seen = walk(page, menu_links(page))
     assert {"projects:dashboard", "projects:review_detail", "projects:card", "wages:arrears"} <= seen
+    assert {"credit:supervise", "credit:create", "credit:detail"} <= seen
 
     page.context.clear_cookies()
     login(page, f"xm{project.code}", "Xm@2026demo")
     more, seen = walk(page, menu_links(page))
     assert {"workforce:roster", "workforce:person_detail", "wages:detail", "contracts:renew"} <= seen
+    assert {"credit:project_list", "credit:propose", "credit:project_detail"} <= seen
     problems += more
 
     page.set_viewport_size({"width": 375, "height": 740})

@@ -563,8 +563,8 @@ def test_validation_looks_data_up_in_bulk_whatever_the_row_count(
         )
     )
     # 6 lookups (units, teams, 工种, 岗位, persons, their stays) + check_entries' 4 (teams, on site,
-    # last exits, on site in other projects)
-    with django_assert_max_num_queries(10):
+    # last exits, on site in other projects) + the 诚信 lists' 1 (credit.gate, one per entry day)
+    with django_assert_max_num_queries(11):
         results = imports.validate_rows(project, raw)
     assert sum(r.status in ("ok", "warning") for r in results) == size  # warnings: random ages
     assert results[-2].status == results[-1].status == "error"
