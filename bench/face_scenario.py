@@ -13,6 +13,7 @@ import statistics
 import time
 from pathlib import Path
 
+from bench import yardsticks
 from bench.harness import Bench, Row, _ms, percentile
 
 PHOTOS = Path(__file__).resolve().parent.parent / "tests" / "workforce" / "face_images"
@@ -36,8 +37,7 @@ def run(bench: Bench) -> None:
 
     target = "median ≤ 1000 ms per photo"
     if not face_match.local_available():
-        bench.rows.append(Row("人证比对 local: one photo", "", target, True, note="face extra not installed"))
-        bench.log("  face_match: skipped (pip install .[face])")
+        bench.missing("人证比对 local: one photo", "", target, "the face extra (pip install .[face])")
         return
     started = time.perf_counter()
     face_match._models()
@@ -59,10 +59,13 @@ def run(bench: Bench) -> None:
             "人证比对 local: one photo (detect, landmarks, descriptor)",
             size,
             target,
-            statistics.median(times) <= 1.0 and faces == len(times),
+            faces == len(times),
             _ms(statistics.median(times)),
             _ms(percentile(times, 0.95)),
             note=f"{len(times)} samples, faces found {faces}/{len(times)}; models loaded once in {load_seconds:.2f} s",
         )
+        # Pure computation in the process, like the openpyxl dump of the month grid.
+        median_ms = statistics.median(times) * 1000
+        yardsticks.judge(row, "month_dump", bench.yardstick("month_dump"), median_ms, 1000)
         bench.rows.append(row)
         bench.log(f"  face_match {size}: median {row.median_ms} ms, p95 {row.p95_ms} ms")

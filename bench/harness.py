@@ -60,7 +60,7 @@ class Sizes:
     single_requests: int = 3_000
     import_rows: int = 5_000
     load_pushes: int = 12_000
-    entry_batch: int = 100  # the 进场 checks' batch (bench/training_scenarios.py)
+    entry_batch: int = 100  # the 进场 checks' batch (bench/entry_scenarios.py)
 
 
 FULL_SIZES = Sizes()

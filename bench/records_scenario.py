@@ -7,6 +7,7 @@ from __future__ import annotations
 import tempfile
 import time
 
+from bench import yardsticks
 from bench.harness import Bench, Row, _ms
 
 DRY_RUN_TARGET_S = 60
@@ -21,17 +22,18 @@ def dry_run(bench: Bench) -> None:
     started = time.monotonic()
     plan = purge.plan()
     took = time.monotonic() - started
-    bench.rows.append(
-        Row(
-            "retention dry run",
-            size,
-            f"≤ {DRY_RUN_TARGET_S} s",
-            took <= DRY_RUN_TARGET_S,
-            _ms(took),
-            _ms(took),
-            note=f"{len(plan.due)} lines due, {len(plan.skipped)} held",
-        )
+    row = Row(
+        "retention dry run",
+        size,
+        f"≤ {DRY_RUN_TARGET_S} s",
+        True,
+        _ms(took),
+        _ms(took),
+        note=f"{len(plan.due)} lines due, {len(plan.skipped)} held",
     )
+    # Set-based counts over the city's tables, like the raw month aggregate.
+    yardsticks.judge(row, "raw_aggregate", bench.yardstick("raw_aggregate"), took * 1000, DRY_RUN_TARGET_S * 1000)
+    bench.rows.append(row)
     bench.log(f"  retention dry run: {took:.1f} s")
 
 
@@ -50,17 +52,18 @@ def dossier(bench: Bench) -> None:
         prepared.write(spool, lambda parts: parts)
         written = spool.tell()
     took = time.monotonic() - started
-    bench.rows.append(
-        Row(
-            "project dossier (.zip)",
-            f"{bench.on_site_size}, one month, {prepared.rows} files",
-            f"≤ {DOSSIER_TARGET_S} s",
-            took <= DOSSIER_TARGET_S,
-            _ms(took),
-            _ms(took),
-            note=f"{written / 1_000_000:.1f} MB",
-        )
+    row = Row(
+        "project dossier (.zip)",
+        f"{bench.on_site_size}, one month, {prepared.rows} files",
+        f"≤ {DOSSIER_TARGET_S} s",
+        True,
+        _ms(took),
+        _ms(took),
+        note=f"{written / 1_000_000:.1f} MB",
     )
+    # Mostly workbooks written by openpyxl (the roster, the ledgers, the month tables).
+    yardsticks.judge(row, "month_dump", bench.yardstick("month_dump"), took * 1000, DOSSIER_TARGET_S * 1000)
+    bench.rows.append(row)
     bench.log(f"  project dossier: {took:.1f} s, {prepared.rows} files, {written / 1_000_000:.1f} MB")
 
 

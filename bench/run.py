@@ -104,6 +104,7 @@ def run_all(
     # The scenarios import Django's models: loaded once start_django has set Django up.
     from bench import (
         alerts_scenarios,
+        entry_scenarios,
         export_scenarios,
         face_scenario,
         import_scenario,
@@ -112,7 +113,6 @@ def run_all(
         load_scenario,
         page_scenarios,
         records_scenario,
-        training_scenarios,
         wages_scenario,
     )
 
@@ -130,7 +130,7 @@ def run_all(
         ("monthly_report", page_scenarios.monthly_report),
         ("import", import_scenario.run),
         *alerts_scenarios.STEPS,
-        *training_scenarios.STEPS,
+        *entry_scenarios.STEPS,
         ("jobs", job_scenarios.jobs),
         ("ingest", ingest_scenarios.ingest),
         ("wages", wages_scenario.run),

@@ -7,11 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from . import seal
+from .forms import PlatformFormMixin
 
 MAX_BYTES = 20 * 1024 * 1024
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(PlatformFormMixin, forms.Form):
     file = forms.FileField(
         label="待验证的PDF文件", help_text="平台生成的电子签章PDF（工资支付表、劳动合同），不超过20MB。"
     )

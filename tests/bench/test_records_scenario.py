@@ -25,9 +25,11 @@ def test_the_dry_run_and_dossier_rows_measure_and_pass_on_a_small_project():
         on_site_size="0 on site",
         rows=[],
         log=lambda text: None,
+        yardstick=lambda key: 1000.0,  # a machine slower than the reference: the ratio decides
     )
     for _name, step in records_scenario.STEPS:
         step(bench)
     dry_run, dossier = bench.rows
     assert dry_run.passed and dry_run.note == "4 lines due, 0 held"
     assert dossier.passed and "files" in dossier.size and dossier.note.endswith("MB")
+    assert dry_run.ratio is not None and dossier.ratio is not None
