@@ -135,7 +135,7 @@ def location(request, project_id):
 @login_required
 @require_POST
 def fences(request, project_id):
-    """【保存围栏】 on 项目定位: the drawn circles and polygons as JSON in one hidden field."""
+    """【更新电子围栏】 on 项目定位: the drawn circles and polygons as JSON in one hidden field."""
     project = project_for(request, project_id, write=True)
     try:
         raw = json.loads(request.POST.get("fences") or "[]")

@@ -62,7 +62,7 @@ def describe_fences(fences: list[dict]) -> str:
 
 @transaction.atomic
 def set_site_fences(actor: Actor, project: Project, raw) -> list[dict]:
-    """【项目定位】【保存围栏】: replaces the project's 电子围栏 (projects.geofence checks them)."""
+    """【项目定位】【更新电子围栏】: replaces the project's 电子围栏 (projects.geofence checks them)."""
     fences = clean_fences(raw)
     project = Project.objects.select_for_update().get(pk=project.pk)
     before = project.site_fences

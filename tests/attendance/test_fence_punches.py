@@ -208,7 +208,9 @@ def test_the_list_shows_the_pending_punch_with_its_distance(project_client, fenc
     _pending(project_client, fenced, worker)
     page = project_client.get(reverse("attendance:fence_anomalies", kwargs={"project_id": fenced.pk}))
     text = page.content.decode()
-    assert worker.person.name in text and "围栏外" in text and ">300<" in text
+    assert (
+        worker.person.name in text and "围栏外" in text and '<span data-testid="distance">300</span>' in text
+    )
 
 
 def test_an_accepted_punch_goes_to_the_province_with_its_position(project_client, fenced, worker):

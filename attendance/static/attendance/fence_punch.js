@@ -111,7 +111,7 @@
     }, function (error) {
       state.position = null;
       positionText.textContent = error.code === 1 ? "未允许定位：请在浏览器设置中允许本网站获取位置。" : "定位失败，请到开阔处后点击【重新定位】。";
-    }, { enableHighAccuracy: true, timeout: 20000, maximumAge: 30000 });
+    }, { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 });
   }
   document.getElementById("locate").addEventListener("click", locate);
   locate();

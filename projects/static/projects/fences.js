@@ -105,7 +105,7 @@
     draft = null;
     setMode("");
     render();
-    say("已添加多边形围栏，点击【保存围栏】后生效。");
+    say("已添加多边形围栏，点击【更新电子围栏】后生效。");
   });
   map.on("click", function (event) {
     var point = [round(event.latlng.lat), round(event.latlng.lng)];
@@ -115,7 +115,7 @@
       fences.push({ type: "circle", name: "围栏" + (fences.length + 1), center: point, radius: radius });
       setMode("");
       render();
-      say("已添加圆形围栏，点击【保存围栏】后生效。");
+      say("已添加圆形围栏，点击【更新电子围栏】后生效。");
     } else if (mode === "polygon" && draft) {
       draft.points.push(point);
       draft.layer.setLatLngs(draft.points);
