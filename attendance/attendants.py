@@ -48,7 +48,7 @@ def issue_attendant(actor: Actor, project, real_name: str, phone: str = "") -> t
     user.save()
     audit.record(
         actor,
-        "attendant.issue",
+        "account.issue",
         user,
         project=project,
         summary=f"开通考勤员账号 {user.username}（{real_name}）",
@@ -64,7 +64,7 @@ def disable_attendant(actor: Actor, user: User) -> None:
     user.save(update_fields=["is_active"])
     audit.record(
         actor,
-        "attendant.disable",
+        "account.disable",
         user,
         project=user.project_id,
         summary=f"停用考勤员账号 {user.username}",

@@ -74,8 +74,6 @@ ACTION_LABELS = {
     "fence_punch.submit": "移动考勤打卡",
     "fence_punch.accept": "认可围栏外考勤",
     "fence_punch.reject": "驳回围栏外考勤",
-    "attendant.issue": "开通考勤员账号",
-    "attendant.disable": "停用考勤员账号",
     "punch.partition_detach": "分离考勤月份分区",
     "punch.partition_archive": "归档考勤月份分区",
     "attendance.export_month": "导出月考勤",

@@ -268,4 +268,9 @@ def test_an_attendant_reaches_only_the_punch_page_of_its_project(
     )
     attendant.refresh_from_db()
     assert not attendant.is_active
-    assert AuditLog.objects.filter(action__in=["attendant.issue", "attendant.disable"]).count() == 2
+    assert (
+        AuditLog.objects.filter(
+            action__in=["account.issue", "account.disable"], object_id=str(attendant.pk)
+        ).count()
+        == 2
+    )
