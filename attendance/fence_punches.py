@@ -14,7 +14,6 @@ so an offline queue can resend without fear of doubles.
 
 from __future__ import annotations
 
-import base64
 import datetime
 import hashlib
 import json
@@ -36,7 +35,7 @@ from jmzhgd.core.validators import normalise_document_number
 from projects.geofence import distance_to_site_m, is_within
 from workforce.models import RosterEntry
 
-from .ingest import ERROR, ItemError, ingest_punches, punch_time
+from .ingest import DUPLICATE, ERROR, ItemError, ingest_punches, punch_time
 from .models import FenceCheck, FencePunch, FenceReview, Punch, PunchSource
 from .summaries import SHANGHAI
 
@@ -125,37 +124,39 @@ def _digest(entry: RosterEntry, direction: str, punched_at, lat, lng, accuracy: 
     return hashlib.sha256(json.dumps(content).encode()).hexdigest()
 
 
-def _ingest(actor: Actor, punch: FencePunch, image: bytes) -> int:
-    """Store `punch` as a Punch through the device ingest; the id of the Punch (new or existing)."""
+def _ingest(actor: Actor, punch: FencePunch) -> int:
+    """Store `punch` as a Punch through the device ingest; the id of the Punch (new or existing).
+
+    The photo is not sent through the ingest again: it was checked and stored with the phone record,
+    and a new Punch refers to the same file (checking and storing it twice made a phone punch cost
+    several device punches; bench/fence_scenario.py)."""
     person = punch.person
-    local = punch.punched_at.astimezone(SHANGHAI)
     item = {
         "idCardType": person.id_type,
         "idCardNumber": person.id_number,
         "name": person.name,
-        "time": local.strftime("%Y-%m-%d %H:%M:%S"),
+        "time": punch.punched_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S"),
         "direction": punch.direction,
         "attendType": AttendType.OTHER,
         "lat": punch.lat,
         "lng": punch.lng,
-        "image": base64.b64encode(image).decode() if image else None,
     }
     result = ingest_punches(actor, punch.project_id, [item], source=PunchSource.MOBILE).results[0]
     if result.status == ERROR:
         raise ValidationError(result.message)
     # Created, a duplicate of a punch stored before, or an anomaly (the stay ended meanwhile): the
     # stored punch is found by its unique fact key.
-    return (
-        Punch.objects.filter(
-            project_id=punch.project_id,
-            punched_at=punch.punched_at,
-            id_number_digest=person.id_number_digest,
-            direction=punch.direction,
-            work_date=punch.work_date,
-        )
-        .values_list("pk", flat=True)
-        .first()
+    stored = Punch.objects.filter(
+        project_id=punch.project_id,
+        punched_at=punch.punched_at,
+        id_number_digest=person.id_number_digest,
+        direction=punch.direction,
+        work_date=punch.work_date,
     )
+    punch_id = stored.values_list("pk", flat=True).first()
+    if punch.photo and result.status != DUPLICATE:
+        stored.filter(photo="").update(photo=punch.photo.name)
+    return punch_id
 
 
 def submit_fence_punch(actor: Actor, project, record: dict) -> FenceOutcome:
@@ -182,7 +183,7 @@ def submit_fence_punch(actor: Actor, project, record: dict) -> FenceOutcome:
         raise ValidationError("请拍摄现场照片。")
     photo = decode_base64_image(str(record["image"]), label="现场照片")
     image = photo.read()
-    photo.seek(0)
+    photo.seek(0)  # saved with the record below
     entry = _entry(project, record, day)
     digest = _digest(entry, direction, punched_at, lat, lng, accuracy, image)
 
@@ -218,36 +219,40 @@ def submit_fence_punch(actor: Actor, project, record: dict) -> FenceOutcome:
         fence_check=check,
         review=FenceReview.COUNTED if check == FenceCheck.INSIDE else FenceReview.PENDING,
         source_label=actor.display[:100],
-        photo=photo,
     )
+    field = FencePunch._meta.get_field("photo")
+    punch.photo.name = field.storage.save(field.generate_filename(None, photo.name), photo)
     try:
         with transaction.atomic():
-            punch.save()
             if check == FenceCheck.INSIDE:
-                punch.punch_id = _ingest(actor, punch, image)
-                punch.save(update_fields=["punch_id"])
-            audit.record(
-                actor,
-                "fence_punch.submit",
-                punch,
-                project=project,
-                summary=(
-                    f"移动考勤 {entry.person.name} {timezone.localtime(punched_at):%Y-%m-%d %H:%M}："
-                    f"{punch.get_fence_check_display()}"
-                    + ("" if punch.distance_m is None else f"，距围栏 {punch.distance_m} 米")
-                    + f"，定位精度 {accuracy} 米"
-                ),
-            )
+                # A punch like a device's: the ingest audits it (punch.ingest), one write of the record.
+                punch.punch_id = _ingest(actor, punch)
+            punch.save()
+            if check != FenceCheck.INSIDE:
+                audit.record(
+                    actor,
+                    "fence_punch.submit",
+                    punch,
+                    project=project,
+                    summary=(
+                        f"移动考勤 {entry.person.name} {timezone.localtime(punched_at):%Y-%m-%d %H:%M}："
+                        f"{punch.get_fence_check_display()}"
+                        + ("" if punch.distance_m is None else f"，距围栏 {punch.distance_m} 米")
+                        + f"，定位精度 {accuracy} 米，待项目处理"
+                    ),
+                )
     except IntegrityError:
         # The same record ID, stored a moment ago by a concurrent send of it.
-        if punch.photo:
-            punch.photo.storage.delete(punch.photo.name)
+        field.storage.delete(punch.photo.name)
         existing = FencePunch.objects.filter(project=project, client_uuid=client_uuid).first()
         if existing is None:
             raise
         if existing.content_digest != digest:
             raise FenceConflict from None
         return FenceOutcome(existing, replayed=True)
+    except Exception:
+        field.storage.delete(punch.photo.name)
+        raise
     return FenceOutcome(punch)
 
 
@@ -267,19 +272,12 @@ def _locked_pending(punch: FencePunch) -> FencePunch:
     return locked
 
 
-def _photo_bytes(punch: FencePunch) -> bytes:
-    if not punch.photo:
-        return b""
-    with punch.photo.open("rb") as handle:
-        return handle.read()
-
-
 def accept_fence_punch(actor: Actor, punch: FencePunch, reason: str) -> FencePunch:
     """The project vouches for a punch outside the fence: it becomes a Punch and counts."""
     reason = _reason(reason, "认可理由")
     with transaction.atomic():
         locked = _locked_pending(punch)
-        locked.punch_id = _ingest(actor, locked, _photo_bytes(locked))
+        locked.punch_id = _ingest(actor, locked)
         _close(actor, locked, FenceReview.ACCEPTED, reason, "fence_punch.accept", "认可")
     return locked
 

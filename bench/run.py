@@ -105,6 +105,7 @@ def run_all(
     from bench import (
         alerts_scenarios,
         export_scenarios,
+        fence_scenario,
         import_scenario,
         ingest_scenarios,
         job_scenarios,
@@ -129,6 +130,7 @@ def run_all(
         *alerts_scenarios.STEPS,
         ("jobs", job_scenarios.jobs),
         ("ingest", ingest_scenarios.ingest),
+        ("fence", fence_scenario.run),
         ("wages", wages_scenario.run),
         ("province", exchange_scenario.run),
     ]

@@ -81,7 +81,7 @@ def test_a_punch_inside_the_fence_is_ingested_like_a_devices(project_client, fen
     assert punch.lat is not None and punch.photo
     assert DailySummary.objects.get(project=fenced, person=worker.person).is_present
     assert FencePunch.objects.get().punch_id == punch.pk
-    assert AuditLog.objects.filter(action="fence_punch.submit", project=fenced).exists()
+    assert AuditLog.objects.filter(action="punch.ingest", project=fenced).exists()  # as a device's punch
 
 
 def test_a_punch_300_m_outside_lands_as_an_anomaly_with_its_distance(project_client, fenced, worker):
@@ -97,6 +97,7 @@ def test_a_punch_300_m_outside_lands_as_an_anomaly_with_its_distance(project_cli
         300,
     )
     assert not Punch.objects.exists() and not DailySummary.objects.exists()
+    assert "距围栏 300 米" in AuditLog.objects.get(action="fence_punch.submit").summary
 
 
 def test_the_accuracy_is_allowed_for_and_a_poor_one_is_an_anomaly(project_client, fenced, worker, settings):
