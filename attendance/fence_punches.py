@@ -118,8 +118,16 @@ def _time(value) -> tuple[datetime.datetime, datetime.date]:
     return punched_at, day
 
 
-def _digest(entry: RosterEntry, direction: str, punched_at, lat, lng, accuracy: int, image: bytes) -> str:
-    content = [entry.person_id, direction, punched_at.isoformat(), str(lat), str(lng), accuracy]
+def _worker_key(record: dict) -> str:
+    """Who the record names, as sent (a roster entry, or the digest of an ID number): part of the
+    record's content, known before the roster is read, so a resend is answered even after the stay ended."""
+    if record.get("entryId") not in (None, ""):
+        return f"entry:{record['entryId']}"
+    return f"id:{id_digest(str(record.get('idCardNumber') or '').strip().upper())}"
+
+
+def _digest(record: dict, direction: str, punched_at, lat, lng, accuracy: int, image: bytes) -> str:
+    content = [_worker_key(record), direction, punched_at.isoformat(), str(lat), str(lng), accuracy]
     content.append(hashlib.sha256(image).hexdigest())
     return hashlib.sha256(json.dumps(content).encode()).hexdigest()
 
@@ -184,14 +192,13 @@ def submit_fence_punch(actor: Actor, project, record: dict) -> FenceOutcome:
     photo = decode_base64_image(str(record["image"]), label="现场照片")
     image = photo.read()
     photo.seek(0)  # saved with the record below
-    entry = _entry(project, record, day)
-    digest = _digest(entry, direction, punched_at, lat, lng, accuracy, image)
-
+    digest = _digest(record, direction, punched_at, lat, lng, accuracy, image)
     existing = FencePunch.objects.filter(project=project, client_uuid=client_uuid).first()
     if existing is not None:
         if existing.content_digest != digest:
             raise FenceConflict
         return FenceOutcome(existing, replayed=True)
+    entry = _entry(project, record, day)
 
     distance = distance_to_site_m(float(lat), float(lng), project.site_fences)
     max_accuracy = settings.GEOFENCE_MAX_ACCURACY_M
