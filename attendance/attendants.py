@@ -21,12 +21,12 @@ def attendants_of(project):
 @transaction.atomic
 def issue_attendant(actor: Actor, project, real_name: str, phone: str = "") -> tuple[User, str]:
     """A new 考勤员 account of `project` and its one-time password (returned once, never stored)."""
-    real_name = (real_name or "").strip()
+    real_name = (real_name or "").replace("\x00", "").strip()  # PostgreSQL stores no NUL
     if not real_name:
         raise ValidationError("请填写考勤员姓名或设备名称。")
     if len(real_name) > 50:
         raise ValidationError("考勤员姓名或设备名称不能超过 50 个字符。")
-    phone = (phone or "").strip()
+    phone = (phone or "").replace("\x00", "").strip()
     if len(phone) > 20:
         raise ValidationError("联系电话不能超过 20 个字符。")
     taken = attendants_of(project).count()

@@ -90,7 +90,7 @@ def _entry(project, record: dict, day: datetime.date) -> RosterEntry:
     entries = RosterEntry.objects.filter(project=project).during(day, day).select_related("person")
     entry_id, number = record.get("entryId"), str(record.get("idCardNumber") or "").strip()
     if entry_id not in (None, ""):
-        if not str(entry_id).isdigit() or len(str(entry_id)) > 18:
+        if not str(entry_id).isdigit() or len(str(entry_id)) > 9:
             raise ValidationError("请选择本项目花名册中的工人。")
         entry = entries.filter(pk=int(entry_id)).first()
     elif number:
@@ -264,7 +264,7 @@ def submit_fence_punch(actor: Actor, project, record: dict) -> FenceOutcome:
 
 
 def _reason(reason: str, label: str) -> str:
-    reason = (reason or "").strip()
+    reason = (reason or "").replace("\x00", "").strip()  # PostgreSQL stores no NUL
     if not reason:
         raise ValidationError(f"请填写{label}。")
     if len(reason) > REASON_MAX:

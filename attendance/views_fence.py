@@ -60,7 +60,7 @@ def fence_punch(request, project_id):
 def fence_punch_workers(request, project_id):
     """Workers on the roster today matching a name or a whole ID number (JSON for the punch page)."""
     project = _punch_project(request, project_id)
-    query = (request.GET.get("q") or "").strip()[:30]
+    query = (request.GET.get("q") or "").replace("\x00", "").strip()[:30]  # PostgreSQL refuses NUL
     if not query:
         return JsonResponse({"results": [], "message": "请输入姓名或身份证号。"})
     today = timezone.now().astimezone(SHANGHAI).date()

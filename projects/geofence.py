@@ -114,7 +114,8 @@ def clean_fence(raw, number: int) -> dict:
     label = f"第 {number} 个围栏"
     if not isinstance(raw, dict) or raw.get("type") not in FENCE_TYPES:
         raise ValidationError(f"{label}：类型应为圆形或多边形。")
-    name = str(raw.get("name") or "").strip()[:NAME_MAX] or f"围栏{number}"
+    # No NUL: PostgreSQL's jsonb refuses \u0000.
+    name = str(raw.get("name") or "").replace("\x00", "").strip()[:NAME_MAX] or f"围栏{number}"
     if raw["type"] == "circle":
         centre = _coordinate(raw.get("center"), f"{label}的圆心")
         try:

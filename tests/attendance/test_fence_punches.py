@@ -275,3 +275,16 @@ def test_an_attendant_reaches_only_the_punch_page_of_its_project(
         ).count()
         == 2
     )
+
+
+def test_a_nul_character_never_makes_a_server_error(project_client, fenced, worker):
+    pending = _pending(project_client, fenced, worker)
+    workers = reverse("attendance:fence_punch_workers", kwargs={"project_id": fenced.pk})
+    assert project_client.get(workers, {"q": "张\x00"}).status_code == 200
+    reject = reverse(
+        "attendance:fence_reject", kwargs={"project_id": fenced.pk, "fence_punch_id": pending.pk}
+    )
+    project_client.post(reject, {"reason": "不在\x00工地"})
+    pending.refresh_from_db()
+    assert pending.review_reason == "不在工地"
+    assert send(project_client, fenced, record(worker, entryId="9" * 12)).status_code == 400

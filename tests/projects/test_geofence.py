@@ -118,3 +118,8 @@ def test_bad_fence_data_leaves_the_fences_alone(project_client, project):
     assert "圆心应为" in response.content.decode()
     project.refresh_from_db()
     assert project.site_fences == []
+
+
+def test_a_fence_name_loses_any_nul_character():
+    fence = {"type": "circle", "name": "井\x00口", "center": [22.5, 113.1], "radius": 100}
+    assert clean_fences([fence])[0]["name"] == "井口"
