@@ -4,6 +4,7 @@ per request (nonce) and per record (uuid), scoped to the credential's projects."
 from __future__ import annotations
 
 import secrets
+import time
 import uuid
 from datetime import date
 
@@ -63,9 +64,9 @@ def test_a_signed_upload_counts_inside_and_keeps_outside_for_review(signed, fenc
 
 def test_a_resend_is_idempotent_by_request_and_by_record(signed, fenced, worker):
     records = {"records": [item(worker, 10)]}
-    nonce = secrets.token_hex(8)
-    first = signed.post(url(fenced), records, nonce=nonce)
-    same_bytes = signed.post(url(fenced), records, nonce=nonce)
+    nonce, timestamp = secrets.token_hex(8), int(time.time())  # the very same bytes and headers again
+    first = signed.post(url(fenced), records, nonce=nonce, timestamp=timestamp)
+    same_bytes = signed.post(url(fenced), records, nonce=nonce, timestamp=timestamp)
     assert same_bytes["Idempotent-Replayed"] == "true" and same_bytes.json() == first.json()
     new_request = signed.post(url(fenced), records).json()["results"][0]
     assert new_request["replayed"] and new_request["status"] == "counted"
