@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import DailySummary, Device, Punch
+from .models import DailySummary, Device, FencePunch, Punch
 
 
 @admin.register(Device)
@@ -54,3 +54,22 @@ class DailySummaryAdmin(admin.ModelAdmin):
     search_fields = ["person__name", "project__name"]
     list_select_related = ["person", "project"]
     autocomplete_fields = ["person", "project"]
+
+
+@admin.register(FencePunch)
+class FencePunchAdmin(admin.ModelAdmin):
+    """移动考勤 records: read here; accepted or rejected on the project's page, audited."""
+
+    list_display = ["punched_at", "person", "project", "direction", "fence_check", "distance_m", "review"]
+    list_filter = ["fence_check", "review", "direction"]
+    search_fields = ["person__name", "project__name", "client_uuid"]
+    list_select_related = ["person", "project"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

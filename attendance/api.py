@@ -6,6 +6,7 @@ import json
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema
@@ -16,6 +17,7 @@ from jmzhgd.api.errors import ApiError, not_found
 from jmzhgd.api.schemas import ERRORS
 
 from .devices import device_for_upload
+from .fence_punches import FenceConflict, submit_fence_punch
 from .ingest import ingest_punches
 from .models import Device, PunchSource
 
@@ -138,6 +140,83 @@ def _answer_json(status: str, code: str, message: str, field: str | None) -> str
     return json.dumps(
         {"status": status, "code": code, "message": message, "field": field}, ensure_ascii=False
     )[1:]
+
+
+class FencePunchIn(BaseModel):
+    uuid: str = Field(
+        ..., max_length=36, description="记录ID（UUID，由设备生成；同一记录重发返回相同结果，不会重复保存）"
+    )
+    idCardType: str | None = Field(None, max_length=2, description="证件类型代码，默认 01 居民身份证")
+    idCardNumber: str = Field(..., max_length=30, description="证件号码（须在本项目花名册中）")
+    time: str = Field(
+        ..., max_length=40, description="打卡时间，北京时间 YYYY-MM-DD HH:MM:SS，或带时区的 ISO 8601"
+    )
+    direction: str = Field(..., max_length=2, description="方向：01 入场，02 出场")
+    lng: float = Field(..., description="经度（WGS-84）")
+    lat: float = Field(..., description="纬度（WGS-84）")
+    accuracy: float = Field(..., description="定位精度（米，手机定位报告的水平精度）")
+    image: str = Field(..., description="现场照片，JPG/PNG 的 base64（可带 data:image/...;base64, 前缀）")
+
+
+class FencePunchBatchIn(BaseModel):
+    records: list[FencePunchIn] = Field(..., min_length=1, description="移动考勤记录，每批 1–50 条")
+
+
+class FenceItemOut(BaseModel):
+    index: int
+    status: str = Field(
+        ...,
+        description="counted 在围栏内，已计入考勤；pending 围栏外或定位精度不足，已保存为异常考勤待项目处理；"
+        "conflict 该记录ID已用于另一条记录，未保存；error 未保存",
+    )
+    replayed: bool = Field(False, description="true 表示该记录此前已收到，本次未重复保存")
+    distance: int | None = Field(None, description="距最近围栏的距离（米），围栏内为 0")
+    message: str
+
+
+class FencePunchBatchOut(BaseModel):
+    results: list[FenceItemOut]
+
+
+FENCE_BATCH_LIMIT = 50
+
+
+@router.post(
+    "/projects/{int:project_id}/fence-punches",
+    auth=SIGNED,
+    response={200: FencePunchBatchOut, **ERRORS},
+    summary="上传移动考勤（电子围栏）",
+    description=(
+        "没有门禁的工程用手机或移动终端打卡：每条带定位和精度。在项目电子围栏内（考虑定位精度）的记录计入考勤；"
+        "围栏外、定位精度差于平台设置或项目未设置围栏的记录保存为异常考勤，由项目人员认可或驳回。"
+        "每条记录的 uuid 由设备生成：同一记录重发返回相同结果，不重复保存；同一 uuid 的不同内容返回 conflict。"
+    ),
+)
+def upload_fence_punches(request, project_id: int, payload: FencePunchBatchIn):
+    from projects.models import Project
+
+    project = Project.objects.get(pk=client_project_id(request, project_id))
+    if len(payload.records) > FENCE_BATCH_LIMIT:
+        raise ApiError(413, "batch_too_large", f"每批最多 {FENCE_BATCH_LIMIT} 条移动考勤记录。", "records")
+    results = []
+    for index, item in enumerate(payload.records):
+        try:
+            answer = submit_fence_punch(request.auth.actor, project, item.model_dump()).as_json()
+        except FenceConflict as exc:
+            results.append({"index": index, "status": "conflict", "message": exc.message})
+        except ValidationError as exc:
+            results.append({"index": index, "status": "error", "message": "；".join(exc.messages)})
+        else:
+            results.append(
+                {
+                    "index": index,
+                    "status": answer["status"],
+                    "replayed": answer["replayed"],
+                    "distance": answer["distance"],
+                    "message": answer["message"],
+                }
+            )
+    return {"results": results}
 
 
 @router.post(

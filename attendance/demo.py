@@ -53,6 +53,9 @@ def seed(demo) -> None:
     now = timezone.localtime(timezone.now(), SHANGHAI)
     for project in demo.shared.get("projects", []):
         _seed_project(demo, project, now)
+    from . import demo_fence
+
+    demo_fence.seed(demo)
     if partitions.is_partitioned(partitions.database()):
         # The demo's punches of past months wait in the DEFAULT partition until their months have
         # partitions of their own: create them now rather than at the first scheduled run.

@@ -46,6 +46,7 @@ class PunchSource(models.TextChoices):
     DEVICE = "device", "考勤设备"
     API = "api", "接口客户端"
     MANUAL = "manual", "人工补录"
+    MOBILE = "mobile", "移动考勤"
 
 
 class AnomalyStatus(models.TextChoices):
@@ -221,3 +222,74 @@ class DailySummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.work_date}"
+
+
+class FenceCheck(models.TextChoices):
+    INSIDE = "inside", "围栏内"
+    OUTSIDE = "outside", "围栏外"
+    INACCURATE = "inaccurate", "定位精度不足"
+    NO_FENCE = "no_fence", "项目未设置围栏"
+
+
+class FenceReview(models.TextChoices):
+    COUNTED = "counted", "已计入"
+    PENDING = "pending", "待处理"
+    ACCEPTED = "accepted", "已认可"
+    REJECTED = "rejected", "已驳回"
+
+
+class FencePunch(models.Model):
+    """A 移动考勤 punch sent from a phone with its position (docs/geofence.md). Inside the project's
+    电子围栏 it is ingested at once as a Punch (`punch_id`); outside it, or with a poor accuracy, it
+    waits here as 异常考勤 until the project accepts it (then it is ingested) or rejects it. The
+    month grid reads Punches only, so it counts exactly the punches counted or accepted."""
+
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="fence_punches"
+    )
+    # Made on the phone: a resend of the same record is answered as the first time (docs/geofence.md).
+    client_uuid = models.UUIDField("记录ID")
+    content_digest = models.CharField("内容摘要", max_length=64)
+    roster_entry = models.ForeignKey(
+        "workforce.RosterEntry", verbose_name="花名册记录", on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        "workforce.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="+"
+    )
+    punched_at = models.DateTimeField("打卡时间")
+    work_date = models.DateField("考勤日期")
+    direction = models.CharField("方向", max_length=2, choices=Direction.choices)
+    lat = models.DecimalField("纬度", max_digits=9, decimal_places=6)
+    lng = models.DecimalField("经度", max_digits=9, decimal_places=6)
+    accuracy_m = models.PositiveIntegerField("定位精度（米）")
+    distance_m = models.PositiveIntegerField("距围栏（米）", null=True, blank=True)
+    fence_check = models.CharField("围栏判定", max_length=10, choices=FenceCheck.choices)
+    review = models.CharField("处理状态", max_length=10, choices=FenceReview.choices)
+    review_reason = models.CharField("处理说明", max_length=200, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("处理时间", null=True, blank=True)
+    photo = models.ImageField("现场照片", upload_to="attendance/fence/%Y/%m/", blank=True)
+    # The Punch it became (Punch is partitioned by month on PostgreSQL: a plain id, no constraint).
+    punch_id = models.BigIntegerField("考勤记录", null=True, blank=True)
+    source_label = models.CharField("来源说明", max_length=100, blank=True)
+    received_at = models.DateTimeField("接收时间", auto_now_add=True)
+
+    objects = ProjectScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "移动考勤"
+        ordering = ["-punched_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "client_uuid"], name="unique_fence_punch_uuid"),
+        ]
+        indexes = [models.Index(fields=["project", "review"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.punched_at:%Y-%m-%d %H:%M}"

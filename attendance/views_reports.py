@@ -45,6 +45,7 @@ def _tabs(project, active: str) -> list[dict]:
         ("month", "项目月考勤", "attendance:month"),
         ("details", "考勤明细", "attendance:details"),
         ("anomalies", "异常考勤", "attendance:anomalies"),
+        ("fence", "移动考勤", "attendance:fence_anomalies"),
         ("devices", "考勤设备", "attendance:device_list"),
     ]
     result = []

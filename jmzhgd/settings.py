@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jmzhgd.accounts.middleware.ForcePasswordChangeMiddleware",
+    "jmzhgd.accounts.middleware.AttendantScopeMiddleware",
     "jmzhgd.core.ratelimit.RateLimitMiddleware",
     "jmzhgd.core.middleware.MethodNotAllowedPageMiddleware",
     "jmzhgd.api.middleware.ApiMethodNotAllowedMiddleware",
@@ -380,6 +381,9 @@ if FACE_MATCH_BACKEND not in ("manual", "local") or not 0 < FACE_MATCH_THRESHOLD
 # What counts as a day of attendance: at least this many punches / this many hours on site.
 ATTENDANCE_MIN_PUNCHES = env.int("ATTENDANCE_MIN_PUNCHES", default=1)
 ATTENDANCE_MIN_HOURS = env.float("ATTENDANCE_MIN_HOURS", default=0.0)
+# 移动考勤 (docs/geofence.md): a phone punch whose reported accuracy is worse than this many metres
+# is kept as 异常考勤 for the project to accept or reject, wherever it says it was.
+GEOFENCE_MAX_ACCURACY_M = env.int("GEOFENCE_MAX_ACCURACY_M", default=100)
 # Raw punches are kept at least this long: the 工资支付台账's 工作时间 rests on them (条例 art. 15: 3 years;
 # 实名制管理办法: electronic attendance ≥ 2 years). Only older months may be detached and archived.
 PUNCH_RETENTION_MONTHS = env.int("PUNCH_RETENTION_MONTHS", default=36)

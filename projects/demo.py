@@ -6,7 +6,7 @@ import random
 from datetime import date
 from decimal import Decimal
 
-from jmzhgd.accounts.models import User
+from jmzhgd.accounts.models import Role, User
 from jmzhgd.core.codes import ConstructionNature, District, ProjectCategory, ProjectStatus
 from jmzhgd.core.fakes import random_credit_code
 
@@ -90,7 +90,7 @@ def seed(demo) -> None:
                 lng=Decimal(lng),
                 description=f"{name}，江门市智慧工地实名制演示项目。",
             )
-        account = User.objects.filter(project=project).first()
+        account = User.objects.filter(project=project, role=Role.PROJECT).first()
         existing = account is not None
         if account is None:
             from .services import issue_project_account
@@ -181,7 +181,7 @@ def seed_declarations(demo) -> None:
     for declaration in Declaration.objects.filter(
         status=DeclarationStatus.APPROVED, name__in=[d[0] for d in DEMO_DECLARATIONS]
     ):
-        account = User.objects.filter(project=declaration.project).first()
+        account = User.objects.filter(project=declaration.project, role=Role.PROJECT).first()
         if account is not None:
             demo.logins.append(("项目账号", account.username, DEMO_PROJECT_PASSWORD))
     numbers = ", ".join(

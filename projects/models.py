@@ -65,6 +65,8 @@ class Project(models.Model):
     place_code_image = models.FileField("场所码二维码", upload_to="projects/place_codes/", blank=True)
     lat = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)  # WGS-84
     lng = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    # 电子围栏 for phone attendance on works without a gate (projects.geofence; docs/geofence.md).
+    site_fences = models.JSONField("电子围栏", default=list, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -39,4 +39,5 @@ urlpatterns = [
     path("projects/<int:project_id>/card/place-code/", views.place_code, name="place_code"),
     path("projects/<int:project_id>/card/place-code/image/", views.place_code_image, name="place_code_image"),
     path("projects/<int:project_id>/card/location/", views.location, name="location"),
+    path("projects/<int:project_id>/card/location/fences/", views.fences, name="fences"),
 ]

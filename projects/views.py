@@ -19,12 +19,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.views.decorators.http import require_POST
 
 from jmzhgd.core.access import can_write_project, project_for
 from jmzhgd.core.actor import Actor
 from jmzhgd.core.files import serve_private_file
 
-from . import gazetteer, services
+from . import gazetteer, geofence, services
 from .forms import LocationForm, PermitFormSet, PlaceCodeForm, ProjectEditForm
 
 logger = logging.getLogger(__name__)
@@ -120,8 +121,34 @@ def location(request, project_id):
     return render(
         request,
         "projects/location.html",
-        {"project": project, "form": form, "can_write": can_write, "map_settings": map_settings()},
+        {
+            "project": project,
+            "form": form,
+            "can_write": can_write,
+            "map_settings": map_settings(),
+            "fences": project.site_fences,
+            "fence_limits": {"maxFences": geofence.MAX_FENCES, "maxVertices": geofence.MAX_VERTICES},
+        },
     )
+
+
+@login_required
+@require_POST
+def fences(request, project_id):
+    """【更新电子围栏】 on 项目定位: the drawn circles and polygons as JSON in one hidden field."""
+    project = project_for(request, project_id, write=True)
+    try:
+        raw = json.loads(request.POST.get("fences") or "[]")
+    except ValueError:
+        messages.error(request, "围栏数据格式不正确，请重新绘制。")
+    else:
+        try:
+            saved = services.set_site_fences(Actor.from_request(request), project, raw)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"电子围栏已保存：共 {len(saved)} 个。")
+    return redirect("projects:location", project_id=project.pk)
 
 
 def _parse_geocoder_answer(data) -> list[dict]:

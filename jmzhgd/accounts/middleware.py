@@ -7,8 +7,9 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 AUTH_AT = "auth_at"
 
@@ -45,3 +46,34 @@ class ForcePasswordChangeMiddleware:
             if request.path not in allowed and not request.path.startswith(self.ALLOWED_PREFIXES):
                 return redirect("accounts:password_change")
         return self.get_response(request)
+
+
+class AttendantScopeMiddleware:
+    """A 考勤员 account (a project's phone for 移动考勤, docs/geofence.md) reaches only the punch page of
+    its own project and what signing in and out needs; any other page sends it to that page, and a
+    request that is not a page view (a POST elsewhere, a JSON call) is a 404."""
+
+    ALLOWED_NAMES = frozenset(
+        {"accounts:logout", "accounts:password_change", "accounts:login"}
+        | {f"attendance:{n}" for n in ("fence_punch", "fence_punch_workers", "fence_punch_submit")}
+    )
+    ALLOWED_PREFIXES = ("/static/", "/captcha/", "/api/", "/jsi18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_attendant:
+            return self.get_response(request)
+        if request.path.startswith(self.ALLOWED_PREFIXES):
+            return self.get_response(request)
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)
+        if match.view_name in self.ALLOWED_NAMES:
+            return self.get_response(request)
+        if request.method == "GET":
+            return redirect("attendance:fence_punch", project_id=user.project_id)
+        raise Http404

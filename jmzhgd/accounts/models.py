@@ -13,6 +13,12 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", "监管方"
     PROJECT = "project", "项目账号"
     ADMIN = "admin", "管理员"
+    # A project-issued phone account that may only send 移动考勤 punches for its project
+    # (docs/geofence.md): jmzhgd.accounts.middleware keeps it on that page.
+    ATTENDANT = "attendant", "考勤员"
+
+
+PROJECT_BOUND_ROLES = (Role.PROJECT, Role.ATTENDANT)
 
 
 class User(AbstractUser):
@@ -47,7 +53,10 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 name="project_account_has_project",
-                condition=(models.Q(role="project", project__isnull=False) | ~models.Q(role="project")),
+                condition=(
+                    models.Q(role__in=["project", "attendant"], project__isnull=False)
+                    | ~models.Q(role__in=["project", "attendant"])
+                ),
             ),
         ]
 
@@ -67,16 +76,20 @@ class User(AbstractUser):
         return self.role == Role.PROJECT and self.project_id is not None and not self.is_superuser
 
     @property
+    def is_attendant(self) -> bool:
+        return self.role == Role.ATTENDANT and self.project_id is not None and not self.is_superuser
+
+    @property
     def district_labels(self) -> str:
         labels = dict(District.choices)
         return "、".join(labels.get(d, d) for d in self.districts) or "全市"
 
     def clean(self) -> None:
         super().clean()
-        if self.role == Role.PROJECT and not self.project_id:
-            raise ValidationError({"project": "项目账号必须绑定一个项目。"})
-        if self.role != Role.PROJECT and self.project_id:
-            raise ValidationError({"project": "只有项目账号可以绑定项目。"})
+        if self.role in PROJECT_BOUND_ROLES and not self.project_id:
+            raise ValidationError({"project": "项目账号和考勤员账号必须绑定一个项目。"})
+        if self.role not in PROJECT_BOUND_ROLES and self.project_id:
+            raise ValidationError({"project": "只有项目账号和考勤员账号可以绑定项目。"})
         unknown = [d for d in self.districts if d not in District.values]
         if unknown:
             raise ValidationError({"districts": f"未知的区县代码：{'、'.join(unknown)}"})

@@ -43,6 +43,11 @@ PROJECT_MENU = [
     MenuItem("技术服务支持", "core:support", "headset"),
 ]
 
+# A 考勤员 (a project's phone for 移动考勤, docs/geofence.md) has one page.
+ATTENDANT_MENU = [
+    MenuItem("移动考勤", "attendance:fence_punch", "geo-alt", project_scoped=True),
+]
+
 SUPERVISOR_MENU = [
     MenuItem("监管总览", "projects:dashboard", "speedometer2"),
     MenuItem("预警中心", "alerts:center", "exclamation-triangle"),
@@ -76,6 +81,8 @@ def menu_for(user) -> list[dict]:
         return []
     if user.is_project_user:
         items, project_id = PROJECT_MENU, user.project_id
+    elif user.is_attendant:
+        items, project_id = ATTENDANT_MENU, user.project_id
     elif user.is_supervisor or user.is_superuser:
         items, project_id = SUPERVISOR_MENU, None
     else:

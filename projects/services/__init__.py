@@ -36,6 +36,7 @@ from .library import (
     check_coordinates,
     register_place_code,
     set_project_location,
+    set_site_fences,
     update_project,
 )
 
@@ -65,6 +66,7 @@ __all__ = [
     "reset_account_password",
     "set_account_active",
     "set_project_location",
+    "set_site_fences",
     "submit_declaration",
     "update_project",
 ]

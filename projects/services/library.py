@@ -10,6 +10,7 @@ from django.db import transaction
 from jmzhgd.core import audit
 from jmzhgd.core.actor import Actor
 
+from ..geofence import FENCE_TYPES, clean_fences
 from ..models import Project
 
 # WGS-84 bounds: China (the coordinates must lie inside) and Jiangmen (outside it we only warn).
@@ -53,6 +54,29 @@ def set_project_location(actor: Actor, project: Project, lat, lng) -> str:
         after=audit.snapshot(project, fields=["lat", "lng"]),
     )
     return warning
+
+
+def describe_fences(fences: list[dict]) -> str:
+    return "、".join(f"{f['name']}（{FENCE_TYPES[f['type']]}）" for f in fences) or "无"
+
+
+@transaction.atomic
+def set_site_fences(actor: Actor, project: Project, raw) -> list[dict]:
+    """【项目定位】【更新电子围栏】: replaces the project's 电子围栏 (projects.geofence checks them)."""
+    fences = clean_fences(raw)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    before = project.site_fences
+    project.site_fences = fences
+    project.save(update_fields=["site_fences", "updated_at"])
+    audit.record(
+        actor,
+        "project.fences",
+        project,
+        summary=f"电子围栏：{describe_fences(fences)}",
+        before={"site_fences": before},
+        after={"site_fences": fences},
+    )
+    return fences
 
 
 @transaction.atomic

@@ -69,6 +69,7 @@ WORKER_PAGES = [
     "/projects/{project}/card/edit/",
     "/projects/{project}/roster/enter/",
     "/projects/{project}/collect/",
+    "/projects/{project}/attendance/fence/punch/",  # 移动考勤, on the 考勤员's phone
 ]
 LONG_ENTERPRISE = "广东省江门市新会区银洲湖建筑工程劳务分包有限责任公司第二分公司"
 

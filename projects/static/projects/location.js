@@ -23,10 +23,14 @@
     draggable: editable, title: "项目位置", autoPan: true
   }).addTo(map);
   element.projectMarker = marker;  // for tests and debugging
+  element.leafletMap = map;  // fences.js draws the site's 电子围栏 on it
 
   if (editable) {
     marker.on("dragend", function () { writeInputs(marker.getLatLng()); });
-    map.on("click", function (event) { marker.setLatLng(event.latlng); writeInputs(event.latlng); });
+    map.on("click", function (event) {
+      if (element.dataset.drawing) { return; }  // the click draws a fence (fences.js)
+      marker.setLatLng(event.latlng); writeInputs(event.latlng);
+    });
     [latInput, lngInput].forEach(function (input) {
       input.addEventListener("change", function () {
         var latlng = readInputs();

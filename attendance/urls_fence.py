@@ -1,0 +1,40 @@
+from django.urls import path
+
+from . import views_fence as views
+
+# 移动考勤 (docs/geofence.md): the phone punch page, punches outside the fence, 考勤员 accounts.
+urlpatterns: list = [
+    path("projects/<int:project_id>/attendance/fence/punch/", views.fence_punch, name="fence_punch"),
+    path(
+        "projects/<int:project_id>/attendance/fence/punch/workers/",
+        views.fence_punch_workers,
+        name="fence_punch_workers",
+    ),
+    path(
+        "projects/<int:project_id>/attendance/fence/punch/submit/",
+        views.fence_punch_submit,
+        name="fence_punch_submit",
+    ),
+    path("projects/<int:project_id>/attendance/fence/", views.fence_anomalies, name="fence_anomalies"),
+    path(
+        "projects/<int:project_id>/attendance/fence/<int:fence_punch_id>/accept/",
+        views.fence_accept,
+        name="fence_accept",
+    ),
+    path(
+        "projects/<int:project_id>/attendance/fence/<int:fence_punch_id>/reject/",
+        views.fence_reject,
+        name="fence_reject",
+    ),
+    path(
+        "projects/<int:project_id>/attendance/fence/<int:fence_punch_id>/photo/",
+        views.fence_photo,
+        name="fence_photo",
+    ),
+    path("projects/<int:project_id>/attendance/attendants/", views.attendants, name="attendants"),
+    path(
+        "projects/<int:project_id>/attendance/attendants/<int:attendant_id>/disable/",
+        views.attendant_disable,
+        name="attendant_disable",
+    ),
+]
