@@ -396,3 +396,6 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name}（{self.get_status_display()}）"
+
+
+from .models_records import CollectedRecord  # noqa: E402, F401  (registered with the app's models)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_entry, views_persons, views_proposals
+from . import views, views_entry, views_offline, views_persons, views_proposals
 
 app_name = "workforce"
 
@@ -17,6 +17,10 @@ urlpatterns = [
     path(P + "persons/<int:person_id>/edit/", views_persons.person_edit, name="person_edit"),
     path(P + "persons/<int:person_id>/image/<str:image_kind>/", views.person_image, name="person_image"),
     path(P + "collect/", views_persons.collect, name="collect"),
+    # The offline 采集 app (docs/offline-collection.md): its queue's endpoint, manifest and service worker.
+    path(P + "collect/records/", views_offline.collect_record, name="collect_record"),
+    path(P + "collect/manifest.webmanifest", views_offline.collect_manifest, name="collect_manifest"),
+    path(P + "collect/sw.js", views_offline.collect_service_worker, name="collect_sw"),
     path(P + "persons/proposals/", views_proposals.project_proposals, name="proposals"),
     path(P + "persons/proposals/<int:proposal_id>/", views_proposals.project_proposal, name="proposal"),
     path(P + "persons/proposals/<int:proposal_id>/decide/", views_proposals.decide, name="proposal_decide"),
