@@ -12,8 +12,8 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import login
-from tests.factories import TEST_PASSWORD, id_number
-from workforce.models import CollectedRecord, Person
+from tests.factories import TEST_PASSWORD, TeamFactory, UnitFactory, id_number
+from workforce.models import CollectedRecord, Person, RosterEntry
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -66,16 +66,27 @@ def numbers(count):
     return [id_number(birth=date(1980 + i, 3, 4)) for i in range(count)]
 
 
+def choose_entry(page, team):
+    page.get_by_label("保存后同时进场").check()
+    page.get_by_label("所属企业").select_option(label=str(team.unit))
+    page.get_by_label("所属班组").select_option(label=team.name)  # the unit's teams, looked up
+    page.get_by_label("工种").select_option(label="模板工")
+
+
 def test_workers_registered_offline_survive_a_reload_and_arrive_once(page, project, project_user):
+    team = TeamFactory(unit=UnitFactory(project=project), name="隧道班")
     login(page, project_user.username, TEST_PASSWORD)
     open_app(page, project)
+    choose_entry(page, team)  # looked up once with a connection
     page.context.set_offline(True)
+    page.reload()  # no connection: the page comes from the service worker
     expect(page.get_by_test_id("offline-banner")).to_be_visible()
+    choose_entry(page, team)  # the lookup kept from before
     for index, number in enumerate(numbers(WORKERS)):
         register(page, f"离线工人{index}", number)
     expect(in_state(page, "待上传")).to_have_count(WORKERS)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    page.reload()  # no connection: the page comes from the service worker, the records from IndexedDB
+    page.reload()  # still offline: the records come back from IndexedDB
     expect(in_state(page, "待上传")).to_have_count(WORKERS)
     assert not Person.objects.exists()
     page.context.set_offline(False)
@@ -83,6 +94,7 @@ def test_workers_registered_offline_survive_a_reload_and_arrive_once(page, proje
     expect(items(page, "离线工人0")).to_contain_text("采集成功：离线工人0")
     assert Person.objects.filter(name__startswith="离线工人").count() == WORKERS
     assert CollectedRecord.objects.filter(project=project).count() == WORKERS
+    assert RosterEntry.objects.filter(team=team, person__name__startswith="离线工人").count() == WORKERS
     person = Person.objects.get(name="离线工人0")
     assert person.photo and person.source == "collection"
     with person.photo.open("rb") as handle:  # compressed on the phone: at most 1280 px on a side
