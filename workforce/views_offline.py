@@ -47,7 +47,8 @@ class Refused(Exception):
 
 
 def _refused(code: str, errors: dict[str, list[str]]) -> Refused:
-    message = "；".join(m for messages in errors.values() for m in messages)
+    sentences = (m if m.endswith(("。", "？", "！")) else m + "。" for ms in errors.values() for m in ms)
+    message = "".join(sentences)
     return Refused({"code": code, "message": message, "errors": errors})
 
 

@@ -180,7 +180,8 @@
   // Sends what is due, one record after another, in at most one tab at a time.
   OfflineQueue.prototype.sync = function () {
     var queue = this;
-    if (this.loginRequired || !navigator.onLine) { this.schedule(); return Promise.resolve(); }
+    // Offline: nothing to try until the "online" event (start) says the connection is back.
+    if (this.loginRequired || !navigator.onLine) { return Promise.resolve(); }
     var run = function (lock) {
       if (!lock) { return Promise.resolve(); }  // another tab is sending
       var step = function () {

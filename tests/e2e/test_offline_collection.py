@@ -12,6 +12,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import login
+from tests.e2e.test_accessibility import axe_violations
 from tests.factories import TEST_PASSWORD, TeamFactory, UnitFactory, id_number
 from workforce.models import CollectedRecord, Person, RosterEntry
 
@@ -143,12 +144,16 @@ def test_a_changed_resend_is_refused_with_the_reason_and_corrected_as_a_new_reco
     expect(state_of(page, "改号工人")).to_have_text("被退回")
     expect(item).to_contain_text("该记录编号已上传过内容不同的记录")
     assert Person.objects.get(name="改号工人").phone == "13712345678"
+    register(page, "另一工人", numbers(2)[1])  # an 已上传 record beside the 被退回 one
+    expect(state_of(page, "另一工人")).to_have_text("已上传")
+    assert axe_violations(page) == []
     item.get_by_role("button", name="修改").click()
     expect(page.get_by_label("手机号")).to_have_value("13900000000")
+    assert axe_violations(page) == []
     page.get_by_role("button", name="保存", exact=True).click()
     expect(state_of(page, "改号工人")).to_have_text("已上传")
     assert Person.objects.get(name="改号工人").phone == "13900000000"
-    assert CollectedRecord.objects.count() == 2
+    assert CollectedRecord.objects.count() == 3
 
 
 def test_an_expired_session_keeps_the_queue_and_asks_for_a_login(page, project, project_user):
