@@ -30,6 +30,8 @@
     this.maxDelay = options.maxDelay || 5 * 60 * 1000;
     this.onChange = options.onChange || function () {};
     this.onLoginRequired = options.onLoginRequired || function () {};
+    // What of an uploaded record stays on the device (the rest, photos included, is the server's now).
+    this.keepWhenSent = options.keepWhenSent || function (record) { return record.data; };
     this.loginRequired = false;
     this.timer = null;
     this.dbPromise = null;
@@ -155,7 +157,9 @@
       return response.json().catch(function () { return {}; }).then(function (body) {
         var status = response.status;
         if (status >= 200 && status < 300) {
-          return queue.update(record.id, { state: "sent", answer: body, sentAt: Date.now() }).then(function () { return "next"; });
+          return queue.update(record.id, {
+            state: "sent", answer: body, sentAt: Date.now(), data: queue.keepWhenSent(record)
+          }).then(function () { return "next"; });
         }
         if (status === 401 || status === 403 || response.type === "opaqueredirect") {
           queue.loginRequired = true;

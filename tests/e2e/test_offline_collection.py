@@ -128,23 +128,31 @@ def test_a_changed_resend_is_refused_with_the_reason_and_corrected_as_a_new_reco
 ):
     login(page, project_user.username, TEST_PASSWORD)
     open_app(page, project)
-    number = numbers(1)[0]
+    page.context.set_offline(True)
+    number, other = numbers(2)
     register(page, "改号工人", number)
-    expect(state_of(page, "改号工人")).to_have_text("已上传")
-    # The phone changes a record the server already holds under the same ID (its answer was lost).
-    page.evaluate(
-        """async () => {
-            const [record] = await collectQueue.list();
-            record.data.fields = record.data.fields.map(([k, v]) => [k, k === "phone" ? "13900000000" : v]);
-            await collectQueue.update(record.id, {data: record.data, state: "pending", nextAt: 0});
-            await collectQueue.sync();
-        }"""
-    )
+
+    def answer_lost(route):  # the platform saves the record, the phone loses the signal before the answer
+        route.fetch()
+        page.context.set_offline(True)
+        route.abort()
+
+    page.route("**/collect/records/", answer_lost)
+    page.context.set_offline(False)
+    expect(page.get_by_test_id("offline-banner")).to_be_visible()
+    page.unroute("**/collect/records/")
+    expect(state_of(page, "改号工人")).to_have_text("待上传")
+    assert Person.objects.get(name="改号工人").phone == "13712345678"
+    # Still waiting on the phone, the record is changed: it keeps its ID, which the platform holds.
+    items(page, "改号工人").get_by_role("button", name="修改").click()
+    page.get_by_label("手机号").fill("13900000000")
+    page.get_by_role("button", name="保存", exact=True).click()
+    page.context.set_offline(False)
     item = items(page, "改号工人")
     expect(state_of(page, "改号工人")).to_have_text("被退回")
     expect(item).to_contain_text("该记录编号已上传过内容不同的记录")
     assert Person.objects.get(name="改号工人").phone == "13712345678"
-    register(page, "另一工人", numbers(2)[1])  # an 已上传 record beside the 被退回 one
+    register(page, "另一工人", other)  # an 已上传 record beside the 被退回 one
     expect(state_of(page, "另一工人")).to_have_text("已上传")
     assert axe_violations(page) == []
     item.get_by_role("button", name="修改").click()
@@ -154,6 +162,9 @@ def test_a_changed_resend_is_refused_with_the_reason_and_corrected_as_a_new_reco
     expect(state_of(page, "改号工人")).to_have_text("已上传")
     assert Person.objects.get(name="改号工人").phone == "13900000000"
     assert CollectedRecord.objects.count() == 3
+    # An uploaded record keeps only its name and masked number on the phone: no photos, no phone.
+    kept = page.evaluate("async () => JSON.stringify((await collectQueue.list()).map(r => r.data))")
+    assert "13900000000" not in kept and number not in kept and '"files":{}' in kept
 
 
 def test_an_expired_session_keeps_the_queue_and_asks_for_a_login(page, project, project_user):

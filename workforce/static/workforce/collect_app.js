@@ -38,6 +38,10 @@
       });
       return body;
     },
+    // An uploaded record keeps only its name and masked ID number on the phone.
+    keepWhenSent: function (record) {
+      return { fields: [["name", value(record, "name")], ["id_number", masked(value(record, "id_number"))]], files: {} };
+    },
     onChange: render,
     onLoginRequired: render
   });
@@ -202,10 +206,14 @@
         });
         return queue.replace(editing, data);
       });
-    }).then(function () {
+    }).then(function (record) {
+      var note = document.querySelector("[data-role=saved-note]");
+      if (!record) {  // sent meanwhile (by this or another tab): the form keeps what was typed
+        note.textContent = "该记录已在上传或已上传，本次修改未保存；如需更正，请在上传结果出来后修改。";
+        return;
+      }
       resetForm();
-      document.querySelector("[data-role=saved-note]").textContent = "已保存到本机，" +
-        (navigator.onLine ? "正在上传。" : "联网后自动上传。");
+      note.textContent = "已保存到本机，" + (navigator.onLine ? "正在上传。" : "联网后自动上传。");
     }).finally(function () { button.disabled = false; });
   });
   document.querySelector("[data-action=retry]").addEventListener("click", function () { queue.retryNow(); });
