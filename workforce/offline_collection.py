@@ -47,13 +47,22 @@ def parse_record_id(value: str) -> uuid.UUID | None:
         return None
 
 
-def content_hash(fields: Iterable[tuple[str, str]], files: Iterable[tuple[str, bytes]]) -> str:
-    """sha256 over the sent fields (sorted, so their order does not matter) and each file's bytes."""
+def file_digest(upload) -> str:
+    """sha256 of an uploaded file, read in chunks (and rewound for the form that reads it next)."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def content_hash(fields: Iterable[tuple[str, str]], files: Iterable[tuple[str, str]]) -> str:
+    """sha256 over the sent fields (sorted, so their order does not matter) and each file's sha256."""
     digest = hashlib.sha256()
     for name, value in sorted(fields):
         digest.update(f"f\x00{name}\x00{value}\x00".encode())
-    for name, data in sorted(files):
-        digest.update(f"b\x00{name}\x00{hashlib.sha256(data).hexdigest()}\x00".encode())
+    for name, file_sha256 in sorted(files):
+        digest.update(f"b\x00{name}\x00{file_sha256}\x00".encode())
     return digest.hexdigest()
 
 

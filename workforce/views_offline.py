@@ -19,7 +19,13 @@ from jmzhgd.core.actor import Actor
 from .collection import upsert_and_enter
 from .forms import CollectionForm, EntryDetailsForm
 from .models import PersonSource
-from .offline_collection import RecordConflict, content_hash, parse_record_id, submit_record
+from .offline_collection import (
+    RecordConflict,
+    content_hash,
+    file_digest,
+    parse_record_id,
+    submit_record,
+)
 from .services import EntryRefused
 from .views_persons import PHOTO_WANTED
 
@@ -121,11 +127,7 @@ def collect_record(request, project_id):
         if name not in ("csrfmiddlewaretoken", "record_id")
         for value in values
     ]
-    files = []
-    for name, upload in request.FILES.items():
-        files.append((name, upload.read()))
-        upload.seek(0)
-    digest = content_hash(fields, files)
+    digest = content_hash(fields, [(name, file_digest(upload)) for name, upload in request.FILES.items()])
     try:
         answer = submit_record(project, record_id, digest, lambda: _save(request, project), user=request.user)
     except RecordConflict as exc:
