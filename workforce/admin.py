@@ -1,7 +1,15 @@
 from django.contrib import admin
 
 from .filters import person_search
-from .models import ImportBatch, PayCard, Person, PersonChangeProposal, ProjectSiteCount, RosterEntry
+from .models import (
+    CollectedRecord,
+    ImportBatch,
+    PayCard,
+    Person,
+    PersonChangeProposal,
+    ProjectSiteCount,
+    RosterEntry,
+)
 
 
 @admin.register(Person)
@@ -130,3 +138,13 @@ class PersonChangeProposalAdmin(ReadOnlyAdmin):
     search_fields = ["person__name", "project__name"]
     list_select_related = ["person", "project"]
     exclude = ["changes"]
+
+
+@admin.register(CollectedRecord)
+class CollectedRecordAdmin(ReadOnlyAdmin):
+    """Records of the offline 采集 app, each accepted once per its phone-made ID (docs/offline-collection.md §3)."""
+
+    list_display = ["record_id", "project", "person", "created_by", "created_at"]
+    search_fields = ["record_id", "project__name", "person__name"]
+    list_select_related = ["project", "person", "created_by"]
+    exclude = ["response"]

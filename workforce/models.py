@@ -399,3 +399,4 @@ class ImportBatch(models.Model):
 
 
 from .models_face import FaceMatch, FaceMatchMethod, FaceMatchStatus  # noqa: E402, F401  (Django finds models here)
+from .models_records import CollectedRecord  # noqa: E402, F401  (registered with the app's models)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_entry, views_face, views_persons, views_proposals
+from . import views, views_entry, views_face, views_offline, views_persons, views_proposals
 
 app_name = "workforce"
 
@@ -24,6 +24,10 @@ urlpatterns = [
         views_face.face_match_image,
         name="face_match_image",
     ),
+    # The offline 采集 app (docs/offline-collection.md): its queue's endpoint, manifest and service worker.
+    path(P + "collect/records/", views_offline.collect_record, name="collect_record"),
+    path(P + "collect/manifest.webmanifest", views_offline.collect_manifest, name="collect_manifest"),
+    path(P + "collect/sw.js", views_offline.collect_service_worker, name="collect_sw"),
     path(P + "persons/proposals/", views_proposals.project_proposals, name="proposals"),
     path(P + "persons/proposals/<int:proposal_id>/", views_proposals.project_proposal, name="proposal"),
     path(P + "persons/proposals/<int:proposal_id>/decide/", views_proposals.decide, name="proposal_decide"),

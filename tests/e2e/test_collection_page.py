@@ -43,15 +43,19 @@ def test_collection_on_a_phone_saves_the_person_with_photos_and_enters_the_roste
     page.get_by_label("头像").set_input_files(jpeg("tan"))
     page.get_by_label("证件号码").fill(number)
     page.get_by_label("姓名").fill("采集测试")
-    # What the province requires is asked for here: saved without it, the page says so.
-    page.get_by_role("button", name="保存").click()
-    for label in ("民族", "住址", "手机号"):  # beside the field (the summary at the top repeats it as a link)
+    # What the province requires is asked for here: the record is sent back with the reason, and
+    # opened for correction it shows each reason beside its field (docs/offline-collection.md §5).
+    page.get_by_role("button", name="保存", exact=True).click()
+    item = page.get_by_test_id("queue-item").filter(has_text="采集测试")
+    expect(item.locator("[data-role=state]")).to_have_text("被退回")
+    expect(item.locator("[data-role=reason]")).to_contain_text("请填写民族（上报省平台必填）。")
+    assert not Person.objects.exists()
+    item.get_by_role("button", name="修改").click()
+    for label in ("民族", "住址", "手机号"):
         expect(
             page.locator(".invalid-feedback").get_by_text(f"请填写{label}（上报省平台必填）。")
         ).to_be_visible()
-    assert not Person.objects.exists()
-    for name in ("身份证正面照", "身份证反面照", "头像"):  # a file input is emptied by the round trip
-        page.get_by_label(name).set_input_files(jpeg("white"))
+    # The photos taken are kept with the record: nothing to retake.
     page.get_by_label("民族").select_option(label="汉族")
     page.get_by_label("住址").fill("广东省江门市蓬江区白沙街道")
     page.get_by_label("手机号").fill("13712345678")
@@ -61,8 +65,10 @@ def test_collection_on_a_phone_saves_the_person_with_photos_and_enters_the_roste
     page.get_by_label("所属班组").select_option(label="模板班")
     page.get_by_label("工种").select_option(label="模板工")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    page.get_by_role("button", name="保存").click()
-    expect(page.get_by_text("采集成功：采集测试")).to_contain_text("已进场")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(item.locator("[data-role=state]")).to_have_text("已上传")
+    expect(item.locator("[data-role=reason]")).to_contain_text("采集成功：采集测试")
+    expect(item.locator("[data-role=reason]")).to_contain_text("已进场")
     person = Person.objects.get(name="采集测试")
     assert person.source == "collection" and person.birth_date == date(1992, 8, 8)
     assert person.photo and person.id_front_image and person.id_back_image

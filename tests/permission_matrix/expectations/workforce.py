@@ -29,6 +29,11 @@ EXPECTATIONS = {
     "workforce:person_reveal": Expect(method="POST", supervisor=200, own=200),
     "workforce:person_image": PROJECT_PAGE,
     "workforce:collect": PROJECT_FORM,
+    # The offline 采集 app: its queue's endpoint answers JSON (401 asks the phone to log in again;
+    # a post without a record ID is 400), its manifest and service worker are the page's own.
+    "workforce:collect_record": Expect(method="POST", anonymous=401, supervisor=403, own=400),
+    "workforce:collect_manifest": PROJECT_FORM,
+    "workforce:collect_sw": PROJECT_FORM,
     # 人员信息修改申请: the list, one proposal, and 【采纳】/【驳回】 by the project that holds him.
     "workforce:proposals": PROJECT_PAGE,
     "workforce:proposal": PROJECT_PAGE,
