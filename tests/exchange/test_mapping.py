@@ -209,7 +209,7 @@ def test_the_signature_is_sha256_of_the_lowercased_sorted_parameters():
 def test_every_code_value_the_payloads_use_is_in_the_standards_tables():
     """The platform's code tables, value by value, against the strict fake's copy of the standard's
     (docs/domain.md §3): a local value the province would refuse shows here, not on 数据对接."""
-    from exchange.testing import TABLES
+    from exchange.province_checks import TABLES
     from jmzhgd.core import codes
 
     pairs = {
