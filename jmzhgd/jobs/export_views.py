@@ -52,14 +52,19 @@ def export_view(
             messages.error(request, "；".join(exc.messages))
             return redirect(back, project_id=project.pk)
         response = deliver(request, project, name, prepared)
-        audit.record(
-            Actor.from_request(request),
-            action(request) if callable(action) else action,
-            project,
-            project=project,
-            summary=summary(prepared, request),
-            after={"filters": {k: v for k, v in request.GET.items() if v and k != "page"}},
-        )
+        code = action(request) if callable(action) else action
+        _audit(request, project, code, summary(prepared, request))
         return response
 
     return reads_from_replica(view) if replica else view
+
+
+def _audit(request, project, action: str, summary: str) -> None:
+    audit.record(
+        Actor.from_request(request),
+        action,
+        project,
+        project=project,
+        summary=summary,
+        after={"filters": {k: v for k, v in request.GET.items() if v and k != "page"}},
+    )

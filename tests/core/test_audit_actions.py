@@ -24,7 +24,9 @@ SKIPPED_FOLDERS = {".venv", "tests", "migrations", "bench", "node_modules"}
 
 def _source_files():
     for path in ROOT.rglob("*.py"):
-        if not SKIPPED_FOLDERS & set(path.relative_to(ROOT).parts):
+        parts = path.relative_to(ROOT).parts
+        # Hidden folders hold installed packages (.venv, the bench's .venv-bench), not the platform.
+        if not SKIPPED_FOLDERS & set(parts) and not any(part.startswith(".") for part in parts):
             yield path
 
 
