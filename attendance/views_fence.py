@@ -85,7 +85,7 @@ def fence_punch_workers(request, project_id):
 @login_required
 @require_POST
 def fence_punch_submit(request, project_id):
-    """One punch record as JSON (see static/attendance/fence_punch.js `sendPunch`); answers JSON."""
+    """One punch record as JSON, sent by the page's offline queue (attendance/fence_punch.js); answers JSON."""
     project = _punch_project(request, project_id)
     if len(request.body) > MAX_BODY_BYTES:
         return JsonResponse({"message": "照片过大，请重新拍摄。"}, status=413)

@@ -3,16 +3,13 @@ endpoint its queue sends records to. The page itself is views_persons.collect.""
 
 from __future__ import annotations
 
-import json
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
-from django.shortcuts import render
-from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from jmzhgd.core import offline_app
 from jmzhgd.core.access import project_for
 from jmzhgd.core.actor import Actor
 
@@ -31,20 +28,9 @@ from .services.face import face_match_for, face_match_payload, result_message
 from .views_persons import PHOTO_WANTED
 
 LOGIN_MESSAGE = "登录已过期，请重新登录后上传（待上传的记录保存在本机，不会丢失）。"
-# What the app keeps for use without a connection (besides the page, cached as it is opened).
-APP_ASSETS = [
-    "vendor/bootstrap/css/bootstrap.min.css",
-    "vendor/bootstrap-icons/bootstrap-icons.min.css",
-    "vendor/bootstrap-icons/fonts/bootstrap-icons.woff2",
-    "css/platform.css",
-    "img/favicon.svg",
-    "img/collect-192.png",
-    "vendor/bootstrap/js/bootstrap.bundle.min.js",
-    "js/platform.js",
-    "js/offline-queue.js",
-    "workforce/entry_fields.js",
-    "workforce/collect_app.js",
-]
+# What the app keeps for use without a connection besides the platform's own (BASE_ASSETS) and the
+# page, cached as it is opened.
+APP_ASSETS = ["workforce/entry_fields.js", "workforce/collect_app.js"]
 
 
 class Refused(Exception):
@@ -150,40 +136,18 @@ def collect_record(request, project_id):
 def collect_manifest(request, project_id):
     """The web app manifest: the 采集 page installs as an app on the phone's home screen."""
     project = project_for(request, project_id, write=True)
-    start = reverse("workforce:collect", kwargs={"project_id": project.pk})
-    manifest = {
-        "name": f"人员采集 · {project.name}",
-        "short_name": "人员采集",
-        "lang": "zh-CN",
-        "start_url": start,
-        "scope": start,
-        "display": "standalone",
-        "background_color": "#ffffff",
-        "theme_color": "#0d6efd",
-        "icons": [
-            {"src": static("img/collect-192.png"), "sizes": "192x192", "type": "image/png"},
-            {"src": static("img/collect-512.png"), "sizes": "512x512", "type": "image/png"},
-        ],
-    }
-    response = JsonResponse(manifest, json_dumps_params={"ensure_ascii": False})
-    response["Content-Type"] = "application/manifest+json"
-    return response
+    page = reverse("workforce:collect", kwargs={"project_id": project.pk})
+    return offline_app.manifest(name=f"人员采集 · {project.name}", short_name="人员采集", page=page)
 
 
 @login_required
 def collect_service_worker(request, project_id):
     """The service worker, served under the page's own path so its scope is the 采集 page."""
     project = project_for(request, project_id, write=True)
-    page = reverse("workforce:collect", kwargs={"project_id": project.pk})
-    assets = [static(path) for path in APP_ASSETS]
-    values = {
-        "cache_name": f"collect-{project.pk}-" + content_hash([("a", a) for a in assets], [])[:12],
-        "cache_prefix": f"collect-{project.pk}-",
-        "precache": [page, *assets],
-        "page": page,
-        "options": reverse("workforce:entry_options", kwargs={"project_id": project.pk}),
-    }
-    context = {name: json.dumps(value, ensure_ascii=False) for name, value in values.items()}
-    response = render(request, "workforce/collect_sw.js", context, content_type="text/javascript")
-    response["Cache-Control"] = "no-cache"
-    return response
+    return offline_app.service_worker(
+        request,
+        name=f"collect-{project.pk}",
+        page=reverse("workforce:collect", kwargs={"project_id": project.pk}),
+        assets=APP_ASSETS,
+        network_first=[reverse("workforce:entry_options", kwargs={"project_id": project.pk})],
+    )

@@ -55,7 +55,17 @@ class AttendantScopeMiddleware:
 
     ALLOWED_NAMES = frozenset(
         {"accounts:logout", "accounts:password_change", "accounts:login"}
-        | {f"attendance:{n}" for n in ("fence_punch", "fence_punch_workers", "fence_punch_submit")}
+        | {
+            f"attendance:{n}"
+            for n in (
+                "fence_punch",
+                "fence_punch_workers",
+                "fence_punch_submit",
+                "fence_punch_roster",
+                "fence_punch_sw",
+                "fence_punch_manifest",
+            )
+        }
     )
     ALLOWED_PREFIXES = ("/static/", "/captcha/", "/api/", "/jsi18n/")
 

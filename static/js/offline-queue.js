@@ -32,6 +32,8 @@
     this.onLoginRequired = options.onLoginRequired || function () {};
     // What of an uploaded record stays on the device (the rest, photos included, is the server's now).
     this.keepWhenSent = options.keepWhenSent || function (record) { return record.data; };
+    // How a record's ID is made (a UUID; a page may pass its own for browsers without randomUUID).
+    this.newId = options.newId || function () { return crypto.randomUUID(); };
     this.loginRequired = false;
     this.timer = null;
     this.dbPromise = null;
@@ -87,7 +89,7 @@
   // A new record (its data in `record.data`); answers the stored record with its new ID.
   OfflineQueue.prototype.add = function (data, extra) {
     var record = Object.assign({
-      id: crypto.randomUUID(), data: data, state: "pending", attempts: 0, nextAt: 0,
+      id: this.newId(), data: data, state: "pending", attempts: 0, nextAt: 0,
       createdAt: Date.now(), answer: null, reason: "", errors: null
     }, extra || {});
     var queue = this;
@@ -109,7 +111,7 @@
         });
         if (old.state === "refused") {
           store.delete(id);
-          record.id = crypto.randomUUID();
+          record.id = queue.newId();
           record.replaces = id;
         }
         store.put(record);

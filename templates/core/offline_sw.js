@@ -1,13 +1,13 @@
-// 人员采集 app's service worker (docs/offline-collection.md §2): the page opens with no connection.
-// Static assets: from the cache first (their names change with their content). The page and the
-// team/岗位 lists it looks up: from the network, falling back to the copy kept the last time.
-// Uploads (POST) are never touched: the queue in the page sends them and reads their answers.
+// Service worker of an offline phone page (jmzhgd/core/offline_app.py, docs/offline-collection.md §2):
+// the page opens with no connection. Static assets: from the cache first (their names change with
+// their content). The page and the lookups it names (NETWORK_FIRST): from the network, falling back
+// to the copy kept the last time. Uploads (POST) are never touched: the page's queue sends them.
 "use strict";
 var CACHE = {{ cache_name|safe }};
 var CACHE_PREFIX = {{ cache_prefix|safe }};
 var PRECACHE = {{ precache|safe }};
 var PAGE = {{ page|safe }};
-var OPTIONS = {{ options|safe }};
+var NETWORK_FIRST = {{ network_first|safe }};
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(PRECACHE); })
@@ -44,7 +44,7 @@ self.addEventListener("fetch", function (event) {
   if (url.origin !== self.location.origin) { return; }
   if (url.pathname === PAGE) {
     event.respondWith(networkFirst(request, PAGE));
-  } else if (url.pathname === OPTIONS) {
+  } else if (NETWORK_FIRST.indexOf(url.pathname) !== -1) {
     event.respondWith(networkFirst(request, url.pathname + url.search));
   } else if (PRECACHE.indexOf(url.pathname) !== -1) {
     event.respondWith(caches.match(url.pathname).then(function (hit) { return hit || fetch(request); }));
