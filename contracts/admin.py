@@ -3,7 +3,9 @@
 
 from django.contrib import admin
 
-from .models import Contract, ContractScan
+from jmzhgd.core.admin import ReadOnlyAdmin
+
+from .models import Contract, ContractScan, ContractSignature
 
 
 class NoDeleteMixin:
@@ -49,3 +51,13 @@ class ContractScanAdmin(NoDeleteMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(ContractSignature)
+class ContractSignatureAdmin(ReadOnlyAdmin):
+    """The worker's signature on his contract (docs/signatures.md): stored once, never edited."""
+
+    list_display = ["contract", "content_sha256", "signed_at", "ip"]
+    search_fields = ["contract__person__name", "contract__project__name", "content_sha256"]
+    list_select_related = ["contract__person"]
+    exclude = ["content"]

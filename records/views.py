@@ -74,7 +74,7 @@ def retention_report(request):
     return render(
         request,
         "records/retention.html",
-        {"table": retention.TABLE, "plan": plan, "lines": lines},
+        {"record_classes": retention.TABLE, "plan": plan, "lines": lines},
     )
 
 

@@ -1,8 +1,11 @@
 from django.contrib import admin
 
+from jmzhgd.core.admin import ReadOnlyAdmin
+
 from .filters import person_search
 from .models import (
     CollectedRecord,
+    FaceMatch,
     ImportBatch,
     PayCard,
     Person,
@@ -106,19 +109,6 @@ class ProjectSiteCountAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written only by the platform's actions (with their checks and audit): readable here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(PayCard)
 class PayCardAdmin(ReadOnlyAdmin):
     """Each project's 工资卡 for a worker, masked; changed by that project only (docs/architecture.md pattern 11)."""
@@ -148,3 +138,13 @@ class CollectedRecordAdmin(ReadOnlyAdmin):
     search_fields = ["record_id", "project__name", "person__name"]
     list_select_related = ["project", "person", "created_by"]
     exclude = ["response"]
+
+
+@admin.register(FaceMatch)
+class FaceMatchAdmin(ReadOnlyAdmin):
+    """人证比对 (docs/face-match.md): the score and the clerk's decision are evidence, made on the pages."""
+
+    list_display = ["person", "project", "method", "score", "status", "decided_by", "created_at"]
+    list_filter = ["method", "status"]
+    search_fields = ["person__name", "project__name", "project__code"]
+    list_select_related = ["person", "project", "decided_by"]

@@ -3,6 +3,19 @@ from django.contrib import admin
 from .models import AuditLog, ManagementPost, RateCounter, WorkType
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written only by the platform's actions (with their checks and audit): readable here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(WorkType)
 class WorkTypeAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "is_active", "sort_order"]

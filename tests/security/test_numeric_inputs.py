@@ -9,6 +9,7 @@ hand, to the bank result's 金额, and to every numeric property of every API re
 
 from __future__ import annotations
 
+import base64
 import copy
 import io
 import json
@@ -255,6 +256,14 @@ def _set(body: dict, path: str, value) -> dict:
     return body
 
 
+def _tiny_jpeg() -> str:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "gray").save(out, "JPEG")
+    return base64.b64encode(out.getvalue()).decode()
+
+
 def sample_bodies(project, team, entry) -> dict[str, dict]:
     """A request each endpoint would accept; every numeric property is then replaced in turn."""
     person = entry.person
@@ -273,6 +282,20 @@ def sample_bodies(project, team, entry) -> dict[str, dict]:
                     "direction": "01",
                     "lat": 22.58,
                     "lng": 113.08,
+                }
+            ]
+        },
+        "/api/v1/projects/{project_id}/fence-punches": {
+            "records": [
+                {
+                    "uuid": "0b6f2c1e-8d4a-4f57-9a3e-2f1c6d7e8a90",
+                    "idCardNumber": person.id_number,
+                    "time": "2026-05-20 08:00:00",
+                    "direction": "01",
+                    "lat": 22.58,
+                    "lng": 113.08,
+                    "accuracy": 15,
+                    "image": _tiny_jpeg(),
                 }
             ]
         },
