@@ -41,7 +41,7 @@ def test_the_project_draws_a_circle_fence_and_saves_it(page, project_user):
     expect(page.get_by_text("电子围栏已保存：共 1 个")).to_be_visible()
     project.refresh_from_db()
     assert project.site_fences[0]["type"] == "circle" and project.site_fences[0]["radius"] == 300
-    assert page.locator("#project-map").get_attribute("data-fences") == "1"
+    expect(page.locator("#project-map")).to_have_attribute("data-fences", "1")  # drawn again after the reload
 
 
 def test_an_attendant_punches_inside_and_outside_the_fence_on_a_phone(page, live_server, project):

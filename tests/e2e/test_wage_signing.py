@@ -65,7 +65,9 @@ def test_a_worker_signs_his_line_on_a_phone(browser, live_server):
         expect(line).to_contain_text("700.00 元")
         assert page.evaluate(fits) and axe_violations(page) == []
 
-        box = page.get_by_test_id("signature-pad").bounding_box()
+        pad = page.get_by_test_id("signature-pad")
+        pad.scroll_into_view_if_needed()  # the mouse draws where the pad is on the screen
+        box = pad.bounding_box()
         page.mouse.move(box["x"] + 30, box["y"] + 40)
         page.mouse.down()
         for step in range(1, 12):
