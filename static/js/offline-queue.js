@@ -251,5 +251,20 @@
     }).then(function () { return queue.sync(); });
   };
 
+  // Shows the queue on a page: the offline and login banners, the 【待上传】 list (newest first, each
+  // record drawn by `item`) and its count ("共 N 条，未完成 M 条", or `empty`). Resolves with the records.
+  OfflineQueue.prototype.show = function (page) {
+    var queue = this;
+    page.offlineBanner.hidden = navigator.onLine;
+    page.loginBanner.hidden = !queue.loginRequired;
+    return queue.list().then(function (records) {
+      records.reverse();
+      page.list.replaceChildren.apply(page.list, records.map(page.item));
+      var waiting = records.filter(function (r) { return r.state !== "sent"; }).length;
+      page.summary.textContent = records.length ? "共 " + records.length + " 条，未完成 " + waiting + " 条。" : page.empty;
+      return records;
+    });
+  };
+
   global.OfflineQueue = OfflineQueue;
 })(window);

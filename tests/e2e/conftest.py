@@ -93,3 +93,16 @@ def login(page, username: str, password: str, captcha: str = "PASSED") -> None:
     page.fill("#id_password", password)
     page.fill("input[name='captcha_1']", captcha)
     page.get_by_role("button", name="登录").click()
+
+
+def draw_signature(page) -> None:
+    """A drawn signature on the signing pages' pad (selfservice/_signature_pad.html), as a finger draws:
+    the pad scrolled into view first, since the mouse draws where the pad is on the screen."""
+    pad = page.get_by_test_id("signature-pad")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    page.mouse.move(box["x"] + 30, box["y"] + 40)
+    page.mouse.down()
+    for step in range(1, 12):
+        page.mouse.move(box["x"] + 30 + step * 20, box["y"] + 40 + (step % 3) * 25)
+    page.mouse.up()

@@ -11,6 +11,7 @@ from contracts.models import ContractSignature
 from jmzhgd.core import seal
 from jmzhgd.sms.backends import MemoryBackend
 from tests import factories
+from tests.e2e.conftest import draw_signature
 from tests.e2e.test_accessibility import axe_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -50,14 +51,7 @@ def test_a_worker_signs_his_contract_on_a_phone(browser, live_server):
         expect(page.get_by_test_id("contract-content")).to_contain_text("2030-03-02")
         assert page.evaluate(FITS) and axe_violations(page) == []
 
-        pad = page.get_by_test_id("signature-pad")
-        pad.scroll_into_view_if_needed()  # the mouse draws where the pad is on the screen
-        box = pad.bounding_box()
-        page.mouse.move(box["x"] + 30, box["y"] + 40)
-        page.mouse.down()
-        for step in range(1, 12):
-            page.mouse.move(box["x"] + 30 + step * 20, box["y"] + 40 + (step % 3) * 25)
-        page.mouse.up()
+        draw_signature(page)
         page.get_by_test_id("sign-confirm").click()
         # Signing renders and seals the contract's PDF (about half a second alone, several seconds on
         # a machine busy with other test runs): the answer is waited for that long.

@@ -14,6 +14,7 @@ from jmzhgd.core.actor import Actor
 from jmzhgd.core.months import month_back
 from jmzhgd.sms.backends import MemoryBackend
 from tests import factories
+from tests.e2e.conftest import draw_signature
 from tests.e2e.test_accessibility import axe_violations
 from wages import services, signing, transitions
 from wages.models import LineSignature, PayRule
@@ -65,14 +66,7 @@ def test_a_worker_signs_his_line_on_a_phone(browser, live_server):
         expect(line).to_contain_text("700.00 元")
         assert page.evaluate(fits) and axe_violations(page) == []
 
-        pad = page.get_by_test_id("signature-pad")
-        pad.scroll_into_view_if_needed()  # the mouse draws where the pad is on the screen
-        box = pad.bounding_box()
-        page.mouse.move(box["x"] + 30, box["y"] + 40)
-        page.mouse.down()
-        for step in range(1, 12):
-            page.mouse.move(box["x"] + 30 + step * 20, box["y"] + 40 + (step % 3) * 25)
-        page.mouse.up()
+        draw_signature(page)
         expect(page.get_by_test_id("sign-confirm")).to_be_in_viewport()
         page.get_by_test_id("sign-confirm").click()
         expect(page.get_by_test_id("sign-done")).to_contain_text("已确认签名")

@@ -102,13 +102,8 @@
   }
 
   function render() {
-    offlineBanner.hidden = navigator.onLine;
-    loginBanner.hidden = !queue.loginRequired;
-    queue.list().then(function (records) {
-      records.reverse();
-      list.replaceChildren.apply(list, records.map(item));
-      var waiting = records.filter(function (r) { return r.state !== "sent"; }).length;
-      summary.textContent = records.length ? "共 " + records.length + " 条，未完成 " + waiting + " 条。" : "本机没有打卡记录。";
+    var page = { offlineBanner: offlineBanner, loginBanner: loginBanner, list: list, summary: summary, item: item };
+    queue.show(Object.assign(page, { empty: "本机没有打卡记录。" })).then(function (records) {
       var last = records.filter(function (r) { return r.id === lastId; })[0];
       if (!last) { return; }
       var name = last.data.name + "：";

@@ -184,13 +184,9 @@
   }
 
   function render() {
-    offlineBanner.hidden = navigator.onLine;
-    loginBanner.hidden = !queue.loginRequired;
-    queue.list().then(function (records) {
-      records.reverse();
-      list.replaceChildren.apply(list, records.map(item));
-      var waiting = records.filter(function (r) { return r.state !== "sent"; }).length;
-      summary.textContent = records.length ? "共 " + records.length + " 条，未完成 " + waiting + " 条。" : "本机没有采集记录。";
+    queue.show({
+      offlineBanner: offlineBanner, loginBanner: loginBanner, list: list, summary: summary, item: item,
+      empty: "本机没有采集记录。"
     });
   }
 
