@@ -4,6 +4,12 @@ tables, the field lengths, the encrypted fields, each method's required fields a
 
 from __future__ import annotations
 
+import base64
+import binascii
+import io
+
+from PIL import Image, UnidentifiedImageError
+
 ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 TABLES = {
     "subCorpType": {f"{i:03d}" for i in range(1, 13)},  # 3.1 参建单位类型
@@ -150,3 +156,37 @@ LISTS = {
     "PersonalCertifications.Add": "certificationList",
     "Payroll.Add": "detailList",
 }
+
+
+class Refusal(Exception):
+    pass
+
+
+class Flaky(Exception):
+    """A fault of the province itself (the request is not looked at)."""
+
+
+def valid_id_number(number: str) -> bool:
+    if len(number) != 18 or not number[:17].isdigit():
+        return False
+    return (
+        number[17]
+        == "10X98765432"[sum(int(d) * w for d, w in zip(number[:17], ID_WEIGHTS, strict=True)) % 11]
+    )
+
+
+def check_image(value, where: str, name: str) -> None:
+    """jpg/jpeg/png, as a data URI or bare base64, at most 50 KB (the platform's own messages)."""
+    text = str(value)
+    if text.startswith("data:"):
+        text = text.partition(",")[2]
+    try:
+        raw = base64.b64decode(text, validate=True)
+        with Image.open(io.BytesIO(raw)) as picture:
+            kind = picture.format
+    except (binascii.Error, ValueError, UnidentifiedImageError, OSError):
+        raise Refusal(f"{where}[{name}]格式无效,目前仅支持:jpg,jpeg,png") from None
+    if kind not in ("JPEG", "PNG"):
+        raise Refusal(f"{where}[{name}]格式无效,目前仅支持:jpg,jpeg,png")
+    if len(raw) > IMAGE_LIMIT:
+        raise Refusal(f"{where}[{name}]大小超过限制50KB!")
